@@ -1,0 +1,56 @@
+#include "workflow/error.hpp"
+
+#include <fmt/format.h>
+
+namespace workflow {
+
+std::string_view to_string(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::invalid_argument: return "invalid_argument";
+    case ErrorCode::rules_invalid: return "rules_invalid";
+    case ErrorCode::calendar_invalid: return "calendar_invalid";
+    case ErrorCode::calendar_no_data: return "calendar_no_data";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::permission_denied: return "permission_denied";
+    case ErrorCode::invalid_transition: return "invalid_transition";
+    case ErrorCode::store_error: return "store_error";
+    case ErrorCode::io_error: return "io_error";
+  }
+  return "unknown";
+}
+
+std::string Diagnostic::to_string() const {
+  std::string out = file;
+  if (line > 0) {
+    out += fmt::format(":{}:{}", line, column);
+  }
+  out += ": ";
+  if (severity == Severity::warning) out += "warning: ";
+  if (!field.empty()) {
+    out += field;
+    out += ": ";
+  }
+  out += message;
+  return out;
+}
+
+namespace {
+std::string join(const std::string& summary, const std::vector<Diagnostic>& diagnostics) {
+  std::string out = summary;
+  for (const Diagnostic& d : diagnostics) {
+    out += '\n';
+    out += d.to_string();
+  }
+  return out;
+}
+}  // namespace
+
+Error::Error(ErrorCode code, const std::string& message)
+    : std::runtime_error(message), code_(code) {}
+
+Error::Error(ErrorCode code, const std::string& summary, std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join(summary, diagnostics)),
+      code_(code),
+      diagnostics_(std::move(diagnostics)) {}
+
+}  // namespace workflow

@@ -1,0 +1,14 @@
+// The subcommands of the `workflow` tool. Each registers itself on the CLI11 app; the
+// callback it installs runs the command and stores the process exit code in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace workflow::cli {
+
+// `workflow validate DIR`
+void add_validate_command(CLI::App& app, int& exit_code);
+// `workflow calendar is-workday|add|between ...`
+void add_calendar_command(CLI::App& app, int& exit_code);
+
+}  // namespace workflow::cli
