@@ -1,1 +1,447 @@
+// Bad rule sets and the exact diagnostics they produce.
+//
+// Each case is a directory tests/data/rules/bad/<NN-name>/ holding one or two small YAML
+// files that are laid over the valid base in bad/_base/ (offices.yaml, posts.yaml,
+// matters.yaml; a case file of the same name would replace one). problems_of() copies base
+// and case into a scratch directory, loads it, checks that every diagnostic's file is that
+// directory joined with the file name, and returns the diagnostics one a line with the
+// directory removed, so the expected text below reads like `workflow validate` output.
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <unistd.h>  // getpid: scratch directories of parallel test runs must not collide
+
+#include "workflow/rules.hpp"
+
+namespace fs = std::filesystem;
+using namespace workflow;
+
+namespace {
+
+const fs::path k_rules = fs::path(WORKFLOW_TEST_DATA_DIR) / "rules";
+
+struct Scratch {
+  fs::path dir;
+  explicit Scratch(const std::string& name)
+      : dir(fs::temp_directory_path() /
+            ("workflow-bad-rules-" + std::to_string(::getpid()) + "-" + name)) {
+    fs::remove_all(dir);
+  }
+  ~Scratch() { fs::remove_all(dir); }
+};
+
+// Loads `dir`, which must fail with rules_invalid; its diagnostics, one a line, with the
+// "<dir>/" prefix every one of them must have removed.
+std::string problems_loading(const fs::path& dir) {
+  std::optional<RuleSet> loaded;
+  try {
+    loaded = RuleSet::load(dir);
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::rules_invalid);
+    const std::string prefix = dir.string() + "/";
+    std::string out;
+    for (const Diagnostic& d : e.diagnostics()) {
+      std::string line = d.to_string();
+      CHECK_MESSAGE(line.rfind(prefix, 0) == 0, line);
+      if (line.rfind(prefix, 0) == 0) line.erase(0, prefix.size());
+      out += line + "\n";
+    }
+    return out;
+  }
+  FAIL("the rule set loaded, though it is bad");
+  return {};
+}
+
+std::string problems_of(const char* name) {
+  Scratch scratch(name);
+  fs::copy(k_rules / "bad" / "_base", scratch.dir);
+  fs::copy(k_rules / "bad" / name, scratch.dir,
+           fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+  return problems_loading(scratch.dir);
+}
+
+}  // namespace
+
+TEST_CASE("rules bad files: the base the cases build on is valid") {
+  Scratch scratch("base");
+  fs::copy(k_rules / "bad" / "_base", scratch.dir);
+  const RuleSet rules = RuleSet::load(scratch.dir);
+  CHECK(rules.matters().size() == 1);
+  CHECK(rules.warnings().empty());
+}
+
+TEST_CASE("rules bad files: 01-yaml-syntax-error") {
+  // A flow mapping left open: yaml-cpp notices at the next entry.
+  CHECK(problems_of("01-yaml-syntax-error") ==
+        "case.yaml:3:5: invalid YAML: end of map flow not found\n");
+}
+
+TEST_CASE("rules bad files: 02-unknown-section") {
+  // A misspelt section name.
+  CHECK(problems_of("02-unknown-section") == "case.yaml:1:1: unknown section 'mattres'\n");
+}
+
+TEST_CASE("rules bad files: 03-unknown-field") {
+  // A field the format does not have; reported at its key.
+  CHECK(problems_of("03-unknown-field") == "case.yaml:8:5: posts[0]: unknown field 'colour'\n");
+}
+
+TEST_CASE("rules bad files: 04-missing-required-field") {
+  // A missing field is reported at the entry's mapping.
+  CHECK(problems_of("04-missing-required-field") ==
+        "case.yaml:3:5: staff[1]: missing required field 'name'\n");
+}
+
+TEST_CASE("rules bad files: 05-string-where-int") {
+  // A word where a number of days belongs; not also reported as missing.
+  CHECK(problems_of("05-string-where-int") ==
+        "case.yaml:8:18: matters[0].legal_limit: expected a whole number, found 'twenty'\n");
+}
+
+TEST_CASE("rules bad files: 06-bad-enum-value") {
+  // A matter kind the format does not have.
+  CHECK(problems_of("06-bad-enum-value") ==
+        "case.yaml:7:11: matters[0].kind: unknown kind 'urgent', expected instant, committed, "
+        "escalated or joint\n");
+}
+
+TEST_CASE("rules bad files: 07-unknown-post") {
+  // A stage names a post that does not exist.
+  CHECK(problems_of("07-unknown-post") ==
+        "case.yaml:12:26: matters[0].stages[1].post: unknown post 'nd-amr-reveiw'\n");
+}
+
+TEST_CASE("rules bad files: 08-unknown-department") {
+  CHECK(problems_of("08-unknown-department") ==
+        "case.yaml:5:17: matters[0].department: unknown department 'nd-tax'\n");
+}
+
+TEST_CASE("rules bad files: 09-unknown-office") {
+  CHECK(problems_of("09-unknown-office") ==
+        "case.yaml:2:32: staff[0].office: unknown office 'nd-hw'\n");
+}
+
+TEST_CASE("rules bad files: 10-unknown-staff") {
+  CHECK(problems_of("10-unknown-staff") == "case.yaml:2:76: posts[0].b: unknown staff 'nd-s099'\n");
+}
+
+TEST_CASE("rules bad files: 11-unknown-matter") {
+  CHECK(problems_of("11-unknown-matter") ==
+        "case.yaml:3:13: delegations[0].matter: unknown matter 'ND-AMR-0099'\n");
+}
+
+TEST_CASE("rules bad files: 12-promised-over-legal") {
+  // With the cap at 1, only the legal limit is in the way.
+  CHECK(problems_of("12-promised-over-legal") ==
+        "case.yaml:11:21: matters[0].promised_limit: 25 working days exceeds the legal limit of "
+        "20\n");
+}
+
+TEST_CASE("rules bad files: 13-promised-over-ratio") {
+  // The default promised_ratio_cap of 0.5 allows 10 of 20 days.
+  CHECK(problems_of("13-promised-over-ratio") ==
+        "case.yaml:10:21: matters[0].promised_limit: 11 working days exceeds 0.5 of the legal "
+        "limit of 20 (policy promised_ratio_cap)\n");
+}
+
+TEST_CASE("rules bad files: 14-duplicate-matter-code") {
+  // The second occurrence in file-name order is the duplicate; it names the first.
+  CHECK(problems_of("14-duplicate-matter-code") ==
+        "z-more-matters.yaml:2:11: matters[0].code: duplicate matter code 'ND-AMR-0001', first "
+        "defined at matters.yaml:2:11\n");
+}
+
+TEST_CASE("rules bad files: 15-duplicate-office-id") {
+  CHECK(problems_of("15-duplicate-office-id") ==
+        "z-offices.yaml:2:10: offices[0].id: duplicate office id 'nd-mj', first defined at "
+        "offices.yaml:5:10\n");
+}
+
+TEST_CASE("rules bad files: 16-duplicate-post-id") {
+  CHECK(
+      problems_of("16-duplicate-post-id") ==
+      "case.yaml:3:10: posts[1].id: duplicate post id 'nd-w02', first defined at case.yaml:2:10\n");
+}
+
+TEST_CASE("rules bad files: 17-delegation-to-non-township") {
+  CHECK(problems_of("17-delegation-to-non-township") ==
+        "case.yaml:5:15: delegations[0].township: office 'nd-mj-v1' is a village office, not a "
+        "township\n");
+}
+
+TEST_CASE("rules bad files: 18-delegation-until-before-from") {
+  CHECK(problems_of("18-delegation-until-before-from") ==
+        "case.yaml:8:18: delegations[0].valid_until: 2024-12-31 is before valid_from 2025-01-01\n");
+}
+
+TEST_CASE("rules bad files: 19-full-delegation-without-post") {
+  CHECK(problems_of("19-full-delegation-without-post") ==
+        "case.yaml:2:5: delegations[0]: missing required field 'post' for a full delegation\n");
+}
+
+TEST_CASE("rules bad files: 20-delegation-township-elsewhere") {
+  // The township is under another county than the delegating bureau's.
+  CHECK(problems_of("20-delegation-township-elsewhere") ==
+        "case.yaml:6:15: delegations[0].township: township 'rj-xz' is not under the delegating "
+        "office 'nd'\n");
+}
+
+TEST_CASE("rules bad files: 21-post-a-equals-b") {
+  // AB post rule: the backup must be another person.
+  CHECK(problems_of("21-post-a-equals-b") ==
+        "case.yaml:2:76: posts[0].b: staff 's3' cannot hold both A and B of the post\n");
+}
+
+TEST_CASE("rules bad files: 22-committed-without-stages") {
+  // An empty list and an absent one.
+  CHECK(problems_of("22-committed-without-stages") ==
+        "case.yaml:10:13: matters[0].stages: a committed matter needs at least one stage\n"
+        "case.yaml:11:5: matters[1]: missing required field 'stages' for a committed matter\n");
+}
+
+TEST_CASE("rules bad files: 23-joint-needs-two-departments") {
+  // One stage, then two stages of the same department.
+  CHECK(problems_of("23-joint-needs-two-departments") ==
+        "case.yaml:11:7: matters[0].stages: a joint matter needs at least two stages, found 1\n"
+        "case.yaml:21:7: matters[1].stages: a joint matter needs stages in at least two "
+        "departments, all are in 'nd-amr'\n");
+}
+
+TEST_CASE("rules bad files: 24-escalated-without-target") {
+  CHECK(
+      problems_of("24-escalated-without-target") ==
+      "case.yaml:2:5: matters[0]: missing required field 'escalate_to' for an escalated matter\n");
+}
+
+TEST_CASE("rules bad files: 25-escalate-to-not-above") {
+  // The deciding post sits at the matter's own (county) level.
+  CHECK(problems_of("25-escalate-to-not-above") ==
+        "case.yaml:10:18: matters[0].escalate_to: post 'nd-amr-review' is at a county office, "
+        "not above the matter's county level\n");
+}
+
+TEST_CASE("rules bad files: 26-office-parent-wrong-level") {
+  // A township directly under a city.
+  CHECK(problems_of("26-office-parent-wrong-level") ==
+        "case.yaml:2:61: offices[0].parent: office 'sz' is a city office, the parent of a "
+        "township office must be a county office\n");
+}
+
+TEST_CASE("rules bad files: 27-office-parent-cycle") {
+  // Reported once, at the loop's first office; no level complaints on top.
+  CHECK(problems_of("27-office-parent-cycle") ==
+        "case.yaml:2:48: offices[0].parent: the parent chain loops: aa -> bb -> cc -> aa\n");
+}
+
+TEST_CASE("rules bad files: 28-matter-level-not-department-level") {
+  CHECK(problems_of("28-matter-level-not-department-level") ==
+        "case.yaml:6:12: matters[0].level: the matter is at township level but department "
+        "'nd-amr' sits at a county office\n");
+}
+
+TEST_CASE("rules bad files: 29-matter-code-length") {
+  CHECK(problems_of("29-matter-code-length") ==
+        "case.yaml:4:11: matters[0].code: code 'ND-AMR-02' has 9 characters, policy "
+        "matter_code_length is 11\n");
+}
+
+TEST_CASE("rules bad files: 30-policy-out-of-range") {
+  CHECK(problems_of("30-policy-out-of-range") ==
+        "case.yaml:2:23: policy.promised_ratio_cap: must be greater than 0 and at most 1, found "
+        "1.5\n"
+        "case.yaml:3:25: policy.yellow_used_fraction: must be at least 0 and less than 1, found 1\n"
+        "case.yaml:4:24: policy.notify_missing_days: must be at least 1, found 0\n"
+        "case.yaml:5:21: policy.yellow_days_left: must be at least 0, found -1\n"
+        "case.yaml:6:23: policy.matter_code_length: must be at least 0, found -3\n");
+}
+
+TEST_CASE("rules bad files: 31-bad-date") {
+  // Not a calendar date, and not in ISO form.
+  CHECK(problems_of("31-bad-date") ==
+        "case.yaml:7:17: delegations[0].valid_from: '2025-02-29' is not a calendar date\n"
+        "case.yaml:8:18: delegations[0].valid_until: '2025/12/31' is not a date in the form "
+        "YYYY-MM-DD\n");
+}
+
+TEST_CASE("rules bad files: 32-fee-three-decimals") {
+  // Fen are the smallest unit; negative amounts are not amounts.
+  CHECK(problems_of("32-fee-three-decimals") ==
+        "case.yaml:8:10: matters[0].fee: 12.345 yuan has more than two decimals\n"
+        "case.yaml:15:10: matters[1].fee: expected an amount in yuan such as 12.50, found '-5'\n");
+}
+
+TEST_CASE("rules bad files: 33-two-policy-sections") {
+  CHECK(problems_of("33-two-policy-sections") ==
+        "b-policy.yaml:1:1: policy: a second policy section, the first is at a-policy.yaml:1:1\n");
+}
+
+TEST_CASE("rules bad files: 34-file-not-a-mapping") {
+  // A bare list of staff, without the section key.
+  CHECK(problems_of("34-file-not-a-mapping") ==
+        "case.yaml:1:1: expected a mapping of sections, found a list\n");
+}
+
+TEST_CASE("rules bad files: 36-wrong-shapes") {
+  // A section that is not a list, an entry that is not a mapping, a policy that is a list.
+  CHECK(problems_of("36-wrong-shapes") ==
+        "case.yaml:1:14: departments: expected a list, found a mapping\n"
+        "case.yaml:3:5: staff[0]: expected a mapping, found a scalar\n"
+        "case.yaml:4:9: policy: expected a mapping of settings, found a list\n");
+}
+
+TEST_CASE("rules bad files: 37-instant-with-stages") {
+  CHECK(problems_of("37-instant-with-stages") ==
+        "case.yaml:9:7: matters[0].stages: an instant matter has no stages\n");
+}
+
+TEST_CASE("rules bad files: 38-delegation-terms-overlap") {
+  // valid_until is inclusive, so a term ending the day the next starts overlaps it.
+  CHECK(
+      problems_of("38-delegation-terms-overlap") ==
+      "case.yaml:14:17: delegations[1].valid_from: term 2025-12-31 to 2026-12-31 overlaps "
+      "delegation 'dlg-2025' (2025-01-01 to 2025-12-31) of the same matter to the same township\n");
+}
+
+TEST_CASE("rules bad files: 39-two-unresolved-posts") {
+  // An office has at most one 办不成事 window.
+  CHECK(problems_of("39-two-unresolved-posts") ==
+        "case.yaml:3:49: posts[1].office: office 'nd' already has an unresolved post "
+        "'nd-unresolved'\n");
+}
+
+TEST_CASE("rules bad files: 40-duplicate-field") {
+  // YAML forbids it; yaml-cpp would silently keep one of them.
+  CHECK(problems_of("40-duplicate-field") == "case.yaml:5:5: staff[0]: duplicate field 'name'\n");
+}
+
+TEST_CASE("rules bad files: 41-delegation-from-wrong") {
+  // Both office and department; a department that does not implement the matter; neither.
+  CHECK(problems_of("41-delegation-from-wrong") ==
+        "case.yaml:4:11: delegations[0].from: give either office or department, not both\n"
+        "case.yaml:11:24: delegations[1].from.department: matter 'ND-AMR-0001' belongs to "
+        "department 'nd-amr', not 'nd-civil'\n"
+        "case.yaml:18:11: delegations[2].from: expected {office: ID} or {department: ID}\n");
+}
+
+TEST_CASE("rules bad files: 42-share-days-over-promised") {
+  CHECK(problems_of("42-share-days-over-promised") ==
+        "case.yaml:11:57: matters[0].stages[0].share_days: 12 working days exceeds the promised "
+        "limit of 10\n"
+        "case.yaml:12:57: matters[0].stages[1].share_days: must be at least 0, found -1\n");
+}
+
+TEST_CASE("rules bad files: 43-delegation-post-not-at-township") {
+  // A full delegation's post must be the township's.
+  CHECK(problems_of("43-delegation-post-not-at-township") ==
+        "case.yaml:9:11: delegations[0].post: post 'nd-amr-review' is not at township 'nd-mj'\n");
+}
+
+TEST_CASE("rules bad files: 44-two-yaml-documents") {
+  CHECK(problems_of("44-two-yaml-documents") ==
+        "case.yaml:4:1: a rule file holds one YAML document, found 2\n");
+}
+
+TEST_CASE("rules bad files: 45-wrong-value-types") {
+  CHECK(problems_of("45-wrong-value-types") ==
+        "case.yaml:2:24: posts[0].name: expected a string, found a list\n"
+        "case.yaml:3:27: posts[0].approves_extensions: expected true or false, found 'maybe'\n"
+        "case.yaml:13:16: matters[0].materials: expected a list, found a scalar\n"
+        "case.yaml:15:57: matters[0].stages[0].share_days: expected a whole number, found '2.5'\n");
+}
+
+TEST_CASE("rules bad files: 46-escalate-to-on-committed") {
+  CHECK(problems_of("46-escalate-to-on-committed") ==
+        "case.yaml:12:18: matters[0].escalate_to: only an escalated matter has escalate_to, this "
+        "one is committed\n");
+}
+
+TEST_CASE("rules bad files: 47-post-supervises-itself") {
+  CHECK(problems_of("47-post-supervises-itself") ==
+        "case.yaml:2:92: posts[0].supervisor: a post cannot supervise itself\n");
+}
+
+TEST_CASE("rules bad files: 48-limits-zero-negative-missing") {
+  // A committed matter needs a day at least; a negative limit is not also "missing".
+  CHECK(problems_of("48-limits-zero-negative-missing") ==
+        "case.yaml:2:5: matters[0]: missing required field 'promised_limit' for a committed "
+        "matter\n"
+        "case.yaml:8:18: matters[0].legal_limit: a committed matter needs at least 1 working "
+        "day, found 0\n"
+        "case.yaml:18:21: matters[1].promised_limit: must be at least 0, found -2\n");
+}
+
+TEST_CASE("rules bad files: 35-no-rule-files") {
+  // A directory with no *.yaml or *.yml file is an error, not an empty rule set.
+  const fs::path dir = k_rules / "bad" / "35-no-rule-files";
+  try {
+    (void)RuleSet::load(dir);
+    FAIL("an empty rule set loaded");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::rules_invalid);
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].to_string() ==
+          dir.string() + ": no *.yaml or *.yml rule files in the directory");
+  }
+}
+
+TEST_CASE("rules bad files: one load reports every problem of every file, in file order") {
+  const fs::path dir = k_rules / "many-problems";
+  CHECK(
+      problems_loading(dir) ==
+      "delegations.yaml:2:5: delegations[0]: missing required field 'post' for a full delegation\n"
+      "delegations.yaml:5:15: delegations[0].township: office 'nd-v1' is a village office, "
+      "not a township\n"
+      "delegations.yaml:8:18: delegations[0].valid_until: 2025-05-31 is before valid_from "
+      "2025-06-01\n"
+      "matters.yaml:9:21: matters[0].promised_limit: 5 working days exceeds the legal limit of 3\n"
+      "matters.yaml:17:11: matters[1].kind: unknown kind 'urgent', expected instant, committed, "
+      "escalated or joint\n"
+      "matters.yaml:18:10: matters[1].fee: 1.234 yuan has more than two decimals\n"
+      "matters.yaml:19:5: matters[1]: unknown field 'colour'\n"
+      "matters.yaml:29:7: matters[2].stages: a joint matter needs at least two stages, found 1\n"
+      "offices.yaml:3:43: offices[1].level: unknown level 'town', expected village, township, "
+      "county, city or province\n"
+      "offices.yaml:4:10: offices[2].id: duplicate office id 'nd', first defined at "
+      "offices.yaml:2:10\n"
+      "offices.yaml:5:56: offices[3].parent: office 'nd' is a county office, the parent of a "
+      "village office must be a township office\n"
+      "people.yaml:3:5: departments[1]: missing required field 'name'\n"
+      "people.yaml:6:32: staff[1].office: unknown office 'nd-hw'\n"
+      "policy.yaml:3:23: policy.promised_ratio_cap: must be greater than 0 and at most 1, "
+      "found 2\n"
+      "posts.yaml:2:57: posts[0].department: unknown department 'nd-hall'\n"
+      "posts.yaml:2:76: posts[0].b: staff 's1' cannot hold both A and B of the post\n"
+      "posts.yaml:3:97: posts[1].b: unknown staff 's9'\n");
+}
+
+TEST_CASE("rules bad files: a file with a YAML syntax error does not stop the others") {
+  const fs::path dir = k_rules / "unparsable-file";
+  CHECK(problems_loading(dir) ==
+        "offices.yaml:4:59: offices[2].parent: office 'nd' is a county office, the parent of a "
+        "village office must be a township office\n"
+        "people.yaml:5:1: invalid YAML: end of map flow not found\n"
+        "posts.yaml:6:79: posts[1].b: staff 's2' cannot hold both A and B of the post\n");
+}
+
+TEST_CASE("rules bad files: a failed load throws rules_invalid and returns no set") {
+  const fs::path dir = k_rules / "many-problems";
+  std::optional<RuleSet> loaded;
+  try {
+    loaded = RuleSet::load(dir);
+    FAIL("a bad rule set loaded");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::rules_invalid);
+    CHECK(e.diagnostics().size() == 17);
+    // what() is the summary, then every diagnostic, one a line.
+    std::string expected = "rule set " + dir.string() + " has 17 problems";
+    for (const Diagnostic& d : e.diagnostics()) {
+      CHECK(d.severity == Diagnostic::Severity::error);
+      expected += "\n" + d.to_string();
+    }
+    CHECK(std::string(e.what()) == expected);
+  }
+  CHECK_FALSE(loaded.has_value());
+}

@@ -1,0 +1,65 @@
+// The inside of a loaded RuleSet: the validated tables and the id indexes over them.
+// Built once by the validator, then shared read-only (shared_ptr<const RuleData>) by every
+// copy of the RuleSet, so copies are cheap and concurrent readers need no locking.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "workflow/rules.hpp"
+
+namespace workflow::detail {
+
+// Lets the id indexes be searched with a string_view: find_post("nd-w01") must not
+// allocate a std::string on the case-routing path.
+struct IdHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view id) const noexcept {
+    return std::hash<std::string_view>{}(id);
+  }
+};
+
+template <class Ref>
+using IdIndex = std::unordered_map<std::string, Ref, IdHash, std::equal_to<>>;
+
+template <class Ref>
+std::optional<Ref> find_in(const IdIndex<Ref>& index, std::string_view id) noexcept {
+  const auto it = index.find(id);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
+}
+
+struct RuleData {
+  std::string version;
+  Policy policy;
+  std::vector<Diagnostic> warnings;
+
+  std::vector<Office> offices;
+  std::vector<Department> departments;
+  std::vector<Staff> staff;
+  std::vector<Post> posts;
+  std::vector<Matter> matters;
+  std::vector<Delegation> delegations;
+
+  IdIndex<OfficeRef> office_index;
+  IdIndex<DepartmentRef> department_index;
+  IdIndex<StaffRef> staff_index;
+  IdIndex<PostRef> post_index;
+  IdIndex<MatterRef> matter_index;  // by matter code
+  IdIndex<DelegationRef> delegation_index;
+
+  // For each matter (by index), its delegations: delegation_in_force scans only these.
+  std::vector<std::vector<DelegationRef>> delegations_by_matter;
+
+  // The one way to make a RuleSet (its constructor is private to keep sets validated).
+  static RuleSet make_rule_set(std::shared_ptr<const RuleData> data) noexcept {
+    return RuleSet(std::move(data));
+  }
+};
+
+}  // namespace workflow::detail
