@@ -1,1 +1,8 @@
-# filled in below
+# The `workflow` tool's output is a contract for scripts: these pytest tests pin it.
+set(WORKFLOW_PYTHON "/usr/bin/python3" CACHE FILEPATH
+    "Debian's Python, which has pytest (python3-pytest) and the pybind11 bindings")
+add_test(NAME cli.pytest
+         COMMAND "${WORKFLOW_PYTHON}" -m pytest -q -p no:cacheprovider
+                 "${CMAKE_CURRENT_SOURCE_DIR}/cli")
+set_tests_properties(cli.pytest PROPERTIES ENVIRONMENT
+  "WORKFLOW_CLI=$<TARGET_FILE:workflow_cli>;WORKFLOW_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

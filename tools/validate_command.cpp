@@ -1,1 +1,93 @@
-// placeholder: being written (issue 2)
+// `workflow validate DIR...`: check rule sets the way the engine will load them.
+//
+// Output contract (scripts rely on it):
+//   success: one line per set, "DIR: ok: N offices, N posts, N matters, N delegations
+//            (version XXXXXXXXXXXX)", then any warnings as diagnostics; exit 0.
+//   failure: every diagnostic, one per line, "file:line:col: message", on stdout; exit 1.
+//   --summary adds a breakdown (offices by level, posts by role, matters by kind,
+//   delegations by mode) after each ok line.
+#include <array>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "workflow/rules.hpp"
+
+namespace workflow::cli {
+namespace {
+
+template <class Enum, std::size_t N, class Range, class Key>
+std::string breakdown(const std::array<Enum, N>& values, const Range& items, Key key) {
+  std::string out;
+  for (Enum v : values) {
+    std::size_t n = 0;
+    for (const auto& item : items) n += key(item) == v ? 1 : 0;
+    if (n == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", n, to_string(v));
+  }
+  return out.empty() ? "none" : out;
+}
+
+void print_summary(const RuleSet& rules) {
+  constexpr std::array levels{Level::province, Level::city, Level::county, Level::township,
+                              Level::village};
+  constexpr std::array roles{PostRole::window, PostRole::back_office, PostRole::unresolved,
+                             PostRole::agent, PostRole::policy};
+  constexpr std::array kinds{MatterKind::instant, MatterKind::committed, MatterKind::escalated,
+                             MatterKind::joint};
+  constexpr std::array modes{DelegationMode::window_forward, DelegationMode::partial,
+                             DelegationMode::full};
+  fmt::print("  offices:     {}\n",
+             breakdown(levels, rules.offices(), [](const Office& o) { return o.level; }));
+  fmt::print("  posts:       {}\n",
+             breakdown(roles, rules.posts(), [](const Post& p) { return p.role; }));
+  fmt::print("  matters:     {}\n",
+             breakdown(kinds, rules.matters(), [](const Matter& m) { return m.kind; }));
+  fmt::print("  delegations: {}\n",
+             breakdown(modes, rules.delegations(), [](const Delegation& d) { return d.mode; }));
+  fmt::print("  staff:       {}, departments: {}\n", rules.staff().size(),
+             rules.departments().size());
+  const Policy& p = rules.policy();
+  fmt::print(
+      "  policy:      promised <= {:g} x legal, notice within {} days, yellow at {} day(s) "
+      "left, 容缺 {} days, extension <= {} days\n",
+      p.promised_ratio_cap, p.notify_missing_days, p.yellow_days_left,
+      p.tolerance_supplement_days, p.extension_max_days);
+}
+
+int validate(const std::vector<std::string>& dirs, bool summary) {
+  int exit_code = 0;
+  for (const std::string& dir : dirs) {
+    try {
+      const RuleSet rules = RuleSet::load(dir);
+      fmt::print("{}: ok: {} offices, {} posts, {} matters, {} delegations (version {})\n", dir,
+                 rules.offices().size(), rules.posts().size(), rules.matters().size(),
+                 rules.delegations().size(), rules.version().substr(0, 12));
+      for (const Diagnostic& w : rules.warnings()) fmt::print("{}\n", w.to_string());
+      if (summary) print_summary(rules);
+    } catch (const Error& e) {
+      exit_code = 1;
+      if (e.diagnostics().empty()) {
+        fmt::print("{}: {}\n", dir, e.what());
+      }
+      for (const Diagnostic& d : e.diagnostics()) fmt::print("{}\n", d.to_string());
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, int& exit_code) {
+  CLI::App* cmd = app.add_subcommand("validate", "Check rule set directories; print a summary");
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  auto summary = std::make_shared<bool>(false);
+  cmd->add_option("DIR", *dirs, "rule set directory (e.g. rules/ningdu)")->required();
+  cmd->add_flag("--summary", *summary, "also print a breakdown of each set");
+  cmd->callback([dirs, summary, &exit_code] { exit_code = validate(*dirs, *summary); });
+}
+
+}  // namespace workflow::cli

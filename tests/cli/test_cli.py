@@ -1,0 +1,117 @@
+"""The `workflow` command line: exit codes and exact output shapes scripts rely on."""
+import os
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+CLI = os.environ["WORKFLOW_CLI"]
+SOURCE = Path(os.environ["WORKFLOW_SOURCE_DIR"])
+RULES = SOURCE / "rules"
+
+
+def run(*args, env=None):
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, env=env,
+                          timeout=60)
+
+
+def test_validate_shipped_sets_prints_one_summary_line_each():
+    r = run("validate", RULES / "ningdu", RULES / "sandu")
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == 2
+    for line, name in zip(lines, ["ningdu", "sandu"]):
+        assert re.fullmatch(
+            rf".*/rules/{name}: ok: \d+ offices, \d+ posts, \d+ matters, \d+ delegations "
+            r"\(version [0-9a-f]{12}\)", line), line
+
+
+def test_validate_summary_breaks_the_set_down():
+    r = run("validate", "--summary", RULES / "ningdu")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"^  offices: .*\d+ county, \d+ township, \d+ village", r.stdout, re.M)
+    assert re.search(r"^  matters: .*\d+ instant", r.stdout, re.M)
+
+
+def write_set(tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+def test_validate_bad_set_lists_every_problem_with_location(tmp_path):
+    write_set(tmp_path, {
+        "offices.yaml": """\
+            offices:
+              - {id: nd, name: 宁都县政务服务中心, level: county}
+            departments:
+              - {id: hall, name: 政务服务办, office: nd}
+            staff:
+              - {id: s1, name: 刘敏, office: nd}
+            """,
+        "posts.yaml": """\
+            posts:
+              - {id: w1, name: 综合窗口1, office: nd, department: hall, a: s1, b: s1}
+              - {id: w2, name: 综合窗口2, office: nowhere, department: hall, a: s1, b: s9}
+            """,
+    })
+    r = run("validate", tmp_path)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    posts = re.escape(str(tmp_path / "posts.yaml"))
+    # One line per problem, each "file:line:col: field: message", all of them at once.
+    assert any(re.fullmatch(rf"{posts}:2:\d+: posts\[0\]\.b: .*", l) for l in lines), lines
+    assert any(re.fullmatch(rf"{posts}:3:\d+: posts\[1\]\.office: .*'nowhere'.*", l)
+               for l in lines), lines
+    assert any(re.fullmatch(rf"{posts}:3:\d+: posts\[1\]\.b: .*'s9'.*", l) for l in lines), lines
+    assert all(re.match(r".+:\d+:\d+: ", l) for l in lines), lines
+
+
+def test_validate_missing_directory_fails_clearly(tmp_path):
+    r = run("validate", tmp_path / "absent")
+    assert r.returncode == 1
+    assert "absent" in r.stdout
+
+
+def test_calendar_is_workday_one_line_per_date():
+    # 2025-10-11 is a 调休 Saturday; 2025-10-08 is inside the National Day holiday.
+    r = run("calendar", "is-workday", "2025-10-11", "2025-10-08", "2025-10-09")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "2025-10-11 true\n2025-10-08 false\n2025-10-09 true\n"
+
+
+def test_calendar_add_and_between_agree():
+    r = run("calendar", "add", "2025-09-30", "5")
+    assert (r.returncode, r.stdout) == (0, "2025-10-14\n"), r.stderr
+    r = run("calendar", "between", "2025-09-30", "2025-10-14")
+    assert (r.returncode, r.stdout) == (0, "5\n"), r.stderr
+
+
+def test_calendar_explicit_directory(tmp_path):
+    r = run("calendar", "add", "--calendar", RULES / "calendar", "2026-02-13", "1")
+    assert (r.returncode, r.stdout) == (0, "2026-02-14\n"), r.stderr  # 调休 Saturday
+
+
+def test_calendar_bad_date_is_a_clear_error():
+    r = run("calendar", "is-workday", "2025-02-30")
+    assert r.returncode != 0
+    assert "2025-02-30" in r.stderr and r.stdout == ""
+
+
+def test_calendar_unknown_year_names_the_year():
+    r = run("calendar", "is-workday", "2031-05-06")
+    assert r.returncode != 0
+    assert "2031" in r.stderr
+
+
+def test_calendar_missing_directory_is_a_clear_error(tmp_path):
+    r = run("calendar", "between", "--calendar", tmp_path / "nope", "2025-01-01", "2025-01-31")
+    assert r.returncode != 0
+    assert "nope" in r.stderr
+
+
+def test_calendar_found_from_environment_override(tmp_path):
+    env = dict(os.environ, WORKFLOW_RULES_DIR=str(tmp_path))
+    r = run("calendar", "add", "2025-09-30", "1", env=env)
+    assert r.returncode != 0  # the override is honoured even when it is wrong ...
+    assert str(tmp_path) in r.stderr  # ... and the error says where it looked
