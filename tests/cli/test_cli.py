@@ -115,3 +115,25 @@ def test_calendar_found_from_environment_override(tmp_path):
     r = run("calendar", "add", "2025-09-30", "1", env=env)
     assert r.returncode != 0  # the override is honoured even when it is wrong ...
     assert str(tmp_path) in r.stderr  # ... and the error says where it looked
+
+
+def test_the_complete_example_in_docs_rules_md_loads(tmp_path):
+    """docs/rules.md promises a complete, valid example: hold it to that."""
+    doc = (SOURCE / "docs" / "rules.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## A complete example"):]
+    example = section[section.index("```yaml") + len("```yaml"):]
+    example = example[:example.index("```")]
+    # The example shows several files one after another, each headed "# name.yaml".
+    files, current = {}, None
+    for line in example.splitlines():
+        m = re.fullmatch(r"# (\S+\.yaml)", line.strip())
+        if m:
+            current = m.group(1)
+            files[current] = ""
+        elif current:
+            files[current] += line + "\n"
+    assert len(files) >= 2
+    write_set(tmp_path, files)
+    r = run("validate", tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r": ok: 3 offices, 2 posts, 1 matters, 1 delegations", r.stdout), r.stdout
