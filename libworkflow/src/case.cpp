@@ -1,0 +1,90 @@
+// Canonical names of the case vocabulary. These strings are a contract: the Python layer,
+// the store's columns and the command-line tool all use them.
+#include "workflow/case.hpp"
+
+#include <array>
+
+namespace workflow {
+namespace {
+
+constexpr std::array<std::string_view, 12> kStates{
+    "received", "awaiting_materials", "on_the_spot", "preliminary_review",
+    "back_office_review", "opinions", "escalated", "decided",
+    "issued", "refused", "withdrawn", "terminated"};
+
+constexpr std::array<std::string_view, 19> kVerbs{
+    "accept", "refuse", "notify_missing", "supplement", "review_pass", "review_return",
+    "approve", "deny", "report_up", "higher_approve", "higher_deny", "opinion_agree",
+    "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate"};
+
+constexpr std::array<std::string_view, 5> kLights{"none", "green", "yellow", "red",
+                                                  "escalated_red"};
+constexpr std::array<std::string_view, 3> kDecisions{"none", "approved", "denied"};
+constexpr std::array<std::string_view, 3> kChannels{"pickup", "post", "e_certificate"};
+constexpr std::array<std::string_view, 6> kProcedures{"hearing",    "tender",    "auction",
+                                                      "inspection", "appraisal", "expert_review"};
+constexpr std::array<std::string_view, 4> kAbsences{"leave", "vacation", "out", "field_work"};
+constexpr std::array<std::string_view, 3> kHoldings{"a_holder", "b_covering", "unresolved"};
+
+// Event kinds: "submitted", then the 19 verbs, then the engine's own.
+constexpr std::array<std::string_view, 8> kEngineEvents{
+    "deemed_accepted", "opinion_deemed", "supplement_overdue", "handoff",
+    "routed_unresolved", "routed", "light_changed", "permission_denied"};
+
+template <class Enum, std::size_t N>
+std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) noexcept {
+  const auto i = static_cast<std::size_t>(e);
+  return i < N ? names[i] : std::string_view{"unknown"};
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> parse_of(const std::array<std::string_view, N>& names,
+                             std::string_view s) noexcept {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(CaseState s) noexcept { return name_of(kStates, s); }
+std::string_view to_string(Verb v) noexcept { return name_of(kVerbs, v); }
+std::string_view to_string(Light l) noexcept { return name_of(kLights, l); }
+std::string_view to_string(Decision d) noexcept { return name_of(kDecisions, d); }
+std::string_view to_string(IssueChannel c) noexcept { return name_of(kChannels, c); }
+std::string_view to_string(SpecialProcedure p) noexcept { return name_of(kProcedures, p); }
+std::string_view to_string(AbsenceKind k) noexcept { return name_of(kAbsences, k); }
+std::string_view to_string(Holding h) noexcept { return name_of(kHoldings, h); }
+
+std::string_view to_string(EventKind k) noexcept {
+  const auto i = static_cast<std::size_t>(k);
+  if (i == 0) return "submitted";
+  if (i <= kVerbs.size()) return kVerbs[i - 1];
+  return name_of(kEngineEvents, i - 1 - kVerbs.size());
+}
+
+std::optional<CaseState> parse_case_state(std::string_view s) noexcept {
+  return parse_of<CaseState>(kStates, s);
+}
+std::optional<Verb> parse_verb(std::string_view s) noexcept { return parse_of<Verb>(kVerbs, s); }
+std::optional<Light> parse_light(std::string_view s) noexcept {
+  return parse_of<Light>(kLights, s);
+}
+std::optional<IssueChannel> parse_issue_channel(std::string_view s) noexcept {
+  return parse_of<IssueChannel>(kChannels, s);
+}
+std::optional<SpecialProcedure> parse_special_procedure(std::string_view s) noexcept {
+  return parse_of<SpecialProcedure>(kProcedures, s);
+}
+std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept {
+  return parse_of<AbsenceKind>(kAbsences, s);
+}
+
+// The event kinds mirror the verbs after `submitted`; keep the two lists in step.
+static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::accept));
+static_assert(static_cast<int>(EventKind::terminate) == 1 + static_cast<int>(Verb::terminate));
+static_assert(static_cast<int>(EventKind::permission_denied) ==
+              static_cast<int>(EventKind::terminate) + 8);
+
+}  // namespace workflow

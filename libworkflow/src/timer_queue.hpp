@@ -1,0 +1,51 @@
+// The engine's pending timers: a min-heap of (due time, subject, kind), fired in a fixed
+// order so the same inputs always give the same history.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "workflow/clock.hpp"
+
+namespace workflow::detail {
+
+enum class TimerKind : std::uint8_t {
+  notice_window,   // §32: the days to notify missing materials are over
+  supplement_due,  // 容缺: the promised materials are due
+  light,           // the supervision light changes
+  opinion_share,   // joint: a department's share of time is over
+  absence_start,   // a staff member's absence begins (subject is a staff index)
+  absence_end,     // a staff member's absence ends
+};
+
+struct Timer {
+  DateTime due;
+  std::uint64_t subject = 0;  // case id, or staff index for absence timers
+  TimerKind kind = TimerKind::light;
+  std::uint32_t generation = 0;  // the engine ignores a timer whose generation is stale
+  std::uint32_t arg = 0;         // kind-specific (e.g. the stage index of an opinion share)
+};
+
+// Not thread-safe: owned and guarded by the engine.
+class TimerQueue {
+ public:
+  void push(const Timer& t);
+  // Removes and returns the earliest timer due at or before `t`, if any. Order: due time,
+  // then subject, then kind, then insertion order.
+  std::optional<Timer> pop_due(DateTime t);
+  std::optional<DateTime> next_due() const noexcept;
+  std::size_t size() const noexcept { return heap_.size(); }
+  bool empty() const noexcept { return heap_.empty(); }
+  void clear() noexcept { heap_.clear(); }
+
+ private:
+  struct Entry {
+    Timer timer;
+    std::uint64_t order;  // insertion counter, the last tie-breaker
+  };
+  std::vector<Entry> heap_;
+  std::uint64_t pushed_ = 0;
+};
+
+}  // namespace workflow::detail

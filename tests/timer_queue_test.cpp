@@ -1,0 +1,191 @@
+// detail::TimerQueue: the engine's pending timers fire in one fixed order (due, subject,
+// kind, insertion), so the same inputs always give the same history.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "timer_queue.hpp"
+
+using workflow::DateTime;
+using workflow::detail::Timer;
+using workflow::detail::TimerKind;
+using workflow::detail::TimerQueue;
+
+namespace {
+
+DateTime T(const char* text) { return DateTime::parse(text); }
+
+Timer timer(const char* due, std::uint64_t subject, TimerKind kind = TimerKind::light,
+            std::uint32_t arg = 0) {
+  Timer t;
+  t.due = T(due);
+  t.subject = subject;
+  t.kind = kind;
+  t.arg = arg;
+  return t;
+}
+
+std::vector<Timer> drain(TimerQueue& q, DateTime bound) {
+  std::vector<Timer> out;
+  while (auto t = q.pop_due(bound)) out.push_back(*t);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("TimerQueue: an empty queue has nothing due") {
+  TimerQueue q;
+  CHECK(q.empty());
+  CHECK(q.size() == 0);
+  CHECK_FALSE(q.next_due().has_value());
+  CHECK_FALSE(q.pop_due(T("2099-01-01")).has_value());
+}
+
+TEST_CASE("TimerQueue: timers pop in due order and next_due follows the earliest") {
+  TimerQueue q;
+  q.push(timer("2025-10-14", 1));
+  q.push(timer("2025-10-09T08:00", 2));
+  q.push(timer("2025-11-05", 3));
+  q.push(timer("2025-10-09T07:59:59", 4));
+  CHECK(q.size() == 4);
+  REQUIRE(q.next_due().has_value());
+  CHECK(*q.next_due() == T("2025-10-09T07:59:59"));
+
+  const std::vector<Timer> fired = drain(q, T("2030-01-01"));
+  REQUIRE(fired.size() == 4);
+  CHECK(fired[0].subject == 4);
+  CHECK(fired[1].subject == 2);
+  CHECK(fired[2].subject == 1);
+  CHECK(fired[3].subject == 3);
+  CHECK(q.empty());
+}
+
+TEST_CASE("TimerQueue: ties break by subject, then kind, then insertion order") {
+  TimerQueue q;
+  const char* due = "2025-10-15";
+  q.push(timer(due, 7, TimerKind::light, 1));
+  q.push(timer(due, 3, TimerKind::opinion_share, 1));
+  q.push(timer(due, 3, TimerKind::notice_window, 1));
+  q.push(timer(due, 7, TimerKind::light, 2));  // same key as the first: inserted later
+  q.push(timer(due, 3, TimerKind::supplement_due, 1));
+  q.push(timer(due, 7, TimerKind::notice_window, 1));
+  q.push(timer(due, 7, TimerKind::light, 3));
+
+  const std::vector<Timer> fired = drain(q, T(due));
+  std::vector<std::tuple<std::uint64_t, TimerKind, std::uint32_t>> got;
+  for (const Timer& t : fired) got.emplace_back(t.subject, t.kind, t.arg);
+  const std::vector<std::tuple<std::uint64_t, TimerKind, std::uint32_t>> want{
+      {3, TimerKind::notice_window, 1}, {3, TimerKind::supplement_due, 1},
+      {3, TimerKind::opinion_share, 1}, {7, TimerKind::notice_window, 1},
+      {7, TimerKind::light, 1},         {7, TimerKind::light, 2},
+      {7, TimerKind::light, 3}};
+  CHECK(got == want);
+}
+
+TEST_CASE("TimerQueue: pop_due respects the bound: due at or before it, never after") {
+  TimerQueue q;
+  q.push(timer("2025-10-14T00:00:00", 1));
+  q.push(timer("2025-10-14T00:00:01", 2));
+  q.push(timer("2025-10-13T23:59:59", 3));
+
+  CHECK_FALSE(q.pop_due(T("2025-10-13T23:59:58")).has_value());
+  CHECK(q.size() == 3);  // a refused pop leaves the queue as it was
+
+  const std::vector<Timer> first = drain(q, T("2025-10-14T00:00:00"));
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].subject == 3);
+  CHECK(first[1].subject == 1);  // due exactly at the bound: fires
+  REQUIRE(q.next_due().has_value());
+  CHECK(*q.next_due() == T("2025-10-14T00:00:01"));
+
+  const std::vector<Timer> rest = drain(q, T("2025-10-14T00:00:01"));
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].subject == 2);
+}
+
+TEST_CASE("TimerQueue: the timer comes back whole") {
+  TimerQueue q;
+  Timer t = timer("2025-10-09", 42, TimerKind::absence_end, 9);
+  t.generation = 17;
+  q.push(t);
+  const auto got = q.pop_due(T("2025-10-09"));
+  REQUIRE(got.has_value());
+  CHECK(got->due == t.due);
+  CHECK(got->subject == 42);
+  CHECK(got->kind == TimerKind::absence_end);
+  CHECK(got->generation == 17);
+  CHECK(got->arg == 9);
+}
+
+TEST_CASE("TimerQueue: clear empties the queue") {
+  TimerQueue q;
+  q.push(timer("2025-10-09", 1));
+  q.push(timer("2025-10-10", 2));
+  q.clear();
+  CHECK(q.empty());
+  CHECK_FALSE(q.next_due().has_value());
+}
+
+TEST_CASE("TimerQueue: many random pushes, interleaved with pops, come out in the total order") {
+  // A reference model: every timer with its insertion number, sorted by the documented key.
+  struct Ref {
+    Timer timer;
+    std::uint64_t order;
+  };
+  const auto key = [](const Ref& r) {
+    return std::tuple(r.timer.due, r.timer.subject, r.timer.kind, r.order);
+  };
+
+  std::mt19937_64 rng(20251001);  // fixed seed: the test is deterministic
+  std::uniform_int_distribution<int> second(0, 2000);  // narrow: many equal due times
+  std::uniform_int_distribution<std::uint64_t> subject(1, 5);
+  std::uniform_int_distribution<int> kind(0, 5);
+
+  TimerQueue q;
+  std::vector<Ref> pending;
+  std::uint64_t inserted = 0;
+  const DateTime base = T("2025-10-09");
+  DateTime bound = base;
+  std::size_t popped = 0;
+
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 200; ++i) {
+      Timer t;
+      t.due = base.plus_seconds(second(rng));
+      t.subject = subject(rng);
+      t.kind = static_cast<TimerKind>(kind(rng));
+      t.arg = static_cast<std::uint32_t>(inserted);  // identifies the timer
+      q.push(t);
+      pending.push_back(Ref{t, inserted++});
+    }
+    // Pop everything due by a moving bound and compare with the model's order.
+    bound = bound.plus_seconds(40);
+    std::sort(pending.begin(), pending.end(),
+              [&](const Ref& a, const Ref& b) { return key(a) < key(b); });
+    std::vector<std::uint32_t> want;
+    auto first_later = std::find_if(pending.begin(), pending.end(),
+                                    [&](const Ref& r) { return r.timer.due > bound; });
+    for (auto it = pending.begin(); it != first_later; ++it) want.push_back(it->timer.arg);
+    pending.erase(pending.begin(), first_later);
+
+    std::vector<std::uint32_t> got;
+    for (const Timer& t : drain(q, bound)) got.push_back(t.arg);
+    REQUIRE(got == want);
+    popped += got.size();
+    REQUIRE(q.size() == pending.size());
+  }
+  CHECK(popped > 0);
+
+  // The rest drains fully sorted.
+  std::sort(pending.begin(), pending.end(),
+            [&](const Ref& a, const Ref& b) { return key(a) < key(b); });
+  std::vector<std::uint32_t> want;
+  for (const Ref& r : pending) want.push_back(r.timer.arg);
+  std::vector<std::uint32_t> got;
+  for (const Timer& t : drain(q, T("2099-01-01"))) got.push_back(t.arg);
+  CHECK(got == want);
+  CHECK(q.empty());
+}
