@@ -1,0 +1,112 @@
+// The engine facade: commands in, events out. Every command is checked (state, permission,
+// required details) before anything changes; a refused command throws a typed Error and
+// leaves the cases and the store as they were.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "workflow/calendar.hpp"
+#include "workflow/case.hpp"
+#include "workflow/clock.hpp"
+#include "workflow/rules.hpp"
+#include "workflow/store.hpp"
+
+namespace workflow {
+
+namespace detail {
+class EngineCore;
+struct Observers;
+}
+
+struct Options {
+  // Where cases and events are kept. Default: nullptr, meaning a fresh in-memory store.
+  std::shared_ptr<CaseStore> store;
+  // Record refused attempts by people who do not hold the stage as `permission_denied`
+  // events in the case history (the attempt is audited; the case does not change).
+  // Default: true.
+  bool record_denied_attempts = true;
+  // The actor named on events the engine causes itself (timers, deemed approvals).
+  // Default: "system".
+  std::string system_actor = "system";
+};
+
+// Called after a command's events are committed, once per event, in order.
+using Observer = std::function<void(const Event&)>;
+
+// The back office of one hall system: its rule set, calendar, clock and cases.
+//
+// An Engine is safe for concurrent access from multiple threads without any external
+// synchronization; commands are applied one at a time. Observers run on the thread that
+// gave the command, after its commit and outside the engine's lock, so they may call back
+// into the engine.
+class Engine {
+ public:
+  // Throws Error(invalid_argument) if the clock is null.
+  Engine(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Receives an application at a window or village station and returns its case id. The
+  // case is routed to the office that handles the matter (a township under a delegation in
+  // force, else the matter's own office). Throws not_found for an unknown matter, office or
+  // staff, permission_denied if the actor holds no window or agent post there, and
+  // invalid_argument if the matter is not handled from that office.
+  CaseId submit(const Submission& submission);
+
+  // Gives a command on a case. Throws not_found (case, actor), permission_denied (the actor
+  // does not hold the stage), invalid_transition (not allowed in the case's state) or
+  // invalid_argument (a required detail missing or out of range).
+  void act(CaseId id, Verb verb, const Action& action);
+
+  // The named forms of act().
+  void accept(CaseId id, const Action& a) { act(id, Verb::accept, a); }
+  void refuse(CaseId id, const Action& a) { act(id, Verb::refuse, a); }
+  void notify_missing(CaseId id, const Action& a) { act(id, Verb::notify_missing, a); }
+  void supplement(CaseId id, const Action& a) { act(id, Verb::supplement, a); }
+  void suspend(CaseId id, const Action& a) { act(id, Verb::suspend, a); }
+  void resume(CaseId id, const Action& a) { act(id, Verb::resume, a); }
+  void extend(CaseId id, const Action& a) { act(id, Verb::extend, a); }
+  void withdraw(CaseId id, const Action& a) { act(id, Verb::withdraw, a); }
+  void issue(CaseId id, const Action& a) { act(id, Verb::issue, a); }
+
+  // The status board (去向牌): `staff` is away from `from` until `until` (exclusive). Work
+  // of posts they hold as A passes to B from `from` (at once if `from` is not in the future).
+  // Throws not_found for unknown staff, invalid_argument if until <= from.
+  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until);
+  // Ends the staff's absence now: new work goes to them again.
+  void mark_back(std::string_view staff);
+
+  // The verbs `actor` may give on the case now (empty if none, or if the case is concluded).
+  std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
+  // A case with its full history. Throws not_found.
+  CaseView get(CaseId id) const;
+  // Cases matching the filter, in id order, without history.
+  std::vector<CaseView> list(const CaseFilter& filter = {}) const;
+
+  // Fires every timer due at or before `t`, in due-time order (ties by case id), each event
+  // stamped with its due time; then, if the engine runs on a ManualClock, that clock is moved
+  // to `t`. Going back is a no-op. Every command first advances to the clock's time, so
+  // timers due before a command always fire before it.
+  void advance_to(DateTime t);
+  // The earliest pending timer, if any (what a real-time driver sleeps until).
+  std::optional<DateTime> next_due() const;
+  // The engine clock's current time.
+  DateTime now() const;
+
+  std::uint64_t subscribe(Observer observer);
+  void unsubscribe(std::uint64_t subscription);
+
+  const RuleSet& rules() const noexcept;
+  const Calendar& calendar() const noexcept;
+
+ private:
+  std::unique_ptr<detail::EngineCore> core_;
+  std::unique_ptr<detail::Observers> observers_;
+};
+
+}  // namespace workflow

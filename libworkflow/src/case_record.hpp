@@ -1,0 +1,56 @@
+// The compact in-memory record of one case: what the engine needs on the hot path, with
+// every rule-set entity held as a 4-byte interned reference. Cold data (the applicant's
+// name, the history) lives elsewhere: the applicant table and the store.
+#pragma once
+
+#include <cstdint>
+
+#include "deadlines.hpp"
+#include "lifecycle.hpp"
+#include "workflow/case.hpp"
+#include "workflow/rules.hpp"
+
+namespace workflow::detail {
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+struct CaseRecord {
+  CaseId id = 0;
+  MatterRef matter{};
+  OfficeRef accepting_office{};  // where the applicant is served and the result issued
+  OfficeRef office{};            // office of the current post
+  PostRef intake_post{};         // the window that received it; decisions return here
+  PostRef post{};                // the post holding the current stage
+  StaffRef holder{};             // who acts on it now
+  StaffRef first_handler{};      // 首问负责制: who first received it
+  std::uint32_t agent = kNone;       // StaffRef of the village agent, if any (帮办代办)
+  std::uint32_t delegation = kNone;  // DelegationRef the case runs under, if any
+  std::uint32_t applicant = 0;       // index into the engine's applicant table
+
+  LifecycleState life{};
+  Holding holding = Holding::a_holder;
+  Decision decision = Decision::none;
+  Light light = Light::none;
+  std::uint8_t stage = 0;           // current back-office stage (ordered stages)
+  std::uint8_t extension_days = 0;  // the one §42 extension, 0 if not used
+  bool notified = false;            // a notice of missing materials was given
+  bool on_promise = false;          // approved under 告知承诺制, to be verified
+  bool tolerance = false;           // accepted under 容缺 with materials owed
+  std::uint16_t suspended_days = 0;          // working days not counted so far
+  std::uint16_t suspended_at_opinions = 0;   // suspended_days when opinions began
+
+  std::uint64_t materials = 0;        // bit i: matter.materials[i] handed in
+  std::uint32_t opinions_answered = 0;  // bit i: stage i gave its opinion
+  std::uint32_t opinions_agreed = 0;    // bit i: ... and agreed (or was deemed to)
+  std::uint32_t timer_generation = 0;   // light timers older than this are stale
+  std::uint32_t last_seq = 0;           // seq of the last event
+
+  DateTime received;
+  Date accepted;           // valid once life.phase is past awaiting_materials
+  Date suspended_since;    // valid while suspended
+  Date supplement_due;     // valid while tolerance
+  Date opinions_since;     // valid in the opinions phase
+  Deadlines deadlines{};   // valid once accepted
+};
+
+}  // namespace workflow::detail

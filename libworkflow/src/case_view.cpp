@@ -1,0 +1,92 @@
+// Reading cases: the view of one case, lists by filter, and what an actor may do now.
+#include "engine_core.hpp"
+
+namespace workflow::detail {
+
+CaseView EngineCore::view(CaseId id, bool with_history) const {
+  const CaseRecord& c = record(id);
+  const Matter& m = rules_.matter(c.matter);
+  CaseView v;
+  v.id = c.id;
+  v.matter = m.code;
+  v.matter_name = m.name;
+  v.kind = m.kind;
+  v.state = static_cast<CaseState>(c.life.phase);
+  v.suspended = c.life.suspended;
+  v.decision = c.decision;
+  v.office = rules_.office(c.office).id;
+  v.accepting_office = rules_.office(c.accepting_office).id;
+  v.post = rules_.post(c.post).id;
+  v.holder = rules_.staff(c.holder).id;
+  v.holding = c.holding;
+  v.applicant = applicants_[c.applicant];
+  if (c.agent != kNone) v.agent = rules_.staff(StaffRef{c.agent}).id;
+  v.first_handler = rules_.staff(c.first_handler).id;
+  if (c.delegation != kNone) {
+    const Delegation& d = rules_.delegation(DelegationRef{c.delegation});
+    v.delegation = d.id;
+    v.delegation_mode = d.mode;
+  }
+  v.received = c.received;
+  if (c.light != Light::none || c.on_promise) {  // the clock has started
+    v.accepted = c.accepted;
+    v.promised_deadline = c.deadlines.promised_due;
+    v.legal_deadline = c.deadlines.legal_due;
+  }
+  if (c.tolerance) v.supplement_deadline = c.supplement_due;
+  v.missing_materials = missing_materials(c, false);
+  v.light = c.light;
+  v.suspended_working_days = c.suspended_days;
+  v.extension_days = c.extension_days;
+  v.on_promise = c.on_promise;
+  v.rules_version = rules_.version();
+  if (with_history) v.history = store_->history(id);
+  return v;
+}
+
+std::vector<CaseView> EngineCore::list(const CaseFilter& f) const {
+  std::vector<CaseView> out;
+  const auto office = f.office.empty() ? std::nullopt : rules_.find_office(f.office);
+  const auto post = f.post.empty() ? std::nullopt : rules_.find_post(f.post);
+  const auto matter = f.matter.empty() ? std::nullopt : rules_.find_matter(f.matter);
+  // An unknown id in the filter matches nothing rather than everything.
+  if ((!f.office.empty() && !office) || (!f.post.empty() && !post) ||
+      (!f.matter.empty() && !matter)) {
+    return out;
+  }
+  for (const CaseRecord& c : cases_) {
+    if (f.state && static_cast<CaseState>(c.life.phase) != *f.state) continue;
+    if (f.suspended && c.life.suspended != *f.suspended) continue;
+    if (office && c.office != *office && c.accepting_office != *office) continue;
+    if (post && c.post != *post) continue;
+    if (f.light && c.light != *f.light) continue;
+    if (matter && c.matter != *matter) continue;
+    out.push_back(view(c.id, false));
+  }
+  return out;
+}
+
+std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view actor) const {
+  const CaseRecord& c = record(id);
+  const auto staff = rules_.find_staff(actor);
+  std::vector<Verb> out;
+  if (!staff || is_concluded(c.life.phase)) return out;
+  const DateTime now = clock_->now();
+  for (int v = 0; v <= static_cast<int>(Verb::terminate); ++v) {
+    const Verb verb = static_cast<Verb>(v);
+    if (!permitted(c, *staff, verb, now)) continue;
+    // Offer accept if any way of accepting works: plain, 容缺 or 告知承诺.
+    Action plain, tolerate, promise;
+    tolerate.tolerate_missing = true;
+    promise.on_promise = true;
+    bool possible = false;
+    for (const Action* a : {&plain, &tolerate, &promise}) {
+      possible = possible || can_fire(c.life, static_cast<Trigger>(verb), facts_for(c, a));
+      if (verb != Verb::accept) break;
+    }
+    if (possible) out.push_back(verb);
+  }
+  return out;
+}
+
+}  // namespace workflow::detail

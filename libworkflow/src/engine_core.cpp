@@ -1,0 +1,114 @@
+// The core's construction, look-ups and the unit of work (touch, emit, commit, rollback).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine_core.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+
+// An open case must stay small: a county holds hundreds of thousands of them in memory.
+static_assert(sizeof(CaseRecord) <= 160, "CaseRecord grew: keep the hot record compact");
+
+EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock,
+                       Options options)
+    : rules_(std::move(rules)),
+      calendar_(std::move(calendar)),
+      clock_(std::move(clock)),
+      options_(std::move(options)),
+      store_(options_.store ? options_.store : std::shared_ptr<CaseStore>(make_memory_store())),
+      roster_(rules_.staff().size()),
+      absence_generation_(rules_.staff().size(), 0),
+      window_cursor_(rules_.offices().size(), 0) {
+  if (!clock_) throw Error(ErrorCode::invalid_argument, "the engine needs a clock (got null)");
+  // The compact record keeps materials and opinions as bit sets.
+  for (const Matter& m : rules_.matters()) {
+    if (m.materials.size() > 64 || m.stages.size() > 32) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("matter {} has {} materials and {} stages; the engine supports "
+                              "at most 64 materials and 32 stages per matter",
+                              m.code, m.materials.size(), m.stages.size()));
+    }
+  }
+  advanced_ = clock_->now();
+}
+
+CaseRecord& EngineCore::record(CaseId id) {
+  if (id == 0 || id > cases_.size()) {
+    throw Error(ErrorCode::not_found, fmt::format("no case {}", id));
+  }
+  return cases_[id - 1];
+}
+
+const CaseRecord& EngineCore::record(CaseId id) const {
+  return const_cast<EngineCore*>(this)->record(id);
+}
+
+StaffRef EngineCore::staff_ref(std::string_view id) const {
+  if (const auto s = rules_.find_staff(id)) return *s;
+  throw Error(ErrorCode::not_found, fmt::format("unknown staff '{}'", id));
+}
+
+void EngineCore::begin() noexcept {
+  pending_.clear();
+  undo_.clear();
+  cases_before_ = cases_.size();
+  applicants_before_ = applicants_.size();
+}
+
+CaseRecord& EngineCore::touch(CaseRecord& c) {
+  const bool saved = std::any_of(undo_.begin(), undo_.end(),
+                                 [&](const CaseRecord& r) { return r.id == c.id; });
+  if (!saved && c.id <= cases_before_) undo_.push_back(c);
+  return c;
+}
+
+Event& EngineCore::emit(CaseRecord& c, EventKind kind, DateTime at, std::string actor,
+                        PostRef post, std::string reason, std::string detail) {
+  touch(c);
+  Event& e = pending_.emplace_back();
+  e.case_id = c.id;
+  e.seq = ++c.last_seq;
+  e.kind = kind;
+  e.time = at;
+  e.actor = std::move(actor);
+  e.office = rules_.office(rules_.post(post).office).id;
+  e.post = rules_.post(post).id;
+  e.reason = std::move(reason);
+  e.detail = std::move(detail);
+  e.rules_version = rules_.version();
+  return e;
+}
+
+Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
+                               std::string detail) {
+  Event& e = emit(c, kind, at, options_.system_actor, c.post, std::move(reason),
+                  std::move(detail));
+  e.post.clear();  // the engine acted, not a post
+  return e;
+}
+
+void EngineCore::commit() {
+  if (pending_.empty()) return;
+  try {
+    store_->commit(StoreCommit{pending_, {}, nullptr});
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::store_error, fmt::format("the store failed to commit: {}", e.what()));
+  }
+  for (Event& e : pending_) committed_.push_back(std::move(e));
+  pending_.clear();
+  undo_.clear();
+}
+
+void EngineCore::rollback() noexcept {
+  for (const CaseRecord& r : undo_) cases_[r.id - 1] = r;
+  cases_.resize(cases_before_);
+  applicants_.resize(applicants_before_);
+  pending_.clear();
+  undo_.clear();
+}
+
+}  // namespace workflow::detail

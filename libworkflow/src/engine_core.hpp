@@ -1,0 +1,136 @@
+// The engine's private core: cases, timers, roster and the command logic. Engine (the
+// facade in engine.cpp) owns one, serialises access with its mutex and notifies observers
+// after each commit. Everything here runs under that mutex.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "case_record.hpp"
+#include "routing.hpp"
+#include "timer_queue.hpp"
+#include "workflow/engine.hpp"
+
+namespace workflow::detail {
+
+class EngineCore {
+ public:
+  EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options);
+
+  // --- commands (engine_commands.cpp) -------------------------------------------------
+  CaseId submit(const Submission& s);
+  void act(CaseId id, Verb verb, const Action& a);
+  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until);
+  void mark_back(std::string_view staff);
+
+  // --- time (engine_timers.cpp) ---------------------------------------------------------
+  // Fires every timer due at or before t; each timer's effect is committed on its own.
+  void advance_to(DateTime t);
+  std::optional<DateTime> next_due() const { return timers_.next_due(); }
+  DateTime now() const { return clock_->now(); }
+
+  // --- queries (case_view.cpp) ----------------------------------------------------------
+  CaseView view(CaseId id, bool with_history) const;
+  std::vector<CaseView> list(const CaseFilter& f) const;
+  std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
+
+  // Events committed since the last call, for the facade to hand to observers.
+  std::vector<Event> take_committed() { return std::exchange(committed_, {}); }
+
+  const RuleSet& rules() const noexcept { return rules_; }
+  const Calendar& calendar() const noexcept { return calendar_; }
+
+  std::mutex mutex;  // the facade's lock
+
+ private:
+
+  // Lookups that throw not_found with a clear message.
+  CaseRecord& record(CaseId id);
+  const CaseRecord& record(CaseId id) const;
+  StaffRef staff_ref(std::string_view id) const;
+
+  // --- the unit of work: a command or a timer ------------------------------------------
+  // Saves the case's record before its first change in this unit (for rollback).
+  CaseRecord& touch(CaseRecord& c);
+  Event& emit(CaseRecord& c, EventKind kind, DateTime at, std::string actor, PostRef post,
+              std::string reason = {}, std::string detail = {});
+  Event& emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
+                     std::string detail = {});
+  // Starts a unit of work; commit() makes it durable, rollback() undoes its changes to the
+  // records (a refused or failed command leaves the cases as they were).
+  void begin() noexcept;
+  void commit();
+  void rollback() noexcept;
+  // Runs `body` as one unit: commit on success, rollback and rethrow on any exception.
+  template <class F>
+  void unit(F&& body) {
+    begin();
+    try {
+      body();
+      commit();
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  // --- case mechanics (engine_effects.cpp) ----------------------------------------------
+  // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
+  void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
+  // Picks the next window of an office, round robin (deterministic).
+  PostRef next_window(OfficeRef office);
+  // Starts the clock: acceptance date, deadlines, first light, timers.
+  void start_clock(CaseRecord& c, Date accepted, DateTime at);
+  // Recomputes deadlines and the light after suspension/extension; re-arms the light timer.
+  void refresh_light(CaseRecord& c, DateTime at);
+  // Stops light timers (decided, concluded, suspended).
+  void freeze_light(CaseRecord& c);
+  void arm_light_timer(const CaseRecord& c, DateTime after);
+  void arm_opinion_timers(const CaseRecord& c);
+  // Applies the effects of a fired lifecycle step (stage moves, decisions, clocks).
+  // `action` is null for the engine's own triggers; `opinion_stage` names the joint stage an
+  // opinion (given or deemed) is for.
+  void apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to, DateTime at,
+                  const Action* action, std::optional<std::uint8_t> opinion_stage = {});
+  // Why a verb cannot be given now, in the hall's terms.
+  std::string explain_refusal(const CaseRecord& c, Verb verb, const Facts& f) const;
+  Facts facts_for(const CaseRecord& c, const Action* a) const;
+  std::vector<std::string> missing_materials(const CaseRecord& c, bool tolerable_only) const;
+
+  // --- permissions (engine_permissions.cpp) --------------------------------------------
+  bool holds_now(StaffRef staff, PostRef post, DateTime at) const;
+  bool permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateTime at) const;
+  // The stage (joint case) whose opinion `actor` may give now, if any.
+  std::optional<std::uint8_t> opinion_stage_of(const CaseRecord& c, StaffRef actor,
+                                               DateTime at) const;
+
+  // --- timers (engine_timers.cpp) -------------------------------------------------------
+  void fire(const Timer& t);
+  void begin_absence(StaffRef staff, DateTime at);
+
+  RuleSet rules_;
+  Calendar calendar_;
+  std::shared_ptr<Clock> clock_;
+  Options options_;
+  std::shared_ptr<CaseStore> store_;
+
+  std::vector<CaseRecord> cases_;        // case id i is cases_[i - 1]
+  std::vector<std::string> applicants_;  // CaseRecord::applicant indexes this
+  Roster roster_;
+  std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
+  std::vector<std::uint32_t> window_cursor_;       // per office: round-robin intake
+  TimerQueue timers_;
+  DateTime advanced_;  // the latest time advance_to reached
+
+  // The unit of work in progress.
+  std::vector<Event> pending_;
+  std::vector<CaseRecord> undo_;  // records as they were before this unit touched them
+  std::size_t cases_before_ = 0;       // cases_.size() when the unit began (submit rollback)
+  std::size_t applicants_before_ = 0;  // applicants_.size() likewise
+  std::vector<Event> committed_;
+};
+
+}  // namespace workflow::detail

@@ -1,0 +1,173 @@
+// Scenarios of the hall's working rules: AB岗 handoff when a clerk is away, the 办不成事
+// window when both are, and county→township delegation in its three modes, including a
+// delegation that lapses between two applications.
+#include <doctest/doctest.h>
+
+#include "hall_fixture.hpp"
+#include "workflow/error.hpp"
+
+using namespace workflow;
+using namespace workflow::testing;
+
+namespace {
+
+const char* kFoodLicence = "360730-SCJG-0004";
+const std::vector<std::string> kFoodMaterials{
+    "食品经营许可申请书", "营业执照或其他主体资格证明文件",
+    "与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
+    "食品安全自查、从业人员健康管理、进货查验记录等保证食品安全的规章制度目录",
+    "食品安全管理人员名单及培训考核证明"};
+
+// A food licence accepted at the county and passed to 市场监管局's reviewer (nd-s022, B nd-s023).
+CaseId food_case_at_review(Hall& hall) {
+  const CaseId id = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodMaterials);
+  hall.act(id, Verb::accept, "nd-s001");
+  hall.act(id, Verb::review_pass, "nd-s001");
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("AB岗: the reviewer goes on leave mid-case and B takes the stage over") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  const CaseId id = food_case_at_review(hall);
+  REQUIRE(hall.view(id).holder == "nd-s022");
+  // B may not act while A is at work.
+  CHECK_THROWS_AS(hall.act(id, Verb::review_pass, "nd-s023"), Error);
+
+  hall.clock->set(DateTime::parse("2025-03-04T09:00"));
+  hall.engine.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-04T09:00"),
+                        DateTime::parse("2025-03-07T00:00"));
+  CaseView v = hall.view(id);
+  CHECK(v.holder == "nd-s023");
+  CHECK(v.holding == Holding::b_covering);
+  CHECK(v.history.back().kind == EventKind::handoff);
+  CHECK(v.history.back().detail == "post=nd-amr-review; from=nd-s022; to=nd-s023");
+  // A new case arriving meanwhile goes to B as well.
+  const CaseId second = food_case_at_review(hall);
+  CHECK(hall.view(second).holder == "nd-s023");
+  // A, away, cannot act; B can.
+  CHECK_THROWS_AS(hall.act(id, Verb::review_pass, "nd-s022"), Error);
+  hall.act(id, Verb::review_pass, "nd-s023");
+  CHECK(hall.view(id).post == "nd-amr-chief");
+
+  // A is back: new work goes to A again; what B took over stays with B.
+  hall.at("2025-03-07T09:00");
+  const CaseId third = food_case_at_review(hall);
+  CHECK(hall.view(third).holder == "nd-s022");
+  CHECK(hall.view(third).holding == Holding::a_holder);
+  CHECK(hall.view(second).holder == "nd-s023");
+}
+
+TEST_CASE("AB岗: an absence announced ahead starts on time; mark_back ends it at once") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  const CaseId id = food_case_at_review(hall);
+  hall.engine.mark_away("nd-s022", AbsenceKind::field_work, DateTime::parse("2025-03-05T08:00"),
+                        DateTime::parse("2025-03-06T18:00"));
+  hall.at("2025-03-05T07:59");
+  CHECK(hall.view(id).holder == "nd-s022");
+  hall.at("2025-03-05T08:00");
+  CHECK(hall.view(id).holder == "nd-s023");
+  CHECK(hall.view(id).history.back().time == DateTime::parse("2025-03-05T08:00"));
+  hall.engine.mark_back("nd-s022");
+  CHECK(hall.view(food_case_at_review(hall)).holder == "nd-s022");
+  CHECK_THROWS_AS(hall.engine.mark_away("nd-s022", AbsenceKind::out,
+                                        DateTime::parse("2025-03-05T10:00"),
+                                        DateTime::parse("2025-03-05T10:00")),
+                  Error);
+  CHECK_THROWS_AS(hall.engine.mark_away("nobody", AbsenceKind::out,
+                                        DateTime::parse("2025-03-05T10:00"),
+                                        DateTime::parse("2025-03-05T11:00")),
+                  Error);
+}
+
+TEST_CASE("AB岗: with A and B both away the case goes to the 办不成事 window, flagged") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  const CaseId id = food_case_at_review(hall);
+  hall.engine.mark_away("nd-s023", AbsenceKind::vacation, DateTime::parse("2025-03-03T09:00"),
+                        DateTime::parse("2025-03-10T00:00"));
+  hall.engine.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-03T09:00"),
+                        DateTime::parse("2025-03-10T00:00"));
+  CaseView v = hall.view(id);
+  CHECK(v.holding == Holding::unresolved);
+  CHECK(v.post == "nd-unresolved");
+  CHECK(v.holder == "nd-s018");
+  CHECK(v.history.back().kind == EventKind::routed_unresolved);
+  CHECK(hall.engine.list({.post = "nd-unresolved"}).size() == 1);
+  // The coordinator of the 办不成事 window moves it on.
+  hall.act(id, Verb::review_pass, "nd-s018");
+  CHECK(hall.view(id).post == "nd-amr-chief");
+  CHECK(hall.view(id).holding == Holding::a_holder);
+}
+
+TEST_CASE("委托: 赖村's food-licence delegation lapses between two applications") {
+  Hall hall(ningdu_rules(), "2025-12-30T09:00");
+  const CaseId before = hall.submit(kFoodLicence, "nd-lc", "nd-lc-s01", kFoodMaterials);
+  CaseView v = hall.view(before);
+  CHECK(v.accepting_office == "nd-lc");
+  CHECK(v.delegation == "dlg-2025-lc-spjy");
+  CHECK(v.delegation_mode == DelegationMode::partial);
+  hall.act(before, Verb::accept, "nd-lc-s01");
+  // Partial: the township pre-reviews, the county reviews and decides.
+  CHECK(hall.view(before).post == "nd-lc-w-zh");
+  CHECK(hall.view(before).promised_deadline == day("2026-01-07"));  // 12-31, 01-04 (调休), 05, 06, 07
+  hall.act(before, Verb::review_pass, "nd-lc-s01");
+  CHECK(hall.view(before).office == "nd");
+
+  // 2026: the delegation was not renewed for 赖村. The next application goes to the county.
+  hall.at("2026-01-05T09:00");
+  const CaseId after = hall.submit(kFoodLicence, "nd-lc", "nd-lc-s01", kFoodMaterials);
+  v = hall.view(after);
+  CHECK(v.accepting_office == "nd");
+  CHECK(v.delegation.empty());
+  CHECK(v.first_handler == "nd-lc-s01");
+  CHECK(v.history[0].reason.find("no delegation") != std::string::npos);
+
+  // The case accepted under the delegation keeps its route: decided at the county, issued
+  // at the township window.
+  hall.act(before, Verb::review_pass, "nd-s022");
+  hall.act(before, Verb::approve, "nd-s024");
+  CHECK(hall.view(before).post == "nd-lc-w-zh");
+  hall.act(before, Verb::issue, "nd-lc-s01");
+  CHECK(hall.state(before) == CaseState::issued);
+}
+
+TEST_CASE("委托 window-forward: the township receives and issues, the county does the rest") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  const CaseId id = hall.submit("360730-SCJG-0003", "nd-mj", "nd-mj-s01",
+                                {"个体工商户登记（备案）申请书", "经营者身份证明", "经营场所使用证明"});
+  hall.act(id, Verb::accept, "nd-mj-s01");
+  CaseView v = hall.view(id);
+  CHECK(v.delegation_mode == DelegationMode::window_forward);
+  CHECK(v.office == "nd");  // preliminary review at a county window
+  CHECK(v.post == "nd-w01");
+  hall.act(id, Verb::review_pass, "nd-s001");
+  hall.act(id, Verb::approve, "nd-s022");
+  v = hall.view(id);
+  CHECK(v.office == "nd-mj");
+  CHECK(v.post == "nd-mj-w-zh");
+}
+
+TEST_CASE("委托 full: 梅江 decides temporary assistance itself, in the county bureau's name") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  const CaseId id = hall.submit("360730-MZ-0001", "nd-mj", "nd-mj-s01",
+                                {"临时救助申请书", "居民身份证及户口簿", "遭遇困难的有关证明材料"});
+  hall.act(id, Verb::accept, "nd-mj-s01");
+  hall.act(id, Verb::review_pass, "nd-mj-s01");
+  CaseView v = hall.view(id);
+  CHECK(v.delegation_mode == DelegationMode::full);
+  CHECK(v.post == "nd-mj-mzb-review");
+  CHECK(v.office == "nd-mj");
+  hall.act(id, Verb::review_pass, "nd-mj-s10");  // both stages are the township's
+  CHECK(hall.view(id).post == "nd-mj-mzb-review");
+  hall.act(id, Verb::approve, "nd-mj-s10");
+  CHECK(hall.view(id).state == CaseState::decided);
+  const auto history = hall.view(id).history;
+  const auto approve = std::find_if(history.begin(), history.end(),
+                                    [](const Event& e) { return e.kind == EventKind::approve; });
+  REQUIRE(approve != history.end());
+  CHECK(approve->detail == "in_name_of=nd-mzj");
+  CHECK(approve->office == "nd-mj");
+  const auto kinds = hall.kinds(id);
+  CHECK(std::find(kinds.begin(), kinds.end(), "routed") == kinds.end());  // never left 梅江
+}
