@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "workflow/calendar.hpp"
+#include "error_of.hpp"
 #include "workflow/error.hpp"
 
 using workflow::Calendar;
@@ -14,6 +15,7 @@ using workflow::CalendarYear;
 using workflow::Date;
 using workflow::Error;
 using workflow::ErrorCode;
+using workflow::testing::error_of;
 
 namespace {
 
@@ -26,20 +28,9 @@ const Calendar& shipped() {
 
 const std::string fixtures = WORKFLOW_TEST_DATA_DIR "/calendar/";
 
-template <class F>
-Error calendar_error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a workflow::Error");
-  return Error(ErrorCode::io_error, "unreachable");
-}
-
 // Every diagnostic of loading fixtures/<name>, as `workflow validate` prints them.
 std::vector<std::string> diagnostics_of(const std::string& name) {
-  const Error e = calendar_error_of([&] { (void)Calendar::load(fixtures + name); });
+  const Error e = error_of([&] { (void)Calendar::load(fixtures + name); });
   CHECK(e.code() == ErrorCode::calendar_invalid);
   std::vector<std::string> out;
   for (const auto& d : e.diagnostics()) out.push_back(d.to_string());
@@ -234,26 +225,26 @@ TEST_CASE("Calendar: working_days_between agrees with counting day by day") {
 
 TEST_CASE("Calendar: dates outside the loaded years name the year") {
   const Calendar& cal = shipped();
-  const Error e = calendar_error_of([&] { (void)cal.is_working_day(D("2027-01-04")); });
+  const Error e = error_of([&] { (void)cal.is_working_day(D("2027-01-04")); });
   CHECK(e.code() == ErrorCode::calendar_no_data);
   CHECK(std::string(e.what()) == "no working-day calendar for 2027 (loaded: 2020–2026)");
-  CHECK(std::string(calendar_error_of([&] { (void)cal.is_working_day(D("2019-12-31")); }).what()) ==
+  CHECK(std::string(error_of([&] { (void)cal.is_working_day(D("2019-12-31")); }).what()) ==
         "no working-day calendar for 2019 (loaded: 2020–2026)");
   // The walk off the end names the first missing year.
-  const Error walk = calendar_error_of([&] { (void)cal.add_working_days(D("2026-12-25"), 5); });
+  const Error walk = error_of([&] { (void)cal.add_working_days(D("2026-12-25"), 5); });
   CHECK(walk.code() == ErrorCode::calendar_no_data);
   CHECK(std::string(walk.what()) == "no working-day calendar for 2027 (loaded: 2020–2026)");
-  CHECK(calendar_error_of([&] { (void)cal.add_working_days(D("2027-03-01"), 0); }).code() ==
+  CHECK(error_of([&] { (void)cal.add_working_days(D("2027-03-01"), 0); }).code() ==
         ErrorCode::calendar_no_data);
-  const Error between = calendar_error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2028-01-01")); });
+  const Error between = error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2028-01-01")); });
   CHECK(std::string(between.what()) == "no working-day calendar for 2028 (loaded: 2020–2026)");
   // Both ends are checked even when b <= a.
-  CHECK(calendar_error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2019-06-01")); }).code() ==
+  CHECK(error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2019-06-01")); }).code() ==
         ErrorCode::calendar_no_data);
 }
 
 TEST_CASE("Calendar: a negative count is invalid_argument") {
-  const Error e = calendar_error_of([] { (void)shipped().add_working_days(D("2025-06-03"), -1); });
+  const Error e = error_of([] { (void)shipped().add_working_days(D("2025-06-03"), -1); });
   CHECK(e.code() == ErrorCode::invalid_argument);
   CHECK(std::string(e.what()) == "cannot add -1 working days: the count must not be negative");
 }
@@ -275,7 +266,7 @@ TEST_CASE("Calendar: from_years builds and validates years in memory") {
   CHECK(cal.first_year() == 2025);
   CHECK(cal.last_year() == 2025);
   CHECK(cal.add_working_days(D("2025-09-30"), 3) == D("2025-10-11"));
-  CHECK(std::string(calendar_error_of([&] { (void)cal.is_working_day(D("2024-12-31")); }).what()) ==
+  CHECK(std::string(error_of([&] { (void)cal.is_working_day(D("2024-12-31")); }).what()) ==
         "no working-day calendar for 2024 (loaded: 2025)");
 
   CalendarYear bad = y2025;
@@ -284,7 +275,7 @@ TEST_CASE("Calendar: from_years builds and validates years in memory") {
   y2027.year = 2027;
   y2027.holidays.clear();
   y2027.makeup_workdays.clear();
-  const Error e = calendar_error_of([&] { (void)Calendar::from_years({bad, y2027}); });
+  const Error e = error_of([&] { (void)Calendar::from_years({bad, y2027}); });
   CHECK(e.code() == ErrorCode::calendar_invalid);
   std::vector<std::string> got;
   for (const auto& d : e.diagnostics()) got.push_back(d.to_string());
@@ -295,12 +286,12 @@ TEST_CASE("Calendar: from_years builds and validates years in memory") {
                    "run 国庆节、中秋节 (2025-10-01..2025-10-08)",
                    "<memory>: years[1].year: year 2026 is missing between 2025 and 2027",
                });
-  CHECK(calendar_error_of([] { (void)Calendar::from_years({}); }).code() == ErrorCode::calendar_invalid);
+  CHECK(error_of([] { (void)Calendar::from_years({}); }).code() == ErrorCode::calendar_invalid);
 
   // A typo'd year is reported once, not also as a gap of a century.
   CalendarYear typo = y2027;
   typo.year = 1800;
-  const Error range = calendar_error_of([&] { (void)Calendar::from_years({typo, y2025}); });
+  const Error range = error_of([&] { (void)Calendar::from_years({typo, y2025}); });
   REQUIRE(range.diagnostics().size() == 1);
   CHECK(range.diagnostics()[0].to_string() == "<memory>: years[0].year: year 1800 is out of range (1900–2999)");
 }
@@ -375,7 +366,7 @@ TEST_CASE("Calendar: bad calendar files, every diagnostic with its place") {
 }
 
 TEST_CASE("Calendar: the error message carries a summary and every diagnostic") {
-  const Error e = calendar_error_of([] { (void)Calendar::load(fixtures + "unknown-key"); });
+  const Error e = error_of([] { (void)Calendar::load(fixtures + "unknown-key"); });
   CHECK(std::string(e.what()) ==
         "invalid working-day calendar " + fixtures + "unknown-key: 2 problems\n" + fixtures +
             "unknown-key/2025.yaml:7:5: holidays[0].days: unknown key 'days' (expected name, from, to)\n" +
@@ -384,10 +375,10 @@ TEST_CASE("Calendar: the error message carries a summary and every diagnostic") 
 }
 
 TEST_CASE("Calendar: an unreadable directory is io_error naming it") {
-  const Error missing = calendar_error_of([] { (void)Calendar::load(fixtures + "no-such-dir"); });
+  const Error missing = error_of([] { (void)Calendar::load(fixtures + "no-such-dir"); });
   CHECK(missing.code() == ErrorCode::io_error);
   CHECK(std::string(missing.what()) == "calendar directory '" + fixtures + "no-such-dir' does not exist");
-  const Error file = calendar_error_of([] { (void)Calendar::load(fixtures + "gap/2021.yaml"); });
+  const Error file = error_of([] { (void)Calendar::load(fixtures + "gap/2021.yaml"); });
   CHECK(file.code() == ErrorCode::io_error);
   CHECK(std::string(file.what()) == "'" + fixtures + "gap/2021.yaml' is not a directory");
 }

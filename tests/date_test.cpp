@@ -5,8 +5,10 @@
 #include <string>
 
 #include "workflow/date.hpp"
+#include "error_of.hpp"
 #include "workflow/error.hpp"
 
+using workflow::testing::error_of;
 using workflow::Date;
 using workflow::Error;
 using workflow::ErrorCode;
@@ -14,17 +16,6 @@ using workflow::ErrorCode;
 namespace {
 
 // The error `f` throws; fails the test if it throws none.
-template <class F>
-Error date_error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a workflow::Error");
-  return Error(ErrorCode::io_error, "unreachable");
-}
-
 }  // namespace
 
 TEST_CASE("Date: parse and to_string round-trip") {
@@ -95,7 +86,7 @@ TEST_CASE("Date: malformed text is invalid_argument naming the text") {
   };
   for (const Bad& bad : cases) {
     CAPTURE(bad.text);
-    const Error e = date_error_of([&] { (void)Date::parse(bad.text); });
+    const Error e = error_of([&] { (void)Date::parse(bad.text); });
     CHECK(e.code() == ErrorCode::invalid_argument);
     CHECK(std::string(e.what()) == bad.message);
   }
@@ -104,7 +95,7 @@ TEST_CASE("Date: malformed text is invalid_argument naming the text") {
 TEST_CASE("Date: from_ymd rejects impossible triples") {
   CHECK(Date::from_ymd(2024, 2, 29).to_string() == "2024-02-29");
   CHECK(Date::from_ymd(2000, 2, 29).to_string() == "2000-02-29");
-  const Error e = date_error_of([] { (void)Date::from_ymd(2025, 2, 29); });
+  const Error e = error_of([] { (void)Date::from_ymd(2025, 2, 29); });
   CHECK(e.code() == ErrorCode::invalid_argument);
   CHECK(std::string(e.what()) == "2025-02-29 is not a calendar date");
   CHECK_THROWS_AS((void)Date::from_ymd(2025, 13, 1), Error);

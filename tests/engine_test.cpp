@@ -7,26 +7,20 @@
 
 #include <algorithm>
 
+#include "error_of.hpp"
 #include "hall_fixture.hpp"
 #include "workflow/error.hpp"
 
 using namespace workflow;
 using workflow::testing::engine_rules;
+using workflow::testing::error_of;
 using workflow::testing::Hall;
 
 namespace {
 
 const std::vector<std::string> kFoodPermitMaterials{"申请书", "身份证明", "经营场所证明"};
 
-ErrorCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  FAIL("no workflow::Error thrown");
-  return ErrorCode::io_error;
-}
+ErrorCode code_of(const std::function<void()>& f) { return error_of(f).code(); }
 
 bool has(const std::vector<Verb>& verbs, Verb v) {
   return std::find(verbs.begin(), verbs.end(), v) != verbs.end();

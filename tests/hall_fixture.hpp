@@ -61,3 +61,29 @@ inline std::string sandu_rules() { return WORKFLOW_SOURCE_DIR "/rules/sandu"; }
 inline Date day(const char* iso) { return Date::parse(iso); }
 
 }  // namespace workflow::testing
+
+namespace workflow::testing {
+
+// Materials of shipped matters, exactly as the rule files list them.
+// 食品经营许可 (360730-SCJG-0004): four required, then one tolerable (容缺).
+inline const std::vector<std::string>& food_licence_materials() {
+  static const std::vector<std::string> all{
+      "食品经营许可申请书", "营业执照或其他主体资格证明文件",
+      "与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
+      "食品安全自查、从业人员健康管理、进货查验记录等保证食品安全的规章制度目录",
+      "食品安全管理人员名单及培训考核证明"};
+  return all;
+}
+inline std::vector<std::string> food_licence_required() {
+  const auto& all = food_licence_materials();
+  return {all.begin(), all.end() - 1};
+}
+// 工程建设项目审批 (360730-ZJ-0001), the joint construction approval.
+inline const std::vector<std::string>& construction_materials() {
+  static const std::vector<std::string> all{
+      "工程建设项目审批申请表（一表申请）", "项目审批、核准或备案文件", "建设用地批准文件",
+      "施工图设计文件", "环境影响评价文件", "水土保持方案", "建设资金落实承诺书"};
+  return all;
+}
+
+}  // namespace workflow::testing

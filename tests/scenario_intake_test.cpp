@@ -10,19 +10,9 @@ using namespace workflow::testing;
 
 namespace {
 
-// 食品经营许可 (宁都县市场监管局): four required materials and one tolerable.
 const char* kFoodLicence = "360730-SCJG-0004";
-const std::vector<std::string> kFoodRequired{
-    "食品经营许可申请书", "营业执照或其他主体资格证明文件",
-    "与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
-    "食品安全自查、从业人员健康管理、进货查验记录等保证食品安全的规章制度目录"};
-const char* kFoodTolerable = "食品安全管理人员名单及培训考核证明";
-
-std::vector<std::string> all_food_materials() {
-  auto all = kFoodRequired;
-  all.emplace_back(kFoodTolerable);
-  return all;
-}
+const std::vector<std::string> kFoodRequired = food_licence_required();
+const std::string kFoodTolerable = food_licence_materials().back();
 
 }  // namespace
 
@@ -135,7 +125,7 @@ TEST_CASE("告知承诺制: business opening approved on the applicant's written
   CHECK(hall.state(id) == CaseState::issued);
 
   // 食品经营许可 concerns food safety: no approval on promise.
-  const CaseId food = hall.submit(kFoodLicence, "nd", "nd-s001", all_food_materials());
+  const CaseId food = hall.submit(kFoodLicence, "nd", "nd-s001", food_licence_materials());
   promise.actor = "nd-s001";
   try {
     hall.engine.accept(food, promise);

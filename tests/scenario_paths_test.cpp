@@ -99,8 +99,7 @@ TEST_CASE("联办件: construction approval in parallel; a silent department is 
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
   const CaseId id = hall.submit(
       "360730-ZJ-0001", "nd", "nd-s100",
-      {"工程建设项目审批申请表（一表申请）", "项目审批、核准或备案文件", "建设用地批准文件",
-       "施工图设计文件", "环境影响评价文件", "水土保持方案", "建设资金落实承诺书"});
+      construction_materials());
   hall.act(id, Verb::accept, "nd-s100");
   hall.act(id, Verb::review_pass, "nd-s100");
   CaseView v = hall.view(id);
@@ -132,8 +131,7 @@ TEST_CASE("联办件: one disagreeing department means the lead can only deny") 
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
   const CaseId id = hall.submit(
       "360730-ZJ-0001", "nd", "nd-s100",
-      {"工程建设项目审批申请表（一表申请）", "项目审批、核准或备案文件", "建设用地批准文件",
-       "施工图设计文件", "环境影响评价文件", "水土保持方案", "建设资金落实承诺书"});
+      construction_materials());
   hall.act(id, Verb::accept, "nd-s100");
   hall.act(id, Verb::review_pass, "nd-s100");
   for (const char* clerk : {"nd-s054", "nd-s058", "nd-s042", "nd-s062", "nd-s066", "nd-s070"}) {

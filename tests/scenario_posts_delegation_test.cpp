@@ -12,11 +12,7 @@ using namespace workflow::testing;
 namespace {
 
 const char* kFoodLicence = "360730-SCJG-0004";
-const std::vector<std::string> kFoodMaterials{
-    "食品经营许可申请书", "营业执照或其他主体资格证明文件",
-    "与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
-    "食品安全自查、从业人员健康管理、进货查验记录等保证食品安全的规章制度目录",
-    "食品安全管理人员名单及培训考核证明"};
+const std::vector<std::string>& kFoodMaterials = food_licence_materials();
 
 // A food licence accepted at the county and passed to 市场监管局's reviewer (nd-s022, B nd-s023).
 CaseId food_case_at_review(Hall& hall) {
