@@ -81,6 +81,13 @@ std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept {
   return parse_of<AbsenceKind>(kAbsences, s);
 }
 
+std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
+  for (int k = 0; k <= static_cast<int>(EventKind::permission_denied); ++k) {
+    if (to_string(static_cast<EventKind>(k)) == s) return static_cast<EventKind>(k);
+  }
+  return std::nullopt;
+}
+
 // The event kinds mirror the verbs after `submitted`; keep the two lists in step.
 static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::accept));
 static_assert(static_cast<int>(EventKind::terminate) == 1 + static_cast<int>(Verb::terminate));

@@ -2,8 +2,8 @@
 // outside the lock (so an observer may call back into the engine).
 #include "workflow/engine.hpp"
 
-#include <atomic>
 #include <exception>
+#include <variant>
 
 #include "engine_core.hpp"
 #include "workflow/error.hpp"
@@ -22,41 +22,75 @@ struct Observers {
 
 namespace {
 
-// Runs `command` on the core under its lock (after firing the timers due by the clock's
-// time), then hands every event committed meanwhile to the observers, also when the command
-// failed (a refused attempt may still have been recorded).
-template <class F>
-auto run(detail::EngineCore& core, detail::Observers& observers, F&& command) {
-  std::vector<Event> events;
-  std::exception_ptr failure;
-  using Result = decltype(command());
-  std::conditional_t<std::is_void_v<Result>, int, Result> result{};
+void notify(detail::Observers& observers, const std::vector<Event>& events) {
+  if (events.empty()) return;
+  std::vector<Observer> targets;
   {
-    std::lock_guard lock(core.mutex);
-    try {
-      core.advance_to(core.now());
-      if constexpr (std::is_void_v<Result>) {
-        command();
-      } else {
-        result = command();
-      }
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    events = core.take_committed();
+    std::lock_guard lock(observers.mutex);
+    for (const auto& [id, o] : observers.list) targets.push_back(o);
   }
-  if (!events.empty()) {
-    std::vector<Observer> targets;
-    {
-      std::lock_guard lock(observers.mutex);
-      for (const auto& [id, o] : observers.list) targets.push_back(o);
-    }
-    for (const Event& e : events) {
-      for (const Observer& o : targets) o(e);
-    }
+  for (const Event& e : events) {
+    for (const Observer& o : targets) o(e);
   }
-  if (failure) std::rethrow_exception(failure);
-  if constexpr (!std::is_void_v<Result>) return result;
+}
+
+// What one command produced under the lock: its result or failure, the events committed
+// meanwhile (timers included) and the store ticket to wait for.
+template <class Result>
+struct Outcome {
+  Result result{};
+  std::exception_ptr failure;
+  std::vector<Event> events;
+  std::uint64_t ticket = 0;
+};
+
+// Runs `command` on the core under its lock, after firing the timers due by the clock's
+// time. A refused command may still have committed events (an audited attempt, timers).
+template <class Result, class F>
+Outcome<Result> apply(detail::EngineCore& core, F&& command) {
+  Outcome<Result> out;
+  std::lock_guard lock(core.mutex);
+  try {
+    core.advance_to(core.now());
+    if constexpr (std::is_same_v<Result, std::monostate>) {
+      command();
+    } else {
+      out.result = command();
+    }
+  } catch (...) {
+    out.failure = std::current_exception();
+  }
+  out.events = core.take_committed();
+  out.ticket = core.take_ticket();
+  return out;
+}
+
+// The synchronous path: wait until the commit is durable (sharing the sync with whatever
+// other threads queued meanwhile), then tell the observers, then answer.
+template <class Result, class F>
+Result run(detail::EngineCore& core, detail::Observers& observers, F&& command) {
+  Outcome<Result> out = apply<Result>(core, std::forward<F>(command));
+  if (out.ticket != 0) core.store().wait_durable(out.ticket);
+  notify(observers, out.events);
+  if (out.failure) std::rethrow_exception(out.failure);
+  return out.result;
+}
+
+// The asynchronous path: the same, but the wait happens on the store's side and `done`
+// runs when the commit is durable (or at once if nothing was committed).
+template <class Result, class F, class Done>
+void run_async(detail::EngineCore& core, std::shared_ptr<detail::Observers> observers,
+               F&& command, Done done) {
+  auto out = std::make_shared<Outcome<Result>>(apply<Result>(core, std::forward<F>(command)));
+  auto finish = [out, observers, done = std::move(done)](std::exception_ptr store_failure) {
+    if (!store_failure) notify(*observers, out->events);
+    done(out->result, store_failure ? store_failure : out->failure);
+  };
+  if (out->ticket == 0) {
+    finish(nullptr);
+  } else {
+    core.store().on_durable(out->ticket, std::move(finish));
+  }
 }
 
 }  // namespace
@@ -64,24 +98,35 @@ auto run(detail::EngineCore& core, detail::Observers& observers, F&& command) {
 Engine::Engine(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options)
     : core_(std::make_unique<detail::EngineCore>(std::move(rules), std::move(calendar),
                                                  std::move(clock), std::move(options))),
-      observers_(std::make_unique<detail::Observers>()) {}
+      observers_(std::make_shared<detail::Observers>()) {}
 
 Engine::~Engine() = default;
 
 CaseId Engine::submit(const Submission& s) {
-  return run(*core_, *observers_, [&] { return core_->submit(s); });
+  return run<CaseId>(*core_, *observers_, [&] { return core_->submit(s); });
 }
 
 void Engine::act(CaseId id, Verb verb, const Action& a) {
-  run(*core_, *observers_, [&] { core_->act(id, verb, a); });
+  run<std::monostate>(*core_, *observers_, [&] { core_->act(id, verb, a); });
+}
+
+void Engine::submit_async(Submission s, std::function<void(CaseId, std::exception_ptr)> done) {
+  run_async<CaseId>(*core_, observers_, [&] { return core_->submit(s); }, std::move(done));
+}
+
+void Engine::act_async(CaseId id, Verb verb, Action a,
+                       std::function<void(std::exception_ptr)> done) {
+  run_async<std::monostate>(
+      *core_, observers_, [&] { core_->act(id, verb, a); },
+      [done = std::move(done)](std::monostate, std::exception_ptr e) { done(e); });
 }
 
 void Engine::mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until) {
-  run(*core_, *observers_, [&] { core_->mark_away(staff, kind, from, until); });
+  run<std::monostate>(*core_, *observers_, [&] { core_->mark_away(staff, kind, from, until); });
 }
 
 void Engine::mark_back(std::string_view staff) {
-  run(*core_, *observers_, [&] { core_->mark_back(staff); });
+  run<std::monostate>(*core_, *observers_, [&] { core_->mark_back(staff); });
 }
 
 std::vector<Verb> Engine::available_actions(CaseId id, std::string_view actor) const {
@@ -100,7 +145,7 @@ std::vector<CaseView> Engine::list(const CaseFilter& filter) const {
 }
 
 void Engine::advance_to(DateTime t) {
-  run(*core_, *observers_, [&] { core_->advance_to(t); });
+  run<std::monostate>(*core_, *observers_, [&] { core_->advance_to(t); });
 }
 
 std::optional<DateTime> Engine::next_due() const {

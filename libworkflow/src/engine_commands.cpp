@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine_core.hpp"
+#include "sha256.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
@@ -89,9 +90,31 @@ void check_details(Verb verb, const Action& a, const Policy& policy) {
   }
 }
 
+// What identifies a command for its request id: every field that changes what it does.
+std::string fingerprint(std::initializer_list<std::string_view> parts,
+                        const std::vector<std::string>& materials) {
+  std::string text;
+  for (std::string_view p : parts) {
+    text += p;
+    text += '\x1f';
+  }
+  for (const std::string& m : materials) {
+    text += m;
+    text += '\x1e';
+  }
+  return sha256_hex(text).substr(0, 32);
+}
+
 }  // namespace
 
 CaseId EngineCore::submit(const Submission& s) {
+  const std::string print =
+      s.request_id.empty()
+          ? std::string{}
+          : fingerprint({"submit", s.matter, s.office, s.actor, s.applicant}, s.materials);
+  if (!s.request_id.empty()) {
+    if (const auto earlier = replayed(s.request_id, print)) return *earlier;
+  }
   const auto matter = rules_.find_matter(s.matter);
   if (!matter) throw Error(ErrorCode::not_found, fmt::format("unknown matter '{}'", s.matter));
   const auto at = rules_.find_office(s.office);
@@ -131,7 +154,7 @@ CaseId EngineCore::submit(const Submission& s) {
     c.accepting_office = intake.accepting_office;
     c.intake_post = intake.accepting_office == *at && !intake.via_agent
                         ? *receiving
-                        : next_window(intake.accepting_office);
+                        : window_for(intake.accepting_office, c.id);
     c.post = c.intake_post;
     c.office = intake.accepting_office;
     c.first_handler = actor;
@@ -150,6 +173,7 @@ CaseId EngineCore::submit(const Submission& s) {
     }
     if (intake.via_agent) detail += fmt::format("; agent={}", s.actor);
     emit(c, EventKind::submitted, now, s.actor, *receiving, intake.note, std::move(detail));
+    if (!s.request_id.empty()) request_ = RequestRecord{s.request_id, print, c.id};
     route_to(c, c.intake_post, now, "received at the window");
     // §32: without a notice of missing materials within the policy days, the application
     // counts as accepted on the day it was received.
@@ -161,6 +185,16 @@ CaseId EngineCore::submit(const Submission& s) {
 
 void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   CaseRecord& c = record(id);
+  const std::string print =
+      a.request_id.empty()
+          ? std::string{}
+          : fingerprint({"act", std::to_string(id), to_string(verb), a.actor, a.reason,
+                         std::to_string(a.days),
+                         a.procedure ? to_string(*a.procedure) : std::string_view{},
+                         a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
+                         to_string(a.channel)},
+                        a.materials);
+  if (!a.request_id.empty() && replayed(a.request_id, print)) return;  // already done
   const StaffRef actor = staff_ref(a.actor);
   const DateTime now = clock_->now();
   const Matter& m = rules_.matter(c.matter);
@@ -222,6 +256,7 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
       }
     }
     c.life = next;
+    if (!a.request_id.empty()) request_ = RequestRecord{a.request_id, print, id};
     emit(c, static_cast<EventKind>(static_cast<int>(verb) + 1), now, a.actor,
          acting_post, a.reason, std::move(detail));
     apply_step(c, static_cast<Trigger>(verb), step.from, step.to, now, &a, opinion_stage);

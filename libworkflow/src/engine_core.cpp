@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "case_codec.hpp"
 #include "engine_core.hpp"
 #include "workflow/error.hpp"
 
@@ -19,8 +20,7 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
       options_(std::move(options)),
       store_(options_.store ? options_.store : std::shared_ptr<CaseStore>(make_memory_store())),
       roster_(rules_.staff().size()),
-      absence_generation_(rules_.staff().size(), 0),
-      window_cursor_(rules_.offices().size(), 0) {
+      absence_generation_(rules_.staff().size(), 0) {
   if (!clock_) throw Error(ErrorCode::invalid_argument, "the engine needs a clock (got null)");
   // The compact record keeps materials and opinions as bit sets.
   for (const Matter& m : rules_.matters()) {
@@ -32,6 +32,7 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
     }
   }
   advanced_ = clock_->now();
+  recover();
 }
 
 CaseRecord& EngineCore::record(CaseId id) {
@@ -53,14 +54,18 @@ StaffRef EngineCore::staff_ref(std::string_view id) const {
 void EngineCore::begin() noexcept {
   pending_.clear();
   undo_.clear();
+  touched_.clear();
+  roster_dirty_ = false;
+  request_.reset();
   cases_before_ = cases_.size();
   applicants_before_ = applicants_.size();
 }
 
 CaseRecord& EngineCore::touch(CaseRecord& c) {
-  const bool saved = std::any_of(undo_.begin(), undo_.end(),
-                                 [&](const CaseRecord& r) { return r.id == c.id; });
-  if (!saved && c.id <= cases_before_) undo_.push_back(c);
+  if (std::find(touched_.begin(), touched_.end(), c.id) == touched_.end()) {
+    touched_.push_back(c.id);
+    if (c.id <= cases_before_) undo_.push_back(c);
+  }
   return c;
 }
 
@@ -90,17 +95,33 @@ Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::
 }
 
 void EngineCore::commit() {
-  if (pending_.empty()) return;
+  if (pending_.empty() && !roster_dirty_) return;
+  StoreCommit out;
+  out.events = pending_;
+  for (const CaseId id : touched_) {
+    const CaseRecord& c = cases_[id - 1];
+    out.cases.push_back(CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant])});
+  }
+  // The first commit also records which rule set the cases' references belong to.
+  if (roster_dirty_ || !state_written_) {
+    out.engine_state = encode_engine_state(rules_.version(), roster_);
+  }
+  out.request = request_;
   try {
-    store_->commit(StoreCommit{pending_, {}, nullptr});
+    // Queued only: the facade waits for durability outside the lock (group commit).
+    ticket_ = store_->append(std::move(out));
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(ErrorCode::store_error, fmt::format("the store failed to commit: {}", e.what()));
+    throw Error(ErrorCode::store_error, fmt::format("the store refused the commit: {}", e.what()));
   }
+  state_written_ = true;
   for (Event& e : pending_) committed_.push_back(std::move(e));
   pending_.clear();
   undo_.clear();
+  touched_.clear();
+  roster_dirty_ = false;
+  request_.reset();
 }
 
 void EngineCore::rollback() noexcept {
@@ -109,6 +130,9 @@ void EngineCore::rollback() noexcept {
   applicants_.resize(applicants_before_);
   pending_.clear();
   undo_.clear();
+  touched_.clear();
+  roster_dirty_ = false;
+  request_.reset();
 }
 
 }  // namespace workflow::detail

@@ -37,8 +37,12 @@ class EngineCore {
   std::vector<CaseView> list(const CaseFilter& f) const;
   std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
 
-  // Events committed since the last call, for the facade to hand to observers.
+  // Events committed since the last call, for the facade to hand to observers once durable.
   std::vector<Event> take_committed() { return std::exchange(committed_, {}); }
+  // The store ticket of the last commit since the last call (0 if nothing was committed):
+  // the facade waits for it outside the lock, so concurrent commands share one sync.
+  std::uint64_t take_ticket() { return std::exchange(ticket_, 0); }
+  CaseStore& store() noexcept { return *store_; }
 
   const RuleSet& rules() const noexcept { return rules_; }
   const Calendar& calendar() const noexcept { return calendar_; }
@@ -51,6 +55,16 @@ class EngineCore {
   CaseRecord& record(CaseId id);
   const CaseRecord& record(CaseId id) const;
   StaffRef staff_ref(std::string_view id) const;
+
+  // --- idempotency and recovery (engine_recovery.cpp) -----------------------------------
+  // For a command carrying a request id: the case of the earlier identical command if this
+  // is a retry, nothing if the id is new; throws invalid_argument if the id was used for a
+  // different command.
+  std::optional<CaseId> replayed(const std::string& request_id,
+                                 const std::string& fingerprint) const;
+  // Rebuilds cases, roster and pending timers from the store (the constructor calls it).
+  void recover();
+  void rearm_timers(const CaseRecord& c);
 
   // --- the unit of work: a command or a timer ------------------------------------------
   // Saves the case's record before its first change in this unit (for rollback).
@@ -80,8 +94,9 @@ class EngineCore {
   // --- case mechanics (engine_effects.cpp) ----------------------------------------------
   // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
   void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
-  // Picks the next window of an office, round robin (deterministic).
-  PostRef next_window(OfficeRef office);
+  // The window of `office` that takes case `id`: cases are spread over the office's windows
+  // by id, so the choice needs no state and a reopened engine makes the same one.
+  PostRef window_for(OfficeRef office, CaseId id) const;
   // Starts the clock: acceptance date, deadlines, first light, timers.
   void start_clock(CaseRecord& c, Date accepted, DateTime at);
   // Recomputes deadlines and the light after suspension/extension; re-arms the light timer.
@@ -121,13 +136,17 @@ class EngineCore {
   std::vector<std::string> applicants_;  // CaseRecord::applicant indexes this
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
-  std::vector<std::uint32_t> window_cursor_;       // per office: round-robin intake
   TimerQueue timers_;
   DateTime advanced_;  // the latest time advance_to reached
 
   // The unit of work in progress.
   std::vector<Event> pending_;
   std::vector<CaseRecord> undo_;  // records as they were before this unit touched them
+  std::vector<CaseId> touched_;   // cases changed by this unit (their snapshots are written)
+  bool roster_dirty_ = false;     // the roster changed: write the engine state
+  std::optional<RequestRecord> request_;  // the request id this unit answers, if any
+  std::uint64_t ticket_ = 0;
+  bool state_written_ = false;  // the store has our engine state (and rules version)
   std::size_t cases_before_ = 0;       // cases_.size() when the unit began (submit rollback)
   std::size_t applicants_before_ = 0;  // applicants_.size() likewise
   std::vector<Event> committed_;

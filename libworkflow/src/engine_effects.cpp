@@ -7,14 +7,13 @@
 
 namespace workflow::detail {
 
-PostRef EngineCore::next_window(OfficeRef office) {
+PostRef EngineCore::window_for(OfficeRef office, CaseId id) const {
   const std::vector<PostRef> windows = window_posts(rules_, office);
   if (windows.empty()) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("office {} has no window post", rules_.office(office).id));
   }
-  std::uint32_t& cursor = window_cursor_[index_of(office)];
-  return windows[cursor++ % windows.size()];
+  return windows[(id - 1) % windows.size()];
 }
 
 void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string why) {
@@ -125,9 +124,9 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
         const bool forward =
             c.delegation != kNone && rules_.delegation(DelegationRef{c.delegation}).mode ==
                                          DelegationMode::window_forward;
-        const PostRef county = forward ? next_window(rules_.delegation(
-                                             DelegationRef{c.delegation}).from_office)
-                                       : c.intake_post;
+        const PostRef county =
+            forward ? window_for(rules_.delegation(DelegationRef{c.delegation}).from_office, c.id)
+                    : c.intake_post;
         route_to(c, preliminary_post(rules_, c, county), at, "preliminary review (初审)");
       }
       break;

@@ -15,19 +15,36 @@ void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime fr
                 fmt::format("absence of {} must end after it starts ({} .. {})", staff,
                             from.to_string(), until.to_string()));
   }
-  roster_.set(s, Roster::Absence{kind, from, until, true});
-  const std::uint32_t generation = ++absence_generation_[index_of(s)];
+  // The roster is engine-wide state, not a case: keep the old entry to restore if the
+  // commit is refused.
+  const Roster::Absence before = roster_.absence(s);
   const DateTime now = clock_->now();
-  if (from <= now) {
-    unit([&] { begin_absence(s, now); });
-  } else {
+  roster_.set(s, Roster::Absence{kind, from, until, true});
+  try {
+    unit([&] {
+      roster_dirty_ = true;
+      if (from <= now) begin_absence(s, now);
+    });
+  } catch (...) {
+    roster_.set(s, before);
+    throw;
+  }
+  const std::uint32_t generation = ++absence_generation_[index_of(s)];
+  if (from > now) {
     timers_.push(Timer{from, index_of(s), TimerKind::absence_start, generation, 0});
   }
 }
 
 void EngineCore::mark_back(std::string_view staff) {
   const StaffRef s = staff_ref(staff);
+  const Roster::Absence before = roster_.absence(s);
   roster_.clear(s);
+  try {
+    unit([&] { roster_dirty_ = true; });
+  } catch (...) {
+    roster_.set(s, before);
+    throw;
+  }
   ++absence_generation_[index_of(s)];  // a pending absence start no longer applies
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "identity_mask.hpp"
+
 namespace workflow {
 
 std::string_view to_string(ErrorCode code) noexcept {
@@ -45,12 +47,16 @@ std::string join(const std::string& summary, const std::vector<Diagnostic>& diag
 }
 }  // namespace
 
+// Messages often quote what a caller passed in (an applicant, a staff id, a file line), so
+// identity numbers are masked here, once, for every error the library raises.
 Error::Error(ErrorCode code, const std::string& message)
-    : std::runtime_error(message), code_(code) {}
+    : std::runtime_error(detail::mask_identity_numbers(message)), code_(code) {}
 
 Error::Error(ErrorCode code, const std::string& summary, std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(join(summary, diagnostics)),
+    : std::runtime_error(detail::mask_identity_numbers(join(summary, diagnostics))),
       code_(code),
-      diagnostics_(std::move(diagnostics)) {}
+      diagnostics_(std::move(diagnostics)) {
+  for (Diagnostic& d : diagnostics_) d.message = detail::mask_identity_numbers(d.message);
+}
 
 }  // namespace workflow

@@ -1,9 +1,11 @@
-// The default store: everything in memory, nothing durable. Used by tests, simulations and
-// any engine constructed without a store.
+// The default store: everything in memory, nothing durable. A commit is "durable" as soon as
+// it is appended, so waits return at once. Used by tests, simulations and any engine
+// constructed without a store.
 #include <map>
 #include <mutex>
 #include <unordered_map>
 
+#include "workflow/error.hpp"
 #include "workflow/store.hpp"
 
 namespace workflow {
@@ -11,11 +13,19 @@ namespace {
 
 class MemoryStore final : public CaseStore {
  public:
-  void commit(const StoreCommit& c) override {
+  std::uint64_t append(StoreCommit c) override {
     std::lock_guard lock(mutex_);
-    for (const Event& e : c.events) events_[e.case_id].push_back(e);
-    for (const CaseSnapshot& s : c.cases) cases_[s.id] = s;
-    if (c.engine_state != nullptr) engine_state_ = *c.engine_state;
+    for (Event& e : c.events) events_[e.case_id].push_back(std::move(e));
+    for (CaseSnapshot& s : c.cases) cases_[s.id] = std::move(s);
+    if (c.engine_state) engine_state_ = std::move(*c.engine_state);
+    if (c.request) requests_[c.request->request_id] = std::move(*c.request);
+    return ++tickets_;
+  }
+
+  void wait_durable(std::uint64_t) override {}
+
+  void on_durable(std::uint64_t, std::function<void(std::exception_ptr)> done) override {
+    done(nullptr);
   }
 
   std::vector<Event> history(CaseId id) const override {
@@ -34,10 +44,21 @@ class MemoryStore final : public CaseStore {
     return engine_state_;
   }
 
+  std::optional<RequestRecord> find_request(std::string_view request_id) const override {
+    std::lock_guard lock(mutex_);
+    const auto it = requests_.find(std::string(request_id));
+    if (it == requests_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  bool read_only() const noexcept override { return false; }
+
  private:
   mutable std::mutex mutex_;
+  std::uint64_t tickets_ = 0;
   std::unordered_map<CaseId, std::vector<Event>> events_;
   std::map<CaseId, CaseSnapshot> cases_;  // ordered: for_each_case visits in id order
+  std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;
 };
 

@@ -94,6 +94,7 @@ std::optional<Light> parse_light(std::string_view s) noexcept;
 std::optional<IssueChannel> parse_issue_channel(std::string_view s) noexcept;
 std::optional<SpecialProcedure> parse_special_procedure(std::string_view s) noexcept;
 std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept;
+std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
 
 // One entry of a case's history: every state change and every refused attempt.
 struct Event {
@@ -116,6 +117,9 @@ struct Submission {
   std::string actor;      // staff id of the receiving window clerk, or of the village agent
   std::string applicant;  // the applicant (name or identifier); recorded, never interpreted
   std::vector<std::string> materials;  // names of the materials handed in
+  // Optional client request id: a retry with the same id returns the first result and
+  // changes nothing; the same id with a different command is an error.
+  std::string request_id;
 };
 
 // The details a command may carry. Which are required depends on the verb (Engine::act).
@@ -129,6 +133,8 @@ struct Action {
   bool tolerate_missing = false;  // accept: 容缺受理 with only tolerable materials missing
   bool on_promise = false;        // accept: 告知承诺制 approval, where the matter allows it
   IssueChannel channel = IssueChannel::pickup;  // issue
+  // Optional client request id, as for Submission::request_id.
+  std::string request_id;
 };
 
 // A case as seen now. History is filled by Engine::get, left empty by Engine::list.

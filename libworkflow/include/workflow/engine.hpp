@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -23,7 +24,10 @@ struct Observers;
 }
 
 struct Options {
-  // Where cases and events are kept. Default: nullptr, meaning a fresh in-memory store.
+  // Where cases and events are kept: make_memory_store() or open_sqlite_store(path). An
+  // engine given a store that already holds cases recovers them (and their timers); it must
+  // be given the rule set those cases were recorded under. Default: nullptr, meaning a fresh
+  // in-memory store.
   std::shared_ptr<CaseStore> store;
   // Record refused attempts by people who do not hold the stage as `permission_denied`
   // events in the case history (the attempt is audited; the case does not change).
@@ -40,9 +44,11 @@ using Observer = std::function<void(const Event&)>;
 // The back office of one hall system: its rule set, calendar, clock and cases.
 //
 // An Engine is safe for concurrent access from multiple threads without any external
-// synchronization; commands are applied one at a time. Observers run on the thread that
-// gave the command, after its commit and outside the engine's lock, so they may call back
-// into the engine.
+// synchronization; commands are applied one at a time, and a command returns only once its
+// events are durable in the store (commands from several threads share one sync). Observers
+// run after the commit is durable, outside the engine's lock (on the commanding thread, or
+// the store's for async commands), so they may call back into the engine. If the store
+// fails, every later command fails with store_error: reopen the engine on the store.
 class Engine {
  public:
   // Throws Error(invalid_argument) if the clock is null.
@@ -62,6 +68,14 @@ class Engine {
   // does not hold the stage), invalid_transition (not allowed in the case's state) or
   // invalid_argument (a required detail missing or out of range).
   void act(CaseId id, Verb verb, const Action& action);
+
+  // The same, without blocking until the commit is durable: `done` runs once it is (on a
+  // store thread, or at once on this one if the command was refused or wrote nothing), with
+  // the case id and nullptr, or with the failure. Observers run just before `done`. Lets a
+  // hall server keep many commands in flight; see workflow/asio.hpp for Asio completion
+  // tokens. `done` must not block.
+  void submit_async(Submission submission, std::function<void(CaseId, std::exception_ptr)> done);
+  void act_async(CaseId id, Verb verb, Action action, std::function<void(std::exception_ptr)> done);
 
   // The named forms of act().
   void accept(CaseId id, const Action& a) { act(id, Verb::accept, a); }
@@ -106,7 +120,7 @@ class Engine {
 
  private:
   std::unique_ptr<detail::EngineCore> core_;
-  std::unique_ptr<detail::Observers> observers_;
+  std::shared_ptr<detail::Observers> observers_;
 };
 
 }  // namespace workflow

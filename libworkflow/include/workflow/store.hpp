@@ -1,12 +1,16 @@
-// The seam between the engine and durable storage: an append-only event log plus case
-// snapshots. The engine ships an in-memory store and an SQLite store; a hall may plug in a
-// server database by implementing CaseStore, without touching the engine.
+// The seam between the engine and durable storage: an append-only, hash-chained event log
+// plus case snapshots. The engine ships an in-memory store and an SQLite store; a hall may
+// plug in a server database by implementing CaseStore, without touching the engine.
 #pragma once
 
+#include <cstdint>
+#include <exception>
+#include <filesystem>
 #include <functional>
 #include <memory>
-#include <span>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workflow/case.hpp"
@@ -21,30 +25,84 @@ struct CaseSnapshot {
   std::string encoded;
 };
 
+// A client request id and what it did, so a retried command is answered, not redone.
+struct RequestRecord {
+  std::string request_id;
+  std::string fingerprint;  // identifies the command; the same id with another is an error
+  CaseId case_id = 0;       // the case it created or acted on
+};
+
 // One command's effect: everything in it becomes durable together, or nothing does.
 struct StoreCommit {
-  std::span<const Event> events;         // new events, in order
-  std::span<const CaseSnapshot> cases;   // new snapshots of the cases those events changed
-  const std::string* engine_state = nullptr;  // engine-wide state (absences, counters), if changed
+  std::vector<Event> events;         // new events, in order
+  std::vector<CaseSnapshot> cases;   // new snapshots of the cases those events changed
+  std::optional<std::string> engine_state;  // engine-wide state (the roster), if it changed
+  std::optional<RequestRecord> request;     // the command's request id, if it carried one
 };
 
 // Implementations must be safe for concurrent access from multiple threads without any
-// external synchronization (the engine may read histories while committing).
+// external synchronization.
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
-  // Makes the commit durable before returning; throws Error(store_error) and keeps nothing
-  // of it on failure.
-  virtual void commit(const StoreCommit& commit) = 0;
-  // Every event of a case, in seq order (empty for an unknown case).
+
+  // Queues a commit and returns its ticket (increasing). The engine calls this under its own
+  // lock, in command order, so it must not do I/O; commits become durable in ticket order.
+  // Throws Error(store_error) if the store is read-only or has failed.
+  virtual std::uint64_t append(StoreCommit commit) = 0;
+  // Blocks until every commit up to `ticket` is durable. Commits queued meanwhile by other
+  // threads share the transaction (group commit). Throws Error(store_error) if writing
+  // failed; a failed store fails every later append and wait.
+  virtual void wait_durable(std::uint64_t ticket) = 0;
+  // Calls `done` once `ticket` is durable (nullptr) or failed (the error), on a thread of the
+  // store's choosing or at once if it already is. `done` must not block.
+  virtual void on_durable(std::uint64_t ticket, std::function<void(std::exception_ptr)> done) = 0;
+
+  // Every durable event of a case, in seq order (empty for an unknown case).
   virtual std::vector<Event> history(CaseId id) const = 0;
-  // Visits every case snapshot, in id order (used when an engine reopens the store).
+  // Visits every durable case snapshot, in id order (used when an engine reopens the store).
   virtual void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const = 0;
   // The last engine-wide state committed, or empty.
   virtual std::string engine_state() const = 0;
+  // The request with this id, queued or durable, if any.
+  virtual std::optional<RequestRecord> find_request(std::string_view request_id) const = 0;
+  // True if the store was opened for reading only: every append throws.
+  virtual bool read_only() const noexcept = 0;
 };
 
 // A store that keeps everything in memory: the default, for tests and simulations.
 std::unique_ptr<CaseStore> make_memory_store();
+
+struct SqliteOptions {
+  // PRAGMA synchronous: FULL syncs the WAL on every commit (survives power loss); NORMAL
+  // syncs only at checkpoints (survives a crash of the process, may lose the last commits
+  // on power loss). Default: true (FULL), because an accepted application must not be lost.
+  bool synchronous_full = true;
+  // Open for reading only (reports): the file is never written, every append throws, and
+  // other engines may write meanwhile. Default: false.
+  bool read_only = false;
+  // Create the database if the file does not exist (never for read_only). Default: true.
+  bool create = true;
+};
+
+// Opens (or creates) an SQLite case store in WAL mode; see docs/storage.md for the schema.
+// Throws Error(store_error) naming the file and the problem for a file that is not an
+// SQLite database, a truncated one, a schema newer than this library, or one another engine
+// has open for writing; the file is left exactly as it was.
+std::unique_ptr<CaseStore> open_sqlite_store(const std::filesystem::path& path,
+                                             SqliteOptions options = {});
+
+// What `workflow audit verify` reports: the first event whose hash does not chain.
+struct AuditResult {
+  std::uint64_t events_checked = 0;
+  bool ok = true;
+  std::uint64_t first_bad_event = 0;  // the log position (events.id) of the first bad event
+  CaseId first_bad_case = 0;
+  std::uint32_t first_bad_seq = 0;
+  std::string problem;                // e.g. "hash does not match its contents"
+};
+
+// Recomputes the hash chain of an SQLite store, read-only. Throws like open_sqlite_store.
+AuditResult verify_sqlite_log(const std::filesystem::path& path);
 
 }  // namespace workflow

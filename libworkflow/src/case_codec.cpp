@@ -1,0 +1,183 @@
+#include "case_codec.hpp"
+
+#include <cstring>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+namespace {
+
+class Writer {
+ public:
+  template <class T>
+  void put(T v) {
+    if constexpr (std::is_enum_v<T>) {
+      put(static_cast<std::underlying_type_t<T>>(v));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      put(static_cast<std::uint8_t>(v ? 1 : 0));
+    } else {
+      static_assert(std::is_integral_v<T>);
+      auto u = static_cast<std::make_unsigned_t<T>>(v);
+      for (std::size_t i = 0; i < sizeof(T); ++i) {
+        out.push_back(static_cast<char>(u & 0xFF));
+        u = static_cast<decltype(u)>(u >> 8);
+      }
+    }
+  }
+  void put(Date d) { put(d.day_number()); }
+  void put(DateTime t) { put(t.seconds()); }
+  void put_text(std::string_view s) {
+    put(static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+  }
+  std::string out;
+};
+
+class Reader {
+ public:
+  Reader(std::string_view bytes, std::string what) : in_(bytes), what_(std::move(what)) {}
+  template <class T>
+  void get(T& v) {
+    if constexpr (std::is_enum_v<T>) {
+      std::underlying_type_t<T> raw{};
+      get(raw);
+      v = static_cast<T>(raw);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      std::uint8_t raw = 0;
+      get(raw);
+      v = raw != 0;
+    } else {
+      need(sizeof(T));
+      std::make_unsigned_t<T> u = 0;
+      for (std::size_t i = 0; i < sizeof(T); ++i) {
+        u = static_cast<decltype(u)>(
+            u | (static_cast<decltype(u)>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i)));
+      }
+      pos_ += sizeof(T);
+      v = static_cast<T>(u);
+    }
+  }
+  void get(Date& d) {
+    std::int32_t n = 0;
+    get(n);
+    d = Date::from_day_number(n);
+  }
+  void get(DateTime& t) {
+    std::int64_t s = 0;
+    get(s);
+    t = DateTime::from_seconds(s);
+  }
+  void get_text(std::string& s) {
+    std::uint32_t n = 0;
+    get(n);
+    need(n);
+    s.assign(in_.substr(pos_, n));
+    pos_ += n;
+  }
+  void finish() const {
+    if (pos_ != in_.size()) fail(fmt::format("{} trailing bytes", in_.size() - pos_));
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (in_.size() - pos_ < n) fail("truncated");
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw Error(ErrorCode::store_error, fmt::format("{} is corrupt: {}", what_, why));
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  std::string what_;
+};
+
+// One list of the record's fields, used both ways so encode and decode cannot drift apart.
+template <class Io, class Record>
+void fields(Io& io, Record& c) {
+  auto each = [&](auto&... f) {
+    if constexpr (std::is_same_v<Io, Writer>) {
+      (io.put(f), ...);
+    } else {
+      (io.get(f), ...);
+    }
+  };
+  each(c.id, c.matter, c.accepting_office, c.office, c.intake_post, c.post, c.holder,
+       c.first_handler, c.agent, c.delegation, c.life.phase, c.life.suspended, c.holding,
+       c.decision, c.light, c.stage, c.extension_days, c.notified, c.on_promise, c.tolerance,
+       c.suspended_days, c.suspended_at_opinions, c.materials, c.opinions_answered,
+       c.opinions_agreed, c.timer_generation, c.last_seq, c.received, c.accepted,
+       c.suspended_since, c.supplement_due, c.opinions_since, c.deadlines.promised_due,
+       c.deadlines.legal_due, c.deadlines.yellow_from, c.deadlines.red_from,
+       c.deadlines.escalated_red_from);
+}
+
+}  // namespace
+
+std::string encode_case(const CaseRecord& c, std::string_view applicant) {
+  Writer w;
+  w.put(kCaseFormat);
+  fields(w, c);
+  w.put_text(applicant);
+  return std::move(w.out);
+}
+
+void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant) {
+  Reader r(s.encoded, fmt::format("the snapshot of case {}", s.id));
+  std::uint8_t format = 0;
+  r.get(format);
+  if (format != kCaseFormat) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot of case {} has format {}, this library reads {}", s.id,
+                            format, kCaseFormat));
+  }
+  fields(r, c);
+  r.get_text(applicant);
+  r.finish();
+  if (c.id != s.id) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot stored as case {} says it is case {}", s.id, c.id));
+  }
+}
+
+std::string encode_engine_state(std::string_view rules_version, const Roster& roster) {
+  Writer w;
+  w.put(kEngineStateFormat);
+  w.put_text(rules_version);
+  w.put(static_cast<std::uint32_t>(roster.size()));
+  for (std::uint32_t i = 0; i < roster.size(); ++i) {
+    const Roster::Absence& a = roster.absence(StaffRef{i});
+    w.put(a.set);
+    w.put(a.kind);
+    w.put(a.from);
+    w.put(a.until);
+  }
+  return std::move(w.out);
+}
+
+EngineState decode_engine_state(std::string_view bytes) {
+  Reader r(bytes, "the engine state");
+  std::uint8_t format = 0;
+  r.get(format);
+  if (format != kEngineStateFormat) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the engine state has format {}, this library reads {}", format,
+                            kEngineStateFormat));
+  }
+  EngineState state;
+  r.get_text(state.rules_version);
+  std::uint32_t n = 0;
+  r.get(n);
+  state.absences.resize(n);
+  for (Roster::Absence& a : state.absences) {
+    r.get(a.set);
+    r.get(a.kind);
+    r.get(a.from);
+    r.get(a.until);
+  }
+  r.finish();
+  return state;
+}
+
+}  // namespace workflow::detail

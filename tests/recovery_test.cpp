@@ -1,0 +1,229 @@
+// Reopening a store (workflow/store.hpp with the engine): every case, deadline, light and
+// pending timer comes back exactly; timers due while the engine was down fire on the first
+// advance, in order; a retried command is answered, not redone. Run on every store kind.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "error_of.hpp"
+#include "hall_fixture.hpp"
+#include "workflow/engine.hpp"
+#include "workflow/store.hpp"
+
+using namespace workflow;
+using namespace workflow::testing;
+
+namespace {
+
+// Everything a supervisor or the engine could observe about every case, as text.
+std::string everything(const Engine& engine) {
+  std::ostringstream out;
+  for (const CaseView& listed : engine.list()) {
+    const CaseView v = engine.get(listed.id);
+    out << v.id << ' ' << v.matter << ' ' << to_string(v.state) << (v.suspended ? " S" : "")
+        << ' ' << to_string(v.decision) << ' ' << v.office << ' ' << v.post << ' ' << v.holder
+        << ' ' << to_string(v.holding) << ' ' << to_string(v.light) << ' '
+        << (v.accepted ? v.accepted->to_string() : "-") << ' '
+        << (v.promised_deadline ? v.promised_deadline->to_string() : "-") << ' '
+        << (v.legal_deadline ? v.legal_deadline->to_string() : "-") << ' '
+        << (v.supplement_deadline ? v.supplement_deadline->to_string() : "-") << ' '
+        << v.suspended_working_days << ' ' << v.extension_days << ' ' << v.applicant << ' '
+        << v.agent << ' ' << v.delegation << ' ' << v.missing_materials.size() << '\n';
+    for (const Event& e : v.history) {
+      out << "  " << e.seq << ' ' << to_string(e.kind) << ' ' << e.time.to_string() << ' '
+          << e.actor << ' ' << e.office << ' ' << e.post << ' ' << e.reason << " | " << e.detail
+          << '\n';
+    }
+  }
+  return out.str();
+}
+
+// A week at 宁都 with something of everything in flight, in two halves so a test can close
+// the engine between them.
+struct Week {
+  static void first_half(Engine& hall, ManualClock& clock) {
+    auto act = [&](CaseId id, Verb v, const char* who, const char* reason = "") {
+      Action a;
+      a.actor = who;
+      a.reason = reason;
+      hall.act(id, v, a);
+    };
+    const auto& food = food_licence_materials();
+    // 1: accepted, at review — its lights will change later.
+    const CaseId reviewed = hall.submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food});
+    act(reviewed, Verb::accept, "nd-s001");
+    act(reviewed, Verb::review_pass, "nd-s001");
+    // 2: incomplete and never notified: §32 will accept it while the engine is closed.
+    hall.submit({"360730-SCJG-0004", "nd", "nd-s003", "乙", food_licence_required()});
+    // 3: 容缺 acceptance whose materials never come.
+    const CaseId tolerated =
+        hall.submit({"360730-SCJG-0004", "nd", "nd-s005", "丙", food_licence_required()});
+    Action tolerate;
+    tolerate.actor = "nd-s005";
+    tolerate.tolerate_missing = true;
+    hall.accept(tolerated, tolerate);
+    // 4: joint construction case in opinions; one department silent (deemed later).
+    const CaseId joint =
+        hall.submit({"360730-ZJ-0001", "nd", "nd-s100", "丁", construction_materials()});
+    act(joint, Verb::accept, "nd-s100");
+    act(joint, Verb::review_pass, "nd-s100");
+    act(joint, Verb::opinion_agree, "nd-s054");
+    // 5: suspended for an expert review.
+    const CaseId suspended = hall.submit({"360730-SCJG-0004", "nd", "nd-s007", "戊", food});
+    act(suspended, Verb::accept, "nd-s007");
+    Action suspend;
+    suspend.actor = "nd-s007";
+    suspend.reason = "专家评审";
+    suspend.procedure = SpecialProcedure::expert_review;
+    suspend.days = 3;
+    hall.suspend(suspended, suspend);
+    // An absence announced for later in the week, for a reviewer with work.
+    hall.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-06T08:00"),
+                   DateTime::parse("2025-03-12T00:00"));
+    clock.set(DateTime::parse("2025-03-04T17:00"));
+  }
+
+  static void second_half(Engine& hall) {
+    hall.advance_to(DateTime::parse("2025-03-20T09:00"));
+    Action resume;
+    resume.actor = "nd-s007";
+    hall.resume(5, resume);
+    hall.advance_to(DateTime::parse("2025-04-30T09:00"));
+  }
+};
+
+Options on(std::shared_ptr<CaseStore> store) {
+  Options o;
+  o.store = std::move(store);
+  return o;
+}
+
+std::unique_ptr<Engine> open(std::shared_ptr<ManualClock> clock, std::shared_ptr<CaseStore> s) {
+  return std::make_unique<Engine>(RuleSet::load(ningdu_rules()), shipped_calendar(), clock,
+                                  on(std::move(s)));
+}
+
+void recovery_is_exact(const std::function<std::shared_ptr<CaseStore>()>& fresh_store,
+                       const std::function<std::shared_ptr<CaseStore>()>& reopen_store) {
+  // Straight through, never closed.
+  auto clock_a = std::make_shared<ManualClock>(DateTime::parse("2025-03-03T09:00"));
+  auto straight = open(clock_a, make_memory_store());
+  Week::first_half(*straight, *clock_a);
+  Week::second_half(*straight);
+
+  // Closed after the first half and reopened: same commands, same times.
+  auto clock_b = std::make_shared<ManualClock>(DateTime::parse("2025-03-03T09:00"));
+  auto first = open(clock_b, fresh_store());
+  Week::first_half(*first, *clock_b);
+  const std::string at_close = everything(*first);
+  first.reset();
+  auto reopened = open(clock_b, reopen_store());
+  CHECK(everything(*reopened) == at_close);  // the cases as they were
+  Week::second_half(*reopened);              // and the timers as they were
+  CHECK(everything(*reopened) == everything(*straight));
+}
+
+}  // namespace
+
+TEST_CASE("recovery: a reopened memory store continues exactly like an engine never closed") {
+  std::shared_ptr<CaseStore> store;
+  recovery_is_exact([&] { return store = make_memory_store(); }, [&] { return store; });
+}
+
+TEST_CASE("recovery: timers that fell due while the engine was down fire first, in order") {
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2025-03-03T09:00"));
+  std::shared_ptr<CaseStore> store = make_memory_store();
+  auto hall = open(clock, store);
+  Week::first_half(*hall, *clock);
+  hall.reset();
+  clock->set(DateTime::parse("2025-03-13T10:00"));  // a week and more later
+  hall = open(clock, store);
+  CHECK(hall->get(2).state == CaseState::received);  // nothing fires before an advance
+  std::vector<std::pair<DateTime, std::string>> fired;
+  hall->subscribe([&](const Event& e) { fired.emplace_back(e.time, to_string(e.kind)); });
+  hall->advance_to(clock->now());
+  REQUIRE(fired.size() >= 4);
+  for (std::size_t i = 1; i < fired.size(); ++i) CHECK(fired[i - 1].first <= fired[i].first);
+  CHECK(hall->get(2).state == CaseState::preliminary_review);  // §32, as of 03-11 00:00
+  CHECK(hall->get(3).state == CaseState::terminated);          // 容缺 materials never came
+  CHECK(hall->get(1).light == Light::red);
+}
+
+TEST_CASE("recovery: a store is reopened only with the rule set its cases were recorded under") {
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2025-03-03T09:00"));
+  std::shared_ptr<CaseStore> store = make_memory_store();
+  {
+    auto hall = open(clock, store);
+    hall->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+  }
+  const Error e = error_of([&] {
+    Engine other(RuleSet::load(sandu_rules()), shipped_calendar(), clock, on(store));
+  });
+  CHECK(e.code() == ErrorCode::store_error);
+  CHECK(std::string(e.what()).find("rule set") != std::string::npos);
+}
+
+TEST_CASE("idempotency: a retried command is answered from the first and writes nothing") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  Submission s{"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials(), "req-1"};
+  const CaseId first = hall.engine.submit(s);
+  CHECK(hall.engine.submit(s) == first);
+  CHECK(hall.engine.list().size() == 1);
+
+  Action accept;
+  accept.actor = "nd-s001";
+  accept.request_id = "req-2";
+  hall.engine.accept(first, accept);
+  const std::size_t events = hall.view(first).history.size();
+  hall.engine.accept(first, accept);  // the retry: no error, nothing new
+  CHECK(hall.view(first).history.size() == events);
+
+  // The same id for another command is a mistake the caller must hear about.
+  Submission other = s;
+  other.applicant = "乙";
+  CHECK(error_of([&] { hall.engine.submit(other); }).code() == ErrorCode::invalid_argument);
+  Action pass;
+  pass.actor = "nd-s001";
+  pass.request_id = "req-2";
+  CHECK(error_of([&] { hall.engine.act(first, Verb::review_pass, pass); }).code() ==
+        ErrorCode::invalid_argument);
+  CHECK(hall.state(first) == CaseState::preliminary_review);
+}
+
+TEST_CASE("async commands call back once durable, observers first") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  std::vector<std::string> order;
+  hall.engine.subscribe([&](const Event& e) { order.push_back(std::string(to_string(e.kind))); });
+  CaseId got = 0;
+  hall.engine.submit_async({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()},
+                           [&](CaseId id, std::exception_ptr e) {
+                             CHECK_FALSE(e);
+                             got = id;
+                             order.push_back("done");
+                           });
+  CHECK(got == 1);
+  CHECK(order == std::vector<std::string>{"submitted", "done"});
+  std::exception_ptr refused;
+  Action stranger;
+  stranger.actor = "nd-s022";
+  hall.engine.act_async(1, Verb::accept, stranger, [&](std::exception_ptr e) { refused = e; });
+  REQUIRE(refused);
+  CHECK(error_of([&] { std::rethrow_exception(refused); }).code() ==
+        ErrorCode::permission_denied);
+}
+
+TEST_CASE("identity numbers are masked in every error message") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  const Error e = error_of([&] {
+    hall.engine.submit({"360730-SCJG-0004", "nd", "36073019900101123X", "甲", {}});
+  });
+  const std::string what = e.what();
+  CHECK(what.find("36073019900101123X") == std::string::npos);
+  CHECK(what.find("3607**********123X") != std::string::npos);
+  // Not every long number is an identity number: a 19-digit one is left alone.
+  const Error other = error_of([&] {
+    hall.engine.submit({"360730-SCJG-0004", "nd", "1234567890123456789", "甲", {}});
+  });
+  CHECK(std::string(other.what()).find("1234567890123456789") != std::string::npos);
+}
