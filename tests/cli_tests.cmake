@@ -1,6 +1,4 @@
 # The `workflow` tool's output is a contract for scripts: these pytest tests pin it.
-set(WORKFLOW_PYTHON "/usr/bin/python3" CACHE FILEPATH
-    "Debian's Python, which has pytest (python3-pytest) and the pybind11 bindings")
 add_test(NAME cli.pytest
          COMMAND "${WORKFLOW_PYTHON}" -m pytest -q -p no:cacheprovider
                  "${CMAKE_CURRENT_SOURCE_DIR}/cli")

@@ -3,6 +3,8 @@
 // advance, in order; a retried command is answered, not redone. Run on every store kind.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -226,4 +228,74 @@ TEST_CASE("identity numbers are masked in every error message") {
     hall.engine.submit({"360730-SCJG-0004", "nd", "1234567890123456789", "甲", {}});
   });
   CHECK(std::string(other.what()).find("1234567890123456789") != std::string::npos);
+}
+
+namespace {
+
+// A scratch directory removed when the test ends.
+struct ScratchDir {
+  ScratchDir() {
+    static int n = 0;
+    path = std::filesystem::temp_directory_path() /
+           ("workflow-recovery-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+  std::filesystem::path path;
+};
+
+}  // namespace
+
+TEST_CASE("recovery: a reopened SQLite store continues exactly like an engine never closed") {
+  ScratchDir dir;
+  const auto db = dir.path / "hall.db";
+  // Nothing here holds the store: closing the engine closes the database.
+  recovery_is_exact([&] { return std::shared_ptr<CaseStore>(open_sqlite_store(db)); },
+                    [&] { return std::shared_ptr<CaseStore>(open_sqlite_store(db)); });
+}
+
+TEST_CASE("recovery: an SQLite store reopened later fires what fell due, in order") {
+  ScratchDir dir;
+  const auto db = dir.path / "hall.db";
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2025-03-03T09:00"));
+  {
+    auto hall = open(clock, open_sqlite_store(db));
+    Week::first_half(*hall, *clock);
+  }
+  clock->set(DateTime::parse("2025-03-13T10:00"));
+  auto hall = open(clock, open_sqlite_store(db));
+  CHECK(hall->list().size() == 5);
+  hall->advance_to(clock->now());
+  CHECK(hall->get(2).state == CaseState::preliminary_review);
+  CHECK(hall->get(3).state == CaseState::terminated);
+  CHECK(hall->get(1).light == Light::red);
+  // History came back from the database, in order, with the rule-set version.
+  const CaseView first = hall->get(1);
+  for (std::size_t i = 0; i < first.history.size(); ++i) {
+    CHECK(first.history[i].seq == i + 1);
+    CHECK(first.history[i].rules_version == hall->rules().version());
+  }
+}
+
+TEST_CASE("a read-only store serves reads and refuses every command, changing nothing") {
+  ScratchDir dir;
+  const auto db = dir.path / "hall.db";
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2025-03-03T09:00"));
+  {
+    auto hall = open(clock, open_sqlite_store(db));
+    hall->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+  }
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  auto report = open(clock, open_sqlite_store(db, read_only));
+  CHECK(report->list().size() == 1);
+  Action accept;
+  accept.actor = "nd-s001";
+  CHECK(error_of([&] { report->accept(1, accept); }).code() == ErrorCode::store_error);
+  CHECK(report->get(1).state == CaseState::received);  // rolled back in memory too
+  CHECK(error_of([&] {
+          report->submit({"360730-SCJG-0004", "nd", "nd-s001", "乙", food_licence_materials()});
+        }).code() == ErrorCode::store_error);
+  CHECK(report->list().size() == 1);
 }

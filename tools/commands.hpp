@@ -10,5 +10,7 @@ namespace workflow::cli {
 void add_validate_command(CLI::App& app, int& exit_code);
 // `workflow calendar is-workday|add|between ...`
 void add_calendar_command(CLI::App& app, int& exit_code);
+// `workflow audit verify DB`
+void add_audit_command(CLI::App& app, int& exit_code);
 
 }  // namespace workflow::cli

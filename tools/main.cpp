@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   workflow::cli::add_validate_command(app, exit_code);
   workflow::cli::add_calendar_command(app, exit_code);
+  workflow::cli::add_audit_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,50 @@
+// `workflow audit verify DB`: recompute an SQLite case store's hash chain, read-only.
+//
+// Output contract (scripts and the supervision office rely on it):
+//   intact:   "DB: ok: N events, hash chain intact" on stdout; exit 0.
+//   tampered: "DB: event ID (case C seq S): PROBLEM" on stdout, naming the first bad event
+//             (without the parenthesis when the event itself is gone from the end); exit 1.
+//   a file that cannot be audited (missing, not a store, truncated, newer schema):
+//             "workflow: error: MESSAGE" on stderr; exit 2.
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "workflow/error.hpp"
+#include "workflow/store.hpp"
+
+namespace workflow::cli {
+namespace {
+
+int verify(const std::string& db) {
+  try {
+    const AuditResult r = verify_sqlite_log(db);
+    if (r.ok) {
+      fmt::print("{}: ok: {} events, hash chain intact\n", db, r.events_checked);
+      return 0;
+    }
+    const std::string where =
+        r.first_bad_case == 0 ? ""
+                              : fmt::format(" (case {} seq {})", r.first_bad_case, r.first_bad_seq);
+    fmt::print("{}: event {}{}: {}\n", db, r.first_bad_event, where, r.problem);
+    return 1;
+  } catch (const Error& e) {
+    fmt::print(stderr, "workflow: error: {}\n", e.what());
+    return 2;
+  }
+}
+
+}  // namespace
+
+void add_audit_command(CLI::App& app, int& exit_code) {
+  CLI::App* audit = app.add_subcommand("audit", "Check the integrity of a case store");
+  audit->require_subcommand(1);
+  CLI::App* cmd = audit->add_subcommand("verify", "Recompute the event log's hash chain");
+  auto db = std::make_shared<std::string>();
+  cmd->add_option("DB", *db, "SQLite case store file")->required();
+  cmd->callback([db, &exit_code] { exit_code = verify(*db); });
+}
+
+}  // namespace workflow::cli
