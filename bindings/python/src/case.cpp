@@ -1,0 +1,167 @@
+// Cases, events and clocks as Python sees them: plain read-only snapshots whose enums are the
+// canonical lower-case strings of case.hpp, plus the vocabularies as tuples so scripts can
+// validate or enumerate without hard-coding them.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common.hpp"
+#include "workflow/case.hpp"
+#include "workflow/clock.hpp"
+
+namespace workflow::python {
+namespace {
+
+std::optional<std::string> non_empty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+bool concluded(CaseState s) {
+  return s == CaseState::issued || s == CaseState::refused || s == CaseState::withdrawn ||
+         s == CaseState::terminated;
+}
+
+template <class Enum>
+py::tuple tuple_of(Enum last) {
+  const auto names = names_of(last);
+  py::tuple out(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) out[i] = py::str(names[i]);
+  return out;
+}
+
+void bind_vocabularies(py::module_& m) {
+  m.attr("STATES") = tuple_of(CaseState::terminated);
+  m.attr("VERBS") = tuple_of(Verb::terminate);
+  m.attr("LIGHTS") = tuple_of(Light::escalated_red);
+  m.attr("DECISIONS") = tuple_of(Decision::denied);
+  m.attr("CHANNELS") = tuple_of(IssueChannel::e_certificate);
+  m.attr("PROCEDURES") = tuple_of(SpecialProcedure::expert_review);
+  m.attr("ABSENCE_KINDS") = tuple_of(AbsenceKind::field_work);
+  m.attr("HOLDINGS") = tuple_of(Holding::unresolved);
+  m.attr("EVENT_KINDS") = tuple_of(EventKind::permission_denied);
+}
+
+void bind_event(py::module_& m) {
+  py::class_<Event>(m, "Event", "One entry of a case's history.")
+      .def_readonly("case_id", &Event::case_id)
+      .def_readonly("seq", &Event::seq, "1, 2, ... within the case.")
+      .def_property_readonly("kind", [](const Event& e) { return name(e.kind); },
+                             "'submitted', a verb, or one of the engine's own kinds\n"
+                             "('light_changed', 'handoff', 'deemed_accepted', ...).")
+      .def_property_readonly(
+          "verb",
+          [](const Event& e) -> std::optional<std::string> {
+            // Verb events follow `submitted` in EventKind, in the order of Verb.
+            const int k = static_cast<int>(e.kind);
+            if (k >= static_cast<int>(EventKind::accept) && k <= static_cast<int>(EventKind::terminate)) {
+              return name(e.kind);
+            }
+            return std::nullopt;
+          },
+          "The verb of a command event, None for 'submitted' and the engine's own events.")
+      .def_readonly("time", &Event::time, "Hall-local time (naive datetime).")
+      .def_readonly("actor", &Event::actor, "Staff id, or the system actor for timers.")
+      .def_readonly("office", &Event::office)
+      .def_readonly("post", &Event::post, "Post the actor acted for ('' for system events).")
+      .def_readonly("reason", &Event::reason, "The reason given, or the engine's explanation.")
+      .def_readonly("detail", &Event::detail, "Kind-specific facts, 'key=value; ...'.")
+      .def_readonly("rules_version", &Event::rules_version)
+      .def("__repr__", [](const Event& e) {
+        return "<Event case " + std::to_string(e.case_id) + " #" + std::to_string(e.seq) + " " +
+               name(e.kind) + " by " + e.actor + " at " + e.time.to_string() + ">";
+      });
+}
+
+void bind_case_view(py::module_& m) {
+  py::class_<CaseView>(m, "Case",
+                       "A case (办件) as it stood when read: a snapshot, not a live object.\n"
+                       "Engine.case() fills .history; Engine.cases() leaves it empty.")
+      .def_readonly("id", &CaseView::id)
+      .def_readonly("matter", &CaseView::matter, "Matter code.")
+      .def_readonly("matter_name", &CaseView::matter_name)
+      .def_property_readonly("kind", [](const CaseView& v) { return name(v.kind); },
+                             "'instant', 'committed', 'escalated' or 'joint'.")
+      .def_property_readonly("state", [](const CaseView& v) { return name(v.state); },
+                             "One of workflow.STATES.")
+      .def_readonly("suspended", &CaseView::suspended, "§45: the clock is stopped.")
+      .def_property_readonly("concluded", [](const CaseView& v) { return concluded(v.state); },
+                             "Issued, refused, withdrawn or terminated.")
+      .def_property_readonly("decision", [](const CaseView& v) { return name(v.decision); },
+                             "'none', 'approved' or 'denied'.")
+      .def_readonly("office", &CaseView::office, "Office handling the current stage.")
+      .def_readonly("accepting_office", &CaseView::accepting_office,
+                    "Where the applicant is served and the result issued.")
+      .def_readonly("post", &CaseView::post, "Post holding the current stage.")
+      .def_readonly("holder", &CaseView::holder, "Staff id acting on it now.")
+      .def_property_readonly("holding", [](const CaseView& v) { return name(v.holding); },
+                             "'a_holder', 'b_covering' or 'unresolved'.")
+      .def_readonly("applicant", &CaseView::applicant)
+      .def_property_readonly("agent", [](const CaseView& v) { return non_empty(v.agent); },
+                             "Village agent who submitted it (帮办代办), or None.")
+      .def_readonly("first_handler", &CaseView::first_handler, "首问负责制.")
+      .def_property_readonly("delegation", [](const CaseView& v) { return non_empty(v.delegation); },
+                             "Delegation id the case runs under, or None.")
+      .def_property_readonly(
+          "delegation_mode",
+          [](const CaseView& v) -> std::optional<std::string> {
+            if (!v.delegation_mode) return std::nullopt;
+            return name(*v.delegation_mode);
+          },
+          "'window_forward', 'partial', 'full' or None.")
+      .def_readonly("received", &CaseView::received)
+      .def_readonly("accepted", &CaseView::accepted, "Acceptance date; None until accepted.")
+      .def_readonly("promised_deadline", &CaseView::promised_deadline)
+      .def_readonly("legal_deadline", &CaseView::legal_deadline)
+      .def_readonly("supplement_deadline", &CaseView::supplement_deadline,
+                    "容缺: tolerated materials due by this day, or None.")
+      .def_property_readonly(
+          "deadlines",
+          [](const CaseView& v) {
+            py::dict d;
+            d["promised"] = py::cast(v.promised_deadline);
+            d["legal"] = py::cast(v.legal_deadline);
+            d["supplement"] = py::cast(v.supplement_deadline);
+            return d;
+          },
+          "{'promised': date|None, 'legal': date|None, 'supplement': date|None}.")
+      .def_readonly("missing_materials", &CaseView::missing_materials)
+      .def_property_readonly("light", [](const CaseView& v) { return name(v.light); },
+                             "One of workflow.LIGHTS ('none' until the clock starts).")
+      .def_readonly("suspended_working_days", &CaseView::suspended_working_days)
+      .def_readonly("extension_days", &CaseView::extension_days)
+      .def_readonly("on_promise", &CaseView::on_promise, "Approved under 告知承诺制.")
+      .def_readonly("rules_version", &CaseView::rules_version)
+      .def_readonly("history", &CaseView::history, "Events in order (empty from Engine.cases()).")
+      .def("__repr__", [](const CaseView& v) {
+        return "<Case " + std::to_string(v.id) + " " + v.matter + " " + name(v.state) + " at " +
+               v.post + " light=" + name(v.light) + ">";
+      });
+}
+
+void bind_clocks(py::module_& m) {
+  py::class_<Clock, std::shared_ptr<Clock>>(
+      m, "Clock", "What the engine reads the time from: ManualClock or SystemClock.")
+      .def("now", &Clock::now, "The current hall-local time.");
+  py::class_<ManualClock, Clock, std::shared_ptr<ManualClock>>(
+      m, "ManualClock",
+      "A clock that moves only when told: for tests and simulations.\n\n"
+      "Engine.advance_to(t) fires the timers due by t and moves this clock to t; set()\n"
+      "moves the clock alone (timers then fire before the engine's next command).")
+      .def(py::init<DateTime>(), py::arg("start"))
+      .def("set", &ManualClock::set, py::arg("t"), "Sets the time (backwards allowed here).");
+  py::class_<SystemClock, Clock, std::shared_ptr<SystemClock>>(
+      m, "SystemClock", "The wall clock in China Standard Time (UTC+8), whatever the machine's zone.")
+      .def(py::init<>());
+}
+
+}  // namespace
+
+void bind_case(py::module_& m) {
+  bind_vocabularies(m);
+  bind_event(m);
+  bind_case_view(m);
+  bind_clocks(m);
+}
+
+}  // namespace workflow::python

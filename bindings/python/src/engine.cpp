@@ -1,0 +1,137 @@
+// workflow.Engine: construction (rules, calendar, store, clock), lifetime (close, with-block)
+// and submit. Opening a store and recovering its cases runs with the GIL released. The
+// commands and queries are in engine_commands.cpp.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "py_engine.hpp"
+#include "workflow/store.hpp"
+
+namespace workflow::python {
+namespace {
+
+// A str or os.PathLike argument; a TypeError naming the argument otherwise (a bare cast
+// failure would surface as RuntimeError).
+template <class T>
+T cast_arg(const py::object& value, const char* name, const char* expected) {
+  try {
+    return value.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(std::string(name) + " must be " + expected + ", not " +
+                         py::str(py::type::of(value).attr("__name__")).cast<std::string>());
+  }
+}
+
+LoadedRules rules_arg(const py::object& rules) {
+  if (py::isinstance<LoadedRules>(rules)) return rules.cast<LoadedRules>();
+  const Path dir = cast_arg<Path>(rules, "rules", "a RuleSet or a directory");
+  py::gil_scoped_release unlocked;
+  return LoadedRules{RuleSet::load(dir), dir};
+}
+
+// calendar=None means the shipped layout: rules/<hall>/ next to rules/calendar/.
+Calendar calendar_arg(const py::object& calendar, const LoadedRules& rules) {
+  if (py::isinstance<Calendar>(calendar)) return calendar.cast<Calendar>();
+  Path dir;
+  if (calendar.is_none()) {
+    dir = rules.directory.lexically_normal();
+    if (!dir.has_filename()) dir = dir.parent_path();  // "rules/ningdu/"
+    dir = dir.parent_path() / "calendar";
+    if (!std::filesystem::is_directory(dir)) {
+      throw Error(ErrorCode::invalid_argument,
+                  "no calendar given and none next to the rules at " + dir.string() +
+                      ": pass calendar=workflow.Calendar.load(DIR) or a directory");
+    }
+  } else {
+    dir = cast_arg<Path>(calendar, "calendar", "a Calendar, a directory or None");
+  }
+  py::gil_scoped_release unlocked;
+  return Calendar::load(dir);
+}
+
+std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object& calendar,
+                                      const py::object& db, const py::object& clock,
+                                      bool record_denied_attempts, const std::string& system_actor,
+                                      bool synchronous_full) {
+  LoadedRules loaded = rules_arg(rules);
+  Calendar cal = calendar_arg(calendar, loaded);
+  std::shared_ptr<Clock> clk = clock.is_none() ? std::make_shared<SystemClock>()
+                                               : cast_arg<std::shared_ptr<Clock>>(
+                                                     clock, "clock", "a ManualClock, a SystemClock or None");
+  std::optional<Path> file;  // none: the in-memory store
+  if (!db.is_none() && !(py::isinstance<py::str>(db) && db.cast<std::string>() == ":memory:")) {
+    file = cast_arg<Path>(db, "db", "':memory:', a file path or None");
+  }
+  Options options;
+  options.record_denied_attempts = record_denied_attempts;
+  options.system_actor = system_actor;
+  std::shared_ptr<Engine> engine;
+  {
+    // Opening an SQLite store and recovering its cases can take a while.
+    py::gil_scoped_release unlocked;
+    if (file) {
+      SqliteOptions sqlite;
+      sqlite.synchronous_full = synchronous_full;
+      options.store = open_sqlite_store(*file, sqlite);
+    } else {
+      options.store = make_memory_store();
+    }
+    engine = std::make_shared<Engine>(loaded.rules, cal, clk, std::move(options));
+  }
+  return std::make_unique<PyEngine>(std::move(loaded), std::move(cal), std::move(clk),
+                                    file ? file->string() : ":memory:", std::move(engine));
+}
+
+}  // namespace
+
+void bind_engine(py::module_& m) {
+  py::class_<PyEngine> cls(
+      m, "Engine",
+      "The back office of one hall system: rules, calendar, clock, store and cases.\n\n"
+      "Engine(rules, calendar=None, *, db=':memory:', clock=None,\n"
+      "       record_denied_attempts=True, system_actor='system', synchronous_full=True)\n\n"
+      "rules: a RuleSet, or a rule directory to load. calendar: a Calendar, a calendar\n"
+      "directory, or None for the 'calendar' directory next to the rule directory (the\n"
+      "shipped layout rules/<hall>/ + rules/calendar/). db: ':memory:' (or None) for an\n"
+      "in-memory store, else the path of an SQLite store, created if missing; an existing\n"
+      "store's cases and timers are recovered. clock: a ManualClock, a SystemClock, or None\n"
+      "for the SystemClock (China Standard Time). Close it with close() or a with-block.");
+  cls.def(py::init(&make_engine), py::arg("rules"), py::arg("calendar") = py::none(),
+          py::kw_only(), py::arg("db") = ":memory:", py::arg("clock") = py::none(),
+          py::arg("record_denied_attempts") = true, py::arg("system_actor") = "system",
+          py::arg("synchronous_full") = true);
+  cls.def(
+      "submit",
+      [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,
+         std::string actor, std::string applicant, std::optional<std::string> request_id) {
+        Submission s{std::move(matter), std::move(office), std::move(actor), std::move(applicant),
+                     std::move(materials), request_id.value_or("")};
+        auto engine = self.get();
+        py::gil_scoped_release unlocked;
+        return engine->submit(s);
+      },
+      py::arg("matter"), py::arg("office"), py::arg("materials") = std::vector<std::string>{},
+      py::kw_only(), py::arg("actor"), py::arg("applicant") = "", py::arg("request_id") = py::none(),
+      "Receives an application at a window or village station; returns the case id.\n"
+      "Raises NotFound (matter, office, staff), PermissionDenied (the actor holds no window\n"
+      "or agent post there) or InvalidArgument (unknown materials, matter not handled there).");
+  bind_engine_commands(cls);
+  cls.def_property_readonly("rules", [](const PyEngine& self) { return self.rules; })
+      .def_property_readonly("calendar", [](const PyEngine& self) { return self.calendar; })
+      .def_property_readonly("clock", [](const PyEngine& self) { return self.clock; })
+      .def_property_readonly("db", [](const PyEngine& self) { return self.db; },
+                             "':memory:' or the SQLite file's path.")
+      .def_property_readonly("closed", [](const PyEngine& self) { return !self.engine; })
+      .def("close", &PyEngine::close,
+           "Closes the store and drops the observers; later calls raise StoreError. Idempotent.")
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__", [](PyEngine& self, py::args) { self.close(); })
+      .def("__repr__", [](const PyEngine& self) {
+        return std::string("<Engine ") + self.rules.directory.string() + " db=" + self.db +
+               (self.engine ? "" : " closed") + ">";
+      });
+}
+
+}  // namespace workflow::python

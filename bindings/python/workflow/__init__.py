@@ -1,0 +1,81 @@
+"""libworkflow for Python: the back office of a government service hall (政务服务中心).
+
+A thin layer over the C++ engine (the ``workflow._workflow`` extension)::
+
+    import datetime as dt
+    import workflow
+
+    rules = workflow.load_rules("rules/ningdu")
+    clock = workflow.ManualClock(dt.datetime(2025, 3, 3, 9, 0))
+    with workflow.Engine(rules, db=":memory:", clock=clock) as hall:   # calendar: rules/calendar
+        case_id = hall.submit("360730-SCJG-0004", "nd", materials, actor="nd-s001")
+        hall.accept(case_id, actor="nd-s001")
+        hall.advance_to(dt.datetime(2025, 3, 10, 8, 0))
+        print(hall.case(case_id).light)            # 'yellow'
+
+Conventions:
+
+* Dates are ``datetime.date``; times are naive ``datetime.datetime`` in hall-local time
+  (China Standard Time; an aware datetime is converted to UTC+8), to the second.
+* States, verbs, lights, procedures, channels and event kinds are the canonical lower-case
+  strings (``workflow.STATES``, ``workflow.VERBS``...); an unknown one raises
+  ``InvalidArgument`` listing the valid ones.
+* Every failure is a ``workflow.Error`` subclass carrying ``.code`` (see ``_errors``).
+* Calls into the engine release the GIL; observers (``Engine.on_event``) take it. An
+  exception raised by an observer goes to ``sys.unraisablehook``: the command that caused
+  the event has already been committed and still returns normally.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Union
+
+from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidTransition,
+                      NotFound, PermissionDenied, RuleError, StoreError)
+from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_KINDS, HOLDINGS,
+                        LIGHTS, PROCEDURES, STATES, VERBS, Calendar, CalendarYear, Case, Clock,
+                        Department, Delegation, Diagnostic, Engine, Event, Holiday, ManualClock,
+                        Matter, Office, Post, RuleSet, Stage, StaffMember, SystemClock)
+from . import _workflow
+
+__version__: str = _workflow.__version__  # the CMake project version the extension was built as
+
+__all__ = [
+    "ABSENCE_KINDS", "CHANNELS", "DECISIONS", "ERROR_CODES", "EVENT_KINDS", "HOLDINGS", "LIGHTS",
+    "PROCEDURES", "STATES", "VERBS",
+    "Calendar", "CalendarYear", "Case", "Clock", "Department", "Delegation", "Diagnostic",
+    "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office", "Post", "RuleSet", "Stage",
+    "StaffMember", "SystemClock",
+    "CalendarError", "Error", "FileError", "InvalidArgument", "InvalidTransition", "NotFound",
+    "PermissionDenied", "RuleError", "StoreError",
+    "load_rules", "load_calendar",
+]
+
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def load_rules(dir: PathLike) -> RuleSet:
+    """Loads and validates the rule set in ``dir`` (every ``*.yaml``/``*.yml`` file).
+
+    Raises ``RuleError`` whose ``.diagnostics`` lists every problem (file, line, column,
+    field, message), or ``FileError`` if ``dir`` is not a readable directory.
+    """
+    return RuleSet.load(dir)
+
+
+def load_calendar(dir: PathLike) -> Calendar:
+    """Loads the official working-day calendar in ``dir``: ``Calendar.load(dir)``."""
+    return Calendar.load(dir)
+
+
+# Show the classes as workflow.X (reprs, help(), error messages), not workflow._workflow.X.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) and _obj.__module__ != __name__:
+        try:
+            _obj.__module__ = __name__
+        except (AttributeError, TypeError):  # pragma: no cover - a type that refuses it
+            pass
+del _name, _obj

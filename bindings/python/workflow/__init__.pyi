@@ -1,0 +1,28 @@
+"""Type stubs of the workflow package: the extension's classes re-exported, the exception
+hierarchy, and the two loading functions."""
+
+import os
+from typing import Union
+
+from ._errors import (CalendarError as CalendarError, Error as Error, FileError as FileError,
+                      InvalidArgument as InvalidArgument, InvalidTransition as InvalidTransition,
+                      NotFound as NotFound, PermissionDenied as PermissionDenied,
+                      RuleError as RuleError, StoreError as StoreError)
+from ._workflow import (ABSENCE_KINDS as ABSENCE_KINDS, CHANNELS as CHANNELS,
+                        DECISIONS as DECISIONS, ERROR_CODES as ERROR_CODES,
+                        EVENT_KINDS as EVENT_KINDS, HOLDINGS as HOLDINGS, LIGHTS as LIGHTS,
+                        PROCEDURES as PROCEDURES, STATES as STATES, VERBS as VERBS,
+                        Calendar as Calendar, CalendarYear as CalendarYear, Case as Case,
+                        Clock as Clock, Delegation as Delegation, Department as Department,
+                        Diagnostic as Diagnostic, Engine as Engine, Event as Event,
+                        Holiday as Holiday, ManualClock as ManualClock, Matter as Matter,
+                        Office as Office, Post as Post, RuleSet as RuleSet, Stage as Stage,
+                        StaffMember as StaffMember, SystemClock as SystemClock)
+
+__version__: str
+__all__: list[str]
+
+PathLike = Union[str, os.PathLike[str]]
+
+def load_rules(dir: PathLike) -> RuleSet: ...
+def load_calendar(dir: PathLike) -> Calendar: ...
