@@ -32,9 +32,20 @@ TEST_CASE("AB岗: the reviewer goes on leave mid-case and B takes the stage over
   CHECK_THROWS_AS(hall.act(id, Verb::review_pass, "nd-s023"), Error);
 
   hall.clock->set(DateTime::parse("2025-03-04T09:00"));
+  // The duty officer (值班长, nd-s017) puts it on the status board.
   hall.engine.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-04T09:00"),
-                        DateTime::parse("2025-03-07T00:00"));
+                        DateTime::parse("2025-03-07T00:00"), "nd-s017", "board-0304-1");
   CaseView v = hall.view(id);
+  CHECK(v.history.back().reason.find("as recorded by nd-s017") != std::string::npos);
+  // A retried board entry changes nothing; the same id for another entry is a mistake.
+  hall.engine.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-04T09:00"),
+                        DateTime::parse("2025-03-07T00:00"), "nd-s017", "board-0304-1");
+  CHECK(hall.view(id).history.size() == v.history.size());
+  CHECK_THROWS_AS(hall.engine.mark_back("nd-s022", "nd-s017", "board-0304-1"), Error);
+  CHECK_THROWS_AS(hall.engine.mark_away("nd-s022", AbsenceKind::leave,
+                                        DateTime::parse("2025-03-04T09:00"),
+                                        DateTime::parse("2025-03-07T00:00"), "ghost"),
+                  Error);
   CHECK(v.holder == "nd-s023");
   CHECK(v.holding == Holding::b_covering);
   CHECK(v.history.back().kind == EventKind::handoff);

@@ -172,8 +172,10 @@ class Township:
             case_id = self.hand_in("360730-MJ-MZ-0001", VILLAGE, at(monday, 9), name,
                                    complete=True)
             self.engine.accept(case_id, actor=self.engine.case(case_id).holder)
-        self.engine.mark_away("nd-mj-s10", "leave", start=at(monday, 10), until=at(MONDAY, 0))
-        self.engine.mark_away("nd-mj-s11", "out", start=at(monday, 10), until=at(MONDAY, 0))
+        self.engine.mark_away("nd-mj-s10", "leave", start=at(monday, 10), actor="nd-mj-s08",
+                              until=at(MONDAY, 0))
+        self.engine.mark_away("nd-mj-s11", "out", start=at(monday, 10), actor="nd-mj-s08",
+                              until=at(MONDAY, 0))
         self.back_office_round(at(monday, 10, 30))  # 初审 passes; the stage goes unresolved
 
     def run_week(self) -> None:
@@ -181,7 +183,7 @@ class Township:
         for number, day in enumerate(WEEK, start=1):
             if day.weekday() == 2:  # Wednesday: 入户调查 all day, B covers
                 self.engine.mark_away("nd-mj-s10", "field_work", start=at(day, 8),
-                                      until=at(day, 18))
+                                      actor="nd-mj-s08", until=at(day, 18))
             self.applicants_return(day)
             self.supplements_arrive(day)
             arrivals = sorted(self.rng.sample(range(9 * 60, 17 * 60), self.rng.randint(6, 10)))

@@ -33,7 +33,8 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
     v.promised_deadline = c.deadlines.promised_due;
     v.legal_deadline = c.deadlines.legal_due;
   }
-  if (c.tolerance) v.supplement_deadline = c.supplement_due;
+  // Owed 容缺 materials matter only while the case can still receive them.
+  if (c.tolerance && !is_concluded(c.life.phase)) v.supplement_deadline = c.supplement_due;
   v.missing_materials = missing_materials(c, false);
   v.light = c.light;
   v.suspended_working_days = c.suspended_days;

@@ -121,12 +121,16 @@ void Engine::act_async(CaseId id, Verb verb, Action a,
       [done = std::move(done)](std::monostate, std::exception_ptr e) { done(e); });
 }
 
-void Engine::mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until) {
-  run<std::monostate>(*core_, *observers_, [&] { core_->mark_away(staff, kind, from, until); });
+void Engine::mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
+                       std::string_view actor, std::string_view request_id) {
+  run<std::monostate>(*core_, *observers_,
+                      [&] { core_->mark_away(staff, kind, from, until, actor, request_id); });
 }
 
-void Engine::mark_back(std::string_view staff) {
-  run<std::monostate>(*core_, *observers_, [&] { core_->mark_back(staff); });
+void Engine::mark_back(std::string_view staff, std::string_view actor,
+                       std::string_view request_id) {
+  run<std::monostate>(*core_, *observers_,
+                      [&] { core_->mark_back(staff, actor, request_id); });
 }
 
 std::vector<Verb> Engine::available_actions(CaseId id, std::string_view actor) const {

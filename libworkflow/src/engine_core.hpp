@@ -23,8 +23,9 @@ class EngineCore {
   // --- commands (engine_commands.cpp) -------------------------------------------------
   CaseId submit(const Submission& s);
   void act(CaseId id, Verb verb, const Action& a);
-  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until);
-  void mark_back(std::string_view staff);
+  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
+                 std::string_view actor, std::string_view request_id);
+  void mark_back(std::string_view staff, std::string_view actor, std::string_view request_id);
 
   // --- time (engine_timers.cpp) ---------------------------------------------------------
   // Fires every timer due at or before t; each timer's effect is committed on its own.
@@ -124,7 +125,8 @@ class EngineCore {
 
   // --- timers (engine_timers.cpp) -------------------------------------------------------
   void fire(const Timer& t);
-  void begin_absence(StaffRef staff, DateTime at);
+  // `recorded_by`: who put it on the status board, if known (named in the handoff events).
+  void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
 
   RuleSet rules_;
   Calendar calendar_;

@@ -32,8 +32,8 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
   }
   if (to.holding == Holding::b_covering) {
     emit_system(c, EventKind::handoff, at,
-                fmt::format("A holder {} is away: B holder {} takes the stage",
-                            rules_.staff(p.a).id, rules_.staff(p.b).id),
+                fmt::format("A holder {} is away: B holder {} takes the stage ({})",
+                            rules_.staff(p.a).id, rules_.staff(p.b).id, why),
                 fmt::format("post={}; from={}; to={}", p.id, rules_.staff(p.a).id,
                             rules_.staff(p.b).id));
   } else if (to.holding == Holding::unresolved) {

@@ -3,13 +3,28 @@
 #include <fmt/format.h>
 
 #include "engine_core.hpp"
+#include "sha256.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
+namespace {
+
+// The fingerprint of a status-board command, for its request id.
+std::string roster_fingerprint(std::string_view verb, std::string_view staff,
+                               std::string_view detail) {
+  return sha256_hex(fmt::format("{}\x1f{}\x1f{}", verb, staff, detail)).substr(0, 32);
+}
+
+}  // namespace
 
 void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime from,
-                           DateTime until) {
+                           DateTime until, std::string_view actor, std::string_view request_id) {
   const StaffRef s = staff_ref(staff);
+  if (!actor.empty()) staff_ref(actor);  // an unknown recorder is not_found too
+  const std::string print = roster_fingerprint(
+      "mark_away", staff,
+      fmt::format("{} {} {} {}", to_string(kind), from.to_string(), until.to_string(), actor));
+  if (!request_id.empty() && replayed(std::string(request_id), print)) return;
   if (until <= from) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("absence of {} must end after it starts ({} .. {})", staff,
@@ -23,7 +38,8 @@ void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime fr
   try {
     unit([&] {
       roster_dirty_ = true;
-      if (from <= now) begin_absence(s, now);
+      if (!request_id.empty()) request_ = RequestRecord{std::string(request_id), print, 0};
+      if (from <= now) begin_absence(s, now, actor);
     });
   } catch (...) {
     roster_.set(s, before);
@@ -35,12 +51,19 @@ void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime fr
   }
 }
 
-void EngineCore::mark_back(std::string_view staff) {
+void EngineCore::mark_back(std::string_view staff, std::string_view actor,
+                           std::string_view request_id) {
   const StaffRef s = staff_ref(staff);
+  if (!actor.empty()) staff_ref(actor);
+  const std::string print = roster_fingerprint("mark_back", staff, actor);
+  if (!request_id.empty() && replayed(std::string(request_id), print)) return;
   const Roster::Absence before = roster_.absence(s);
   roster_.clear(s);
   try {
-    unit([&] { roster_dirty_ = true; });
+    unit([&] {
+      roster_dirty_ = true;
+      if (!request_id.empty()) request_ = RequestRecord{std::string(request_id), print, 0};
+    });
   } catch (...) {
     roster_.set(s, before);
     throw;
@@ -48,14 +71,16 @@ void EngineCore::mark_back(std::string_view staff) {
   ++absence_generation_[index_of(s)];  // a pending absence start no longer applies
 }
 
-void EngineCore::begin_absence(StaffRef staff, DateTime at) {
+void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   const Roster::Absence& away = roster_.absence(staff);
   for (CaseRecord& c : cases_) {
     if (c.holder != staff || is_concluded(c.life.phase)) continue;
     // The stage's own post: for an unresolved case that is the 办不成事 window itself.
     route_to(c, c.post, at,
-             fmt::format("{} is away ({}) until {}", rules_.staff(staff).id,
-                         to_string(away.kind), away.until.to_string()));
+             fmt::format("{} is away ({}) until {}{}", rules_.staff(staff).id,
+                         to_string(away.kind), away.until.to_string(),
+                         recorded_by.empty() ? std::string{}
+                                             : fmt::format(", as recorded by {}", recorded_by)));
   }
 }
 

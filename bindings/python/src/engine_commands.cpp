@@ -174,26 +174,32 @@ void bind_time_and_roster(py::class_<PyEngine>& cls) {
       .def(
           "mark_away",
           [](PyEngine& self, const std::string& staff, const std::string& kind, DateTime until,
-             std::optional<DateTime> start) {
+             std::optional<DateTime> start, const std::string& actor,
+             const std::optional<std::string>& request_id) {
             const AbsenceKind k = parse_name(parse_absence_kind, kind, "absence kind",
                                              AbsenceKind::field_work);
             auto engine = self.get();
             py::gil_scoped_release unlocked;
-            engine->mark_away(staff, k, start.value_or(engine->now()), until);
+            engine->mark_away(staff, k, start.value_or(engine->now()), until, actor,
+                              request_id.value_or(""));
           },
           py::arg("staff"), py::arg("kind"), py::kw_only(), py::arg("until"),
-          py::arg("start") = py::none(),
+          py::arg("start") = py::none(), py::arg("actor"), py::arg("request_id") = py::none(),
           "The status board (去向牌): `staff` is away from `start` (default: now) until\n"
           "`until` (exclusive). kind: one of workflow.ABSENCE_KINDS. Work of the posts they\n"
-          "hold as A passes to B. Raises NotFound, InvalidArgument if until <= start.")
+          "hold as A passes to B. `actor` records who put it on the board (named in the\n"
+          "handoff events); `request_id` makes a retry harmless. Raises NotFound,\n"
+          "InvalidArgument if until <= start.")
       .def(
           "mark_back",
-          [](PyEngine& self, const std::string& staff) {
+          [](PyEngine& self, const std::string& staff, const std::string& actor,
+             const std::optional<std::string>& request_id) {
             auto engine = self.get();
             py::gil_scoped_release unlocked;
-            engine->mark_back(staff);
+            engine->mark_back(staff, actor, request_id.value_or(""));
           },
-          py::arg("staff"), "Ends the staff member's absence now: new work goes to them again.");
+          py::arg("staff"), py::kw_only(), py::arg("actor"), py::arg("request_id") = py::none(),
+          "Ends the staff member's absence now: new work goes to them again.");
 }
 
 void bind_observers(py::class_<PyEngine>& cls) {

@@ -82,7 +82,7 @@ def test_ab_post_reviewer_on_leave_b_takes_over(hall):
     assert engine.case(case_id).history[-1].kind == "permission_denied"
 
     engine.clock.set(t("2025-03-04T09:00"))
-    engine.mark_away("nd-s022", "leave", until=t("2025-03-07T00:00"))  # from now
+    engine.mark_away("nd-s022", "leave", actor="nd-s017", until=t("2025-03-07T00:00"))  # from now
     case = engine.case(case_id)
     assert (case.holder, case.holding) == ("nd-s023", "b_covering")
     assert case.history[-1].kind == "handoff"
@@ -104,27 +104,28 @@ def test_absence_announced_ahead_and_mark_back(hall):
     engine = hall()
     case_id = food_case_at_review(engine)
     engine.mark_away("nd-s022", "field_work", start=t("2025-03-05T08:00"),
-                     until=t("2025-03-06T18:00"))
+                     actor="nd-s017", until=t("2025-03-06T18:00"))
     engine.advance_to(t("2025-03-05T07:59"))
     assert engine.case(case_id).holder == "nd-s022"
     engine.advance_to(t("2025-03-05T08:00"))
     assert engine.case(case_id).holder == "nd-s023"
-    engine.mark_back("nd-s022")
+    engine.mark_back("nd-s022", actor="nd-s017")
     assert engine.case(food_case_at_review(engine)).holder == "nd-s022"
     with pytest.raises(workflow.InvalidArgument):  # until must be after start
         engine.mark_away("nd-s022", "out", start=t("2025-03-05T10:00"),
-                         until=t("2025-03-05T10:00"))
+                         actor="nd-s017", until=t("2025-03-05T10:00"))
     with pytest.raises(workflow.NotFound):
-        engine.mark_away("nobody", "out", until=t("2025-03-05T11:00"))
+        engine.mark_away("nobody", "out", actor="nd-s017", until=t("2025-03-05T11:00"))
     with pytest.raises(workflow.InvalidArgument, match="leave, vacation, out, field_work"):
-        engine.mark_away("nd-s022", "sick", until=t("2025-03-09T00:00"))
+        engine.mark_away("nd-s022", "sick", actor="nd-s017", until=t("2025-03-09T00:00"))
 
 
 def test_both_away_the_case_goes_to_the_unresolved_window(hall):
     engine = hall()
     case_id = food_case_at_review(engine)
     for staff, kind in (("nd-s023", "vacation"), ("nd-s022", "leave")):
-        engine.mark_away(staff, kind, start=t("2025-03-03T09:00"), until=t("2025-03-10T00:00"))
+        engine.mark_away(staff, kind, start=t("2025-03-03T09:00"), actor="nd-s017",
+                         until=t("2025-03-10T00:00"))
     case = engine.case(case_id)
     assert (case.holding, case.post, case.holder) == ("unresolved", "nd-unresolved", "nd-s018")
     assert case.history[-1].kind == "routed_unresolved"
@@ -172,3 +173,23 @@ def test_full_delegation_meijiang_decides_in_the_county_bureaus_name(hall):
     approve = next(e for e in engine.case(case_id).history if e.verb == "approve")
     assert (approve.detail, approve.office) == ("in_name_of=nd-mzj", "nd-mj")
     assert "routed" not in kinds(engine, case_id)
+
+
+def test_status_board_records_who_and_retries_are_harmless(hall):
+    engine = hall()
+    case = engine.submit(FOOD_LICENCE, "nd", FOOD_MATERIALS, actor="nd-s001")
+    engine.accept(case, actor="nd-s001")
+    engine.review_pass(case, actor="nd-s001")
+    engine.mark_away("nd-s022", "leave", actor="nd-s017", until=t("2025-03-07T00:00"),
+                     request_id="board-1")
+    handoff = engine.case(case).history[-1]
+    assert handoff.kind == "handoff" and "as recorded by nd-s017" in handoff.reason
+    engine.mark_away("nd-s022", "leave", actor="nd-s017", until=t("2025-03-07T00:00"),
+                     request_id="board-1")  # the retry
+    assert len(engine.case(case).history) == handoff.seq
+    with pytest.raises(workflow.InvalidArgument):
+        engine.mark_back("nd-s022", actor="nd-s017", request_id="board-1")
+    with pytest.raises(workflow.NotFound):
+        engine.mark_back("nd-s022", actor="ghost")
+    with pytest.raises(TypeError):
+        engine.mark_back("nd-s022")  # who records it is required, as for every command

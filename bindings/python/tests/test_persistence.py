@@ -86,7 +86,7 @@ def test_the_roster_survives_a_restart(tmp_path, ningdu):
     db = tmp_path / "roster.db"
     with workflow.Engine(ningdu, db=db, clock=workflow.ManualClock(t("2025-03-03T09:00"))) as e:
         first = food_case_at_review(e)
-        e.mark_away("nd-s022", "vacation", until=t("2025-03-10T00:00"))
+        e.mark_away("nd-s022", "vacation", actor="nd-s017", until=t("2025-03-10T00:00"))
         assert e.case(first).holder == "nd-s023"
     with workflow.Engine(ningdu, db=db, clock=workflow.ManualClock(t("2025-03-04T09:00"))) as e:
         # Still away after the restart: new work goes to B.

@@ -90,10 +90,15 @@ class Engine {
 
   // The status board (去向牌): `staff` is away from `from` until `until` (exclusive). Work
   // of posts they hold as A passes to B from `from` (at once if `from` is not in the future).
-  // Throws not_found for unknown staff, invalid_argument if until <= from.
-  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until);
-  // Ends the staff's absence now: new work goes to them again.
-  void mark_back(std::string_view staff);
+  // `actor` is who records it (the duty officer, or the person themselves): named in the
+  // handoff events; empty means not recorded. A `request_id` makes a retry harmless, as for
+  // commands on cases. Throws not_found for unknown staff or actor, invalid_argument if
+  // until <= from.
+  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
+                 std::string_view actor = {}, std::string_view request_id = {});
+  // Ends the staff's absence now: new work goes to them again. Same `actor` and `request_id`.
+  void mark_back(std::string_view staff, std::string_view actor = {},
+                 std::string_view request_id = {});
 
   // The verbs `actor` may give on the case now (empty if none, or if the case is concluded).
   std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;

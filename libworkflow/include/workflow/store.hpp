@@ -51,8 +51,10 @@ class CaseStore {
   // Throws Error(store_error) if the store is read-only or has failed.
   virtual std::uint64_t append(StoreCommit commit) = 0;
   // Blocks until every commit up to `ticket` is durable. Commits queued meanwhile by other
-  // threads share the transaction (group commit). Throws Error(store_error) if writing
-  // failed; a failed store fails every later append and wait.
+  // threads share the transaction (group commit). Throws Error(store_error) if that commit
+  // could not be written; once a store has failed, every later append fails, and so does a
+  // wait for any commit not durable before the failure. A ticket never issued is
+  // Error(invalid_argument).
   virtual void wait_durable(std::uint64_t ticket) = 0;
   // Calls `done` once `ticket` is durable (nullptr) or failed (the error), on a thread of the
   // store's choosing or at once if it already is. `done` must not block.
@@ -64,7 +66,8 @@ class CaseStore {
   virtual void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const = 0;
   // The last engine-wide state committed, or empty.
   virtual std::string engine_state() const = 0;
-  // The request with this id, queued or durable, if any.
+  // The request with this id, queued or durable, if any. If two commits carry the same id
+  // the first one stands.
   virtual std::optional<RequestRecord> find_request(std::string_view request_id) const = 0;
   // True if the store was opened for reading only: every append throws.
   virtual bool read_only() const noexcept = 0;
@@ -78,10 +81,14 @@ struct SqliteOptions {
   // syncs only at checkpoints (survives a crash of the process, may lose the last commits
   // on power loss). Default: true (FULL), because an accepted application must not be lost.
   bool synchronous_full = true;
-  // Open for reading only (reports): the file is never written, every append throws, and
-  // other engines may write meanwhile. Default: false.
+  // Open for reading only (reports): the database file is never written (like any WAL
+  // reader it may create the -wal/-shm side files if no writer left them), every append
+  // throws, and another engine may write meanwhile. The file must already be a store of
+  // this library's schema version: an empty or older one needs a writer to migrate it.
+  // Default: false.
   bool read_only = false;
-  // Create the database if the file does not exist (never for read_only). Default: true.
+  // Create the database if the file does not exist or is empty (never for read_only).
+  // Default: true.
   bool create = true;
 };
 
@@ -97,7 +104,7 @@ struct AuditResult {
   std::uint64_t events_checked = 0;
   bool ok = true;
   std::uint64_t first_bad_event = 0;  // the log position (events.id) of the first bad event
-  CaseId first_bad_case = 0;
+  CaseId first_bad_case = 0;          // 0 when that event is gone (deleted from the end)
   std::uint32_t first_bad_seq = 0;
   std::string problem;                // e.g. "hash does not match its contents"
 };
