@@ -87,3 +87,16 @@ inline const std::vector<std::string>& construction_materials() {
 }
 
 }  // namespace workflow::testing
+
+namespace workflow::testing {
+
+// A 食品经营许可 (promised 5, legal 10 working days) received and accepted at the county's
+// window 1 and passed to 市场监管局's reviewer (nd-s022, B nd-s023).
+inline CaseId food_case_at_review(Hall& hall) {
+  const CaseId id = hall.submit("360730-SCJG-0004", "nd", "nd-s001", food_licence_materials());
+  hall.act(id, Verb::accept, "nd-s001");
+  hall.act(id, Verb::review_pass, "nd-s001");
+  return id;
+}
+
+}  // namespace workflow::testing

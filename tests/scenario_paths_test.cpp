@@ -9,6 +9,18 @@
 using namespace workflow;
 using namespace workflow::testing;
 
+namespace {
+
+// 工程建设项目审批 received at its 一窗办 window, accepted and passed to the seven departments.
+CaseId construction_case_in_opinions(Hall& hall) {
+  const CaseId id = hall.submit("360730-ZJ-0001", "nd", "nd-s100", construction_materials());
+  hall.act(id, Verb::accept, "nd-s100");
+  hall.act(id, Verb::review_pass, "nd-s100");
+  return id;
+}
+
+}  // namespace
+
 TEST_CASE("企业开办: a committed business opening finished within 1 working day") {
   Hall hall(ningdu_rules(), "2025-03-03T15:30");
   const CaseId id = hall.submit(
@@ -97,11 +109,7 @@ TEST_CASE("上报件: the county reviews a fuel-retail licence and 赣州 decide
 
 TEST_CASE("联办件: construction approval in parallel; a silent department is deemed to agree") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  const CaseId id = hall.submit(
-      "360730-ZJ-0001", "nd", "nd-s100",
-      construction_materials());
-  hall.act(id, Verb::accept, "nd-s100");
-  hall.act(id, Verb::review_pass, "nd-s100");
+  const CaseId id = construction_case_in_opinions(hall);
   CaseView v = hall.view(id);
   CHECK(v.state == CaseState::opinions);
   CHECK(v.post == "nd-zjj-review");  // the lead: 住建局, the matter's own department
@@ -129,11 +137,7 @@ TEST_CASE("联办件: construction approval in parallel; a silent department is 
 
 TEST_CASE("联办件: one disagreeing department means the lead can only deny") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  const CaseId id = hall.submit(
-      "360730-ZJ-0001", "nd", "nd-s100",
-      construction_materials());
-  hall.act(id, Verb::accept, "nd-s100");
-  hall.act(id, Verb::review_pass, "nd-s100");
+  const CaseId id = construction_case_in_opinions(hall);
   for (const char* clerk : {"nd-s054", "nd-s058", "nd-s042", "nd-s062", "nd-s066", "nd-s070"}) {
     hall.act(id, Verb::opinion_agree, clerk);
   }

@@ -14,14 +14,6 @@ namespace {
 const char* kFoodLicence = "360730-SCJG-0004";
 const std::vector<std::string>& kFoodMaterials = food_licence_materials();
 
-// A food licence accepted at the county and passed to 市场监管局's reviewer (nd-s022, B nd-s023).
-CaseId food_case_at_review(Hall& hall) {
-  const CaseId id = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodMaterials);
-  hall.act(id, Verb::accept, "nd-s001");
-  hall.act(id, Verb::review_pass, "nd-s001");
-  return id;
-}
-
 }  // namespace
 
 TEST_CASE("AB岗: the reviewer goes on leave mid-case and B takes the stage over") {

@@ -13,18 +13,11 @@ namespace {
 const char* kFoodLicence = "360730-SCJG-0004";  // promised 5, legal 10 working days
 const std::vector<std::string>& kFoodMaterials = food_licence_materials();
 
-CaseId accepted_food_case(Hall& hall) {
-  const CaseId id = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodMaterials);
-  hall.act(id, Verb::accept, "nd-s001");
-  hall.act(id, Verb::review_pass, "nd-s001");
-  return id;
-}
-
 }  // namespace
 
 TEST_CASE("§45 expert review: 4 working days suspended move both deadlines by exactly 4") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  const CaseId id = accepted_food_case(hall);
+  const CaseId id = food_case_at_review(hall);
   CaseView v = hall.view(id);
   REQUIRE(v.promised_deadline == day("2025-03-10"));
   REQUIRE(v.legal_deadline == day("2025-03-17"));
@@ -60,7 +53,7 @@ TEST_CASE("§45 expert review: 4 working days suspended move both deadlines by e
 
 TEST_CASE("§42: one extension, by a post with the authority, moves the legal deadline only") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  const CaseId id = accepted_food_case(hall);
+  const CaseId id = food_case_at_review(hall);
   Action extend;
   extend.actor = "nd-s022";  // the reviewer has no authority to extend
   extend.reason = "案情复杂，需补充核查";
@@ -81,7 +74,7 @@ TEST_CASE("§42: one extension, by a post with the authority, moves the legal de
 
 TEST_CASE("电子监察: green, yellow on the last day, red after it, escalated red after the law's") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  const CaseId id = accepted_food_case(hall);
+  const CaseId id = food_case_at_review(hall);
   CHECK(hall.view(id).light == Light::green);
   hall.at("2025-03-09T23:59");
   CHECK(hall.view(id).light == Light::green);
