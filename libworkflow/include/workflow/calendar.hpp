@@ -16,7 +16,8 @@ struct CalendarData;
 }
 
 // One year's arrangement as published: its statutory holidays (days off, including the
-// weekend days folded into a holiday run) and its make-up working days (调休 上班).
+// weekend days folded into a holiday run) and its make-up working days (调休 上班). A plain
+// value type.
 struct CalendarYear {
   struct Holiday {
     std::string name;  // e.g. "春节"

@@ -12,7 +12,8 @@
 namespace workflow {
 
 // A moment in hall-local civil time (China Standard Time, UTC+8, no daylight saving), to
-// the second, stored as seconds since 1970-01-01T00:00:00 local. A value type.
+// the second, stored as seconds since 1970-01-01T00:00:00 local. A value type: safe to share
+// between threads like an int.
 class DateTime {
  public:
   constexpr DateTime() noexcept = default;

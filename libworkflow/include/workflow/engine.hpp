@@ -23,6 +23,7 @@ class EngineCore;
 struct Observers;
 }
 
+// How an engine is built. A plain value type, read once by the Engine constructor.
 struct Options {
   // Where cases and events are kept: make_memory_store() or open_sqlite_store(path). An
   // engine given a store that already holds cases recovers them (and their timers); it must

@@ -17,6 +17,8 @@
 
 namespace workflow {
 
+// The value types below are plain data, safe to copy between threads.
+//
 // A case's state as the engine encodes it (a private, versioned byte format). Stores keep it
 // opaque; the engine decodes it when it reopens a store.
 struct CaseSnapshot {
