@@ -1,8 +1,8 @@
-// The hall's rules as plain, validated value types (copy them freely between threads; a
-// RuleSet hands them out as const references into its immutable tables): the office tree, departments, posts
-// with their A/B holders, staff, matters of the implementation list (实施清单),
-// county→township delegations and the local policy settings. See docs/rules.md for the
-// YAML format these are loaded from.
+// The hall's rules as plain, validated value types: the office tree, departments, posts with
+// their A/B holders, staff, matters of the implementation list (实施清单), county→township
+// delegations and the local policy settings. See docs/rules.md for the YAML format these are
+// loaded from. The value types are plain data, safe to copy between threads; a RuleSet hands
+// them out as const references into its immutable tables.
 #pragma once
 
 #include <cstdint>
