@@ -94,6 +94,7 @@ TEST_CASE("容缺受理: the tolerable material must come within 5 working days"
   hall.engine.accept(late, tolerate);
   hall.engine.accept(prompt, tolerate);
   CHECK(hall.view(late).supplement_deadline == day("2025-03-10"));
+  CHECK(hall.view(late).history.back().detail == "tolerate_missing=" + kFoodTolerable);
 
   hall.at("2025-03-07T15:00");
   Action brought;

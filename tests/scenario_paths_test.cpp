@@ -130,6 +130,10 @@ TEST_CASE("联办件: construction approval in parallel; a silent department is 
   v = hall.view(id);
   CHECK(v.history.back().kind == EventKind::opinion_deemed);
   CHECK(v.history.back().detail == "stage=项目审批核准备案意见");
+  // Each opinion is recorded at the post of the department that gave it.
+  for (const Event& e : v.history) {
+    if (e.kind == EventKind::opinion_agree && e.actor == "nd-s042") CHECK(e.post == "nd-zrzy-review");
+  }
   hall.act(id, Verb::approve, "nd-s054");
   CHECK(hall.state(id) == CaseState::decided);
   CHECK(hall.view(id).post == "nd-yc-gcjs");

@@ -232,7 +232,9 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
 
   unit([&] {
     touch(c);
-    const PostRef acting_post = c.post;
+    // An opinion is given for the department's own stage post, not the lead's.
+    const PostRef acting_post =
+        opinion_stage ? stage_post(rules_, c, *opinion_stage) : c.post;
     std::string detail;
     if (verb == Verb::notify_missing) {
       detail = "missing=" + join(missing_materials(c, false));
@@ -245,6 +247,9 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
       detail = fmt::format("days={}", a.days);
     } else if (verb == Verb::issue) {
       detail = fmt::format("channel={}", to_string(a.channel));
+    } else if (verb == Verb::accept && (a.tolerate_missing || a.on_promise)) {
+      detail = a.tolerate_missing ? "tolerate_missing=" + join(missing_materials(c, false))
+                                  : std::string("on_promise=true");
     } else if (opinion_stage) {
       detail = fmt::format("stage={}", m.stages[*opinion_stage].name);
     } else if ((verb == Verb::approve || verb == Verb::deny) && c.delegation != kNone) {
