@@ -12,5 +12,9 @@ void add_validate_command(CLI::App& app, int& exit_code);
 void add_calendar_command(CLI::App& app, int& exit_code);
 // `workflow audit verify DB`
 void add_audit_command(CLI::App& app, int& exit_code);
+// `workflow simulate [--rules DIR] [--db FILE] [--days N] [--seed S]`: the demo hall
+void add_simulate_command(CLI::App& app, int& exit_code);
+// `workflow report DB [--rules DIR] [--json] [--html FILE]`: the supervision report
+void add_report_command(CLI::App& app, int& exit_code);
 
 }  // namespace workflow::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   workflow::cli::add_validate_command(app, exit_code);
   workflow::cli::add_calendar_command(app, exit_code);
   workflow::cli::add_audit_command(app, exit_code);
+  workflow::cli::add_simulate_command(app, exit_code);
+  workflow::cli::add_report_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

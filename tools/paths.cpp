@@ -35,4 +35,13 @@ std::filesystem::path shipped_rules_dir() {
 
 std::filesystem::path shipped_calendar_dir() { return shipped_rules_dir() / "calendar"; }
 
+std::filesystem::path shipped_ningdu_dir() { return shipped_rules_dir() / "ningdu"; }
+
+std::filesystem::path calendar_for_rules(const std::filesystem::path& rules_dir) {
+  std::filesystem::path dir = rules_dir.lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();  // "rules/ningdu/"
+  const std::filesystem::path beside = dir.parent_path() / "calendar";
+  return is_dir(beside) ? beside : shipped_calendar_dir();
+}
+
 }  // namespace workflow::cli

@@ -14,4 +14,11 @@ std::filesystem::path shipped_rules_dir();
 // shipped_rules_dir() / "calendar".
 std::filesystem::path shipped_calendar_dir();
 
+// The shipped 宁都县 rule set, shipped_rules_dir() / "ningdu": the demo hall's default.
+std::filesystem::path shipped_ningdu_dir();
+
+// The calendar for a rule set directory: the `calendar/` directory next to it (the shipped
+// layout) if there is one, else shipped_calendar_dir().
+std::filesystem::path calendar_for_rules(const std::filesystem::path& rules_dir);
+
 }  // namespace workflow::cli

@@ -1,0 +1,280 @@
+"""`workflow simulate` and `workflow report`: the demo hall and the supervision report.
+
+Small runs (--days 3) keep CI fast; the Chromium test renders the HTML report headless and
+checks that the charts are drawn.
+"""
+import json
+import os
+import shutil
+import sqlite3
+import struct
+import subprocess
+import tempfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+CLI = os.environ["WORKFLOW_CLI"]
+SOURCE = Path(os.environ["WORKFLOW_SOURCE_DIR"])
+
+
+def run(*args, cwd=None, timeout=120):
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def hall_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("hall") / "hall.db"
+    r = run("simulate", "--db", db, "--days", 3, "--seed", 11)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return db
+
+
+@pytest.fixture(scope="module")
+def figures(hall_db):
+    r = run("report", hall_db, "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def dump(db):
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                for t in ("events", "cases", "engine")}
+    finally:
+        con.close()
+
+
+def test_simulate_prints_what_it_did_and_no_progress_bar_off_a_terminal(hall_db, tmp_path):
+    r = run("simulate", "--db", tmp_path / "x.db", "--days", 2, "--seed", 3)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # the progress bar only shows on a terminal
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("simulated 2 working days, 2025-12-15 .. 2025-12-16, seed 3")
+    assert any(l.startswith("cases: ") for l in lines)
+    assert lines[-1].startswith(f"database: {tmp_path / 'x.db'}")
+    assert "engine refused" not in r.stdout
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    import pty
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run([CLI, "simulate", "--db", str(tmp_path / "p.db"), "--days", "2"],
+                           stdout=subprocess.PIPE, stderr=slave, timeout=120)
+        os.close(slave)
+        slave = None
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if slave is not None:
+            os.close(slave)
+        os.close(master)
+    assert r.returncode == 0
+    assert b"simulating [" in seen and b"day 2/2" in seen
+
+
+def test_same_seed_same_database_other_seed_other(tmp_path):
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        r = run("simulate", "--db", tmp_path / f"{name}.db", "--days", 3, "--seed", seed)
+        assert r.returncode == 0, r.stderr
+    a, b, c = (dump(tmp_path / f"{n}.db") for n in "abc")
+    assert a["events"] and a == b
+    assert a["events"] != c["events"]
+
+
+def test_simulate_refuses_to_overwrite_without_force(hall_db, tmp_path):
+    db = tmp_path / "h.db"
+    assert run("simulate", "--db", db, "--days", 1).returncode == 0
+    before = db.read_bytes()
+    r = run("simulate", "--db", db, "--days", 1)
+    assert r.returncode == 2
+    assert r.stderr.startswith("workflow: error: ") and "--force" in r.stderr
+    assert db.read_bytes() == before
+    r = run("simulate", "--db", db, "--days", 1, "--seed", 2, "--force")
+    assert r.returncode == 0, r.stderr
+
+
+def test_default_db_is_created_in_the_current_directory(tmp_path):
+    r = run("simulate", "--days", 1, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "workflow-demo.db").stat().st_size > 0
+
+
+def test_json_figures_are_consistent(figures):
+    f = figures
+    n = f["cases"]
+    assert n > 100
+    for key in ("by_kind", "by_state", "by_office", "light_now"):
+        assert sum(f[key].values()) == n, key
+    assert f["instant"] == f["by_kind"].get("instant", 0)
+    assert f["instant_share"] == pytest.approx(f["instant"] / n, abs=1e-4)
+    for key in ("on_time_rate", "instant_share", "first_time_right_rate"):
+        assert 0 <= f[key] <= 1, key
+    assert f["decided_on_time"] <= f["decided"] <= f["accepted"] <= n
+    assert f["on_time_rate"] == pytest.approx(f["decided_on_time"] / f["decided"], abs=1e-4)
+    assert f["first_time_right"] + f["notices"] >= f["accepted"] >= f["first_time_right"]
+    assert f["handoffs"] == sum(f["handoffs_by_post"].values())
+    assert sum(f["delegated_by_township"].values()) == sum(f["delegated_by_mode"].values())
+    assert set(f["delegated_by_township"]) <= {"nd-mj", "nd-zz", "nd-xb", "nd-cs", "nd-lc", "nd-ht"}
+    assert f["ever_light"].get("red", 0) >= f["ever_light"].get("escalated_red", 0)
+    assert len(f["worst"]) <= 10
+    for t in f["working_days"]:
+        assert 0 <= t["on_time"] <= t["decided"]
+        assert t["max_days_used"] >= t["mean_days_used"] >= 0
+
+
+def test_text_report_shows_the_figures(hall_db, figures):
+    r = run("report", hall_db)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("== Supervision report (电子监察), as of ")
+    assert f"cases: {figures['cases']}\n" in out
+    for needle in ("on-time rate: ", "instant-case share: ", "一次办好 rate: ", "AB handoffs: ",
+                   "delegated cases by township: ", "办不成事 window: "):
+        assert needle in out
+
+
+def test_report_is_read_only(hall_db, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(hall_db, db)
+    before = db.read_bytes()
+    assert run("report", db, "--json").returncode == 0
+    assert run("report", db, "--html", tmp_path / "r.html").returncode == 0
+    assert db.read_bytes() == before
+
+
+def test_report_missing_and_corrupt_databases_fail_clearly(tmp_path):
+    r = run("report", tmp_path / "absent.db")
+    assert r.returncode == 2
+    assert r.stderr.startswith("workflow: error: ") and "absent.db" in r.stderr
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not an sqlite database at all" * 100)
+    r = run("report", bad)
+    assert r.returncode == 2
+    assert r.stderr.startswith("workflow: error: ") and "bad.db" in r.stderr
+    assert bad.read_bytes() == b"this is not an sqlite database at all" * 100
+
+
+def test_report_under_another_rule_set_is_a_clear_error(hall_db):
+    r = run("report", hall_db, "--rules", SOURCE / "rules" / "sandu")
+    assert r.returncode == 2
+    assert r.stderr.startswith("workflow: error: ")
+
+
+@pytest.fixture(scope="module")
+def html_report(hall_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("html") / "report.html"
+    r = run("report", hall_db, "--html", path)
+    assert r.returncode == 0, r.stderr
+    return path
+
+
+def test_html_is_self_contained(html_report):
+    text = html_report.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    for banned in ("http://", "https://", "<script", "<link", "@import", "url("):
+        assert banned not in text, banned
+    assert text.count("<svg") >= 6
+    for chart in ("chart-targets", "chart-lights", "chart-kinds", "chart-days", "chart-handoffs",
+                  "chart-delegated"):
+        assert f'id="{chart}"' in text
+
+
+# ---- headless Chromium ------------------------------------------------------------------
+
+def chromium():
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def chromium_run(html, *args):
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,2000", *args,
+             html.as_uri()],
+            capture_output=True, timeout=120)
+
+
+def png_pixels(path):
+    """Decodes an 8-bit RGB/RGBA non-interlaced PNG with the standard library."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and color in (2, 6) and interlace == 0
+            channels = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b = prev[i]
+            c = prev[i - channels] if i >= channels else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    colours = {}
+    for line in rows:
+        for x in range(0, stride, channels):
+            px = tuple(line[x:x + 3])
+            colours[px] = colours.get(px, 0) + 1
+    return width, height, colours
+
+
+def test_chromium_renders_the_charts(html_report, figures, tmp_path):
+    if chromium() is None:
+        pytest.skip("Chromium is not installed (tools/run installs Debian's `chromium`); "
+                    "the HTML screenshot test needs it")
+    dom = chromium_run(html_report, "--dump-dom")
+    assert dom.returncode == 0, dom.stderr.decode(errors="replace")[-2000:]
+    rendered = dom.stdout.decode("utf-8", errors="replace")
+    assert rendered.count("<svg") >= 6 and rendered.count("<rect") >= 10
+    shot = tmp_path / "report.png"
+    r = chromium_run(html_report, f"--screenshot={shot}")
+    assert shot.exists(), r.stderr.decode(errors="replace")[-2000:]
+    assert shot.stat().st_size > 20_000
+    width, height, colours = png_pixels(shot)
+    assert (width, height) == (1280, 2000)
+    # Solid chart fills: blue counts, green rates, and the lights the cases showed.
+    expected = [("blue", (0x2f, 0x6f, 0xb0)), ("green", (0x2e, 0x9d, 0x4f))]
+    if figures["ever_light"].get("yellow"):
+        expected.append(("yellow", (0xe0, 0xb0, 0x00)))
+    if figures["ever_light"].get("red"):
+        expected.append(("red", (0xd0, 0x30, 0x2a)))
+    for name, rgb in expected:
+        assert colours.get(rgb, 0) > 200, f"no {name} chart pixels in the screenshot"
