@@ -121,12 +121,19 @@ std::string report_html(const Figures& f, const std::map<std::string, std::strin
       pct(f.on_time_rate), pct(f.instant_share), pct(f.first_time_right_rate), ever("red"), f.handoffs);
 
   h += "<h2>Targets</h2>\n";
-  h += hbar_chart("chart-targets", "Rates against the seed targets (dashed: 90%)",
-                  {{"on-time rate (decided)", 100 * f.on_time_rate, kGreen, pct(f.on_time_rate)},
-                   {"instant-case share (target ≥ 40%)", 100 * f.instant_share, kGreen, pct(f.instant_share)},
-                   {"一次办好 rate (target ≥ 90%)", 100 * f.first_time_right_rate, kGreen,
-                    pct(f.first_time_right_rate)}},
+  // Each rate against its own seed target (a bar is red when it falls short); the seeds set
+  // none for the on-time rate, so it is drawn without a line.
+  const auto meets = [](double rate, double target) { return rate >= target ? kGreen : kRed; };
+  h += hbar_chart("chart-targets", "一次办好 rate (dashed: the seed target, 90%)",
+                  {{"一次办好 rate", 100 * f.first_time_right_rate,
+                    meets(f.first_time_right_rate, 0.9), pct(f.first_time_right_rate)}},
                   100, 90, "90%");
+  h += hbar_chart("chart-instant", "Instant-case share (dashed: the seed target, 40%)",
+                  {{"instant-case share", 100 * f.instant_share, meets(f.instant_share, 0.4),
+                    pct(f.instant_share)}},
+                  100, 40, "40%");
+  h += hbar_chart("chart-on-time", "On-time rate of decided cases",
+                  {{"on-time rate", 100 * f.on_time_rate, kGreen, pct(f.on_time_rate)}}, 100);
 
   h += "<h2>Lights (电子监察)</h2>\n";
   h += hbar_chart("chart-lights", "Cases that ever showed each light",

@@ -186,7 +186,7 @@ def test_html_is_self_contained(html_report):
     for banned in ("http://", "https://", "<script", "<link", "@import", "url("):
         assert banned not in text, banned
     assert text.count("<svg") >= 6
-    for chart in ("chart-targets", "chart-lights", "chart-kinds", "chart-days", "chart-handoffs",
+    for chart in ("chart-targets", "chart-instant", "chart-on-time", "chart-lights", "chart-kinds", "chart-days", "chart-handoffs",
                   "chart-delegated"):
         assert f'id="{chart}"' in text
 
