@@ -47,21 +47,27 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
 
 std::vector<CaseView> EngineCore::list(const CaseFilter& f) const {
   std::vector<CaseView> out;
-  const auto office = f.office.empty() ? std::nullopt : rules_.find_office(f.office);
-  const auto post = f.post.empty() ? std::nullopt : rules_.find_post(f.post);
-  const auto matter = f.matter.empty() ? std::nullopt : rules_.find_matter(f.matter);
+  // Plain values with a flag rather than optionals: GCC 12 cannot see that an engaged
+  // optional's value is initialised here and warns (-Wmaybe-uninitialized).
+  const auto office = rules_.find_office(f.office);
+  const auto post = rules_.find_post(f.post);
+  const auto matter = rules_.find_matter(f.matter);
+  const bool by_office = !f.office.empty(), by_post = !f.post.empty(),
+             by_matter = !f.matter.empty();
+  const OfficeRef office_ref = office.value_or(OfficeRef{});
+  const PostRef post_ref = post.value_or(PostRef{});
+  const MatterRef matter_ref = matter.value_or(MatterRef{});
   // An unknown id in the filter matches nothing rather than everything.
-  if ((!f.office.empty() && !office) || (!f.post.empty() && !post) ||
-      (!f.matter.empty() && !matter)) {
+  if ((by_office && !office) || (by_post && !post) || (by_matter && !matter)) {
     return out;
   }
   for (const CaseRecord& c : cases_) {
     if (f.state && static_cast<CaseState>(c.life.phase) != *f.state) continue;
     if (f.suspended && c.life.suspended != *f.suspended) continue;
-    if (office && c.office != *office && c.accepting_office != *office) continue;
-    if (post && c.post != *post) continue;
+    if (by_office && c.office != office_ref && c.accepting_office != office_ref) continue;
+    if (by_post && c.post != post_ref) continue;
     if (f.light && c.light != *f.light) continue;
-    if (matter && c.matter != *matter) continue;
+    if (by_matter && c.matter != matter_ref) continue;
     out.push_back(view(c.id, false));
   }
   return out;
