@@ -168,7 +168,7 @@ TEST_CASE("recovery: a store is reopened only with the rule set its cases were r
 
 TEST_CASE("idempotency: a retried command is answered from the first and writes nothing") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  Submission s{"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials(), "req-1"};
+  Submission s{"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials(), {}, "req-1"};
   const CaseId first = hall.engine.submit(s);
   CHECK(hall.engine.submit(s) == first);
   CHECK(hall.engine.list().size() == 1);

@@ -373,6 +373,72 @@ TEST_CASE("rules bad files: 48-limits-zero-negative-missing") {
         "case.yaml:18:21: matters[1].promised_limit: must be at least 0, found -2\n");
 }
 
+TEST_CASE("rules bad files: 49-bundle-duplicate-id") {
+  CHECK(problems_of("49-bundle-duplicate-id") ==
+        "case.yaml:10:10: bundles[1].id: duplicate bundle id 'opening', first defined at "
+        "case.yaml:9:10\n");
+}
+
+TEST_CASE("rules bad files: 50-bundle-unknown-office") {
+  // A department's id where the office belongs.
+  CHECK(problems_of("50-bundle-unknown-office") ==
+        "case.yaml:11:13: bundles[0].office: unknown office 'nd-hall'\n");
+}
+
+TEST_CASE("rules bad files: 51-bundle-unknown-matter") {
+  CHECK(problems_of("51-bundle-unknown-matter") ==
+        "case.yaml:7:9: bundles[0].matters[1]: unknown matter 'ND-GA-0001'\n");
+}
+
+TEST_CASE("rules bad files: 52-bundle-fewer-than-two-matters") {
+  CHECK(problems_of("52-bundle-fewer-than-two-matters") ==
+        "case.yaml:6:14: bundles[0].matters: a bundle needs at least two matters, found 1\n"
+        "case.yaml:11:14: bundles[1].matters: a bundle needs at least two matters, found 0\n");
+}
+
+TEST_CASE("rules bad files: 53-bundle-matter-listed-twice") {
+  CHECK(problems_of("53-bundle-matter-listed-twice") ==
+        "case.yaml:15:9: bundles[0].matters[2]: duplicate matter 'ND-AMR-0001' in the bundle, "
+        "first listed at case.yaml:13:9\n");
+}
+
+TEST_CASE("rules bad files: 54-bundle-promised-limit-not-positive") {
+  // A bundle promises at least one working day, in whole days.
+  CHECK(problems_of("54-bundle-promised-limit-not-positive") ==
+        "case.yaml:9:99: bundles[0].promised_limit: must be at least 1, found 0\n"
+        "case.yaml:10:97: bundles[1].promised_limit: expected a whole number, found '0.5'\n");
+}
+
+TEST_CASE("rules bad files: 55-bundle-part-not-accepted-at-office") {
+  // The township's own matter and a cross_region county matter pass; the third does not.
+  CHECK(problems_of("55-bundle-part-not-accepted-at-office") ==
+        "case.yaml:29:40: bundles[0].matters[2]: matter 'ND-AMR-0001' is implemented at office "
+        "'nd' and is not cross_region, so office 'nd-mj' cannot accept it\n");
+}
+
+TEST_CASE("rules bad files: 56-bundle-office-without-window") {
+  // A back-office post takes nothing in.
+  CHECK(problems_of("56-bundle-office-without-window") ==
+        "case.yaml:18:13: bundles[0].office: office 'sz' has no window post to accept the "
+        "bundle\n");
+}
+
+TEST_CASE("rules bad files: 57-instant-cross-region") {
+  CHECK(problems_of("57-instant-cross-region") ==
+        "case.yaml:8:19: matters[0].cross_region: an instant matter is decided on the spot by "
+        "the accepting window, so it cannot be handled elsewhere\n"
+        "case.yaml:19:19: matters[1].cross_region: expected true or false, found 'maybe'\n");
+}
+
+TEST_CASE("rules bad files: 58-bundle-wrong-shapes") {
+  CHECK(problems_of("58-bundle-wrong-shapes") ==
+        "case.yaml:3:48: bundles[0].matters: expected a list, found a scalar\n"
+        "case.yaml:4:62: bundles[1].matters[1]: expected a matter code, found a mapping\n"
+        "case.yaml:5:5: bundles[2]: missing required field 'matters'\n"
+        "case.yaml:5:5: bundles[2]: missing required field 'promised_limit'\n"
+        "case.yaml:5:41: bundles[2]: unknown field 'deadline'\n");
+}
+
 TEST_CASE("rules bad files: 35-no-rule-files") {
   // A directory with no *.yaml or *.yml file is an error, not an empty rule set.
   const fs::path dir = k_rules / "bad" / "35-no-rule-files";

@@ -1,5 +1,6 @@
 // The good path of RuleSet::load on tests/data/rules/good/: a small county (宁都) with two
-// townships, every matter kind and three delegations; plus the SHA-256 behind the version.
+// townships, every matter kind, three delegations and two bundles; plus the SHA-256 behind the
+// version.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -82,6 +83,7 @@ TEST_CASE("rules: the good set loads with every table and no unexpected warnings
   CHECK(rules.posts().size() == 8);
   CHECK(rules.matters().size() == 5);
   CHECK(rules.delegations().size() == 3);
+  CHECK(rules.bundles().size() == 2);
   REQUIRE(rules.warnings().size() == 1);
   const Diagnostic& gap = rules.warnings()[0];
   CHECK(gap.severity == Diagnostic::Severity::warning);
@@ -159,6 +161,7 @@ TEST_CASE("rules: defaults apply where a field is absent") {
   CHECK_FALSE(instant.deemed_approval);
   CHECK_FALSE(instant.promise_approval);
   CHECK_FALSE(instant.village_proxy);
+  CHECK_FALSE(instant.cross_region);
 
   const Matter& joint = rules.matter(*rules.find_matter("360730-JNT-0001"));
   CHECK(joint.stages[0].share_days == 5);
@@ -189,6 +192,54 @@ TEST_CASE("rules: materials, limits and fees are read exactly") {
   CHECK(rules.matter(*rules.find_matter("360730-JNT-0001")).fee_fen == 1250);
   CHECK(rules.matter(*rules.find_matter("360730-AMR-0002")).fee_fen == 29);
   CHECK(rules.matter(*rules.find_matter("360730-MJS-0001")).level == Level::township);
+}
+
+TEST_CASE("rules: cross_region is read where given and false elsewhere") {
+  const RuleSet& rules = good();
+  CHECK(rules.matter(*rules.find_matter("360730-AMR-0001")).cross_region);
+  CHECK(rules.matter(*rules.find_matter("360730-JNT-0001")).cross_region);
+  CHECK_FALSE(rules.matter(*rules.find_matter("360730-AMR-0002")).cross_region);
+  CHECK_FALSE(rules.matter(*rules.find_matter("360730-MJS-0001")).cross_region);
+  int cross_region = 0;
+  for (const Matter& m : rules.matters()) cross_region += m.cross_region ? 1 : 0;
+  CHECK(cross_region == 2);
+}
+
+TEST_CASE("rules: bundles name their office, their parts in rule order and their promise") {
+  const RuleSet& rules = good();
+  const auto ref = rules.find_bundle("elderly-home-opening");
+  REQUIRE(ref);
+  CHECK(&rules.bundle(*ref) == &rules.bundles()[0]);
+  const Bundle& elderly = rules.bundle(*ref);
+  CHECK(elderly.id == "elderly-home-opening");
+  CHECK(elderly.name == "开办养老机构一件事");
+  // At a township window, though both parts are the county's: they are cross_region.
+  CHECK(rules.office(elderly.office).id == "nd-mj");
+  REQUIRE(elderly.matters.size() == 2);
+  CHECK(rules.matter(elderly.matters[0]).code == "360730-JNT-0001");
+  CHECK(rules.matter(elderly.matters[1]).code == "360730-AMR-0001");
+  CHECK(elderly.promised_limit == 12);
+
+  const Bundle& food = rules.bundle(*rules.find_bundle("food-factory-opening"));
+  CHECK(food.name == "开办食品生产企业一件事");
+  CHECK(rules.office(food.office).id == "nd");
+  REQUIRE(food.matters.size() == 2);
+  CHECK(food.matters[0] == *rules.find_matter("360730-AMR-0001"));
+  CHECK(food.matters[1] == *rules.find_matter("360730-AMR-0002"));
+  CHECK(food.promised_limit == 10);
+  // The parts at the county are handled by departments that sit there.
+  for (const MatterRef part : food.matters) {
+    CHECK(rules.department(rules.matter(part).department).office == food.office);
+  }
+}
+
+TEST_CASE("rules: a set without bundles has none") {
+  ScratchCopy copy(k_good, "no-bundles");
+  fs::remove(copy.dir / "bundles.yaml");
+  const RuleSet rules = RuleSet::load(copy.dir);
+  CHECK(rules.bundles().empty());
+  CHECK_FALSE(rules.find_bundle("elderly-home-opening"));
+  CHECK(rules.version() != good().version());
 }
 
 TEST_CASE("rules: policy overrides what the set gives and defaults the rest") {
@@ -224,7 +275,7 @@ TEST_CASE("rules: a set without a policy section has the default policy") {
     CHECK(e.code() == ErrorCode::rules_invalid);
     REQUIRE(e.diagnostics().size() == 1);
     CHECK(e.diagnostics()[0].to_string() == (copy.dir / "matters.yaml").string() +
-                                                ":32:21: matters[2].promised_limit: 12 working "
+                                                ":33:21: matters[2].promised_limit: 12 working "
                                                 "days exceeds 0.5 of the legal limit of 20 "
                                                 "(policy promised_ratio_cap)");
   }
@@ -239,8 +290,8 @@ TEST_CASE("rules: the version is the documented hash, stable across loads") {
   // Per file in name order: name, NUL, decimal byte length, NUL, bytes (README.txt is no rule
   // file).
   std::string hashed;
-  for (const char* name : {"00-policy.yaml", "delegations.yaml", "matters.yaml", "offices.yaml",
-                           "people.yml", "posts.yaml"}) {
+  for (const char* name : {"00-policy.yaml", "bundles.yaml", "delegations.yaml", "matters.yaml",
+                           "offices.yaml", "people.yml", "posts.yaml"}) {
     const std::string bytes = read_bytes(k_good / name);
     hashed += std::string(name) + '\0' + std::to_string(bytes.size()) + '\0' + bytes;
   }
@@ -305,6 +356,7 @@ TEST_CASE("rules: find_* return nothing for unknown ids") {
   CHECK_FALSE(rules.find_post("nd-w99"));
   CHECK_FALSE(rules.find_matter("360730-AMR-9999"));
   CHECK_FALSE(rules.find_delegation("dlg-none"));
+  CHECK_FALSE(rules.find_bundle("business-opening"));
   CHECK_FALSE(rules.find_office(""));
   // Ids live in their own section: a post id is not an office, a name is not an id.
   CHECK_FALSE(rules.find_office("nd-w01"));

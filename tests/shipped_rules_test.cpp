@@ -1,7 +1,8 @@
 // The shipped example rule sets (rules/ningdu, rules/sandu) load cleanly and say what the
 // seed documents say: window counts, the pilot townships, village AB agents, the seed's
-// time-limit targets, escalation to the city, delegation modes and terms, and 三都镇's
-// window list. Every check reads the loaded set, so a wrong number in a YAML file fails here.
+// time-limit targets, escalation to the city, delegation modes and terms, the 企业开办 bundle,
+// the 跨域通办 matters and 三都镇's window list. Every check reads the loaded set, so a wrong
+// number in a YAML file fails here.
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -79,6 +80,7 @@ void check_common(const RuleSet& rules) {
     INFO("matter " << m.code << " " << m.name);
     CHECK_FALSE(m.basis.empty());
     if (m.kind == MatterKind::instant) {
+      CHECK_FALSE(m.cross_region);
       CHECK(m.legal_limit == 0);
       CHECK(m.promised_limit == 0);
       CHECK(m.stages.empty());
@@ -289,6 +291,55 @@ TEST_CASE("shipped rules: ningdu time-limit targets of the seed") {
   CHECK(departments.size() == 7);
 }
 
+TEST_CASE("shipped rules: ningdu 企业开办一件事 — five parts of five departments, 1 day") {
+  const RuleSet rules = load_shipped("ningdu");
+  CHECK(rules.bundles().size() == 1);
+  const auto ref = rules.find_bundle("business-opening");
+  REQUIRE(ref.has_value());
+  const Bundle& opening = rules.bundle(*ref);
+  CHECK(contains(opening.name, "企业开办"));
+  const OfficeRef nd = office(rules, "nd");
+  CHECK(opening.office == nd);
+  // Seed 000 二(二)1(1): "企业登记、公章刻制、申领发票、企业参保、公积金缴存 ... 缩短为1天".
+  CHECK(opening.promised_limit == 1);
+  std::vector<std::string> codes;
+  std::set<std::uint32_t> departments;
+  for (const MatterRef part : opening.matters) {
+    const Matter& m = rules.matter(part);
+    codes.push_back(m.code);
+    departments.insert(index_of(m.department));
+    // Every part is handled by a department at the county centre, so it needs no cross_region.
+    CHECK(rules.department(m.department).office == nd);
+  }
+  CHECK(codes == std::vector<std::string>{"360730-SCJG-0001", "360730-GA-0001", "360730-TAX-0001",
+                                          "360730-SB-0001", "360730-GJJ-0001"});
+  CHECK(departments.size() == 5);
+  CHECK(matter(rules, "360730-SCJG-0001").promised_limit == 1);
+  // The county centre has windows to accept it, the 企业开办“一窗办”窗口 among them.
+  const auto posts = posts_at(rules, nd);
+  CHECK(std::any_of(posts.begin(), posts.end(), [](const Post* p) {
+    return p->role == PostRole::window && contains(p->name, "企业开办");
+  }));
+}
+
+TEST_CASE("shipped rules: ningdu 跨域通办 matters — five committed ones, none instant or delegated") {
+  const RuleSet rules = load_shipped("ningdu");
+  std::set<std::string> cross_region;
+  for (const Matter& m : rules.matters()) {
+    if (!m.cross_region) continue;
+    INFO("matter " << m.code << " " << m.name);
+    cross_region.insert(m.code);
+    CHECK(m.kind != MatterKind::instant);  // an instant matter is decided by the window
+  }
+  CHECK(cross_region == std::set<std::string>{"360730-SCJG-0001", "360730-BDC-0002",
+                                              "360730-RSJ-0001", "360730-ZZ-MZ-0001",
+                                              "360730-HT-MZ-0001"});
+  CHECK(matter(rules, "360730-ZZ-MZ-0001").name == "高龄津贴申请");
+  CHECK(matter(rules, "360730-HT-MZ-0001").name == "高龄津贴申请");
+  // None of them is also delegated: the shipped set keeps the two ways of moving a window apart.
+  for (const Delegation& d : rules.delegations()) CHECK_FALSE(rules.matter(d.matter).cross_region);
+}
+
 TEST_CASE("shipped rules: ningdu matter kinds, escalation to the city, village proxy, 告知承诺") {
   const RuleSet rules = load_shipped("ningdu");
   std::map<MatterKind, int> kinds;
@@ -384,6 +435,7 @@ TEST_CASE("shipped rules: sandu loads with no errors and no warnings") {
   CHECK(rules.warnings().empty());
   check_common(rules);
   CHECK(rules.delegations().empty());
+  CHECK(rules.bundles().empty());
 }
 
 TEST_CASE("shipped rules: sandu — 三都镇's windows exactly as seed 003 四、窗口设置") {

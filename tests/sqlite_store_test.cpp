@@ -340,8 +340,8 @@ TEST_CASE("sqlite store: bad files are refused with a clear error and left untou
 
   const fs::path newer = dir / "newer.db";
   fs::copy_file(store, newer);
-  sql(newer, "PRAGMA user_version = 2");
-  refused(newer, " has schema version 2, newer than this library's 1: upgrade libworkflow");
+  sql(newer, "PRAGMA user_version = 3");
+  refused(newer, " has schema version 3, newer than this library's 2: upgrade libworkflow");
 
   const fs::path truncated = dir / "truncated.db";
   fs::copy_file(store, truncated);
@@ -363,18 +363,20 @@ TEST_CASE("sqlite store: bad files are refused with a clear error and left untou
                                                                  " is not a regular file");
 }
 
-TEST_CASE("sqlite store: schema migrations create version 1 from an empty or version-0 file") {
+TEST_CASE("sqlite store: schema migrations create the schema from an empty or version-0 file") {
   const auto steps = detail::schema_migrations();
   REQUIRE(!steps.empty());
   for (std::size_t i = 0; i < steps.size(); ++i) CHECK(steps[i].to_version == int(i) + 1);
   CHECK(steps.back().to_version == detail::kSchemaVersion);
-  // docs/storage.md shows version 1's SQL exactly as the library runs it.
+  // docs/storage.md shows every version's SQL exactly as the library runs it.
   std::ifstream doc(WORKFLOW_SOURCE_DIR "/docs/storage.md");
   std::ostringstream text;
   text << doc.rdbuf();
-  std::string v1 = steps[0].sql;
-  v1 = v1.substr(1);  // the raw string's leading newline
-  CHECK(text.str().find("```sql\n" + v1 + "```") != std::string::npos);
+  for (const auto& step : steps) {
+    const std::string sql_text = std::string(step.sql).substr(1);  // the leading newline
+    CHECK_MESSAGE(text.str().find("```sql\n" + sql_text + "```") != std::string::npos,
+                  "version ", step.to_version);
+  }
 
   TempDir dir;
   const fs::path empty = dir / "empty.db";
@@ -389,6 +391,57 @@ TEST_CASE("sqlite store: schema migrations create version 1 from an empty or ver
     CHECK(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE name IN "
                      "('events', 'log_head', 'cases', 'engine', 'requests')") == 5);
   }
+}
+
+TEST_CASE("sqlite store: a version-1 store is migrated in place and its log still verifies") {
+  TempDir dir;
+  const fs::path v1 = dir / "v1.db";
+  sql(v1, std::string(detail::schema_migrations()[0].sql) + "PRAGMA user_version = 1;");
+  // A version-1 event, hashed as version 1 did (no notify column).
+  const detail::ChainedEvent e{1, 1, 1, "submitted", 1'700'000'000, "w1a", "county", "w1",
+                               "", "matter=M1", "v"};
+  const auto h = detail::chain_hash({}, e);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(v1.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "INSERT INTO events VALUES (1, 1, 1, 'submitted', 1700000000, 'w1a', "
+                             "'county', 'w1', '', 'matter=M1', 'v', ?)",
+                             -1, &st, nullptr) == SQLITE_OK);
+  sqlite3_bind_blob(st, 1, h.data(), static_cast<int>(h.size()), SQLITE_TRANSIENT);
+  REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+  sqlite3_finalize(st);
+  REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO log_head VALUES (1, 1, ?)", -1, &st, nullptr) ==
+          SQLITE_OK);
+  sqlite3_bind_blob(st, 1, h.data(), static_cast<int>(h.size()), SQLITE_TRANSIENT);
+  REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  // Read-only opening needs the current schema; a writer migrates it.
+  CHECK(message_of([&] { open_sqlite_store(v1, {.read_only = true}); }) ==
+        v1.string() + " has schema version 1, older than this library's 2: open it for writing "
+                      "once to migrate it");
+  {
+    auto store = open_sqlite_store(v1);
+    const auto history = store->history(1);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].notify.empty());
+    Event next = history[0];
+    next.seq = 2;
+    next.kind = EventKind::accept;
+    next.notify = "agent-1";
+    StoreCommit c;
+    c.events = {next};
+    store->wait_durable(store->append(std::move(c)));
+  }
+  CHECK(sql_int(v1, "PRAGMA user_version") == 2);
+  const AuditResult audit = verify_sqlite_log(v1);
+  CHECK(audit.ok);
+  CHECK(audit.events_checked == 2);
+  // The notice recipient is part of the chain: changing it is seen.
+  sql(v1, "UPDATE events SET notify = 'someone-else' WHERE id = 2");
+  CHECK_FALSE(verify_sqlite_log(v1).ok);
 }
 
 TEST_CASE("sqlite store: one writer per file") {
@@ -482,7 +535,7 @@ TEST_CASE("sqlite audit: verify finds the first edited, deleted or reordered eve
                "CREATE TEMP TABLE t AS SELECT * FROM events WHERE id IN (2, 5);"
                "DELETE FROM events WHERE id IN (2, 5);"
                "INSERT INTO events SELECT 7 - id, case_id, seq, kind, time, actor, office, post,"
-               " reason, detail, rules_version, hash FROM t;");
+               " reason, detail, rules_version, hash, notify FROM t;");
   CHECK(r.first_bad_event == 2);
   CHECK(r.first_bad_seq == 5);
 

@@ -1,11 +1,12 @@
 // `workflow validate DIR...`: check rule sets the way the engine will load them.
 //
 // Output contract (scripts rely on it):
-//   success: one line per set, "DIR: ok: N offices, N posts, N matters, N delegations
-//            (version XXXXXXXXXXXX)", then any warnings as diagnostics; exit 0.
+//   success: one line per set, "DIR: ok: N offices, N posts, N matters, N delegations,
+//            N bundles (version XXXXXXXXXXXX)", then any warnings as diagnostics; exit 0.
 //   failure: every diagnostic, one per line, "file:line:col: message", on stdout; exit 1.
 //   --summary adds a breakdown (offices by level, posts by role, matters by kind,
-//   delegations by mode) after each ok line.
+//   delegations by mode, bundles and cross-region matters) after each ok line.
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -48,6 +49,13 @@ void print_summary(const RuleSet& rules) {
              breakdown(kinds, rules.matters(), [](const Matter& m) { return m.kind; }));
   fmt::print("  delegations: {}\n",
              breakdown(modes, rules.delegations(), [](const Delegation& d) { return d.mode; }));
+  std::size_t parts = 0;
+  for (const Bundle& b : rules.bundles()) parts += b.matters.size();
+  const auto matters = rules.matters();
+  fmt::print("  bundles:     {} ({} parts), cross-region matters: {}\n",
+             rules.bundles().size(), parts,
+             std::count_if(matters.begin(), matters.end(),
+                           [](const Matter& m) { return m.cross_region; }));
   fmt::print("  staff:       {}, departments: {}\n", rules.staff().size(),
              rules.departments().size());
   const Policy& p = rules.policy();
@@ -63,9 +71,10 @@ int validate(const std::vector<std::string>& dirs, bool summary) {
   for (const std::string& dir : dirs) {
     try {
       const RuleSet rules = RuleSet::load(dir);
-      fmt::print("{}: ok: {} offices, {} posts, {} matters, {} delegations (version {})\n", dir,
-                 rules.offices().size(), rules.posts().size(), rules.matters().size(),
-                 rules.delegations().size(), rules.version().substr(0, 12));
+      fmt::print(
+          "{}: ok: {} offices, {} posts, {} matters, {} delegations, {} bundles (version {})\n",
+          dir, rules.offices().size(), rules.posts().size(), rules.matters().size(),
+          rules.delegations().size(), rules.bundles().size(), rules.version().substr(0, 12));
       for (const Diagnostic& w : rules.warnings()) fmt::print("{}\n", w.to_string());
       if (summary) print_summary(rules);
     } catch (const Error& e) {

@@ -12,10 +12,11 @@ constexpr std::array<std::string_view, 12> kStates{
     "back_office_review", "opinions", "escalated", "decided",
     "issued", "refused", "withdrawn", "terminated"};
 
-constexpr std::array<std::string_view, 19> kVerbs{
+constexpr std::array<std::string_view, 25> kVerbs{
     "accept", "refuse", "notify_missing", "supplement", "review_pass", "review_return",
     "approve", "deny", "report_up", "higher_approve", "higher_deny", "opinion_agree",
-    "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate"};
+    "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate",
+    "verify", "rectify", "explain", "appeal", "call_back", "close_rectification"};
 
 constexpr std::array<std::string_view, 5> kLights{"none", "green", "yellow", "red",
                                                   "escalated_red"};
@@ -26,10 +27,14 @@ constexpr std::array<std::string_view, 6> kProcedures{"hearing",    "tender",   
 constexpr std::array<std::string_view, 4> kAbsences{"leave", "vacation", "out", "field_work"};
 constexpr std::array<std::string_view, 3> kHoldings{"a_holder", "b_covering", "unresolved"};
 
-// Event kinds: "submitted", then the 19 verbs, then the engine's own.
-constexpr std::array<std::string_view, 8> kEngineEvents{
+// Event kinds: "submitted", then the 25 verbs, then the engine's own.
+constexpr std::array<std::string_view, 10> kEngineEvents{
     "deemed_accepted", "opinion_deemed", "supplement_overdue", "handoff",
-    "routed_unresolved", "routed", "light_changed", "permission_denied"};
+    "routed_unresolved", "routed", "light_changed", "permission_denied",
+    "rated", "rectification_opened"};
+constexpr std::array<std::string_view, 3> kRatingChannels{"window_device", "online", "phone"};
+constexpr std::array<std::string_view, 5> kRectificationStates{
+    "verifying", "resolving", "calling_back", "called_back", "closed"};
 
 template <class Enum, std::size_t N>
 std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) noexcept {
@@ -56,6 +61,10 @@ std::string_view to_string(IssueChannel c) noexcept { return name_of(kChannels, 
 std::string_view to_string(SpecialProcedure p) noexcept { return name_of(kProcedures, p); }
 std::string_view to_string(AbsenceKind k) noexcept { return name_of(kAbsences, k); }
 std::string_view to_string(Holding h) noexcept { return name_of(kHoldings, h); }
+std::string_view to_string(RatingChannel c) noexcept { return name_of(kRatingChannels, c); }
+std::string_view to_string(RectificationState s) noexcept {
+  return name_of(kRectificationStates, s);
+}
 
 std::string_view to_string(EventKind k) noexcept {
   const auto i = static_cast<std::size_t>(k);
@@ -81,8 +90,12 @@ std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept {
   return parse_of<AbsenceKind>(kAbsences, s);
 }
 
+std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept {
+  return parse_of<RatingChannel>(kRatingChannels, s);
+}
+
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
-  for (int k = 0; k <= static_cast<int>(EventKind::permission_denied); ++k) {
+  for (int k = 0; k <= static_cast<int>(EventKind::rectification_opened); ++k) {
     if (to_string(static_cast<EventKind>(k)) == s) return static_cast<EventKind>(k);
   }
   return std::nullopt;
@@ -90,8 +103,9 @@ std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
 
 // The event kinds mirror the verbs after `submitted`; keep the two lists in step.
 static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::accept));
-static_assert(static_cast<int>(EventKind::terminate) == 1 + static_cast<int>(Verb::terminate));
-static_assert(static_cast<int>(EventKind::permission_denied) ==
-              static_cast<int>(EventKind::terminate) + 8);
+static_assert(static_cast<int>(EventKind::close_rectification) ==
+              1 + static_cast<int>(Verb::close_rectification));
+static_assert(static_cast<int>(EventKind::rectification_opened) ==
+              static_cast<int>(EventKind::close_rectification) + kEngineEvents.size());
 
 }  // namespace workflow

@@ -113,27 +113,76 @@ void fields(Io& io, Record& c) {
        c.deadlines.escalated_red_from);
 }
 
+// The fields format 2 added, after the applicant.
+template <class Io, class Record>
+void format2_fields(Io& io, Record& c, std::uint32_t& bundle_def) {
+  if constexpr (std::is_same_v<Io, Writer>) {
+    io.put(c.issue_office), io.put(c.agent_post), io.put(c.bundle), io.put(bundle_def);
+    io.put(c.concluded);
+  } else {
+    io.get(c.issue_office), io.get(c.agent_post), io.get(c.bundle), io.get(bundle_def);
+    io.get(c.concluded);
+  }
+}
+
+template <class Io, class Rating>
+void rating_fields(Io& io, Rating& r) {
+  auto each = [&](auto&... f) {
+    if constexpr (std::is_same_v<Io, Writer>) {
+      (io.put(f), ...);
+    } else {
+      (io.get(f), ...);
+    }
+  };
+  each(r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution, r.called_back,
+       r.light, r.unit, r.opened, r.due, r.closed, r.generation);
+}
+
 }  // namespace
 
-std::string encode_case(const CaseRecord& c, std::string_view applicant) {
+std::string encode_case(const CaseRecord& c, std::string_view applicant,
+                        const CaseExtras& extras) {
   Writer w;
   w.put(kCaseFormat);
   fields(w, c);
   w.put_text(applicant);
+  std::uint32_t bundle_def = extras.bundle_def;
+  format2_fields(w, c, bundle_def);
+  w.put(extras.rating != nullptr);
+  if (extras.rating) {
+    RatingRecord r = *extras.rating;
+    rating_fields(w, r);
+    w.put_text(r.comment);
+  }
   return std::move(w.out);
 }
 
-void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant) {
+void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
+                 DecodedExtras* extras) {
   Reader r(s.encoded, fmt::format("the snapshot of case {}", s.id));
   std::uint8_t format = 0;
   r.get(format);
-  if (format != kCaseFormat) {
+  if (format != 1 && format != kCaseFormat) {
     throw Error(ErrorCode::store_error,
-                fmt::format("the snapshot of case {} has format {}, this library reads {}", s.id,
-                            format, kCaseFormat));
+                fmt::format("the snapshot of case {} has format {}, this library reads 1 to {}",
+                            s.id, format, kCaseFormat));
   }
   fields(r, c);
   r.get_text(applicant);
+  DecodedExtras local;
+  DecodedExtras& out = extras ? *extras : local;
+  if (format == 1) {
+    c.issue_office = c.accepting_office;
+  } else {
+    format2_fields(r, c, out.bundle_def);
+    bool rated = false;
+    r.get(rated);
+    if (rated) {
+      RatingRecord& rating = out.rating.emplace();
+      rating_fields(r, rating);
+      r.get_text(rating.comment);
+    }
+  }
   r.finish();
   if (c.id != s.id) {
     throw Error(ErrorCode::store_error,

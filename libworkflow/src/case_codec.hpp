@@ -8,18 +8,33 @@
 #include <vector>
 
 #include "case_record.hpp"
+#include "rating_record.hpp"
 #include "routing.hpp"
 #include "workflow/store.hpp"
 
 namespace workflow::detail {
 
-// Bump when a field is added or its meaning changes; decode refuses other versions.
-inline constexpr std::uint8_t kCaseFormat = 1;
+// Bump when a field is added or its meaning changes. Format 2 added the issue office, the
+// agent post, the bundle and the rating; decode reads formats 1 and 2 (a format-1 case
+// gets the defaults: issued where accepted, no agent post, no bundle, not rated).
+inline constexpr std::uint8_t kCaseFormat = 2;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
-std::string encode_case(const CaseRecord& c, std::string_view applicant);
-// Throws Error(store_error) naming the case if the bytes are not a case of this format.
-void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant);
+// What a snapshot carries besides the hot record.
+struct CaseExtras {
+  std::uint32_t bundle_def = kNone;      // BundleRef of the case's bundle, if any
+  const RatingRecord* rating = nullptr;  // the case's rating, if rated
+};
+struct DecodedExtras {
+  std::uint32_t bundle_def = kNone;
+  std::optional<RatingRecord> rating;
+};
+
+std::string encode_case(const CaseRecord& c, std::string_view applicant,
+                        const CaseExtras& extras = {});
+// Throws Error(store_error) naming the case if the bytes are not a case of a known format.
+void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
+                 DecodedExtras* extras = nullptr);
 
 struct EngineState {
   std::string rules_version;  // cases refer to this rule set's entities by index

@@ -17,13 +17,16 @@ inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 struct CaseRecord {
   CaseId id = 0;
   MatterRef matter{};
-  OfficeRef accepting_office{};  // where the applicant is served and the result issued
+  OfficeRef accepting_office{};  // where the application was accepted
+  OfficeRef issue_office{};      // where the result is issued (跨域通办: as the applicant asks)
   OfficeRef office{};            // office of the current post
   PostRef intake_post{};         // the window that received it; decisions return here
   PostRef post{};                // the post holding the current stage
   StaffRef holder{};             // who acts on it now
   StaffRef first_handler{};      // 首问负责制: who first received it
   std::uint32_t agent = kNone;       // StaffRef of the village agent, if any (帮办代办)
+  std::uint32_t agent_post = kNone;  // PostRef of that agent's post: its holder follows the case
+  std::uint32_t bundle = 0;          // BundleId of the bundle it is a part of, 0 if none
   std::uint32_t delegation = kNone;  // DelegationRef the case runs under, if any
   std::uint32_t applicant = 0;       // index into the engine's applicant table
 
@@ -50,6 +53,7 @@ struct CaseRecord {
   Date suspended_since;    // valid while suspended
   Date supplement_due;     // valid while tolerance
   Date opinions_since;     // valid in the opinions phase
+  Date concluded;          // valid once concluded (cases stored before format 2: unset)
   Deadlines deadlines{};   // valid once accepted
 };
 

@@ -110,6 +110,28 @@ void Engine::act(CaseId id, Verb verb, const Action& a) {
   run<std::monostate>(*core_, *observers_, [&] { core_->act(id, verb, a); });
 }
 
+BundleId Engine::submit_bundle(const BundleSubmission& s) {
+  return run<BundleId>(*core_, *observers_, [&] { return core_->submit_bundle(s); });
+}
+
+void Engine::act_bundle(BundleId id, Verb verb, const Action& a) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->act_bundle(id, verb, a); });
+}
+
+BundleView Engine::get_bundle(BundleId id) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->bundle_view(id);
+}
+
+std::vector<BundleView> Engine::list_bundles() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->list_bundles();
+}
+
+void Engine::rate(CaseId id, const Rating& rating) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->rate(id, rating); });
+}
+
 void Engine::submit_async(Submission s, std::function<void(CaseId, std::exception_ptr)> done) {
   run_async<CaseId>(*core_, observers_, [&] { return core_->submit(s); }, std::move(done));
 }

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine_core.hpp"
-#include "sha256.hpp"
+#include "command_checks.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
@@ -15,115 +15,57 @@ static_assert(static_cast<int>(Phase::terminated) == static_cast<int>(CaseState:
 static_assert(static_cast<int>(Trigger::terminate) == static_cast<int>(Verb::terminate));
 static_assert(static_cast<int>(Path::joint) == static_cast<int>(MatterKind::joint));
 
-bool needs_reason(Verb v) {
-  switch (v) {
-    case Verb::refuse: case Verb::review_return: case Verb::deny: case Verb::higher_deny:
-    case Verb::opinion_disagree: case Verb::suspend: case Verb::extend: case Verb::withdraw:
-    case Verb::terminate:
-      return true;
-    default:
-      return false;
-  }
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += "; ";
-    out += s;
-  }
-  return out;
-}
-
-// Bit i set for each named material of the matter; unknown names are an error that lists
-// the matter's materials, so the window can correct the entry.
-std::uint64_t material_bits(const Matter& m, const std::vector<std::string>& names) {
-  std::uint64_t bits = 0;
-  std::vector<std::string> unknown;
-  for (const std::string& name : names) {
-    bool found = false;
-    for (std::size_t i = 0; i < m.materials.size(); ++i) {
-      if (m.materials[i].name == name) {
-        bits |= std::uint64_t{1} << i;
-        found = true;
-      }
-    }
-    if (!found) unknown.push_back(name);
-  }
-  if (!unknown.empty()) {
-    std::vector<std::string> known;
-    for (const Material& mat : m.materials) known.push_back(mat.name);
-    throw Error(ErrorCode::invalid_argument,
-                fmt::format("matter {} has no material named {}; its materials are: {}", m.code,
-                            join(unknown), known.empty() ? "none" : join(known)));
-  }
-  return bits;
-}
-
-void check_details(Verb verb, const Action& a, const Policy& policy) {
-  if (needs_reason(verb) && a.reason.empty()) {
-    throw Error(ErrorCode::invalid_argument, fmt::format("{} needs a reason", to_string(verb)));
-  }
-  if (verb == Verb::suspend) {
-    if (!a.procedure) {
-      throw Error(ErrorCode::invalid_argument,
-                  "suspend needs the §45 procedure (hearing, tender, auction, inspection, "
-                  "appraisal or expert_review)");
-    }
-    if (a.days < 1) {
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("suspend needs the expected duration in working days (got {})",
-                              a.days));
-    }
-  }
-  if (verb == Verb::extend && (a.days < 1 || a.days > policy.extension_max_days)) {
-    throw Error(ErrorCode::invalid_argument,
-                fmt::format("an extension is 1 to {} working days (got {})",
-                            policy.extension_max_days, a.days));
-  }
-  if (verb == Verb::supplement && a.materials.empty()) {
-    throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");
-  }
-  if (verb == Verb::accept && a.tolerate_missing && a.on_promise) {
-    throw Error(ErrorCode::invalid_argument,
-                "accept with tolerate_missing (容缺) or on_promise (告知承诺), not both");
-  }
-}
-
-// What identifies a command for its request id: every field that changes what it does.
-std::string fingerprint(std::initializer_list<std::string_view> parts,
-                        const std::vector<std::string>& materials) {
-  std::string text;
-  for (std::string_view p : parts) {
-    text += p;
-    text += '\x1f';
-  }
-  for (const std::string& m : materials) {
-    text += m;
-    text += '\x1e';
-  }
-  return sha256_hex(text).substr(0, 32);
-}
-
 }  // namespace
 
 CaseId EngineCore::submit(const Submission& s) {
-  const std::string print =
-      s.request_id.empty()
-          ? std::string{}
-          : fingerprint({"submit", s.matter, s.office, s.actor, s.applicant}, s.materials);
+  std::string print;
   if (!s.request_id.empty()) {
+    // The issue office joins the fingerprint only when given, so ids recorded before it
+    // existed still match their retries.
+    print = s.issue_office.empty()
+                ? fingerprint({"submit", s.matter, s.office, s.actor, s.applicant}, s.materials)
+                : fingerprint({"submit", s.matter, s.office, s.actor, s.applicant,
+                               "issue_office", s.issue_office},
+                              s.materials);
     if (const auto earlier = replayed(s.request_id, print)) return *earlier;
   }
   const auto matter = rules_.find_matter(s.matter);
   if (!matter) throw Error(ErrorCode::not_found, fmt::format("unknown matter '{}'", s.matter));
+  const DateTime now = clock_->now();
+  CaseId id = 0;
+  unit([&] {
+    id = open_case(*matter, s, material_bits(rules_.matter(*matter), s.materials), now, 0, {});
+    if (!s.request_id.empty()) request_ = RequestRecord{s.request_id, print, id};
+  });
+  return id;
+}
+
+CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_t materials,
+                             DateTime now, BundleId bundle, std::string bundle_note) {
   const auto at = rules_.find_office(s.office);
   if (!at) throw Error(ErrorCode::not_found, fmt::format("unknown office '{}'", s.office));
   const StaffRef actor = staff_ref(s.actor);
-  const Matter& m = rules_.matter(*matter);
-  const DateTime now = clock_->now();
-  const Intake intake = route_intake(rules_, *matter, *at, now.date());
-  const std::uint64_t materials = material_bits(m, s.materials);
+  const Matter& m = rules_.matter(matter);
+  const Intake intake = route_intake(rules_, matter, *at, now.date());
+  OfficeRef issue_office = intake.accepting_office;
+  if (!s.issue_office.empty()) {
+    const auto asked = rules_.find_office(s.issue_office);
+    if (!asked) {
+      throw Error(ErrorCode::not_found, fmt::format("unknown issue office '{}'", s.issue_office));
+    }
+    if (*asked != intake.accepting_office && !m.cross_region) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("matter {} ({}) is not a cross-region matter (跨域通办): its "
+                              "result is issued where it is accepted, {}, not at {}",
+                              m.code, m.name, rules_.office(intake.accepting_office).id,
+                              s.issue_office));
+    }
+    if (window_posts(rules_, *asked).empty()) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("office {} has no window post to issue results", s.issue_office));
+    }
+    issue_office = *asked;
+  }
 
   // The receiving person must hold a window post where the application is handed in, or an
   // agent post at the village station for a proxy submission.
@@ -146,70 +88,72 @@ CaseId EngineCore::submit(const Submission& s) {
                             rules_.office(intake.accepting_office).id, m.code));
   }
 
-  CaseId id = 0;
-  unit([&] {
-    CaseRecord& c = cases_.emplace_back();
-    id = c.id = cases_.size();
-    c.matter = *matter;
-    c.accepting_office = intake.accepting_office;
-    c.intake_post = intake.accepting_office == *at && !intake.via_agent
-                        ? *receiving
-                        : window_for(intake.accepting_office, c.id);
-    c.post = c.intake_post;
-    c.office = intake.accepting_office;
-    c.first_handler = actor;
-    if (intake.via_agent) c.agent = index_of(actor);
-    if (intake.delegation) c.delegation = index_of(*intake.delegation);
-    c.applicant = static_cast<std::uint32_t>(applicants_.size());
-    applicants_.push_back(s.applicant);
-    c.materials = materials;
-    c.received = now;
+  CaseRecord& c = cases_.emplace_back();
+  const CaseId id = c.id = cases_.size();
+  c.matter = matter;
+  c.accepting_office = intake.accepting_office;
+  c.issue_office = issue_office;
+  c.intake_post = intake.accepting_office == *at && !intake.via_agent
+                      ? *receiving
+                      : window_for(intake.accepting_office, c.id);
+  c.post = c.intake_post;
+  c.office = intake.accepting_office;
+  c.first_handler = actor;
+  if (intake.via_agent) {
+    c.agent = index_of(actor);
+    c.agent_post = index_of(*receiving);
+  }
+  if (intake.delegation) c.delegation = index_of(*intake.delegation);
+  c.bundle = static_cast<std::uint32_t>(bundle);
+  c.applicant = static_cast<std::uint32_t>(applicants_.size());
+  applicants_.push_back(s.applicant);
+  c.materials = materials;
+  c.received = now;
 
-    std::string detail = fmt::format("matter={}; handed_in_at={}; materials={}/{}", m.code,
-                                     s.office, std::popcount(materials), m.materials.size());
-    if (intake.delegation) {
-      const Delegation& d = rules_.delegation(*intake.delegation);
-      detail += fmt::format("; delegation={}; mode={}", d.id, to_string(d.mode));
-    }
-    if (intake.via_agent) detail += fmt::format("; agent={}", s.actor);
-    emit(c, EventKind::submitted, now, s.actor, *receiving, intake.note, std::move(detail));
-    if (!s.request_id.empty()) request_ = RequestRecord{s.request_id, print, c.id};
-    route_to(c, c.intake_post, now, "received at the window");
-    // §32: without a notice of missing materials within the policy days, the application
-    // counts as accepted on the day it was received.
-    const Date last = calendar_.add_working_days(now.date(), rules_.policy().notify_missing_days);
-    timers_.push(Timer{DateTime::at(last + 1), c.id, TimerKind::notice_window, 0, 0});
-  });
+  std::string detail = fmt::format("matter={}; handed_in_at={}; materials={}/{}", m.code,
+                                   s.office, std::popcount(materials), m.materials.size());
+  if (intake.delegation) {
+    const Delegation& d = rules_.delegation(*intake.delegation);
+    detail += fmt::format("; delegation={}; mode={}", d.id, to_string(d.mode));
+  }
+  if (intake.cross_region) {
+    detail += fmt::format("; cross_region=true; handled_by={}",
+                          rules_.office(handling_office(rules_, c)).id);
+  }
+  if (issue_office != intake.accepting_office) {
+    detail += fmt::format("; issue_at={}", rules_.office(issue_office).id);
+  }
+  if (intake.via_agent) detail += fmt::format("; agent={}", s.actor);
+  if (!bundle_note.empty()) detail += "; " + bundle_note;
+  emit(c, EventKind::submitted, now, s.actor, *receiving, intake.note, std::move(detail));
+  route_to(c, c.intake_post, now, "received at the window");
+  // §32: without a notice of missing materials within the policy days, the application
+  // counts as accepted on the day it was received.
+  const Date last = calendar_.add_working_days(now.date(), rules_.policy().notify_missing_days);
+  timers_.push(Timer{DateTime::at(last + 1), c.id, TimerKind::notice_window, 0, 0});
   return id;
 }
 
 void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   CaseRecord& c = record(id);
   const std::string print =
-      a.request_id.empty()
-          ? std::string{}
-          : fingerprint({"act", std::to_string(id), to_string(verb), a.actor, a.reason,
-                         std::to_string(a.days),
-                         a.procedure ? to_string(*a.procedure) : std::string_view{},
-                         a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
-                         to_string(a.channel)},
-                        a.materials);
+      a.request_id.empty() ? std::string{} : action_fingerprint("act", id, verb, a);
   if (!a.request_id.empty() && replayed(a.request_id, print)) return;  // already done
   const StaffRef actor = staff_ref(a.actor);
   const DateTime now = clock_->now();
-  const Matter& m = rules_.matter(c.matter);
   check_details(verb, a, rules_.policy());
-  const std::uint64_t brought = verb == Verb::supplement ? material_bits(m, a.materials) : 0;
-
-  if (is_concluded(c.life.phase)) {
-    throw Error(ErrorCode::invalid_transition,
-                fmt::format("case {} is concluded ({}): no more commands", id,
-                            to_string(static_cast<CaseState>(c.life.phase))));
-  }
-  if (!permitted(c, actor, verb, now)) {
-    const std::string message = fmt::format(
-        "staff {} may not {} case {}: its stage is at post {} held by {}", a.actor,
-        to_string(verb), id, rules_.post(c.post).id, rules_.staff(c.holder).id);
+  const bool rectification = is_rectification_verb(verb);
+  // A command on a case that cannot take it is refused as such, before asking who may.
+  const bool allowed = rectification ? rectification_post(open_task(c), actor, now).has_value()
+                                     : is_concluded(c.life.phase) ||
+                                           permitted(c, actor, verb, now);
+  if (!allowed) {
+    const std::string message =
+        rectification ? fmt::format("staff {} may not {} the rectification of case {}: it "
+                                    "belongs to {}",
+                                    a.actor, to_string(verb), id,
+                                    rules_.department(open_task(c).unit).id)
+                      : denial(c, verb, a.actor);
     if (options_.record_denied_attempts) {
       unit([&] {
         emit(c, EventKind::permission_denied, now, a.actor, c.post, message,
@@ -218,7 +162,34 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
     }
     throw Error(ErrorCode::permission_denied, message);
   }
+  unit([&] {
+    if (rectification) {
+      act_on_rectification(c, verb, a, actor, now);
+    } else {
+      act_on(c, verb, a, actor, now);
+    }
+    if (!a.request_id.empty()) request_ = RequestRecord{a.request_id, print, id};
+  });
+}
 
+std::string EngineCore::denial(const CaseRecord& c, Verb verb, std::string_view actor) const {
+  return fmt::format("staff {} may not {} case {}: its stage is at post {} held by {}", actor,
+                     to_string(verb), c.id, rules_.post(c.post).id, rules_.staff(c.holder).id);
+}
+
+void EngineCore::act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
+                        DateTime now, std::string extra_detail) {
+  const CaseId id = c.id;
+  const Matter& m = rules_.matter(c.matter);
+  const std::uint64_t brought = verb == Verb::supplement ? material_bits(m, a.materials) : 0;
+  if (is_concluded(c.life.phase)) {
+    throw Error(ErrorCode::invalid_transition,
+                fmt::format("case {} is concluded ({}): no more commands", id,
+                            to_string(static_cast<CaseState>(c.life.phase))));
+  }
+  if (!permitted(c, actor, verb, now)) {
+    throw Error(ErrorCode::permission_denied, denial(c, verb, a.actor));
+  }
   const std::optional<std::uint8_t> opinion_stage =
       verb == Verb::opinion_agree || verb == Verb::opinion_disagree
           ? opinion_stage_of(c, actor, now)
@@ -230,7 +201,7 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
     throw Error(ErrorCode::invalid_transition, explain_refusal(c, verb, facts));
   }
 
-  unit([&] {
+  {
     touch(c);
     // An opinion is given for the department's own stage post, not the lead's.
     const PostRef acting_post =
@@ -260,12 +231,12 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
                                                     : rules_.office(d.from_office).id);
       }
     }
+    if (!extra_detail.empty()) detail += (detail.empty() ? "" : "; ") + extra_detail;
     c.life = next;
-    if (!a.request_id.empty()) request_ = RequestRecord{a.request_id, print, id};
     emit(c, static_cast<EventKind>(static_cast<int>(verb) + 1), now, a.actor,
          acting_post, a.reason, std::move(detail));
     apply_step(c, static_cast<Trigger>(verb), step.from, step.to, now, &a, opinion_stage);
-  });
+  }
 }
 
 }  // namespace workflow::detail

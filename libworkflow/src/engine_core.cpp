@@ -8,6 +8,24 @@
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
+namespace {
+
+// 帮办代办: what the village agent following a case is told about.
+bool is_news_for_applicant(EventKind k) {
+  switch (k) {
+    case EventKind::accept: case EventKind::refuse: case EventKind::notify_missing:
+    case EventKind::approve: case EventKind::deny: case EventKind::higher_approve:
+    case EventKind::higher_deny: case EventKind::issue: case EventKind::suspend:
+    case EventKind::resume: case EventKind::extend: case EventKind::terminate:
+    case EventKind::deemed_accepted: case EventKind::supplement_overdue:
+    case EventKind::call_back:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 // An open case must stay small: a county holds hundreds of thousands of them in memory.
 static_assert(sizeof(CaseRecord) <= 160, "CaseRecord grew: keep the hot record compact");
@@ -59,6 +77,8 @@ void EngineCore::begin() noexcept {
   request_.reset();
   cases_before_ = cases_.size();
   applicants_before_ = applicants_.size();
+  bundles_before_ = bundles_.size();
+  rating_undo_.clear();
 }
 
 CaseRecord& EngineCore::touch(CaseRecord& c) {
@@ -83,7 +103,22 @@ Event& EngineCore::emit(CaseRecord& c, EventKind kind, DateTime at, std::string 
   e.reason = std::move(reason);
   e.detail = std::move(detail);
   e.rules_version = rules_.version();
+  if (c.agent_post != kNone && is_news_for_applicant(kind)) {
+    e.notify = rules_.staff(assign(rules_, roster_, PostRef{c.agent_post}, at).holder).id;
+  }
   return e;
+}
+
+RatingRecord& EngineCore::touch_rating(CaseId id) {
+  touch(record(id));
+  const bool saved = std::any_of(rating_undo_.begin(), rating_undo_.end(),
+                                 [&](const auto& u) { return u.first == id; });
+  const auto it = ratings_.find(id);
+  if (!saved) {
+    rating_undo_.emplace_back(id, it == ratings_.end() ? std::nullopt
+                                                       : std::optional<RatingRecord>(it->second));
+  }
+  return it == ratings_.end() ? ratings_[id] : it->second;
 }
 
 Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
@@ -100,7 +135,12 @@ void EngineCore::commit() {
   out.events = pending_;
   for (const CaseId id : touched_) {
     const CaseRecord& c = cases_[id - 1];
-    out.cases.push_back(CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant])});
+    const auto rating = ratings_.find(id);
+    const CaseExtras extras{
+        c.bundle != 0 ? index_of(bundles_[c.bundle - 1].def) : kNone,
+        rating == ratings_.end() ? nullptr : &rating->second};
+    out.cases.push_back(
+        CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant], extras)});
   }
   // The first commit also records which rule set the cases' references belong to.
   if (roster_dirty_ || !state_written_) {
@@ -120,6 +160,7 @@ void EngineCore::commit() {
   pending_.clear();
   undo_.clear();
   touched_.clear();
+  rating_undo_.clear();
   roster_dirty_ = false;
   request_.reset();
 }
@@ -128,6 +169,16 @@ void EngineCore::rollback() noexcept {
   for (const CaseRecord& r : undo_) cases_[r.id - 1] = r;
   cases_.resize(cases_before_);
   applicants_.resize(applicants_before_);
+  bundles_.resize(bundles_before_);
+  // Each rating was saved once, at its first touch in this unit.
+  for (auto u = rating_undo_.rbegin(); u != rating_undo_.rend(); ++u) {
+    if (u->second) {
+      ratings_[u->first] = *u->second;
+    } else {
+      ratings_.erase(u->first);
+    }
+  }
+  rating_undo_.clear();
   pending_.clear();
   undo_.clear();
   touched_.clear();

@@ -9,7 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include <map>
+
 #include "case_record.hpp"
+#include "rating_record.hpp"
 #include "routing.hpp"
 #include "timer_queue.hpp"
 #include "workflow/engine.hpp"
@@ -26,6 +29,15 @@ class EngineCore {
   void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
                  std::string_view actor, std::string_view request_id);
   void mark_back(std::string_view staff, std::string_view actor, std::string_view request_id);
+
+  // --- bundles (engine_bundles.cpp) -----------------------------------------------------
+  BundleId submit_bundle(const BundleSubmission& s);
+  void act_bundle(BundleId id, Verb verb, const Action& a);
+  BundleView bundle_view(BundleId id) const;
+  std::vector<BundleView> list_bundles() const;
+
+  // --- ratings (engine_ratings.cpp) -----------------------------------------------------
+  void rate(CaseId id, const Rating& rating);
 
   // --- time (engine_timers.cpp) ---------------------------------------------------------
   // Fires every timer due at or before t; each timer's effect is committed on its own.
@@ -66,6 +78,35 @@ class EngineCore {
   // Rebuilds cases, roster and pending timers from the store (the constructor calls it).
   void recover();
   void rearm_timers(const CaseRecord& c);
+
+  // --- commands (engine_commands.cpp) --------------------------------------------------
+  // Receives one application inside the current unit: checks, creates the case, routes it
+  // to its window and arms the §32 timer. `bundle` is the bundle it belongs to (0 if none);
+  // `bundle_note` is added to the submitted event's detail.
+  CaseId open_case(MatterRef matter, const Submission& s, std::uint64_t materials,
+                   DateTime now, BundleId bundle, std::string bundle_note);
+  // Applies a lifecycle verb inside the current unit, after checking state, permission and
+  // the lifecycle's guards; `extra_detail` is appended to the event's detail.
+  void act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now,
+              std::string extra_detail = {});
+  std::string denial(const CaseRecord& c, Verb verb, std::string_view actor) const;
+
+  // --- ratings and rectification (engine_ratings.cpp) ----------------------------------
+  void act_on_rectification(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
+                            DateTime now);
+  std::vector<Verb> rectification_actions(const CaseRecord& c, StaffRef actor,
+                                          DateTime now) const;
+  void fire_rectification_light(const Timer& t);
+  void arm_rectification_light(const RatingRecord& r, CaseId id);
+  // The case's open rectification task; throws invalid_transition if there is none.
+  const RatingRecord& open_task(const CaseRecord& c) const;
+  // The post through which `actor` may work the task: one of the unit's posts they hold now
+  // (A, or B while A is away), or such a post's supervisor.
+  std::optional<PostRef> rectification_post(const RatingRecord& r, StaffRef actor,
+                                            DateTime now) const;
+  // Saves the case's rating before its first change in this unit (for rollback).
+  RatingRecord& touch_rating(CaseId id);
+  void fill_rating(CaseView& v) const;
 
   // --- the unit of work: a command or a timer ------------------------------------------
   // Saves the case's record before its first change in this unit (for rollback).
@@ -136,6 +177,8 @@ class EngineCore {
 
   std::vector<CaseRecord> cases_;        // case id i is cases_[i - 1]
   std::vector<std::string> applicants_;  // CaseRecord::applicant indexes this
+  std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
+  std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
   TimerQueue timers_;
@@ -151,6 +194,9 @@ class EngineCore {
   bool state_written_ = false;  // the store has our engine state (and rules version)
   std::size_t cases_before_ = 0;       // cases_.size() when the unit began (submit rollback)
   std::size_t applicants_before_ = 0;  // applicants_.size() likewise
+  std::size_t bundles_before_ = 0;     // bundles_.size() likewise
+  // Ratings as they were before this unit touched them (nullopt: there was none).
+  std::vector<std::pair<CaseId, std::optional<RatingRecord>>> rating_undo_;
   std::vector<Event> committed_;
 };
 

@@ -121,13 +121,11 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       }
       start_clock(c, accepted, at);
       if (to == Phase::preliminary_review) {
-        const bool forward =
-            c.delegation != kNone && rules_.delegation(DelegationRef{c.delegation}).mode ==
-                                         DelegationMode::window_forward;
-        const PostRef county =
-            forward ? window_for(rules_.delegation(DelegationRef{c.delegation}).from_office, c.id)
-                    : c.intake_post;
-        route_to(c, preliminary_post(rules_, c, county), at, "preliminary review (初审)");
+        // Window-forward delegations and cross-region cases are pre-reviewed by the
+        // handling office's window; otherwise the window that took the case in does it.
+        const OfficeRef office = preliminary_office(rules_, c);
+        route_to(c, office == c.accepting_office ? c.intake_post : window_for(office, c.id), at,
+                 "preliminary review (初审)");
       }
       break;
     }
@@ -167,7 +165,10 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
                        ? Decision::approved
                        : Decision::denied;
       freeze_light(c);
-      route_to(c, c.intake_post, at, "decided: back to the window to issue (综合窗口出件)");
+      // 综合窗口出件: the window that took it in, or the one the applicant asked for.
+      route_to(c, c.issue_office == c.accepting_office ? c.intake_post
+                                                       : window_for(c.issue_office, c.id),
+               at, "decided: back to the window to issue (综合窗口出件)");
       break;
     case Trigger::opinion_agree:
     case Trigger::opinion_disagree:
@@ -198,6 +199,7 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       freeze_light(c);
       break;
   }
+  if (is_concluded(to)) c.concluded = at.date();
 }
 
 }  // namespace workflow::detail

@@ -53,7 +53,9 @@ bool EngineCore::permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateT
              });
     case Verb::withdraw:
     case Verb::supplement:
-      // The applicant comes back to the window: any window of the accepting office.
+      // The applicant comes back to the window (any window of the accepting office), or
+      // the village agent who follows the case brings it (帮办代办, A or B of the post).
+      if (c.agent_post != kNone && holds_now(actor, PostRef{c.agent_post}, at)) return true;
       return holds_any([&](const Post& p) {
         return p.role == PostRole::window && p.office == c.accepting_office;
       });

@@ -30,7 +30,7 @@ void check_refs(const RuleSet& rules, const CaseRecord& c) {
                             c.id, what));
   };
   if (index_of(c.matter) >= rules.matters().size()) bad("matter");
-  for (OfficeRef o : {c.accepting_office, c.office}) {
+  for (OfficeRef o : {c.accepting_office, c.issue_office, c.office}) {
     if (index_of(o) >= rules.offices().size()) bad("office");
   }
   for (PostRef p : {c.intake_post, c.post}) {
@@ -41,6 +41,7 @@ void check_refs(const RuleSet& rules, const CaseRecord& c) {
   }
   if (c.agent != kNone && c.agent >= rules.staff().size()) bad("staff member");
   if (c.delegation != kNone && c.delegation >= rules.delegations().size()) bad("delegation");
+  if (c.agent_post != kNone && c.agent_post >= rules.posts().size()) bad("post");
 }
 
 }  // namespace
@@ -69,13 +70,34 @@ void EngineCore::recover() {
   store_->for_each_case([&](const CaseSnapshot& s) {
     CaseRecord c;
     std::string applicant;
-    decode_case(s, c, applicant);
+    DecodedExtras extras;
+    decode_case(s, c, applicant, &extras);
     if (c.id != cases_.size() + 1) {
       throw Error(ErrorCode::store_error,
                   fmt::format("case snapshots are not contiguous: expected case {}, found {}",
                               cases_.size() + 1, c.id));
     }
     check_refs(rules_, c);
+    if (c.bundle != 0) {
+      // Bundles are not stored apart: each part names its bundle and the bundle's rule.
+      if (extras.bundle_def >= rules_.bundles().size()) {
+        throw Error(ErrorCode::store_error,
+                    fmt::format("the snapshot of case {} refers to a bundle the rule set does "
+                                "not have", c.id));
+      }
+      if (bundles_.size() < c.bundle) bundles_.resize(c.bundle);
+      BundleRecord& b = bundles_[c.bundle - 1];
+      b.def = BundleRef{extras.bundle_def};
+      b.parts.push_back(c.id);
+    }
+    if (extras.rating) {
+      if (extras.rating->task && index_of(extras.rating->unit) >= rules_.departments().size()) {
+        throw Error(ErrorCode::store_error,
+                    fmt::format("the snapshot of case {} refers to a department the rule set "
+                                "does not have", c.id));
+      }
+      ratings_.emplace(c.id, std::move(*extras.rating));
+    }
     c.applicant = static_cast<std::uint32_t>(applicants_.size());
     applicants_.push_back(std::move(applicant));
     cases_.push_back(c);
@@ -83,7 +105,18 @@ void EngineCore::recover() {
   if (!cases_.empty() && !state_written_) {
     throw Error(ErrorCode::store_error, "the store has cases but no engine state");
   }
+  for (std::size_t i = 0; i < bundles_.size(); ++i) {
+    if (bundles_[i].parts.empty()) {
+      throw Error(ErrorCode::store_error,
+                  fmt::format("bundle {} has no parts in the store", i + 1));
+    }
+  }
   for (const CaseRecord& c : cases_) rearm_timers(c);
+  for (const auto& [id, r] : ratings_) {
+    if (r.task && r.state != RectificationState::closed) {
+      arm_rectification_light(r, id);
+    }
+  }
   const DateTime now = clock_->now();
   for (std::uint32_t i = 0; i < roster_.size(); ++i) {
     const Roster::Absence& a = roster_.absence(StaffRef{i});

@@ -26,6 +26,10 @@ void EngineCore::fire(const Timer& t) {
     return;
   }
   if (t.kind == TimerKind::absence_end) return;  // the roster's times already say so
+  if (t.kind == TimerKind::rectification_light) {
+    fire_rectification_light(t);  // the case is concluded; its rating's task is not
+    return;
+  }
   CaseRecord& c = cases_[t.subject - 1];
   if (is_concluded(c.life.phase)) return;
   const auto trigger_system = [&](Trigger trigger, EventKind kind, std::string reason,
@@ -81,6 +85,7 @@ void EngineCore::fire(const Timer& t) {
     }
     case TimerKind::absence_start:
     case TimerKind::absence_end:
+    case TimerKind::rectification_light:
       break;
   }
 }

@@ -76,6 +76,12 @@ Intake route_intake(const RuleSet& rules, MatterRef matter, OfficeRef at, Date d
       intake.delegation = d;
       return intake;
     }
+    if (m.cross_region) {
+      // 跨域通办 is preferred over sending the applicant up: the township takes it in.
+      intake.accepting_office = at;
+      intake.cross_region = true;
+      return intake;
+    }
     if (is_ancestor(rules, home, at)) {
       // No delegation in force (never given, expired or revoked): new cases go back to the
       // delegating level.
@@ -86,17 +92,34 @@ Intake route_intake(const RuleSet& rules, MatterRef matter, OfficeRef at, Date d
       return intake;
     }
   }
+  if (m.cross_region) {
+    intake.accepting_office = at;
+    intake.cross_region = true;
+    return intake;
+  }
   throw Error(ErrorCode::invalid_argument,
               fmt::format("matter {} ({}) is handled by {}, not from {}", m.code, m.name,
                           rules.office(home).id, rules.office(at).id));
 }
 
-PostRef preliminary_post(const RuleSet& rules, const CaseRecord& c, PostRef county_window) {
-  if (c.delegation != kNone &&
-      rules.delegation(DelegationRef{c.delegation}).mode == DelegationMode::window_forward) {
-    return county_window;
+OfficeRef handling_office(const RuleSet& rules, const CaseRecord& c) {
+  if (c.delegation != kNone) {
+    const Delegation& d = rules.delegation(DelegationRef{c.delegation});
+    return d.mode == DelegationMode::full ? d.township : d.from_office;
   }
-  return c.intake_post;
+  return rules.department(rules.matter(c.matter).department).office;
+}
+
+bool is_cross_region(const RuleSet& rules, const CaseRecord& c) {
+  return c.delegation == kNone && c.accepting_office != handling_office(rules, c);
+}
+
+OfficeRef preliminary_office(const RuleSet& rules, const CaseRecord& c) {
+  if (c.delegation != kNone) {
+    const Delegation& d = rules.delegation(DelegationRef{c.delegation});
+    return d.mode == DelegationMode::window_forward ? d.from_office : c.accepting_office;
+  }
+  return handling_office(rules, c);
 }
 
 PostRef stage_post(const RuleSet& rules, const CaseRecord& c, std::uint8_t stage) {

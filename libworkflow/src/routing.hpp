@@ -63,17 +63,26 @@ struct Intake {
   OfficeRef accepting_office{};
   std::optional<DelegationRef> delegation;  // in force on `day`
   bool via_agent = false;  // handed in at a village station by an agent
+  bool cross_region = false;  // 跨域通办: accepted here, handled by the matter's own office
   std::string note;        // why it was routed elsewhere than `at`, if it was
 };
 
 // Throws Error(invalid_argument) naming the matter and office when the matter cannot be
 // handled from there (a county matter at a township with no delegation and no county above,
-// a non-proxy matter at a village station, an office of another county).
+// a non-proxy matter at a village station, an office of another county). A cross-region
+// matter (跨域通办) handed in at any other office with windows is accepted there.
 Intake route_intake(const RuleSet& rules, MatterRef matter, OfficeRef at, Date day);
 
-// The post that does the preliminary review (初审): the intake window, except under a
-// window-forward delegation, where the county (delegating office) does it.
-PostRef preliminary_post(const RuleSet& rules, const CaseRecord& c, PostRef county_window);
+// The office that reviews and decides the case: the matter's own office, the township under
+// a full delegation, the delegating office under the other modes.
+OfficeRef handling_office(const RuleSet& rules, const CaseRecord& c);
+
+// Accepted in one office and handled by another without a delegation (跨域通办).
+bool is_cross_region(const RuleSet& rules, const CaseRecord& c);
+
+// The office whose window does the preliminary review (初审): the accepting office, except
+// under a window-forward delegation or across regions, where the handling office does it.
+OfficeRef preliminary_office(const RuleSet& rules, const CaseRecord& c);
 
 // The post of back-office stage `stage`: the matter's, or the township's post under a full
 // delegation.

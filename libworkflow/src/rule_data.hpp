@@ -45,6 +45,7 @@ struct RuleData {
   std::vector<Post> posts;
   std::vector<Matter> matters;
   std::vector<Delegation> delegations;
+  std::vector<Bundle> bundles;
 
   IdIndex<OfficeRef> office_index;
   IdIndex<DepartmentRef> department_index;
@@ -52,6 +53,7 @@ struct RuleData {
   IdIndex<PostRef> post_index;
   IdIndex<MatterRef> matter_index;  // by matter code
   IdIndex<DelegationRef> delegation_index;
+  IdIndex<BundleRef> bundle_index;
 
   // For each matter (by index), its delegations: delegation_in_force scans only these.
   std::vector<std::vector<DelegationRef>> delegations_by_matter;

@@ -81,6 +81,7 @@ std::span<const Staff> RuleSet::staff() const noexcept { return data_->staff; }
 std::span<const Post> RuleSet::posts() const noexcept { return data_->posts; }
 std::span<const Matter> RuleSet::matters() const noexcept { return data_->matters; }
 std::span<const Delegation> RuleSet::delegations() const noexcept { return data_->delegations; }
+std::span<const Bundle> RuleSet::bundles() const noexcept { return data_->bundles; }
 
 // Refs come from this set, so they are in range; a Ref from another set is a caller bug.
 const Office& RuleSet::office(OfficeRef ref) const noexcept {
@@ -96,6 +97,9 @@ const Matter& RuleSet::matter(MatterRef ref) const noexcept {
 }
 const Delegation& RuleSet::delegation(DelegationRef ref) const noexcept {
   return data_->delegations[index_of(ref)];
+}
+const Bundle& RuleSet::bundle(BundleRef ref) const noexcept {
+  return data_->bundles[index_of(ref)];
 }
 
 std::optional<OfficeRef> RuleSet::find_office(std::string_view id) const noexcept {
@@ -115,6 +119,9 @@ std::optional<MatterRef> RuleSet::find_matter(std::string_view code) const noexc
 }
 std::optional<DelegationRef> RuleSet::find_delegation(std::string_view id) const noexcept {
   return detail::find_in(data_->delegation_index, id);
+}
+std::optional<BundleRef> RuleSet::find_bundle(std::string_view id) const noexcept {
+  return detail::find_in(data_->bundle_index, id);
 }
 
 std::optional<DelegationRef> RuleSet::delegation_in_force(MatterRef matter, OfficeRef township,

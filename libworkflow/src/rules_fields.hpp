@@ -168,13 +168,20 @@ class FieldReader {
   }
 
   bool flag(std::string_view key) {
+    const auto value = located_flag(key);
+    return value && value->value;
+  }
+
+  // A flag with its place, for checks that report it; nullopt if absent or malformed.
+  std::optional<Located<bool>> located_flag(std::string_view key) {
     auto value = node(key);
+    if (!value) return std::nullopt;
+    const Where at = where(findings_, file_, value->Mark());
     bool result = false;
-    if (value && !YAML::convert<bool>::decode(*value, result)) {
-      fail<bool>(key, where(findings_, file_, value->Mark()),
-                 fmt::format("expected true or false, found {}", quoted(*value)));
+    if (!YAML::convert<bool>::decode(*value, result)) {
+      return fail<bool>(key, at, fmt::format("expected true or false, found {}", quoted(*value)));
     }
-    return result;
+    return Located<bool>{result, at};
   }
 
   std::optional<Located<Date>> date(std::string_view key, bool required) {

@@ -181,6 +181,7 @@ void read_matter(FileContext& cx, FieldReader& r) {
   m.deemed_approval = r.flag("deemed_approval");
   m.promise_approval = r.flag("promise_approval");
   m.village_proxy = r.flag("village_proxy");
+  m.cross_region = r.located_flag("cross_region");
   m.broken = r.broken();
   if (stages_broken) m.broken.emplace_back("stages");
   cx.raw.matters.push_back(std::move(m));
@@ -219,6 +220,40 @@ void read_delegation(FileContext& cx, FieldReader& r) {
   if (const auto document = r.text("document")) d.document = document->value;
   d.broken = r.broken();
   cx.raw.delegations.push_back(std::move(d));
+}
+
+// `matters: [code, ...]`: the bundle's parts, each a matter code.
+void read_parts(FileContext& cx, const YAML::Node& list, const std::string& path, RawBundle& b) {
+  if (!list.IsSequence()) {
+    cx.findings().error(where(cx.findings(), cx.file, list.Mark()), path,
+                        fmt::format("expected a list, found {}", shape_of(list)));
+    return;
+  }
+  b.matters_at = where(cx.findings(), cx.file, list.Mark());
+  b.matters_listed = list.size();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const Where at = where(cx.findings(), cx.file, item.Mark());
+    if (item.IsScalar() && !item.Scalar().empty()) {
+      b.matters.push_back({i, Text{item.Scalar(), at}});
+    } else {
+      cx.findings().error(at, fmt::format("{}[{}]", path, i),
+                          fmt::format("expected a matter code, found {}",
+                                      item.IsScalar() ? "an empty string" : shape_of(item)));
+    }
+  }
+}
+
+void read_bundle(FileContext& cx, FieldReader& r) {
+  RawBundle b = entry_of<RawBundle>(r);
+  b.id = r.text("id", true);
+  b.name = r.text("name", true);
+  b.office = r.text("office", true);
+  if (const auto matters = r.node("matters", true)) {
+    read_parts(cx, *matters, r.path() + ".matters", b);
+  }
+  b.promised_limit = r.whole("promised_limit", 1, true);
+  cx.raw.bundles.push_back(std::move(b));
 }
 
 void read_sections(FileContext& cx, const YAML::Node& root) {
@@ -263,6 +298,8 @@ void read_sections(FileContext& cx, const YAML::Node& root) {
       for_each_entry(cx, value, name, [&](FieldReader& r) { read_matter(cx, r); });
     } else if (name == "delegations") {
       for_each_entry(cx, value, name, [&](FieldReader& r) { read_delegation(cx, r); });
+    } else if (name == "bundles") {
+      for_each_entry(cx, value, name, [&](FieldReader& r) { read_bundle(cx, r); });
     } else {
       cx.findings().error(key_at, "", fmt::format("unknown section '{}'", name));
     }

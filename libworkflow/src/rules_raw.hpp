@@ -166,6 +166,7 @@ struct RawMatter : RawEntry {
   bool deemed_approval = false;
   bool promise_approval = false;
   bool village_proxy = false;
+  std::optional<Located<bool>> cross_region;  // absent if not given or malformed
 };
 
 struct RawDelegation : RawEntry {
@@ -176,6 +177,21 @@ struct RawDelegation : RawEntry {
   std::optional<Located<Date>> valid_from, valid_until;
   std::optional<Text> post;
   std::string document;
+};
+
+// One part of a bundle: a matter code and its index in the bundle's `matters` list (the
+// malformed items counted, so "matters[3]" names the item as written).
+struct RawPart {
+  std::size_t index = 0;
+  Text code;
+};
+
+struct RawBundle : RawEntry {
+  std::optional<Text> id, name, office;
+  std::optional<Where> matters_at;  // set when a `matters` list was given, even an empty one
+  std::size_t matters_listed = 0;   // items in that list, the malformed ones included
+  std::vector<RawPart> matters;     // the well-formed ones
+  std::optional<Located<int>> promised_limit;
 };
 
 // Everything read from one rule directory.
@@ -192,14 +208,15 @@ struct RawRuleSet {
   std::vector<RawPost> posts;
   std::vector<RawMatter> matters;
   std::vector<RawDelegation> delegations;
+  std::vector<RawBundle> bundles;
 };
 
 // rules_loader.cpp. Throws Error(io_error) if `dir` is not a readable directory and
 // Error(rules_invalid) if it holds no rule file; every other problem goes to findings.
 RawRuleSet read_rule_files(const std::filesystem::path& dir);
 
-// rules_validate.cpp. Resolves and checks everything; throws Error(rules_invalid) with
-// every diagnostic (the loader's included) if any is an error.
+// rules_validate.cpp (bundles: rules_validate_bundles.cpp). Resolves and checks everything;
+// throws Error(rules_invalid) with every diagnostic (the loader's included) if any is an error.
 std::shared_ptr<const RuleData> validate_rules(RawRuleSet raw, const std::filesystem::path& dir);
 
 }  // namespace workflow::detail

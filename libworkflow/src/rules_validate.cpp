@@ -10,21 +10,14 @@
 #include <fmt/format.h>
 
 #include "office_tree.hpp"
-#include "rule_data.hpp"
-#include "rules_raw.hpp"
+#include "rules_validate.hpp"
 
 namespace workflow::detail {
 namespace {
 
-std::string field(const RawEntry& entry, std::string_view name) {
-  return fmt::format("{}.{}", entry.path, name);
-}
-
-std::string text(const std::optional<Text>& t) { return t ? t->value : std::string(); }
-
-class Validator {
+class Validator : Checker {
  public:
-  Validator(RawRuleSet& raw, RuleData& out) : raw_(raw), f_(raw.findings), out_(out) {}
+  Validator(RawRuleSet& raw, RuleData& out) : Checker(raw, out) {}
 
   void run() {
     if (raw_.policy) {
@@ -38,6 +31,7 @@ class Validator {
     index(raw_.posts, &RawPost::id, "id", "post id", out_.post_index);
     index(raw_.matters, &RawMatter::code, "code", "matter code", out_.matter_index);
     index(raw_.delegations, &RawDelegation::id, "id", "delegation id", out_.delegation_index);
+    index(raw_.bundles, &RawBundle::id, "id", "bundle id", out_.bundle_index);
     check_offices();
     for (const RawPlaced& d : raw_.departments) {
       department_office_.push_back(resolve(d, "office", d.office, out_.office_index, "office"));
@@ -54,42 +48,10 @@ class Validator {
     out_.delegations_by_matter.resize(out_.matters.size());
     for (const RawDelegation& d : raw_.delegations) check_delegation(d);
     warn_of_gaps();
+    check_bundles();
   }
 
  private:
-  // Fills `index` with the first definition of each id; a later one is a duplicate.
-  template <class Raw, class Ref>
-  void index(const std::vector<Raw>& entries, std::optional<Text> Raw::*id_of, std::string_view key,
-             std::string_view what, IdIndex<Ref>& index) {
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const std::optional<Text>& id = entries[i].*id_of;
-      if (!id) continue;
-      const auto [it, added] = index.try_emplace(id->value, Ref{static_cast<std::uint32_t>(i)});
-      if (added) continue;
-      const Where first = (entries[index_of(it->second)].*id_of)->at;
-      f_.error(
-          id->at, field(entries[i], key),
-          fmt::format("duplicate {} '{}', first defined at {}", what, id->value, f_.place(first)));
-    }
-  }
-
-  // The Ref `id` names in `index`; an unknown id is reported as "unknown <kind> '<id>'".
-  template <class Ref>
-  std::optional<Ref> resolve(const RawEntry& entry, std::string_view name,
-                             const std::optional<Text>& id, const IdIndex<Ref>& index,
-                             std::string_view kind) {
-    if (!id) return std::nullopt;
-    if (const auto ref = find_in(index, id->value)) return ref;
-    if (!raw_.some_file_unreadable) {  // else it may be defined in the unreadable file
-      f_.error(id->at, field(entry, name), fmt::format("unknown {} '{}'", kind, id->value));
-    }
-    return std::nullopt;
-  }
-
-  std::optional<Level> level_of(std::optional<OfficeRef> office) const {
-    return office ? office_level_[index_of(*office)] : std::nullopt;
-  }
-
   void check_offices() {
     for (const RawOffice& o : raw_.offices) {
       office_level_.push_back(o.level ? std::optional(o.level->value) : std::nullopt);
@@ -197,6 +159,12 @@ class Validator {
     matter.deemed_approval = m.deemed_approval;
     matter.promise_approval = m.promise_approval;
     matter.village_proxy = m.village_proxy;
+    matter.cross_region = m.cross_region && m.cross_region->value;
+    if (matter.cross_region && m.kind && m.kind->value == MatterKind::instant) {
+      f_.error(m.cross_region->at, field(m, "cross_region"),
+               "an instant matter is decided on the spot by the accepting window, so it cannot be "
+               "handled elsewhere");
+    }
     out_.matters.push_back(std::move(matter));
   }
 
@@ -432,15 +400,6 @@ class Validator {
     }
   }
 
-  RawRuleSet& raw_;
-  Findings& f_;
-  RuleData& out_;
-  // The resolved references later checks depend on; nullopt where already reported.
-  std::vector<std::optional<Level>> office_level_;
-  std::vector<std::optional<OfficeRef>> department_office_;
-  std::vector<std::optional<OfficeRef>> post_office_;
-  std::vector<std::optional<DepartmentRef>> post_department_;
-  std::vector<std::optional<DepartmentRef>> matter_department_;
   std::vector<bool> terms_known_;  // delegation has a matter, township and sane, unique term
   bool cap_known_ = true;
 };

@@ -45,6 +45,7 @@ Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& e)
   put_text(h, e.reason);
   put_text(h, e.detail);
   put_text(h, e.rules_version);
+  if (!e.notify.empty()) put_text(h, e.notify);
   return h.finish();
 }
 
@@ -72,7 +73,7 @@ AuditResult verify_sqlite_log(const std::filesystem::path& path) {
   begin.run();
   Statement rows(file.db.get(), path,
                  "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-                 "rules_version, hash FROM events ORDER BY id");
+                 "rules_version, hash, notify FROM events ORDER BY id");
   detail::Sha256::Digest head{};  // hash_0: 32 zero bytes
   std::int64_t expected = 1, last_case = 0, last_seq = 0;
   while (rows.step()) {
@@ -89,10 +90,10 @@ AuditResult verify_sqlite_log(const std::filesystem::path& path) {
     }
     const std::string kind = rows.text(3), actor = rows.text(5), office = rows.text(6),
                       post = rows.text(7), reason = rows.text(8), detail = rows.text(9),
-                      rules_version = rows.text(10);
+                      rules_version = rows.text(10), notify = rows.text(12);
     const auto computed = detail::chain_hash(
         head, {id, case_id, seq, kind, rows.int64(4), actor, office, post, reason, detail,
-               rules_version});
+               rules_version, notify});
     if (rows.blob(11) != std::string(detail::bytes_of(computed))) {
       bad(id, case_id, seq, "hash does not match its contents and its predecessor's hash");
       break;

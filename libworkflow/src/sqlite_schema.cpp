@@ -65,6 +65,11 @@ CREATE TABLE requests (
 );
 PRAGMA application_id = 1464224855;
 )sql"},
+    // Version 2: the village agent an event is news for (帮办代办). Hashed only when set,
+    // so every version-1 event keeps its hash.
+    {2, R"sql(
+ALTER TABLE events ADD COLUMN notify TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kSchemaVersion);
 

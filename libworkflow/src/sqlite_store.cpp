@@ -31,7 +31,7 @@ class SqliteStore final : public CaseStore {
     sqlite3* r = reader();
     history_ = {r, path_,
                 "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
-                "rules_version FROM events WHERE case_id = ? ORDER BY seq"};
+                "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
     cases_page_ = {r, path_,
                    "SELECT id, last_seq, encoded FROM cases WHERE id > ? ORDER BY id LIMIT 256"};
     engine_state_ = {r, path_, "SELECT value FROM engine WHERE key = 'state'"};
@@ -103,6 +103,7 @@ class SqliteStore final : public CaseStore {
       e.reason = history_.text(7);
       e.detail = history_.text(8);
       e.rules_version = history_.text(9);
+      e.notify = history_.text(10);
     }
     return events;
   }
@@ -180,7 +181,7 @@ class SqliteStore final : public CaseStore {
     sqlite3* w = file_.db.get();
     insert_event_ = {w, path_,
                      "INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
-                     "reason, detail, rules_version, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"};
+                     "reason, detail, rules_version, hash, notify) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"};
     put_case_ = {w, path_,
                  "INSERT INTO cases (id, last_seq, encoded) VALUES (?,?,?) ON CONFLICT (id) "
                  "DO UPDATE SET last_seq = excluded.last_seq, encoded = excluded.encoded"};
@@ -272,7 +273,7 @@ class SqliteStore final : public CaseStore {
           const std::string_view kind = to_string(e.kind);
           const ChainedEvent c{++id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
-                               e.detail, e.rules_version};
+                               e.detail, e.rules_version, e.notify};
           head = chain_hash(head, c);
           Statement& s = insert_event_;
           s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text(4, kind);
@@ -280,6 +281,7 @@ class SqliteStore final : public CaseStore {
           s.bind_text(8, e.post), s.bind_text(9, e.reason), s.bind_text(10, e.detail);
           s.bind_text(11, e.rules_version);
           s.bind_blob(12, {reinterpret_cast<const char*>(head.data()), head.size()});
+          s.bind_text(13, e.notify);
           s.run();
         }
         for (const CaseSnapshot& snap : q.commit.cases) {

@@ -19,7 +19,7 @@ namespace workflow::detail {
 
 // The schema version this library writes (PRAGMA user_version), and the PRAGMA
 // application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr std::int32_t kApplicationId = 0x57464C57;
 
 // One forward migration: run `sql` on a database at version to_version - 1.
@@ -132,6 +132,7 @@ struct ChainedEvent {
   std::string_view kind;
   std::int64_t time = 0;
   std::string_view actor, office, post, reason, detail, rules_version;
+  std::string_view notify;  // schema 2; hashed only when not empty
 };
 Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& event);
 

@@ -17,6 +17,7 @@ enum class TimerKind : std::uint8_t {
   opinion_share,   // joint: a department's share of time is over
   absence_start,   // a staff member's absence begins (subject is a staff index)
   absence_end,     // a staff member's absence ends
+  rectification_light,  // a bad rating's rectification task turns yellow or red
 };
 
 struct Timer {

@@ -19,19 +19,21 @@ CLI = os.environ["WORKFLOW_CLI"]
 SOURCE = Path(os.environ["WORKFLOW_SOURCE_DIR"])
 SQLITE3 = shutil.which("sqlite3")
 
-EVENTS = [  # case, seq, kind, time, actor, office, post, reason, detail, rules_version
-    (1, 1, "submitted", 1700000000, "w1a", "county", "w1", "", "materials=申请书", "v1"),
-    (2, 1, "submitted", 1700000060, "w2a", "county", "w2", "", "", "v1"),
-    (1, 2, "accept", 1700000120, "w1a", "county", "w1", "", "", "v1"),
-    (1, 3, "review_pass", 1700003600, "b1a", "county", "b1", "", "", "v1"),
-    (2, 2, "refuse", 1700007200, "w2a", "county", "w2", "不属于本机关职权范围", "", "v1"),
-    (1, 4, "approve", 1700086400, "b2a", "county", "b2", "", "", "v1"),
+EVENTS = [  # case, seq, kind, time, actor, office, post, reason, detail, rules_version, notify
+    (1, 1, "submitted", 1700000000, "w1a", "county", "w1", "", "materials=申请书", "v1", ""),
+    (2, 1, "submitted", 1700000060, "w2a", "county", "w2", "", "", "v1", ""),
+    (1, 2, "accept", 1700000120, "w1a", "county", "w1", "", "", "v1", "v1-agent-a"),
+    (1, 3, "review_pass", 1700003600, "b1a", "county", "b1", "", "", "v1", ""),
+    (2, 2, "refuse", 1700007200, "w2a", "county", "w2", "不属于本机关职权范围", "", "v1", ""),
+    (1, 4, "approve", 1700086400, "b2a", "county", "b2", "", "", "v1", "v1-agent-b"),
 ]
+SCHEMA_VERSION = 2
 
 
 def schema_from_docs():
+    """Every version's SQL block of docs/storage.md, in order."""
     text = (SOURCE / "docs" / "storage.md").read_text(encoding="utf-8")
-    return re.search(r"```sql\n(.*?)```", text, re.S).group(1)
+    return "".join(re.findall(r"```sql\n(.*?)```", text, re.S))
 
 
 def text(value):
@@ -39,21 +41,24 @@ def text(value):
     return struct.pack(">I", len(data)) + data
 
 
-def canonical(position, case, seq, kind, time, actor, office, post, reason, detail, rules):
+def canonical(position, case, seq, kind, time, actor, office, post, reason, detail, rules,
+              notify):
     return (struct.pack(">QQQ", position, case, seq) + text(kind) + struct.pack(">q", time)
-            + b"".join(text(v) for v in (actor, office, post, reason, detail, rules)))
+            + b"".join(text(v) for v in (actor, office, post, reason, detail, rules))
+            + (text(notify) if notify else b""))
 
 
 def make_store(path, events=EVENTS):
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode = WAL")
     con.executescript(schema_from_docs())
-    con.execute("PRAGMA user_version = 1")
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     previous = bytes(32)
     for position, event in enumerate(events, 1):
         digest = hashlib.sha256(previous + canonical(position, *event)).digest()
-        con.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (position, *event, digest))
+        con.execute("INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
+                    "reason, detail, rules_version, notify, hash) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (position, *event, digest))
         previous = digest
     con.execute("INSERT INTO log_head VALUES (1, ?, ?)", (len(events), previous))
     con.commit()
@@ -97,8 +102,11 @@ needs_shell = pytest.mark.skipif(SQLITE3 is None, reason="the sqlite3 shell is n
     ("CREATE TEMP TABLE t AS SELECT * FROM events WHERE id IN (2, 3);"
      "DELETE FROM events WHERE id IN (2, 3);"
      "INSERT INTO events SELECT 5 - id, case_id, seq, kind, time, actor, office, post, reason,"
-     " detail, rules_version, hash FROM t;",
+     " detail, rules_version, hash, notify FROM t;",
      "event 2 (case 1 seq 2): hash does not match its contents and its predecessor's hash"),
+    # The agent a notice went to is chained too (帮办代办).
+    ("UPDATE events SET notify = 'someone-else' WHERE id = 3",
+     "event 3 (case 1 seq 2): hash does not match its contents and its predecessor's hash"),
     ("DELETE FROM events WHERE id = 6",
      "event 6: missing: the log ends at event 5 but its head records event 6"),
 ])
@@ -114,11 +122,11 @@ def test_files_that_cannot_be_audited_exit_2_and_are_left_alone(tmp_path, store)
     notes.write_text("not a database, just text long enough to have a header\n")
     newer = tmp_path / "newer.db"
     shutil.copy(store, newer)
-    sqlite3.connect(newer).execute("PRAGMA user_version = 2").connection.close()
+    sqlite3.connect(newer).execute("PRAGMA user_version = 3").connection.close()
     cases = [
         (tmp_path / "missing.db", "does not exist"),
         (notes, "is not an SQLite database"),
-        (newer, "has schema version 2, newer than this library's 1: upgrade libworkflow"),
+        (newer, "has schema version 3, newer than this library's 2: upgrade libworkflow"),
     ]
     for path, problem in cases:
         before = path.read_bytes() if path.exists() else None

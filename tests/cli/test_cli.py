@@ -22,8 +22,10 @@ def test_validate_shipped_sets_prints_one_summary_line_each():
     assert len(lines) == 2
     for line, name in zip(lines, ["ningdu", "sandu"]):
         assert re.fullmatch(
-            rf".*/rules/{name}: ok: \d+ offices, \d+ posts, \d+ matters, \d+ delegations "
-            r"\(version [0-9a-f]{12}\)", line), line
+            rf".*/rules/{name}: ok: \d+ offices, \d+ posts, \d+ matters, \d+ delegations, "
+            r"\d+ bundles \(version [0-9a-f]{12}\)", line), line
+    assert ", 1 bundles (version" in lines[0]  # ningdu: 企业开办一件事
+    assert ", 0 bundles (version" in lines[1]
 
 
 def test_validate_summary_breaks_the_set_down():
@@ -31,6 +33,7 @@ def test_validate_summary_breaks_the_set_down():
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"^  offices: .*\d+ county, \d+ township, \d+ village", r.stdout, re.M)
     assert re.search(r"^  matters: .*\d+ instant", r.stdout, re.M)
+    assert re.search(r"^  bundles: +1 \(5 parts\), cross-region matters: \d+$", r.stdout, re.M)
 
 
 def write_set(tmp_path, files):
@@ -136,4 +139,5 @@ def test_the_complete_example_in_docs_rules_md_loads(tmp_path):
     write_set(tmp_path, files)
     r = run("validate", tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert re.search(r": ok: 3 offices, 2 posts, 1 matters, 1 delegations", r.stdout), r.stdout
+    assert re.search(r": ok: 3 offices, 2 posts, 2 matters, 1 delegations, 1 bundles", r.stdout), \
+        r.stdout

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     for (unsigned n = 0;; ++n) {
       const std::string prefix = run + "-" + std::to_string(n);
       workflow::Submission s{"360730-SCJG-0004", "nd", "nd-s001", "申请人" + prefix, materials,
-                             prefix + "-submit"};
+                             {}, prefix + "-submit"};
       const workflow::CaseId id = engine.submit(s);
       std::printf("ack %s %llu\n", s.request_id.c_str(), static_cast<unsigned long long>(id));
       std::fflush(stdout);

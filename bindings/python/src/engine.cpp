@@ -107,7 +107,7 @@ void bind_engine(py::module_& m) {
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,
          std::string actor, std::string applicant, std::optional<std::string> request_id) {
         Submission s{std::move(matter), std::move(office), std::move(actor), std::move(applicant),
-                     std::move(materials), request_id.value_or("")};
+                     std::move(materials), {}, request_id.value_or("")};
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         return engine->submit(s);

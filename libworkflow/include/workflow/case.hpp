@@ -16,6 +16,8 @@ namespace workflow {
 
 // Case ids are assigned by the engine, starting at 1, in submission order.
 using CaseId = std::uint64_t;
+// Bundle ids (一件事一次办) likewise, counted separately; 0 means "not part of a bundle".
+using BundleId = std::uint64_t;
 
 // Where a case stands in its lifecycle. A §45 suspension is not a state: the case keeps its
 // state and CaseView::suspended says the clock is stopped.
@@ -35,11 +37,15 @@ enum class CaseState : std::uint8_t {
 };
 
 // The commands a person gives on a case. Their lower-case names are canonical: the Python
-// layer, the store and later tools use exactly these strings.
+// layer, the store and later tools use exactly these strings. The last six work the
+// rectification task a bad rating opens on a concluded case (好差评整改), in this order:
+// verify, then one of rectify / explain / appeal, then call_back (required when the rating
+// was named), then close_rectification.
 enum class Verb : std::uint8_t {
   accept, refuse, notify_missing, supplement, review_pass, review_return, approve, deny,
   report_up, higher_approve, higher_deny, opinion_agree, opinion_disagree, issue, suspend,
   resume, extend, withdraw, terminate,
+  verify, rectify, explain, appeal, call_back, close_rectification,
 };
 
 // Supervision light (电子监察). `none` until the clock starts; frozen once decided.
@@ -62,12 +68,25 @@ enum class AbsenceKind : std::uint8_t { leave, vacation, out, field_work };
 // available (both away) so the case sits at the office's 办不成事 window.
 enum class Holding : std::uint8_t { a_holder, b_covering, unresolved };
 
+// How an applicant rates a service (好差评 channels).
+enum class RatingChannel : std::uint8_t { window_device, online, phone };
+
+// Where the rectification task of a bad rating stands.
+enum class RectificationState : std::uint8_t {
+  verifying,     // opened: the unit that handled the case verifies the complaint (核实)
+  resolving,     // verified: rectify, explain, or appeal a mistaken or malicious rating
+  calling_back,  // resolved: call the applicant back (回访); closable at once if anonymous
+  called_back,   // the applicant was called back: ready to close
+  closed,
+};
+
 // What an event records. The verbs are the commands; the rest are the engine's own doings.
 enum class EventKind : std::uint8_t {
   submitted,
   accept, refuse, notify_missing, supplement, review_pass, review_return, approve, deny,
   report_up, higher_approve, higher_deny, opinion_agree, opinion_disagree, issue, suspend,
   resume, extend, withdraw, terminate,
+  verify, rectify, explain, appeal, call_back, close_rectification,
   deemed_accepted,     // §32: no notice within the policy days, accepted as of receipt
   opinion_deemed,      // 超时默许: a silent department deemed to agree
   supplement_overdue,  // 容缺 materials not supplied in time; the case is terminated
@@ -76,6 +95,8 @@ enum class EventKind : std::uint8_t {
   routed,              // the case moved to another post or office (stage change, delegation)
   light_changed,       // yellow, red or escalated-red
   permission_denied,   // someone without the stage tried to act; nothing changed
+  rated,               // the applicant rated the service (好差评)
+  rectification_opened,  // a bad rating (1-2) opened a rectification task
 };
 
 std::string_view to_string(CaseState s) noexcept;
@@ -87,6 +108,8 @@ std::string_view to_string(SpecialProcedure p) noexcept;
 std::string_view to_string(AbsenceKind k) noexcept;
 std::string_view to_string(Holding h) noexcept;
 std::string_view to_string(EventKind k) noexcept;
+std::string_view to_string(RatingChannel c) noexcept;
+std::string_view to_string(RectificationState s) noexcept;
 // Parse the canonical names; nullopt for anything else.
 std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
 std::optional<Verb> parse_verb(std::string_view s) noexcept;
@@ -95,6 +118,7 @@ std::optional<IssueChannel> parse_issue_channel(std::string_view s) noexcept;
 std::optional<SpecialProcedure> parse_special_procedure(std::string_view s) noexcept;
 std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept;
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
+std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept;
 
 // One entry of a case's history: every state change and every refused attempt.
 struct Event {
@@ -108,6 +132,10 @@ struct Event {
   std::string reason;  // the reason given, or the engine's explanation
   std::string detail;  // kind-specific facts, "key=value; ..." (e.g. "missing=营业执照; 章程")
   std::string rules_version;
+  // 帮办代办: the village agent to tell, when the case was handed in by one and the event is
+  // news for the applicant (a notice, acceptance, decision, result, suspension, extension,
+  // termination): whoever holds the case's agent post now (B while A is away). Else empty.
+  std::string notify;
 };
 
 // A new application as received at a window or a village station.
@@ -117,6 +145,9 @@ struct Submission {
   std::string actor;      // staff id of the receiving window clerk, or of the village agent
   std::string applicant;  // the applicant (name or identifier); recorded, never interpreted
   std::vector<std::string> materials;  // names of the materials handed in
+  // 跨域通办: the office whose window issues the result, where the applicant asks for it.
+  // Empty: the accepting office. Another office is allowed for cross-region matters only.
+  std::string issue_office;
   // Optional client request id: a retry with the same id returns the first result and
   // changes nothing; the same id with a different command is an error.
   std::string request_id;
@@ -137,6 +168,47 @@ struct Action {
   std::string request_id;
 };
 
+// An application for a bundle of matters (一件事一次办): one form, one set of materials,
+// one window. Fields as for Submission; `materials` are shared by every part.
+struct BundleSubmission {
+  std::string bundle;  // bundle id in the rule set
+  std::string office;
+  std::string actor;
+  std::string applicant;
+  std::vector<std::string> materials;
+  std::string issue_office;
+  std::string request_id;
+};
+
+// An applicant's rating of a concluded case (好差评): one per case.
+struct Rating {
+  int score = 0;  // 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
+  RatingChannel channel = RatingChannel::window_device;
+  bool named = false;   // 实名: the applicant left a name and contact, so must be called back
+  std::string comment;  // what the applicant wrote, if anything
+  std::string request_id;
+};
+
+struct RatingView {
+  int score = 0;
+  RatingChannel channel = RatingChannel::window_device;
+  bool named = false;
+  std::string comment;
+  DateTime time;
+};
+
+// The task a bad rating (1-2) opens for the unit that handled the case (谁办理谁负责).
+struct RectificationView {
+  RectificationState state = RectificationState::verifying;
+  std::string department;    // the unit that handled the case and owns the task
+  Date opened;
+  Date due;                  // opened + policy.rectification_days working days
+  std::optional<Date> closed;
+  Light light = Light::green;  // green, yellow, red (overdue); frozen when closed
+  std::string resolution;    // "rectify", "explain" or "appeal" once resolved
+  bool called_back = false;
+};
+
 // A case as seen now. History is filled by Engine::get, left empty by Engine::list.
 struct CaseView {
   CaseId id = 0;
@@ -147,12 +219,18 @@ struct CaseView {
   bool suspended = false;
   Decision decision = Decision::none;
   std::string office;        // the office handling the current stage
-  std::string accepting_office;  // where the applicant is served and the result issued
+  std::string accepting_office;  // where the application was accepted (the applicant's window)
+  std::string handling_office;   // the office that reviews and decides it
+  std::string issuing_office;    // where the result is issued (跨域通办: as the applicant asked)
+  bool cross_region = false;     // accepted in one office, handled by another (跨域通办)
   std::string post;          // the post holding the current stage
   std::string holder;        // staff id acting on it now
   Holding holding = Holding::a_holder;
   std::string applicant;
   std::string agent;         // village agent who submitted it, if any (帮办代办)
+  std::string agent_post;    // that agent's post: its holder now follows the case (AB岗)
+  std::string following_agent;  // who holds agent_post now (B while A is away)
+  BundleId bundle = 0;       // the bundle this case is a part of, if any
   std::string first_handler; // staff who first received it (首问负责制)
   std::string delegation;    // delegation id the case runs under, if any
   std::optional<DelegationMode> delegation_mode;
@@ -166,16 +244,40 @@ struct CaseView {
   int suspended_working_days = 0;
   int extension_days = 0;
   bool on_promise = false;          // approved under 告知承诺制: to be verified later
+  std::optional<RatingView> rating;
+  std::optional<RectificationView> rectification;
   std::string rules_version;
   std::vector<Event> history;
+};
+
+// A bundle as seen now: its parts and what they add up to.
+struct BundleView {
+  BundleId id = 0;
+  std::string bundle;  // bundle id in the rule set
+  std::string name;
+  std::string office;  // accepting office
+  std::string applicant;
+  std::vector<CaseId> parts;  // in the rule's order of matters
+  DateTime received;
+  // The day the last part was accepted (the bundle's clock starts when all materials are
+  // in); unset while a part still awaits materials.
+  std::optional<Date> accepted;
+  std::optional<Date> promised_deadline;  // accepted + the bundle's promised limit
+  bool done = false;                      // every part concluded
+  std::optional<Date> finished;           // the day the last part concluded
+  Light light = Light::none;  // against the bundle's own promise; frozen when done
+  std::vector<std::string> missing_materials;  // everything any part still lacks
+  std::vector<CaseId> denied;  // parts denied, refused or terminated
 };
 
 // Which cases Engine::list returns; empty fields match everything.
 struct CaseFilter {
   std::optional<CaseState> state;
   std::optional<bool> suspended;
-  std::string office;  // handling or accepting office
+  std::string office;  // the office it is at now, or where it is accepted, handled or issued
   std::string post;
+  std::string agent;   // village agent following the case now (holder of its agent post)
+  std::optional<BundleId> bundle;
   std::optional<Light> light;
   std::string matter;
 };

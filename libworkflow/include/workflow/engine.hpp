@@ -65,6 +65,29 @@ class Engine {
   // invalid_argument if the matter is not handled from that office.
   CaseId submit(const Submission& submission);
 
+  // Receives a bundle (一件事一次办): one form, one set of materials, one window. Creates one
+  // case per matter of the bundle, in the rule's order, each routed to its department and
+  // given the materials it needs from the shared set; all in one unit (every part or none).
+  // Throws like submit, and not_found for an unknown bundle, invalid_argument if the bundle
+  // is not accepted at that office.
+  BundleId submit_bundle(const BundleSubmission& submission);
+  // Gives a window command to every part of the bundle it applies to now (accept,
+  // notify_missing, supplement, issue, withdraw, refuse): one notice of missing materials
+  // lists everything the bundle lacks. All parts or none: throws if the actor may not act on
+  // one of them, invalid_transition if the verb applies to no part. Materials brought are
+  // shared out to the parts that need them.
+  void act_bundle(BundleId id, Verb verb, const Action& action);
+  BundleView get_bundle(BundleId id) const;
+  // Every bundle, in id order.
+  std::vector<BundleView> list_bundles() const;
+
+  // Records the applicant's rating of a concluded case (好差评), once per case. A rating of
+  // 1-2 opens a rectification task for the unit that handled the case, due within
+  // policy.rectification_days working days, worked with the rectification verbs. Throws
+  // not_found, invalid_transition (not concluded, already rated) or invalid_argument (score
+  // outside 1-5).
+  void rate(CaseId id, const Rating& rating);
+
   // Gives a command on a case. Throws not_found (case, actor), permission_denied (the actor
   // does not hold the stage), invalid_transition (not allowed in the case's state) or
   // invalid_argument (a required detail missing or out of range).
@@ -101,7 +124,8 @@ class Engine {
   void mark_back(std::string_view staff, std::string_view actor = {},
                  std::string_view request_id = {});
 
-  // The verbs `actor` may give on the case now (empty if none, or if the case is concluded).
+  // The verbs `actor` may give on the case now (empty if none; for a concluded case, the
+  // rectification verbs of its open task).
   std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
   // A case with its full history. Throws not_found.
   CaseView get(CaseId id) const;

@@ -1,8 +1,8 @@
 // The hall's rules as plain, validated value types: the office tree, departments, posts with
 // their A/B holders, staff, matters of the implementation list (实施清单), county→township
-// delegations and the local policy settings. See docs/rules.md for the YAML format these are
-// loaded from. The value types are plain data, safe to copy between threads; a RuleSet hands
-// them out as const references into its immutable tables.
+// delegations, 一件事一次办 bundles and the local policy settings. See docs/rules.md for the
+// YAML format these are loaded from. The value types are plain data, safe to copy between
+// threads; a RuleSet hands them out as const references into its immutable tables.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,7 @@ enum class StaffRef : std::uint32_t {};
 enum class PostRef : std::uint32_t {};
 enum class MatterRef : std::uint32_t {};
 enum class DelegationRef : std::uint32_t {};
+enum class BundleRef : std::uint32_t {};
 
 template <class Ref>
 constexpr std::uint32_t index_of(Ref ref) noexcept {
@@ -132,6 +133,9 @@ struct Matter {
   bool deemed_approval = false;         // 超时默许: a silent department is deemed to agree
   bool promise_approval = false;        // 告知承诺制 allowed
   bool village_proxy = false;           // village agents may submit it for residents
+  // 跨域通办: may be handed in at any office's window and is handled by its own office; the
+  // result is issued where the applicant asks
+  bool cross_region = false;
 };
 
 struct Delegation {
@@ -147,6 +151,17 @@ struct Delegation {
   std::string document;       // the published delegation document
 
   bool in_force(Date day) const noexcept { return valid_from <= day && day <= valid_until; }
+};
+
+// 一件事一次办: one "thing" of a person's or firm's life that bundles several matters of
+// several departments: one submission, one form, one set of materials; the parts run in
+// parallel and the bundle is done when every part is.
+struct Bundle {
+  std::string id;
+  std::string name;
+  OfficeRef office{};              // the office whose windows accept the bundle
+  std::vector<MatterRef> matters;  // the parts, in rule order: at least two, all distinct
+  int promised_limit = 0;          // working days: the bundle's own promise (>= 1)
 };
 
 // Local settings that differ from place to place. Every default is the one in domain.md.
@@ -198,6 +213,7 @@ class RuleSet {
   std::span<const Post> posts() const noexcept;
   std::span<const Matter> matters() const noexcept;
   std::span<const Delegation> delegations() const noexcept;
+  std::span<const Bundle> bundles() const noexcept;
 
   const Office& office(OfficeRef ref) const noexcept;
   const Department& department(DepartmentRef ref) const noexcept;
@@ -205,6 +221,7 @@ class RuleSet {
   const Post& post(PostRef ref) const noexcept;
   const Matter& matter(MatterRef ref) const noexcept;
   const Delegation& delegation(DelegationRef ref) const noexcept;
+  const Bundle& bundle(BundleRef ref) const noexcept;
 
   // Look-ups by id (matters by code); nullopt if unknown.
   std::optional<OfficeRef> find_office(std::string_view id) const noexcept;
@@ -213,6 +230,7 @@ class RuleSet {
   std::optional<PostRef> find_post(std::string_view id) const noexcept;
   std::optional<MatterRef> find_matter(std::string_view code) const noexcept;
   std::optional<DelegationRef> find_delegation(std::string_view id) const noexcept;
+  std::optional<BundleRef> find_bundle(std::string_view id) const noexcept;
 
   // The delegation of `matter` to `township` in force on `day`, if any.
   std::optional<DelegationRef> delegation_in_force(MatterRef matter, OfficeRef township,
