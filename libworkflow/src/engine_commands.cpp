@@ -201,42 +201,40 @@ void EngineCore::act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef acto
     throw Error(ErrorCode::invalid_transition, explain_refusal(c, verb, facts));
   }
 
-  {
-    touch(c);
-    // An opinion is given for the department's own stage post, not the lead's.
-    const PostRef acting_post =
-        opinion_stage ? stage_post(rules_, c, *opinion_stage) : c.post;
-    std::string detail;
-    if (verb == Verb::notify_missing) {
-      detail = "missing=" + join(missing_materials(c, false));
-    } else if (verb == Verb::supplement) {
-      c.materials |= brought;
-      detail = "brought=" + join(a.materials);
-    } else if (verb == Verb::suspend) {
-      detail = fmt::format("procedure={}; expected_days={}", to_string(*a.procedure), a.days);
-    } else if (verb == Verb::extend) {
-      detail = fmt::format("days={}", a.days);
-    } else if (verb == Verb::issue) {
-      detail = fmt::format("channel={}", to_string(a.channel));
-    } else if (verb == Verb::accept && (a.tolerate_missing || a.on_promise)) {
-      detail = a.tolerate_missing ? "tolerate_missing=" + join(missing_materials(c, false))
-                                  : std::string("on_promise=true");
-    } else if (opinion_stage) {
-      detail = fmt::format("stage={}", m.stages[*opinion_stage].name);
-    } else if ((verb == Verb::approve || verb == Verb::deny) && c.delegation != kNone) {
-      // 委托: the township decides in the delegating agency's name, which stays liable.
-      const Delegation& d = rules_.delegation(DelegationRef{c.delegation});
-      if (d.mode == DelegationMode::full) {
-        detail = "in_name_of=" + (d.from_department ? rules_.department(*d.from_department).id
-                                                    : rules_.office(d.from_office).id);
-      }
+  touch(c);
+  // An opinion is given for the department's own stage post, not the lead's.
+  const PostRef acting_post =
+      opinion_stage ? stage_post(rules_, c, *opinion_stage) : c.post;
+  std::string detail;
+  if (verb == Verb::notify_missing) {
+    detail = "missing=" + join(missing_materials(c, false));
+  } else if (verb == Verb::supplement) {
+    c.materials |= brought;
+    detail = "brought=" + join(a.materials);
+  } else if (verb == Verb::suspend) {
+    detail = fmt::format("procedure={}; expected_days={}", to_string(*a.procedure), a.days);
+  } else if (verb == Verb::extend) {
+    detail = fmt::format("days={}", a.days);
+  } else if (verb == Verb::issue) {
+    detail = fmt::format("channel={}", to_string(a.channel));
+  } else if (verb == Verb::accept && (a.tolerate_missing || a.on_promise)) {
+    detail = a.tolerate_missing ? "tolerate_missing=" + join(missing_materials(c, false))
+                                : std::string("on_promise=true");
+  } else if (opinion_stage) {
+    detail = fmt::format("stage={}", m.stages[*opinion_stage].name);
+  } else if ((verb == Verb::approve || verb == Verb::deny) && c.delegation != kNone) {
+    // 委托: the township decides in the delegating agency's name, which stays liable.
+    const Delegation& d = rules_.delegation(DelegationRef{c.delegation});
+    if (d.mode == DelegationMode::full) {
+      detail = "in_name_of=" + (d.from_department ? rules_.department(*d.from_department).id
+                                                  : rules_.office(d.from_office).id);
     }
-    if (!extra_detail.empty()) detail += (detail.empty() ? "" : "; ") + extra_detail;
-    c.life = next;
-    emit(c, static_cast<EventKind>(static_cast<int>(verb) + 1), now, a.actor,
-         acting_post, a.reason, std::move(detail));
-    apply_step(c, static_cast<Trigger>(verb), step.from, step.to, now, &a, opinion_stage);
   }
+  if (!extra_detail.empty()) detail += (detail.empty() ? "" : "; ") + extra_detail;
+  c.life = next;
+  emit(c, static_cast<EventKind>(static_cast<int>(verb) + 1), now, a.actor,
+       acting_post, a.reason, std::move(detail));
+  apply_step(c, static_cast<Trigger>(verb), step.from, step.to, now, &a, opinion_stage);
 }
 
 }  // namespace workflow::detail
