@@ -93,49 +93,39 @@ class Reader {
   std::string what_;
 };
 
-// One list of the record's fields, used both ways so encode and decode cannot drift apart.
+// Writes or reads the listed fields in order: each list below serves both ways, so encode
+// and decode cannot drift apart.
+template <class Io, class... Field>
+void transfer(Io& io, Field&... f) {
+  if constexpr (std::is_same_v<Io, Writer>) {
+    (io.put(f), ...);
+  } else {
+    (io.get(f), ...);
+  }
+}
+
 template <class Io, class Record>
 void fields(Io& io, Record& c) {
-  auto each = [&](auto&... f) {
-    if constexpr (std::is_same_v<Io, Writer>) {
-      (io.put(f), ...);
-    } else {
-      (io.get(f), ...);
-    }
-  };
-  each(c.id, c.matter, c.accepting_office, c.office, c.intake_post, c.post, c.holder,
-       c.first_handler, c.agent, c.delegation, c.life.phase, c.life.suspended, c.holding,
-       c.decision, c.light, c.stage, c.extension_days, c.notified, c.on_promise, c.tolerance,
-       c.suspended_days, c.suspended_at_opinions, c.materials, c.opinions_answered,
-       c.opinions_agreed, c.timer_generation, c.last_seq, c.received, c.accepted,
-       c.suspended_since, c.supplement_due, c.opinions_since, c.deadlines.promised_due,
-       c.deadlines.legal_due, c.deadlines.yellow_from, c.deadlines.red_from,
-       c.deadlines.escalated_red_from);
+  transfer(io, c.id, c.matter, c.accepting_office, c.office, c.intake_post, c.post, c.holder,
+           c.first_handler, c.agent, c.delegation, c.life.phase, c.life.suspended, c.holding,
+           c.decision, c.light, c.stage, c.extension_days, c.notified, c.on_promise,
+           c.tolerance, c.suspended_days, c.suspended_at_opinions, c.materials,
+           c.opinions_answered, c.opinions_agreed, c.timer_generation, c.last_seq, c.received,
+           c.accepted, c.suspended_since, c.supplement_due, c.opinions_since,
+           c.deadlines.promised_due, c.deadlines.legal_due, c.deadlines.yellow_from,
+           c.deadlines.red_from, c.deadlines.escalated_red_from);
 }
 
 // The fields format 2 added, after the applicant.
 template <class Io, class Record>
 void format2_fields(Io& io, Record& c, std::uint32_t& bundle_def) {
-  if constexpr (std::is_same_v<Io, Writer>) {
-    io.put(c.issue_office), io.put(c.agent_post), io.put(c.bundle), io.put(bundle_def);
-    io.put(c.concluded);
-  } else {
-    io.get(c.issue_office), io.get(c.agent_post), io.get(c.bundle), io.get(bundle_def);
-    io.get(c.concluded);
-  }
+  transfer(io, c.issue_office, c.agent_post, c.bundle, bundle_def, c.concluded);
 }
 
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
-  auto each = [&](auto&... f) {
-    if constexpr (std::is_same_v<Io, Writer>) {
-      (io.put(f), ...);
-    } else {
-      (io.get(f), ...);
-    }
-  };
-  each(r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution, r.called_back,
-       r.light, r.unit, r.opened, r.due, r.closed, r.generation);
+  transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
+           r.called_back, r.light, r.unit, r.opened, r.due, r.closed, r.generation);
 }
 
 }  // namespace
@@ -150,9 +140,8 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
   format2_fields(w, c, bundle_def);
   w.put(extras.rating != nullptr);
   if (extras.rating) {
-    RatingRecord r = *extras.rating;
-    rating_fields(w, r);
-    w.put_text(r.comment);
+    rating_fields(w, *extras.rating);
+    w.put_text(extras.rating->comment);
   }
   return std::move(w.out);
 }
