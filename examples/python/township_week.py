@@ -6,8 +6,10 @@ Residents hand in applications at the township's windows and through the village
 (一次性告知) or accept on 容缺 terms; the back offices review at a limited pace; delegated
 county matters go up to the county and come back to be issued. Last week both 民政办 clerks
 were away, so two 高龄津贴 cases sat at the 办不成事 window and run late; on Wednesday the
-民政办 reviewer is out on household visits (入户调查) and B covers. After Friday the clock runs
-to Monday morning and the supervisor reads the board.
+民政办 reviewer is out on household visits (入户调查) and B covers. Applicants served on the
+spot rate the service on the window's rating device (好差评); a bad rating opens a
+rectification task for the unit that handled the case. After Friday the clock runs to Monday
+morning and the supervisor reads the board.
 
     township_week.py [--rules DIR] [--calendar DIR] [--db FILE] [--seed N]
 
@@ -60,6 +62,7 @@ class Township:
         self.engine = engine
         self.rules = engine.rules
         self.rng = random.Random(seed)
+        self.raters = random.Random(seed + 1)  # apart, so ratings do not change the week
         self.returning: dict[dt.date, list[int]] = collections.defaultdict(list)
         self.tally = collections.Counter()
         # The observer: a supervision ticker, as a hall's big screen would show it.
@@ -115,6 +118,9 @@ class Township:
         if case.state == "on_the_spot":  # 即办件: decided and issued while the applicant waits
             self.engine.approve(case_id, actor=case.holder)
             self.engine.issue(case_id, actor=self.engine.case(case_id).holder)
+            if self.raters.random() < 0.6:  # most press a key on the 评价器 before leaving
+                score = self.raters.choices([5, 4, 3, 2, 1], [70, 20, 6, 3, 1])[0]
+                self.engine.rate(case_id, score, channel="window_device")
 
     def applicants_return(self, day: dt.date) -> None:
         for case_id in self.returning.pop(day, []):
@@ -227,6 +233,13 @@ def summary(hall: Township) -> list[str]:
     lines.append(f"open {len(still)}: " + ", ".join(f"{light} {lights[light]}"
                                                     for light in workflow.LIGHTS[1:])
                  + f", not yet accepted {sum(1 for c in still if c.light == 'none')}")
+    rated = [c for c in cases if c.rating]
+    tasks = [c.rectification for c in rated if c.rectification]
+    if rated:
+        lines.append(f"好差评 {len(rated)} ratings, average "
+                     f"{sum(c.rating.score for c in rated) / len(rated):.2f}; bad {len(tasks)}, "
+                     f"rectification still open "
+                     f"{sum(1 for task in tasks if task.state != 'closed')}")
     flagged = [c for c in cases if c.light in ("yellow", "red", "escalated_red")]
     for c in sorted(flagged, key=lambda c: (c.promised_deadline or dt.date.max, c.id)):
         holder = engine.rules.staff_member(c.holder).name

@@ -1,6 +1,6 @@
-// Cases, events and clocks as Python sees them: plain read-only snapshots whose enums are the
-// canonical lower-case strings of case.hpp, plus the vocabularies as tuples so scripts can
-// validate or enumerate without hard-coding them.
+// Cases, bundles, ratings, events and clocks as Python sees them: plain read-only snapshots
+// whose enums are the canonical lower-case strings of case.hpp, plus the vocabularies as
+// tuples so scripts can validate or enumerate without hard-coding them.
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,14 +32,16 @@ py::tuple tuple_of(Enum last) {
 
 void bind_vocabularies(py::module_& m) {
   m.attr("STATES") = tuple_of(CaseState::terminated);
-  m.attr("VERBS") = tuple_of(Verb::terminate);
+  m.attr("VERBS") = tuple_of(Verb::close_rectification);
   m.attr("LIGHTS") = tuple_of(Light::escalated_red);
   m.attr("DECISIONS") = tuple_of(Decision::denied);
   m.attr("CHANNELS") = tuple_of(IssueChannel::e_certificate);
   m.attr("PROCEDURES") = tuple_of(SpecialProcedure::expert_review);
   m.attr("ABSENCE_KINDS") = tuple_of(AbsenceKind::field_work);
   m.attr("HOLDINGS") = tuple_of(Holding::unresolved);
-  m.attr("EVENT_KINDS") = tuple_of(EventKind::permission_denied);
+  m.attr("EVENT_KINDS") = tuple_of(EventKind::rectification_opened);
+  m.attr("RATING_CHANNELS") = tuple_of(RatingChannel::phone);
+  m.attr("RECTIFICATION_STATES") = tuple_of(RectificationState::closed);
 }
 
 void bind_event(py::module_& m) {
@@ -52,9 +54,11 @@ void bind_event(py::module_& m) {
       .def_property_readonly(
           "verb",
           [](const Event& e) -> std::optional<std::string> {
-            // Verb events follow `submitted` in EventKind, in the order of Verb.
+            // Verb events follow `submitted` in EventKind, in the order of Verb (the case
+            // verbs, then the rectification verbs).
             const int k = static_cast<int>(e.kind);
-            if (k >= static_cast<int>(EventKind::accept) && k <= static_cast<int>(EventKind::terminate)) {
+            if (k >= static_cast<int>(EventKind::accept) &&
+                k <= static_cast<int>(EventKind::close_rectification)) {
               return name(e.kind);
             }
             return std::nullopt;
@@ -67,6 +71,11 @@ void bind_event(py::module_& m) {
       .def_readonly("reason", &Event::reason, "The reason given, or the engine's explanation.")
       .def_readonly("detail", &Event::detail, "Kind-specific facts, 'key=value; ...'.")
       .def_readonly("rules_version", &Event::rules_version)
+      .def_property_readonly(
+          "notify", [](const Event& e) { return non_empty(e.notify); },
+          "帮办代办: the village agent to tell (whoever holds the case's agent post now), when\n"
+          "the case was handed in by one and the event is news for the applicant (a notice,\n"
+          "acceptance, decision, result, suspension, extension, termination); else None.")
       .def("__repr__", [](const Event& e) {
         return "<Event case " + std::to_string(e.case_id) + " #" + std::to_string(e.seq) + " " +
                name(e.kind) + " by " + e.actor + " at " + e.time.to_string() + ">";
@@ -91,7 +100,14 @@ void bind_case_view(py::module_& m) {
                              "'none', 'approved' or 'denied'.")
       .def_readonly("office", &CaseView::office, "Office handling the current stage.")
       .def_readonly("accepting_office", &CaseView::accepting_office,
-                    "Where the applicant is served and the result issued.")
+                    "Where the application was accepted (the applicant's window).")
+      .def_readonly("handling_office", &CaseView::handling_office,
+                    "The office that reviews and decides it.")
+      .def_readonly("issuing_office", &CaseView::issuing_office,
+                    "Where the result is issued: the accepting office, or (跨域通办) the office\n"
+                    "the applicant asked for.")
+      .def_readonly("cross_region", &CaseView::cross_region,
+                    "跨域通办: accepted in one office, handled by another.")
       .def_readonly("post", &CaseView::post, "Post holding the current stage.")
       .def_readonly("holder", &CaseView::holder, "Staff id acting on it now.")
       .def_property_readonly("holding", [](const CaseView& v) { return name(v.holding); },
@@ -99,6 +115,19 @@ void bind_case_view(py::module_& m) {
       .def_readonly("applicant", &CaseView::applicant)
       .def_property_readonly("agent", [](const CaseView& v) { return non_empty(v.agent); },
                              "Village agent who submitted it (帮办代办), or None.")
+      .def_property_readonly(
+          "agent_post", [](const CaseView& v) { return non_empty(v.agent_post); },
+          "That agent's post, whose holder follows the case; or None.")
+      .def_property_readonly(
+          "following_agent", [](const CaseView& v) { return non_empty(v.following_agent); },
+          "Who holds agent_post now (B while A is away) and gets the notices; or None.")
+      .def_property_readonly(
+          "bundle",
+          [](const CaseView& v) -> std::optional<BundleId> {
+            if (v.bundle == 0) return std::nullopt;
+            return v.bundle;
+          },
+          "Id of the bundle (一件事一次办) this case is a part of, or None.")
       .def_readonly("first_handler", &CaseView::first_handler, "首问负责制.")
       .def_property_readonly("delegation", [](const CaseView& v) { return non_empty(v.delegation); },
                              "Delegation id the case runs under, or None.")
@@ -131,11 +160,85 @@ void bind_case_view(py::module_& m) {
       .def_readonly("suspended_working_days", &CaseView::suspended_working_days)
       .def_readonly("extension_days", &CaseView::extension_days)
       .def_readonly("on_promise", &CaseView::on_promise, "Approved under 告知承诺制.")
+      .def_readonly("rating", &CaseView::rating, "The applicant's rating (好差评), or None.")
+      .def_readonly("rectification", &CaseView::rectification,
+                    "The rectification task a bad rating opened (差评整改), or None.")
       .def_readonly("rules_version", &CaseView::rules_version)
       .def_readonly("history", &CaseView::history, "Events in order (empty from Engine.cases()).")
       .def("__repr__", [](const CaseView& v) {
         return "<Case " + std::to_string(v.id) + " " + v.matter + " " + name(v.state) + " at " +
                v.post + " light=" + name(v.light) + ">";
+      });
+}
+
+void bind_ratings(py::module_& m) {
+  py::class_<RatingView>(m, "RatingView", "An applicant's rating of a concluded case (好差评).")
+      .def_readonly("score", &RatingView::score,
+                    "5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意.")
+      .def_property_readonly("channel", [](const RatingView& r) { return name(r.channel); },
+                             "One of workflow.RATING_CHANNELS.")
+      .def_readonly("named", &RatingView::named,
+                    "实名: the applicant left a name and contact, so a bad rating is called back.")
+      .def_readonly("comment", &RatingView::comment, "What the applicant wrote ('' if nothing).")
+      .def_readonly("time", &RatingView::time, "When it was given (hall-local).")
+      .def("__repr__", [](const RatingView& r) {
+        return "<RatingView " + std::to_string(r.score) + " by " + name(r.channel) +
+               (r.named ? " named" : " anonymous") + ">";
+      });
+  py::class_<RectificationView>(
+      m, "RectificationView",
+      "The task a bad rating (1-2) opens for the unit that handled the case (谁办理谁负责):\n"
+      "verify, then rectify / explain / appeal, then call back (required if the rating was\n"
+      "named), then close, within policy['rectification_days'] working days.")
+      .def_property_readonly("state", [](const RectificationView& r) { return name(r.state); },
+                             "One of workflow.RECTIFICATION_STATES.")
+      .def_readonly("department", &RectificationView::department,
+                    "Id of the department that owns the task.")
+      .def_readonly("opened", &RectificationView::opened)
+      .def_readonly("due", &RectificationView::due,
+                    "opened + policy['rectification_days'] working days.")
+      .def_readonly("closed", &RectificationView::closed, "The day it was closed, or None.")
+      .def_property_readonly("light", [](const RectificationView& r) { return name(r.light); },
+                             "'green', 'yellow' or 'red' (overdue); frozen when closed.")
+      .def_property_readonly(
+          "resolution", [](const RectificationView& r) { return non_empty(r.resolution); },
+          "'rectify', 'explain' or 'appeal' once resolved, else None.")
+      .def_readonly("called_back", &RectificationView::called_back,
+                    "The applicant was called back (回访).")
+      .def("__repr__", [](const RectificationView& r) {
+        return "<RectificationView " + name(r.state) + " " + r.department + " due " +
+               r.due.to_string() + " light=" + name(r.light) + ">";
+      });
+}
+
+void bind_bundle_view(py::module_& m) {
+  py::class_<BundleView>(m, "BundleView",
+                         "A bundle application (一件事一次办) as it stood when read: its parts\n"
+                         "(one case per matter) and what they add up to.")
+      .def_readonly("id", &BundleView::id)
+      .def_readonly("bundle", &BundleView::bundle, "Bundle id in the rule set (RuleSet.bundle()).")
+      .def_readonly("name", &BundleView::name)
+      .def_readonly("office", &BundleView::office, "The accepting office.")
+      .def_readonly("applicant", &BundleView::applicant)
+      .def_readonly("parts", &BundleView::parts, "Case ids, in the rule's order of matters.")
+      .def_readonly("received", &BundleView::received)
+      .def_readonly("accepted", &BundleView::accepted,
+                    "The day the last part was accepted; None while a part awaits materials.")
+      .def_readonly("promised_deadline", &BundleView::promised_deadline,
+                    "accepted + the bundle's own promised limit, or None.")
+      .def_readonly("done", &BundleView::done, "Every part concluded.")
+      .def_readonly("finished", &BundleView::finished,
+                    "The day the last part concluded; None until done.")
+      .def_property_readonly("light", [](const BundleView& b) { return name(b.light); },
+                             "Against the bundle's own promise ('none' until accepted); frozen\n"
+                             "when done.")
+      .def_readonly("missing_materials", &BundleView::missing_materials,
+                    "Everything any open part still lacks, each once.")
+      .def_readonly("denied", &BundleView::denied, "Parts denied, refused or terminated.")
+      .def("__repr__", [](const BundleView& b) {
+        return "<BundleView " + std::to_string(b.id) + " " + b.bundle + " " +
+               std::to_string(b.parts.size()) + " parts" + (b.done ? " done" : "") +
+               " light=" + name(b.light) + ">";
       });
 }
 
@@ -160,7 +263,9 @@ void bind_clocks(py::module_& m) {
 void bind_case(py::module_& m) {
   bind_vocabularies(m);
   bind_event(m);
+  bind_ratings(m);  // before Case, whose .rating and .rectification return them
   bind_case_view(m);
+  bind_bundle_view(m);
   bind_clocks(m);
 }
 

@@ -1,6 +1,6 @@
 // workflow.Engine: construction (rules, calendar, store, clock), lifetime (close, with-block)
-// and submit. Opening a store and recovering its cases runs with the GIL released. The
-// commands and queries are in engine_commands.cpp.
+// and the two intakes, submit and submit_bundle. Opening a store and recovering its cases runs
+// with the GIL released. The commands and queries are in engine_commands.cpp.
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,18 +105,55 @@ void bind_engine(py::module_& m) {
   cls.def(
       "submit",
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,
-         std::string actor, std::string applicant, std::optional<std::string> request_id) {
-        Submission s{std::move(matter), std::move(office), std::move(actor), std::move(applicant),
-                     std::move(materials), {}, request_id.value_or("")};
+         std::string actor, std::string applicant, std::optional<std::string> issue_office,
+         std::optional<std::string> request_id) {
+        Submission s;
+        s.matter = std::move(matter);
+        s.office = std::move(office);
+        s.actor = std::move(actor);
+        s.applicant = std::move(applicant);
+        s.materials = std::move(materials);
+        s.issue_office = issue_office.value_or("");
+        s.request_id = request_id.value_or("");
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         return engine->submit(s);
       },
       py::arg("matter"), py::arg("office"), py::arg("materials") = std::vector<std::string>{},
-      py::kw_only(), py::arg("actor"), py::arg("applicant") = "", py::arg("request_id") = py::none(),
+      py::kw_only(), py::arg("actor"), py::arg("applicant") = "",
+      py::arg("issue_office") = py::none(), py::arg("request_id") = py::none(),
       "Receives an application at a window or village station; returns the case id.\n"
+      "issue_office (跨域通办): the office whose window issues the result, for a cross-region\n"
+      "matter; None for the accepting office.\n"
       "Raises NotFound (matter, office, staff), PermissionDenied (the actor holds no window\n"
-      "or agent post there) or InvalidArgument (unknown materials, matter not handled there).");
+      "or agent post there) or InvalidArgument (unknown materials, matter not handled there,\n"
+      "issue_office given for a matter that is not cross-region).");
+  cls.def(
+      "submit_bundle",
+      [](PyEngine& self, std::string bundle, std::string office,
+         std::vector<std::string> materials, std::string actor, std::string applicant,
+         std::optional<std::string> issue_office, std::optional<std::string> request_id) {
+        BundleSubmission s;
+        s.bundle = std::move(bundle);
+        s.office = std::move(office);
+        s.actor = std::move(actor);
+        s.applicant = std::move(applicant);
+        s.materials = std::move(materials);
+        s.issue_office = issue_office.value_or("");
+        s.request_id = request_id.value_or("");
+        auto engine = self.get();
+        py::gil_scoped_release unlocked;
+        return engine->submit_bundle(s);
+      },
+      py::arg("bundle"), py::arg("office"), py::arg("materials") = std::vector<std::string>{},
+      py::kw_only(), py::arg("actor"), py::arg("applicant") = "",
+      py::arg("issue_office") = py::none(), py::arg("request_id") = py::none(),
+      "Receives a bundle (一件事一次办: one form, one set of materials, one window) and\n"
+      "returns its bundle id. Creates one case per matter of the bundle (RuleSet.bundle(id)\n"
+      ".matters), in order, each routed to its department and given the materials it needs;\n"
+      "every part or none. Raises like submit, and NotFound for an unknown bundle,\n"
+      "InvalidArgument if the bundle is not accepted at that office or a material is not one\n"
+      "of the bundle's.");
   bind_engine_commands(cls);
   cls.def_property_readonly("rules", [](const PyEngine& self) { return self.rules; })
       .def_property_readonly("calendar", [](const PyEngine& self) { return self.calendar; })

@@ -1,7 +1,7 @@
-// workflow.Engine's commands, queries, roster, time and observers. Every call into the C++
-// engine runs with the GIL released: commands wait for the store's sync, and observers (which
-// take the GIL) run on the commanding thread, so holding the GIL across a call could deadlock
-// against another Python thread.
+// workflow.Engine's commands (on cases, on bundles, ratings), queries, roster, time and
+// observers. Every call into the C++ engine runs with the GIL released: commands wait for the
+// store's sync, and observers (which take the GIL) run on the commanding thread, so holding the
+// GIL across a call could deadlock against another Python thread.
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +37,16 @@ void run_act(PyEngine& self, CaseId id, Verb verb, Action action) {
   engine->act(id, verb, action);
 }
 
-// Defines one case command with the shared keyword-only details, so act() and the 19 named
-// verb methods take exactly the same arguments.
+// The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs).
+constexpr Verb kLastVerb = Verb::close_rectification;
+
+// Defines one command with the shared keyword-only details, so act(), act_bundle() and the 25
+// named verb methods take exactly the same arguments. `subject` names the first argument:
+// "case_id" or "bundle_id".
 template <bool WithVerb, class Class, class F>
-void def_command(Class& cls, const char* name, F f, const char* doc) {
+void def_command(Class& cls, const char* name, const char* subject, F f, const char* doc) {
   auto details = [&](auto... head) {
-    cls.def(name, f, py::arg("case_id"), head..., py::kw_only(), py::arg("actor"),
+    cls.def(name, f, py::arg(subject), head..., py::kw_only(), py::arg("actor"),
             py::arg("reason") = "", py::arg("materials") = std::vector<std::string>{},
             py::arg("days") = 0, py::arg("procedure") = py::none(),
             py::arg("tolerate_missing") = false, py::arg("on_promise") = false,
@@ -58,33 +62,49 @@ void def_command(Class& cls, const char* name, F f, const char* doc) {
 const char* const kActDoc =
     "Gives a command on a case.\n\n"
     "verb: one of workflow.VERBS. actor: staff id (required). reason: required for refuse,\n"
-    "review_return, deny, higher_deny, opinion_disagree, suspend, extend, withdraw, terminate.\n"
+    "review_return, deny, higher_deny, opinion_disagree, suspend, extend, withdraw, terminate,\n"
+    "and for the rectification verbs verify, rectify, explain, appeal, call_back (what was\n"
+    "found or done; close_rectification needs none).\n"
     "materials: supplement. days: suspend (expected working days), extend (added days).\n"
     "procedure: suspend, one of workflow.PROCEDURES. tolerate_missing / on_promise: accept.\n"
     "channel: issue, one of workflow.CHANNELS. request_id: a retry with the same id is\n"
     "answered without being redone.\n\n"
     "Raises NotFound, PermissionDenied, InvalidTransition, InvalidArgument, CalendarError or\n"
     "StoreError; a refused command changes nothing (a refused attempt by someone without the\n"
-    "stage is recorded as a 'permission_denied' event).";
+    "stage is recorded as a 'permission_denied' event).\n\n"
+    "On a concluded case with a bad rating, the rectification verbs work its task (差评整改),\n"
+    "in order: verify; then rectify, explain or appeal; then call_back (required when the\n"
+    "rating was named); then close_rectification. They are given by the unit that handled\n"
+    "the case (its posts, A or B, or their supervisor).";
+
+const char* const kActBundleDoc =
+    "Gives a window command to every part of a bundle it applies to now: accept, refuse,\n"
+    "notify_missing, supplement, issue or withdraw, with the same details as Engine.act.\n"
+    "One notice of missing materials lists everything the bundle lacks; materials brought\n"
+    "(supplement) are shared out to the parts that need them. All parts or none.\n\n"
+    "Raises NotFound (bundle, actor), InvalidArgument (not a window verb: give it on the\n"
+    "part's case), PermissionDenied (the actor may not act on one of the parts) or\n"
+    "InvalidTransition (accept while a part still lacks materials, or a verb that applies\n"
+    "to no part now).";
 
 void bind_commands(py::class_<PyEngine>& cls) {
   def_command<true>(
-      cls, "act",
+      cls, "act", "case_id",
       [](PyEngine& self, CaseId id, const std::string& verb, std::string actor, std::string reason,
          std::vector<std::string> materials, int days, std::optional<std::string> procedure,
          bool tolerate_missing, bool on_promise, std::string channel,
          std::optional<std::string> request_id) {
-        const Verb v = parse_name(parse_verb, verb, "verb", Verb::terminate);
+        const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         run_act(self, id, v,
                 action_of(std::move(actor), std::move(reason), std::move(materials), days,
                           procedure, tolerate_missing, on_promise, channel, request_id));
       },
       kActDoc);
-  for (const std::string& verb : names_of(Verb::terminate)) {
+  for (const std::string& verb : names_of(kLastVerb)) {
     const Verb v = *parse_verb(verb);
     const std::string doc = "engine.act(case_id, '" + verb + "', ...): see Engine.act.";
     def_command<false>(
-        cls, verb.c_str(),
+        cls, verb.c_str(), "case_id",
         [v](PyEngine& self, CaseId id, std::string actor, std::string reason,
             std::vector<std::string> materials, int days, std::optional<std::string> procedure,
             bool tolerate_missing, bool on_promise, std::string channel,
@@ -95,6 +115,48 @@ void bind_commands(py::class_<PyEngine>& cls) {
         },
         doc.c_str());
   }
+}
+
+void bind_bundle_and_rating_commands(py::class_<PyEngine>& cls) {
+  def_command<true>(
+      cls, "act_bundle", "bundle_id",
+      [](PyEngine& self, BundleId id, const std::string& verb, std::string actor,
+         std::string reason, std::vector<std::string> materials, int days,
+         std::optional<std::string> procedure, bool tolerate_missing, bool on_promise,
+         std::string channel, std::optional<std::string> request_id) {
+        const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
+        const Action a = action_of(std::move(actor), std::move(reason), std::move(materials),
+                                   days, procedure, tolerate_missing, on_promise, channel,
+                                   request_id);
+        auto engine = self.get();
+        py::gil_scoped_release unlocked;
+        engine->act_bundle(id, v, a);
+      },
+      kActBundleDoc);
+  cls.def(
+      "rate",
+      [](PyEngine& self, CaseId id, int score, const std::string& channel, bool named,
+         std::string comment, const std::optional<std::string>& request_id) {
+        Rating r;
+        r.score = score;
+        r.channel =
+            parse_name(parse_rating_channel, channel, "rating channel", RatingChannel::phone);
+        r.named = named;
+        r.comment = std::move(comment);
+        r.request_id = request_id.value_or("");
+        auto engine = self.get();
+        py::gil_scoped_release unlocked;
+        engine->rate(id, r);
+      },
+      py::arg("case_id"), py::arg("score"), py::kw_only(), py::arg("channel") = "window_device",
+      py::arg("named") = false, py::arg("comment") = "", py::arg("request_id") = py::none(),
+      "Records the applicant's rating of a concluded case (好差评), once per case.\n\n"
+      "score: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意. channel: one of\n"
+      "workflow.RATING_CHANNELS. named (实名): the applicant left a name and contact, so a bad\n"
+      "rating must be called back. A score of 1-2 opens a rectification task for the unit that\n"
+      "handled the case (Case.rectification), worked with the rectification verbs of act().\n\n"
+      "Raises NotFound, InvalidTransition (not concluded, already rated) or InvalidArgument\n"
+      "(score outside 1-5, unknown channel).");
 }
 
 void bind_queries(py::class_<PyEngine>& cls) {
@@ -112,7 +174,8 @@ void bind_queries(py::class_<PyEngine>& cls) {
            return out;
          },
          py::arg("case_id"), py::arg("actor"),
-         "The verbs `actor` may give on the case now (empty if none or concluded).")
+         "The verbs `actor` may give on the case now (empty if none; for a concluded case,\n"
+         "the rectification verbs of its open task).")
       .def(
           "case",
           [](PyEngine& self, CaseId id) {
@@ -125,7 +188,8 @@ void bind_queries(py::class_<PyEngine>& cls) {
           "cases",
           [](PyEngine& self, std::optional<std::string> state, std::optional<std::string> office,
              std::optional<std::string> light, std::optional<std::string> post,
-             std::optional<std::string> matter, std::optional<bool> suspended) {
+             std::optional<std::string> matter, std::optional<bool> suspended,
+             std::optional<std::string> agent, std::optional<BundleId> bundle) {
             CaseFilter filter;
             if (state) filter.state = parse_name(parse_case_state, *state, "state", CaseState::terminated);
             if (light) filter.light = parse_name(parse_light, *light, "light", Light::escalated_red);
@@ -133,6 +197,8 @@ void bind_queries(py::class_<PyEngine>& cls) {
             filter.post = post.value_or("");
             filter.matter = matter.value_or("");
             filter.suspended = suspended;
+            filter.agent = agent.value_or("");
+            filter.bundle = bundle;
             auto engine = self.get();
             py::gil_scoped_release unlocked;
             return engine->list(filter);
@@ -140,8 +206,27 @@ void bind_queries(py::class_<PyEngine>& cls) {
           py::kw_only(), py::arg("state") = py::none(), py::arg("office") = py::none(),
           py::arg("light") = py::none(), py::arg("post") = py::none(),
           py::arg("matter") = py::none(), py::arg("suspended") = py::none(),
+          py::arg("agent") = py::none(), py::arg("bundle") = py::none(),
           "Cases matching every filter given, in id order, without history. `office`\n"
-          "matches the handling or the accepting office.")
+          "matches the office the case is at now, or where it is accepted, handled or issued.\n"
+          "`agent`: a staff id; the cases whose agent post (帮办代办) they hold now. `bundle`:\n"
+          "a bundle id; its parts.")
+      .def(
+          "bundle",
+          [](PyEngine& self, BundleId id) {
+            auto engine = self.get();
+            py::gil_scoped_release unlocked;
+            return engine->get_bundle(id);
+          },
+          py::arg("bundle_id"), "The bundle (一件事一次办) with this id. Raises NotFound.")
+      .def(
+          "bundles",
+          [](PyEngine& self) {
+            auto engine = self.get();
+            py::gil_scoped_release unlocked;
+            return engine->list_bundles();
+          },
+          "Every bundle, in id order.")
       .def(
           "next_due",
           [](PyEngine& self) {
@@ -232,6 +317,7 @@ void bind_observers(py::class_<PyEngine>& cls) {
 
 void bind_engine_commands(py::class_<PyEngine>& cls) {
   bind_commands(cls);
+  bind_bundle_and_rating_commands(cls);
   bind_queries(cls);
   bind_time_and_roster(cls);
   bind_observers(cls);

@@ -1,4 +1,5 @@
-// workflow.RuleSet and read-only views of its entries. The C++ entries hold interned
+// workflow.RuleSet and read-only views of its entries (offices, departments, staff, posts,
+// matters, delegations, bundles). The C++ entries hold interned
 // references (OfficeRef, PostRef...); here they are resolved to the ids the rule files use,
 // so a script never sees an index.
 #include <cstdint>
@@ -38,7 +39,8 @@ struct MatterInfo {
   std::vector<StageInfo> stages;
   std::optional<std::string> escalate_to;
   std::int64_t fee_fen = 0;
-  bool deemed_approval = false, promise_approval = false, village_proxy = false;
+  bool deemed_approval = false, promise_approval = false, village_proxy = false,
+       cross_region = false;
 };
 struct DelegationInfo {
   std::string id, matter, from_office;
@@ -47,6 +49,11 @@ struct DelegationInfo {
   Date valid_from, valid_until;
   std::optional<std::string> post;
   std::string document;
+};
+struct BundleInfo {
+  std::string id, name, office;
+  std::vector<std::string> matters;
+  int promised_limit = 0;
 };
 
 OfficeInfo info(const RuleSet& r, const Office& o) {
@@ -84,6 +91,7 @@ MatterInfo info(const RuleSet& r, const Matter& m) {
   out.deemed_approval = m.deemed_approval;
   out.promise_approval = m.promise_approval;
   out.village_proxy = m.village_proxy;
+  out.cross_region = m.cross_region;
   return out;
 }
 DelegationInfo info(const RuleSet& r, const Delegation& d) {
@@ -92,6 +100,12 @@ DelegationInfo info(const RuleSet& r, const Delegation& d) {
                      std::nullopt, d.document};
   if (d.from_department) out.from_department = r.department(*d.from_department).id;
   if (d.post) out.post = r.post(*d.post).id;
+  return out;
+}
+
+BundleInfo info(const RuleSet& r, const Bundle& b) {
+  BundleInfo out{b.id, b.name, r.office(b.office).id, {}, b.promised_limit};
+  for (MatterRef m : b.matters) out.matters.push_back(r.matter(m).code);
   return out;
 }
 
@@ -180,6 +194,9 @@ void bind_entries(py::module_& m) {
       .def_readonly("deemed_approval", &MatterInfo::deemed_approval)
       .def_readonly("promise_approval", &MatterInfo::promise_approval)
       .def_readonly("village_proxy", &MatterInfo::village_proxy)
+      .def_readonly("cross_region", &MatterInfo::cross_region,
+                    "跨域通办: may be handed in at any office's window; handled by its own office,\n"
+                    "issued where the applicant asks.")
       .def("__repr__", [](const MatterInfo& x) { return repr("Matter", x.code, x.name); });
   py::class_<DelegationInfo>(m, "Delegation", "A county→township delegation (委托/赋权).")
       .def_readonly("id", &DelegationInfo::id)
@@ -194,6 +211,16 @@ void bind_entries(py::module_& m) {
       .def_readonly("document", &DelegationInfo::document)
       .def("__repr__",
            [](const DelegationInfo& d) { return repr("Delegation", d.id, d.mode); });
+  py::class_<BundleInfo>(m, "Bundle",
+                         "一件事一次办: several matters of several departments taken in as one\n"
+                         "application at one office's windows (Engine.submit_bundle).")
+      .def_readonly("id", &BundleInfo::id)
+      .def_readonly("name", &BundleInfo::name)
+      .def_readonly("office", &BundleInfo::office, "The office whose windows accept it.")
+      .def_readonly("matters", &BundleInfo::matters, "Matter codes of the parts, in order.")
+      .def_readonly("promised_limit", &BundleInfo::promised_limit,
+                    "Working days the bundle promises as a whole.")
+      .def("__repr__", [](const BundleInfo& b) { return repr("Bundle", b.id, b.name); });
 }
 
 }  // namespace
@@ -226,6 +253,8 @@ void bind_rules(py::module_& m) {
       .def_property_readonly("matters", [](const LoadedRules& l) { return all(l, l.rules.matters()); })
       .def_property_readonly("delegations",
                              [](const LoadedRules& l) { return all(l, l.rules.delegations()); })
+      .def_property_readonly("bundles",
+                             [](const LoadedRules& l) { return all(l, l.rules.bundles()); })
       .def(
           "office",
           [](const LoadedRules& l, const std::string& id) {
@@ -263,6 +292,14 @@ void bind_rules(py::module_& m) {
                           "matter");
           },
           py::arg("code"), "The matter with this code; NotFound if unknown.")
+      .def(
+          "bundle",
+          [](const LoadedRules& l, const std::string& id) {
+            return lookup(l, [](const RuleSet& r, auto& i) { return r.find_bundle(i); },
+                          [](const RuleSet& r, auto ref) -> auto& { return r.bundle(ref); }, id,
+                          "bundle");
+          },
+          py::arg("id"), "The bundle with this id; NotFound if unknown.")
       .def(
           "delegation_in_force",
           [](const LoadedRules& l, const std::string& matter, const std::string& township,

@@ -58,17 +58,28 @@ def test_public_names_are_documented():
         if callable(obj):
             assert obj.__doc__, name
     for method in ("submit", "act", "case", "cases", "available_actions", "advance_to",
-                   "mark_away", "mark_back", "on_event", "close"):
+                   "mark_away", "mark_back", "on_event", "close", "submit_bundle", "act_bundle",
+                   "bundle", "bundles", "rate"):
         assert getattr(workflow.Engine, method).__doc__, method
     assert "calendar" in workflow.Engine.__doc__ and "db" in workflow.Engine.__doc__
 
 
 def test_vocabularies_are_the_canonical_names():
     assert workflow.STATES[0] == "received" and "awaiting_materials" in workflow.STATES
-    assert workflow.VERBS[0] == "accept" and workflow.VERBS[-1] == "terminate"
+    assert workflow.VERBS[0] == "accept" and workflow.VERBS[18] == "terminate"
+    assert workflow.VERBS[19:] == ("verify", "rectify", "explain", "appeal", "call_back",
+                                   "close_rectification")
+    # One named method per verb, the rectification verbs included.
+    for verb in workflow.VERBS:
+        assert callable(getattr(workflow.Engine, verb)), verb
     assert workflow.LIGHTS == ("none", "green", "yellow", "red", "escalated_red")
     assert workflow.CHANNELS == ("pickup", "post", "e_certificate")
     assert workflow.ABSENCE_KINDS == ("leave", "vacation", "out", "field_work")
     assert "expert_review" in workflow.PROCEDURES
     assert workflow.EVENT_KINDS[0] == "submitted" and "light_changed" in workflow.EVENT_KINDS
+    assert workflow.EVENT_KINDS[-2:] == ("rated", "rectification_opened")
+    assert set(workflow.VERBS) < set(workflow.EVENT_KINDS)
+    assert workflow.RATING_CHANNELS == ("window_device", "online", "phone")
+    assert workflow.RECTIFICATION_STATES == ("verifying", "resolving", "calling_back",
+                                             "called_back", "closed")
     assert workflow.__version__.count(".") == 2

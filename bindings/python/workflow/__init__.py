@@ -17,9 +17,14 @@ Conventions:
 
 * Dates are ``datetime.date``; times are naive ``datetime.datetime`` in hall-local time
   (China Standard Time; an aware datetime is converted to UTC+8), to the second.
-* States, verbs, lights, procedures, channels and event kinds are the canonical lower-case
-  strings (``workflow.STATES``, ``workflow.VERBS``...); an unknown one raises
-  ``InvalidArgument`` listing the valid ones.
+* States, verbs, lights, procedures, channels, rating channels, rectification states and
+  event kinds are the canonical lower-case strings (``workflow.STATES``, ``workflow.VERBS``,
+  ``workflow.RATING_CHANNELS``...); an unknown one raises ``InvalidArgument`` listing the
+  valid ones.
+* Bundles (一件事一次办) are taken in with ``Engine.submit_bundle`` and worked at the window
+  with ``Engine.act_bundle``; each part is an ordinary case (``Case.bundle``). A concluded
+  case is rated with ``Engine.rate`` (好差评); a bad rating opens ``Case.rectification``,
+  worked with the rectification verbs of ``Engine.act``.
 * Every failure is a ``workflow.Error`` subclass carrying ``.code`` (see ``_errors``).
 * Calls into the engine release the GIL; observers (``Engine.on_event``) take it. An
   exception raised by an observer goes to ``sys.unraisablehook``: the command that caused
@@ -34,19 +39,21 @@ from typing import Union
 from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidTransition,
                       NotFound, PermissionDenied, RuleError, StoreError)
 from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_KINDS, HOLDINGS,
-                        LIGHTS, PROCEDURES, STATES, VERBS, Calendar, CalendarYear, Case, Clock,
-                        Department, Delegation, Diagnostic, Engine, Event, Holiday, ManualClock,
-                        Matter, Office, Post, RuleSet, Stage, StaffMember, SystemClock)
+                        LIGHTS, PROCEDURES, RATING_CHANNELS, RECTIFICATION_STATES, STATES, VERBS,
+                        Bundle, BundleView, Calendar, CalendarYear, Case, Clock, Department,
+                        Delegation, Diagnostic, Engine, Event, Holiday, ManualClock, Matter,
+                        Office, Post, RatingView, RectificationView, RuleSet, Stage, StaffMember,
+                        SystemClock)
 from . import _workflow
 
 __version__: str = _workflow.__version__  # the CMake project version the extension was built as
 
 __all__ = [
     "ABSENCE_KINDS", "CHANNELS", "DECISIONS", "ERROR_CODES", "EVENT_KINDS", "HOLDINGS", "LIGHTS",
-    "PROCEDURES", "STATES", "VERBS",
-    "Calendar", "CalendarYear", "Case", "Clock", "Department", "Delegation", "Diagnostic",
-    "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office", "Post", "RuleSet", "Stage",
-    "StaffMember", "SystemClock",
+    "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS",
+    "Bundle", "BundleView", "Calendar", "CalendarYear", "Case", "Clock", "Department",
+    "Delegation", "Diagnostic", "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office",
+    "Post", "RatingView", "RectificationView", "RuleSet", "Stage", "StaffMember", "SystemClock",
     "CalendarError", "Error", "FileError", "InvalidArgument", "InvalidTransition", "NotFound",
     "PermissionDenied", "RuleError", "StoreError",
     "load_rules", "load_calendar",

@@ -11,12 +11,15 @@ from ._errors import (CalendarError as CalendarError, Error as Error, FileError 
 from ._workflow import (ABSENCE_KINDS as ABSENCE_KINDS, CHANNELS as CHANNELS,
                         DECISIONS as DECISIONS, ERROR_CODES as ERROR_CODES,
                         EVENT_KINDS as EVENT_KINDS, HOLDINGS as HOLDINGS, LIGHTS as LIGHTS,
-                        PROCEDURES as PROCEDURES, STATES as STATES, VERBS as VERBS,
+                        PROCEDURES as PROCEDURES, RATING_CHANNELS as RATING_CHANNELS,
+                        RECTIFICATION_STATES as RECTIFICATION_STATES, STATES as STATES,
+                        VERBS as VERBS, Bundle as Bundle, BundleView as BundleView,
                         Calendar as Calendar, CalendarYear as CalendarYear, Case as Case,
                         Clock as Clock, Delegation as Delegation, Department as Department,
                         Diagnostic as Diagnostic, Engine as Engine, Event as Event,
                         Holiday as Holiday, ManualClock as ManualClock, Matter as Matter,
-                        Office as Office, Post as Post, RuleSet as RuleSet, Stage as Stage,
+                        Office as Office, Post as Post, RatingView as RatingView,
+                        RectificationView as RectificationView, RuleSet as RuleSet, Stage as Stage,
                         StaffMember as StaffMember, SystemClock as SystemClock)
 
 __version__: str
