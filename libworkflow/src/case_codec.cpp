@@ -1,5 +1,6 @@
 #include "case_codec.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -10,8 +11,11 @@
 namespace workflow::detail {
 namespace {
 
+// Appends into a buffer it grows itself, so writing a field is a bounds check and a few
+// byte stores (a snapshot is written on every command: this is on the hot path).
 class Writer {
  public:
+  explicit Writer(std::size_t expected) { buf_.resize(expected); }
   template <class T>
   void put(T v) {
     if constexpr (std::is_enum_v<T>) {
@@ -20,9 +24,10 @@ class Writer {
       put(static_cast<std::uint8_t>(v ? 1 : 0));
     } else {
       static_assert(std::is_integral_v<T>);
+      char* at = room(sizeof(T));
       auto u = static_cast<std::make_unsigned_t<T>>(v);
-      for (std::size_t i = 0; i < sizeof(T); ++i) {
-        out.push_back(static_cast<char>(u & 0xFF));
+      for (std::size_t i = 0; i < sizeof(T); ++i) {  // little-endian whatever the host
+        at[i] = static_cast<char>(u & 0xFF);
         u = static_cast<decltype(u)>(u >> 8);
       }
     }
@@ -31,9 +36,22 @@ class Writer {
   void put(DateTime t) { put(t.seconds()); }
   void put_text(std::string_view s) {
     put(static_cast<std::uint32_t>(s.size()));
-    out.append(s);
+    if (!s.empty()) std::memcpy(room(s.size()), s.data(), s.size());
   }
-  std::string out;
+  std::string finish() && {
+    buf_.resize(used_);
+    return std::move(buf_);
+  }
+
+ private:
+  char* room(std::size_t n) {
+    if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n));
+    char* at = buf_.data() + used_;
+    used_ += n;
+    return at;
+  }
+  std::string buf_;
+  std::size_t used_ = 0;
 };
 
 class Reader {
@@ -132,7 +150,7 @@ void rating_fields(Io& io, Rating& r) {
 
 std::string encode_case(const CaseRecord& c, std::string_view applicant,
                         const CaseExtras& extras) {
-  Writer w;
+  Writer w(192 + applicant.size());  // the record's fields are about 170 bytes
   w.put(kCaseFormat);
   fields(w, c);
   w.put_text(applicant);
@@ -143,7 +161,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
     rating_fields(w, *extras.rating);
     w.put_text(extras.rating->comment);
   }
-  return std::move(w.out);
+  return std::move(w).finish();
 }
 
 void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
@@ -180,7 +198,7 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
 }
 
 std::string encode_engine_state(std::string_view rules_version, const Roster& roster) {
-  Writer w;
+  Writer w(64 + 32 * roster.size());
   w.put(kEngineStateFormat);
   w.put_text(rules_version);
   w.put(static_cast<std::uint32_t>(roster.size()));
@@ -191,7 +209,7 @@ std::string encode_engine_state(std::string_view rules_version, const Roster& ro
     w.put(a.from);
     w.put(a.until);
   }
-  return std::move(w.out);
+  return std::move(w).finish();
 }
 
 EngineState decode_engine_state(std::string_view bytes) {

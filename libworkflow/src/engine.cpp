@@ -186,12 +186,14 @@ std::uint64_t Engine::subscribe(Observer observer) {
   std::lock_guard lock(observers_->mutex);
   const std::uint64_t id = observers_->next_id++;
   observers_->list.emplace_back(id, std::move(observer));
+  core_->set_observed(true);
   return id;
 }
 
 void Engine::unsubscribe(std::uint64_t subscription) {
   std::lock_guard lock(observers_->mutex);
   std::erase_if(observers_->list, [&](const auto& p) { return p.first == subscription; });
+  core_->set_observed(!observers_->list.empty());
 }
 
 const RuleSet& Engine::rules() const noexcept { return core_->rules(); }

@@ -60,7 +60,7 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
                               m.code, m.name, rules_.office(intake.accepting_office).id,
                               s.issue_office));
     }
-    if (window_posts(rules_, *asked).empty()) {
+    if (windows_of(*asked).empty()) {
       throw Error(ErrorCode::invalid_argument,
                   fmt::format("office {} has no window post to issue results", s.issue_office));
     }
@@ -82,7 +82,7 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
                 fmt::format("staff {} holds no {} post at {} and cannot receive applications there",
                             s.actor, to_string(role), s.office));
   }
-  if (window_posts(rules_, intake.accepting_office).empty()) {
+  if (windows_of(intake.accepting_office).empty()) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("office {} handles matter {} but has no window post to accept it",
                             rules_.office(intake.accepting_office).id, m.code));

@@ -49,6 +49,9 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
                               m.code, m.materials.size(), m.stages.size()));
     }
   }
+  for (std::uint32_t o = 0; o < rules_.offices().size(); ++o) {
+    windows_by_office_.push_back(window_posts(rules_, OfficeRef{o}));
+  }
   advanced_ = clock_->now();
   recover();
 }
@@ -132,7 +135,12 @@ Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::
 void EngineCore::commit() {
   if (pending_.empty() && !roster_dirty_) return;
   StoreCommit out;
-  out.events = pending_;
+  const bool observed = observed_.load(std::memory_order_relaxed);
+  if (observed) {
+    out.events = pending_;  // the observers get the originals after the commit is durable
+  } else {
+    out.events = std::move(pending_);
+  }
   for (const CaseId id : touched_) {
     const CaseRecord& c = cases_[id - 1];
     const auto rating = ratings_.find(id);
@@ -156,7 +164,9 @@ void EngineCore::commit() {
     throw Error(ErrorCode::store_error, fmt::format("the store refused the commit: {}", e.what()));
   }
   state_written_ = true;
-  for (Event& e : pending_) committed_.push_back(std::move(e));
+  if (observed) {
+    for (Event& e : pending_) committed_.push_back(std::move(e));
+  }
   pending_.clear();
   undo_.clear();
   touched_.clear();

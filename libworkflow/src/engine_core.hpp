@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <atomic>
 #include <map>
 
 #include "case_record.hpp"
@@ -51,7 +52,9 @@ class EngineCore {
   std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
 
   // Events committed since the last call, for the facade to hand to observers once durable.
+  // Kept only while someone observes: otherwise a commit moves its events to the store.
   std::vector<Event> take_committed() { return std::exchange(committed_, {}); }
+  void set_observed(bool observed) noexcept { observed_ = observed; }
   // The store ticket of the last commit since the last call (0 if nothing was committed):
   // the facade waits for it outside the lock, so concurrent commands share one sync.
   std::uint64_t take_ticket() { return std::exchange(ticket_, 0); }
@@ -139,6 +142,10 @@ class EngineCore {
   // The window of `office` that takes case `id`: cases are spread over the office's windows
   // by id, so the choice needs no state and a reopened engine makes the same one.
   PostRef window_for(OfficeRef office, CaseId id) const;
+  // The office's window posts, in rule order (computed once: asked on every intake).
+  const std::vector<PostRef>& windows_of(OfficeRef office) const {
+    return windows_by_office_[index_of(office)];
+  }
   // Starts the clock: acceptance date, deadlines, first light, timers.
   void start_clock(CaseRecord& c, Date accepted, DateTime at);
   // Recomputes deadlines and the light after suspension/extension; re-arms the light timer.
@@ -179,6 +186,7 @@ class EngineCore {
   std::vector<std::string> applicants_;  // CaseRecord::applicant indexes this
   std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
+  std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
   TimerQueue timers_;
@@ -198,6 +206,7 @@ class EngineCore {
   // Ratings as they were before this unit touched them (nullopt: there was none).
   std::vector<std::pair<CaseId, std::optional<RatingRecord>>> rating_undo_;
   std::vector<Event> committed_;
+  std::atomic<bool> observed_{false};
 };
 
 }  // namespace workflow::detail

@@ -8,7 +8,7 @@
 namespace workflow::detail {
 
 PostRef EngineCore::window_for(OfficeRef office, CaseId id) const {
-  const std::vector<PostRef> windows = window_posts(rules_, office);
+  const std::vector<PostRef>& windows = windows_of(office);
   if (windows.empty()) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("office {} has no window post", rules_.office(office).id));

@@ -1,7 +1,7 @@
 // The default store: everything in memory, nothing durable. A commit is "durable" as soon as
 // it is appended, so waits return at once. Used by tests, simulations and any engine
 // constructed without a store.
-#include <map>
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -15,8 +15,12 @@ class MemoryStore final : public CaseStore {
  public:
   std::uint64_t append(StoreCommit c) override {
     std::lock_guard lock(mutex_);
-    for (Event& e : c.events) events_[e.case_id].push_back(std::move(e));
-    for (CaseSnapshot& s : c.cases) cases_[s.id] = std::move(s);
+    for (Event& e : c.events) slot(e.case_id).events.push_back(std::move(e));
+    for (CaseSnapshot& s : c.cases) {
+      Slot& to = slot(s.id);
+      to.has_snapshot = true;
+      to.snapshot = std::move(s);
+    }
     if (c.engine_state) engine_state_ = std::move(*c.engine_state);
     if (c.request) requests_[c.request->request_id] = std::move(*c.request);
     return ++tickets_;
@@ -30,13 +34,14 @@ class MemoryStore final : public CaseStore {
 
   std::vector<Event> history(CaseId id) const override {
     std::lock_guard lock(mutex_);
-    const auto it = events_.find(id);
-    return it == events_.end() ? std::vector<Event>{} : it->second;
+    return id < slots_.size() ? slots_[id].events : std::vector<Event>{};
   }
 
   void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, snapshot] : cases_) visit(snapshot);
+    for (const Slot& s : slots_) {
+      if (s.has_snapshot) visit(s.snapshot);
+    }
   }
 
   std::string engine_state() const override {
@@ -54,10 +59,21 @@ class MemoryStore final : public CaseStore {
   bool read_only() const noexcept override { return false; }
 
  private:
+  // Case ids are dense (1, 2, ...), so a case's events and snapshot sit at its index: no
+  // tree or hash look-up per commit, and for_each_case visits in id order for free.
+  struct Slot {
+    std::vector<Event> events;
+    CaseSnapshot snapshot;
+    bool has_snapshot = false;
+  };
+  Slot& slot(CaseId id) {
+    if (id >= slots_.size()) slots_.resize(id + 1);  // grows geometrically
+    return slots_[id];
+  }
+
   mutable std::mutex mutex_;
   std::uint64_t tickets_ = 0;
-  std::unordered_map<CaseId, std::vector<Event>> events_;
-  std::map<CaseId, CaseSnapshot> cases_;  // ordered: for_each_case visits in id order
+  std::vector<Slot> slots_;
   std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;
 };
