@@ -178,7 +178,7 @@ void EngineCore::commit() {
 void EngineCore::rollback() noexcept {
   for (const CaseRecord& r : undo_) cases_[r.id - 1] = r;
   cases_.resize(cases_before_);
-  applicants_.resize(applicants_before_);
+  applicants_.truncate(applicants_before_);
   bundles_.resize(bundles_before_);
   // Each rating was saved once, at its first touch in this unit.
   for (auto u = rating_undo_.rbegin(); u != rating_undo_.rend(); ++u) {

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <map>
 
+#include "applicant_table.hpp"
 #include "case_record.hpp"
 #include "rating_record.hpp"
 #include "routing.hpp"
@@ -183,7 +184,7 @@ class EngineCore {
   std::shared_ptr<CaseStore> store_;
 
   std::vector<CaseRecord> cases_;        // case id i is cases_[i - 1]
-  std::vector<std::string> applicants_;  // CaseRecord::applicant indexes this
+  ApplicantTable applicants_;            // CaseRecord::applicant indexes this
   std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
   std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office

@@ -99,7 +99,7 @@ void EngineCore::recover() {
       ratings_.emplace(c.id, std::move(*extras.rating));
     }
     c.applicant = static_cast<std::uint32_t>(applicants_.size());
-    applicants_.push_back(std::move(applicant));
+    applicants_.push_back(applicant);
     cases_.push_back(c);
   });
   if (!cases_.empty() && !state_written_) {
