@@ -15,7 +15,11 @@ BackOffice::BackOffice(Engine& engine, Rng& rng, std::map<std::string, int>& cou
 
 void BackOffice::round(Date day, int minute) {
   std::map<std::string, int> done;
-  for (const CaseView& c : engine_.list()) {
+  std::vector<CaseView> cases = engine_.list();
+  // 一件事一次办 first: the bundle's windows and reviewers take its parts before other work
+  // (企业开办 is promised in one working day).
+  std::stable_partition(cases.begin(), cases.end(), [](const CaseView& c) { return c.bundle != 0; });
+  for (const CaseView& c : cases) {
     if (c.state == CaseState::received || c.state == CaseState::awaiting_materials ||
         c.state >= CaseState::issued || c.holder.empty())
       continue;
@@ -122,6 +126,7 @@ bool BackOffice::step(const CaseView& c, CaseTrack& t, Date day) {
   } else if (has(Verb::higher_approve)) {
     verb = Verb::higher_approve;
   } else if (has(Verb::issue)) {
+    if (c.bundle != 0) return false;  // issued with the rest of its bundle (sim_bundles.cpp)
     verb = Verb::issue;
     const int r = uniform(rng_, 0, 9);
     act.channel = r < 7 ? IssueChannel::pickup : r < 8 ? IssueChannel::post : IssueChannel::e_certificate;

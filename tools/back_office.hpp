@@ -1,23 +1,18 @@
 // The demo hall's back office (simulation.hpp): each round, every open case whose stage has
 // waited its pace gets one step from the person holding it, within each clerk's capacity;
 // some cases are decided on or after their deadline (yellow, red lights), a few suspended
-// under §45. Draws from the hall's one random generator, in case-id order.
+// under §45. Draws from the hall's one random generator, in case-id order. The parts of a
+// bundle (一件事一次办) are worked first, like any case, but issued together by the bundle desk.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <optional>
-#include <random>
 #include <string>
 
-#include "workflow/engine.hpp"
+#include "sim_common.hpp"
 
 namespace workflow::cli::sim {
-
-using Rng = std::mt19937;
-
-inline int uniform(Rng& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
-inline bool chance(Rng& rng, double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
 
 class BackOffice {
  public:

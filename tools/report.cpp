@@ -2,6 +2,9 @@
 // as text or JSON.
 #include "report.hpp"
 
+#include "report_format.hpp"
+#include "report_services.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -16,53 +19,6 @@ bool is_decision(EventKind k) {
 
 int light_rank(std::string_view light) {
   return light == "escalated_red" ? 3 : light == "red" ? 2 : light == "yellow" ? 1 : 0;
-}
-
-// "key=value; key=value" → value of key.
-std::string detail_value(std::string_view detail, std::string_view key) {
-  std::size_t pos = 0;
-  while (pos < detail.size()) {
-    std::size_t end = detail.find("; ", pos);
-    if (end == std::string_view::npos) end = detail.size();
-    const std::string_view item = detail.substr(pos, end - pos);
-    if (item.size() > key.size() && item.substr(0, key.size()) == key && item[key.size()] == '=')
-      return std::string(item.substr(key.size() + 1));
-    pos = end + 2;
-  }
-  return {};
-}
-
-double rate(int n, int d) { return d == 0 ? 0.0 : double(n) / d; }
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", int(c));
-        else out += c;
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_counts(const std::map<std::string, int>& m) {
-  std::string out = "{";
-  for (const auto& [k, v] : m) {
-    if (out.size() > 1) out += ", ";
-    out += fmt::format("{}: {}", json_string(k), v);
-  }
-  return out + "}";
-}
-
-std::string counts_line(const std::map<std::string, int>& m) {
-  std::string out;
-  for (const auto& [k, v] : m) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", k, v);
-  return out.empty() ? "none" : out;
 }
 
 }  // namespace
@@ -80,8 +36,10 @@ Figures compute_figures(const Engine& engine) {
     int worst = 0;
   };
   std::vector<Pending> flagged;
+  ServiceTally services(engine);
   for (const CaseView& summary : engine.list()) {
     const CaseView c = engine.get(summary.id);
+    services.add(c);
     ++f.cases;
     ++f.by_kind[std::string(to_string(c.kind))];
     ++f.by_state[std::string(to_string(c.state))];
@@ -121,7 +79,9 @@ Figures compute_figures(const Engine& engine) {
           break;
         }
         case EventKind::light_changed:
-          worst = std::max(worst, light_rank(detail_value(e.detail, "to")));
+          // A rectification task's own light (差评整改) is not the case's.
+          if (detail_value(e.detail, "task").empty())
+            worst = std::max(worst, light_rank(detail_value(e.detail, "to")));
           break;
         default:
           if (is_decision(e.kind) && !decision) decision = e.time.date();
@@ -186,6 +146,7 @@ Figures compute_figures(const Engine& engine) {
     t.mean_days_used = double(timing_sum[code]) / t.decided;
     f.timing.push_back(t);
   }
+  services.finish(f);
   f.on_time_rate = rate(f.decided_on_time, f.decided);
   f.instant_share = rate(f.instant, f.cases);
   f.first_time_right_rate = rate(f.first_time_right, f.accepted);
@@ -234,7 +195,7 @@ std::string report_text(const Figures& f) {
   line(fmt::format("escalated (上报): {}", f.escalated));
   line(fmt::format("办不成事 window: {} cases routed there ({}), {} still held",
                    f.unresolved, counts_line(f.unresolved_by_office), f.unresolved_now));
-  return o;
+  return o + services_text(f);
 }
 
 std::string report_json(const Figures& f) {
@@ -290,7 +251,8 @@ std::string report_json(const Figures& f) {
   key("escalated", std::to_string(f.escalated));
   key("unresolved", std::to_string(f.unresolved));
   key("unresolved_now", std::to_string(f.unresolved_now));
-  key("unresolved_by_office", json_counts(f.unresolved_by_office), true);
+  key("unresolved_by_office", json_counts(f.unresolved_by_office));
+  o += services_json(f);
   return o + "}\n";
 }
 

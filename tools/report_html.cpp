@@ -1,101 +1,15 @@
-// The supervision report as one self-contained HTML page: inline CSS and inline SVG charts,
-// no scripts, no fonts, no network. Chart colours are fixed (the screenshot test looks for
-// them): blue #2f6fb0 for counts, green #2e9d4f for rates, the light colours for lights.
+// The supervision report as one self-contained HTML page: inline CSS and inline SVG charts
+// (report_svg.hpp), no scripts, no fonts, no network. The ratings, bundles, cross-region and
+// proxy sections are in report_html_services.cpp.
 #include <algorithm>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "report.hpp"
+#include "report_svg.hpp"
 
 namespace workflow::cli {
-namespace {
-
-constexpr const char* kBlue = "#2f6fb0";
-constexpr const char* kGreen = "#2e9d4f";
-constexpr const char* kGrey = "#b8c0c8";
-constexpr const char* kYellow = "#e0b000";
-constexpr const char* kRed = "#d0302a";
-constexpr const char* kDarkRed = "#7a0010";
-
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-struct Bar {
-  std::string label;
-  double value = 0;
-  std::string color = kBlue;
-  std::string text;  // shown after the bar; default: the value
-  double second = -1;  // a thin second bar below (e.g. the promise), -1 for none
-};
-
-// A horizontal bar chart. `max` 0 = the largest value; `target` >= 0 draws a dashed line.
-std::string hbar_chart(const std::string& id, const std::string& title, const std::vector<Bar>& bars,
-                       double max = 0, double target = -1, const std::string& target_label = "") {
-  const int label_w = 300, bar_w = 520, row = 30, top = 34;
-  for (const Bar& b : bars) max = std::max({max, b.value, b.second});
-  if (max <= 0) max = 1;
-  const int height = top + row * int(std::max<std::size_t>(bars.size(), 1)) + 24;
-  std::string s = fmt::format(
-      "<figure><svg id=\"{}\" class=\"chart\" width=\"{}\" "
-      "height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\"><title>{}</title>\n"
-      "<text x=\"0\" y=\"20\" class=\"t\">{}</text>\n",
-      id, label_w + bar_w + 90, height, label_w + bar_w + 90, height, esc(title), esc(title));
-  if (bars.empty()) s += fmt::format("<text x=\"0\" y=\"{}\">none</text>\n", top + 18);
-  int y = top;
-  for (const Bar& b : bars) {
-    const int w = std::max(b.value > 0 ? 2 : 0, int(bar_w * b.value / max));
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", label_w - 8, y + 17,
-                     esc(b.label));
-    const int h = b.second >= 0 ? 14 : 22;
-    const int w2 = b.second >= 0 ? int(bar_w * b.second / max) : 0;
-    s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", label_w,
-                     y + 2, w, h, b.color);
-    if (b.second >= 0)
-      s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"8\" fill=\"{}\"/>", label_w,
-                       y + 18, w2, kGrey);
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", label_w + std::max(w, w2) + 6, y + 17,
-                     esc(b.text.empty() ? fmt::format("{:g}", b.value) : b.text));
-    y += row;
-  }
-  if (target >= 0) {
-    const int x = label_w + int(bar_w * target / max);
-    s += fmt::format(
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#333\" stroke-dasharray=\"4 3\"/>"
-        "<text x=\"{}\" y=\"{}\" class=\"small\">{}</text>\n",
-        x, top - 4, x, y, x + 4, y + 14, esc(target_label));
-  }
-  return s + "</svg></figure>\n";
-}
-
-std::vector<Bar> count_bars(const std::map<std::string, int>& m, const char* color,
-                            const std::map<std::string, std::string>& names = {}, std::size_t top = 0) {
-  std::vector<Bar> bars;
-  for (const auto& [k, v] : m) {
-    auto it = names.find(k);
-    bars.push_back({it == names.end() ? k : it->second + " (" + k + ")", double(v), color});
-  }
-  if (top > 0) {
-    std::stable_sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.value > b.value; });
-    if (bars.size() > top) bars.resize(top);
-  }
-  return bars;
-}
-
-std::string pct(double r) { return fmt::format("{:.1f}%", 100 * r); }
-
-}  // namespace
 
 std::string report_html(const Figures& f, const std::map<std::string, std::string>& office_names) {
   std::string h =
@@ -177,6 +91,7 @@ std::string report_html(const Figures& f, const std::map<std::string, std::strin
   h += fmt::format("<p>Township cases sent back to the county (no delegation in force): {}. "
                    "Escalated (上报): {}. Sent to the 办不成事 window: {} ({} still held).</p>\n",
                    f.delegation_lapsed, f.escalated, f.unresolved, f.unresolved_now);
+  h += services_html(f, office_names);
   h += "</body></html>\n";
   return h;
 }

@@ -3,7 +3,8 @@
 //
 // Output contract:
 //   stdout: one line per fact of the run ("simulated N working days, FIRST .. LAST, seed S",
-//           "cases: N submitted, ...", "database: FILE"); exit 0.
+//           "cases: N submitted, ...", "services: N bundles, ...", "staff away: ...",
+//           "database: FILE"); exit 0.
 //   stderr: a progress bar, only when stderr is a terminal.
 //   An existing non-empty FILE is refused (exit 2) unless --force, which deletes it (and its
 //   -wal/-shm side files) and starts fresh. Bad rules, calendar or store: exit 2,
@@ -89,8 +90,14 @@ int simulate(const SimulateArgs& args) {
                "back), {} 容缺 acceptances ({} supplied, {} too late), {} suspended (§45)\n",
                n("submitted"), n("by_village_agent"), n("notify_missing"), n("came_back"),
                n("tolerated"), n("tolerated_supplied"), n("tolerated_too_late"), n("suspended"));
-    fmt::print("staff away: {} on leave, {} on field work, {} out\n", n("absence_leave"),
-               n("absence_field_work"), n("absence_out"));
+    fmt::print("services: {} bundles ({} given the one notice, {} issued), {} cross-region "
+               "cases ({} to be issued at another office), {} ratings ({} bad: {} rectification "
+               "tasks closed, {} called back)\n",
+               n("bundles"), n("bundle_notices"), n("bundle_issued"), n("cross_region"),
+               n("cross_region_issue_elsewhere"), n("rated"), n("bad_ratings"),
+               n("close_rectification"), n("call_back"));
+    fmt::print("staff away: {} on leave, {} on field work, {} out ({} village agents)\n",
+               n("absence_leave"), n("absence_field_work"), n("absence_out"), n("agent_away"));
     if (n("engine_refusals") > 0)
       fmt::print("engine refused {} commands of the model (first: {})\n", n("engine_refusals"),
                  tally.first_refusal);

@@ -4,6 +4,9 @@
 #include "simulation.hpp"
 
 #include "back_office.hpp"
+#include "sim_bundles.hpp"
+#include "sim_halls.hpp"
+#include "sim_ratings.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,27 +22,6 @@ namespace {
 
 using namespace sim;
 
-// One kind of application a hall receives, with its weight in the hall's mix.
-struct Offer {
-  MatterRef matter{};
-  double weight = 1;
-};
-
-// An office where applications are handed in: a county or township centre, or a village
-// station (where the agent submits for residents).
-struct Hall {
-  std::string office;
-  Level level = Level::county;
-  int market_offset = -1;  // townships: which day of the 3-day market (墟日) cycle
-  double per_day = 0;      // mean arrivals on an ordinary day
-  std::vector<PostRef> counters;  // window posts, or agent posts at a village
-  std::vector<Offer> offers;
-};
-
-// Half-hour arrival slots of a working day (08:30–12:00, 14:30–17:30) with the morning peak.
-constexpr std::array<int, 13> kSlotStart = {510, 540, 570, 600, 630, 660, 690,
-                                            870, 900, 930, 960, 990, 1020};
-constexpr std::array<double, 13> kSlotWeight = {6, 10, 10, 8, 6, 4, 2, 4, 5, 5, 4, 3, 1};
 constexpr std::array<const char*, 16> kSurnames = {"刘", "曾", "温", "黄", "李", "赖", "廖", "钟",
                                                    "邱", "宋", "彭", "罗", "陈", "胡", "谢", "王"};
 
@@ -48,9 +30,10 @@ class HallModel {
   HallModel(Engine& engine, ManualClock& clock, const SimulationOptions& options)
       : engine_(engine), rules_(engine.rules()), cal_(engine.calendar()), clock_(clock),
         rng_(options.seed), options_(options),
-        back_office_(engine, rng_, counts_, [this](const std::string& s) { return away(s); }) {
-    build_halls();
-  }
+        halls_(build_halls(rules_, cal_, options.start)),
+        back_office_(engine, rng_, counts_, [this](const std::string& s) { return away(s); }),
+        bundles_(desk(), [this](const std::string& office, MatterRef m) { return clerk_at(office, m); }),
+        ratings_(desk()) {}
 
   SimulationTally run(const std::function<void(int, int)>& progress) {
     SimulationTally tally;
@@ -72,79 +55,23 @@ class HallModel {
   }
 
  private:
-  // ---- the halls and what each receives -------------------------------------------------
-  void build_halls() {
-    int township_no = 0;
-    for (std::uint32_t i = 0; i < rules_.offices().size(); ++i) {
-      const Office& o = rules_.offices()[i];
-      Hall hall{.office = o.id, .level = o.level};
-      const bool village = o.level == Level::village;
-      for (std::uint32_t p = 0; p < rules_.posts().size(); ++p) {
-        const Post& post = rules_.posts()[p];
-        if (index_of(post.office) == i &&
-            post.role == (village ? PostRole::agent : PostRole::window))
-          hall.counters.push_back(PostRef{p});
-      }
-      if (hall.counters.empty()) continue;
-      if (o.level == Level::township) hall.market_offset = township_no++ % 3;
-      hall.per_day = village ? 3 : o.level == Level::township ? 9 : o.level == Level::county ? 55 : 1;
-      for (std::uint32_t m = 0; m < rules_.matters().size(); ++m) {
-        const Matter& matter = rules_.matters()[m];
-        const OfficeRef home = rules_.department(matter.department).office;
-        const bool delegated = std::any_of(
-            rules_.delegations().begin(), rules_.delegations().end(), [&](const Delegation& d) {
-              return index_of(d.matter) == m && index_of(d.township) == i;
-            });
-        double w = matter.kind == MatterKind::instant     ? 6
-                   : matter.kind == MatterKind::committed ? 2.5
-                   : matter.kind == MatterKind::joint     ? 0.8
-                                                          : 0.6;
-        bool offered = false;
-        if (village) {
-          offered = matter.village_proxy && o.parent && home == *o.parent;
-          w = matter.kind == MatterKind::instant ? 3 : 1.5;
-        } else if (index_of(home) == i) {
-          offered = true;
-        } else if (delegated) {
-          offered = true;
-          w = 3;
-        }
-        if (offered && accepts(hall, MatterRef{m})) hall.offers.push_back({MatterRef{m}, w});
-      }
-      if (!hall.offers.empty()) halls_.push_back(std::move(hall));
-    }
+  Desk desk() {
+    return {engine_, rng_, counts_, [this](const std::string& s) { return away(s); }};
   }
 
-  // Whether the engine takes this matter at this hall (checked once on a scratch engine).
-  bool accepts(const Hall& hall, MatterRef m) {
-    if (!scratch_) {
-      auto clock = std::make_shared<ManualClock>(DateTime::at(options_.start, 9));
-      scratch_ = std::make_unique<Engine>(rules_, cal_, clock);
-    }
-    const Matter& matter = rules_.matter(m);
-    std::vector<std::string> all;
-    for (const auto& mat : matter.materials) all.push_back(mat.name);
-    try {
-      scratch_->submit({matter.code, hall.office, counter_clerk(hall, m, false), "试", all});
-      return true;
-    } catch (const Error&) {
-      return false;
-    }
-  }
-
-  // The clerk who receives the matter: the matter's department window if there is one, else
-  // a comprehensive window, else any; B when A is away.
-  std::string counter_clerk(const Hall& hall, MatterRef m, bool draw) {
-    std::vector<PostRef> same, general;
-    for (PostRef p : hall.counters) {
-      const Post& post = rules_.post(p);
-      if (post.department == rules_.matter(m).department) same.push_back(p);
-      if (rules_.department(post.department).id.ends_with("-hall")) general.push_back(p);
-    }
-    const std::vector<PostRef>& pool = !same.empty() ? same : !general.empty() ? general : hall.counters;
-    const Post& post = rules_.post(pool[draw ? uniform(rng_, 0, int(pool.size()) - 1) : 0]);
+  // The clerk who receives the matter at the hall (sim_halls.hpp: its department window, else
+  // a comprehensive one); B when A is away.
+  std::string counter_clerk(const Hall& hall, MatterRef m) {
+    const std::vector<PostRef> pool = receiving_posts(rules_, hall, m);
+    const Post& post = rules_.post(pool[uniform(rng_, 0, int(pool.size()) - 1)]);
     const std::string& a = rules_.staff(post.a).id;
     return away(a) ? rules_.staff(post.b).id : a;
+  }
+
+  std::string clerk_at(const std::string& office, MatterRef m) {
+    for (const Hall& hall : halls_)
+      if (hall.office == office) return counter_clerk(hall, m);
+    return {};
   }
 
   bool away(const std::string& staff) const {
@@ -160,28 +87,20 @@ class HallModel {
   }
 
   // ---- one working day -----------------------------------------------------------------
-  struct Task {
-    int minute;
-    int order;
-    std::function<void()> run;
-  };
-
   void run_day(Date day, int n) {
     engine_.advance_to(DateTime::at(day, 8, 0));
     absences(day, n);
-    std::vector<Task> tasks;
-    int order = 0;
+    Agenda agenda;
     for (int minute : {9 * 60, 10 * 60 + 30, 15 * 60, 17 * 60})
-      tasks.push_back({minute, order++, [this, day, minute] { back_office_.round(day, minute); }});
+      agenda.add(minute, [this, day, minute] { back_office_.round(day, minute); });
     for (auto& [id, minute] : returns_[day]) {
       CaseId c = id;
-      tasks.push_back({minute, order++, [this, c] { applicant_returns(c); }});
+      agenda.add(minute, [this, c] { applicant_returns(c); });
     }
     for (auto& [id, minute] : supplies_[day]) {
       CaseId c = id;
-      tasks.push_back({minute, order++, [this, c] { tolerated_supplied(c); }});
+      agenda.add(minute, [this, c] { tolerated_supplied(c); });
     }
-    std::discrete_distribution<int> slot(kSlotWeight.begin(), kSlotWeight.end());
     for (std::size_t h = 0; h < halls_.size(); ++h) {
       const Hall& hall = halls_[h];
       const bool market = hall.market_offset >= 0 && (day.day_number() + hall.market_offset) % 3 == 0;
@@ -192,11 +111,27 @@ class HallModel {
       for (const Offer& o : hall.offers) w.push_back(o.weight);
       std::discrete_distribution<std::size_t> pick(w.begin(), w.end());
       for (int i = 0; i < k; ++i) {
-        const int minute = kSlotStart[slot(rng_)] + uniform(rng_, 0, 29);
+        const int minute = arrival_minute(rng_);
         const MatterRef m = hall.offers[pick(rng_)].matter;
-        tasks.push_back({minute, order++, [this, h, m, day] { arrive(halls_[h], m, day); }});
+        agenda.add(minute, [this, h, m, day] { arrive(halls_[h], m, day); });
+      }
+      // 跨域通办: applicants of other townships' (or the county's) matters who live here; one
+      // in five asks for the result at another office (where they work, say).
+      if (hall.cross.empty()) continue;
+      std::poisson_distribution<int> cross(hall.cross_per_day);
+      for (int i = cross(rng_); i > 0; --i) {
+        const int minute = arrival_minute(rng_);
+        const CrossOffer& o = hall.cross[uniform(rng_, 0, int(hall.cross.size()) - 1)];
+        std::string issue_at;
+        if (!o.issue_offices.empty() && chance(rng_, 0.2))
+          issue_at = o.issue_offices[uniform(rng_, 0, int(o.issue_offices.size()) - 1)];
+        const MatterRef m = o.matter;
+        agenda.add(minute, [this, h, m, day, issue_at] { arrive(halls_[h], m, day, issue_at); });
       }
     }
+    bundles_.plan_day(day, agenda);
+    ratings_.plan_day(day, agenda);
+    std::vector<Task>& tasks = agenda.tasks();
     std::stable_sort(tasks.begin(), tasks.end(),
                      [](const Task& a, const Task& b) { return a.minute < b.minute; });
     for (Task& t : tasks) {
@@ -230,6 +165,13 @@ class HallModel {
         }
       } else if (post.role == PostRole::window && chance(rng_, 0.01)) {
         mark_away(a, AbsenceKind::out, from, DateTime::at(day, 12, 0));
+      } else if (post.role == PostRole::agent && !away(a) && !away(rules_.staff(post.b).id) &&
+                 chance(rng_, 0.03)) {
+        // A village agent away (never both of a station's two at once): B follows A's cases.
+        const bool leave = chance(rng_, 0.5);
+        const Date back = cal_.add_working_days(day, leave ? uniform(rng_, 1, 3) : 1);
+        mark_away(a, leave ? AbsenceKind::leave : AbsenceKind::out, from, DateTime::at(back, 8, 0));
+        ++counts_["agent_away"];
       }
     }
     if (n == 3) {
@@ -251,7 +193,7 @@ class HallModel {
   }
 
   // ---- intake at the window ------------------------------------------------------------
-  void arrive(const Hall& hall, MatterRef m, Date day) {
+  void arrive(const Hall& hall, MatterRef m, Date day, const std::string& issue_at = {}) {
     const Matter& matter = rules_.matter(m);
     std::vector<std::string> materials, required, tolerable;
     for (const auto& mat : matter.materials) {
@@ -269,13 +211,15 @@ class HallModel {
       const Post& post = rules_.post(hall.counters[uniform(rng_, 0, int(hall.counters.size()) - 1)]);
       clerk = rules_.staff(away(rules_.staff(post.a).id) ? post.b : post.a).id;
     } else {
-      clerk = counter_clerk(hall, m, true);
+      clerk = counter_clerk(hall, m);
     }
     const std::string applicant =
         fmt::format("{}某{}", kSurnames[uniform(rng_, 0, int(kSurnames.size()) - 1)], ++applicants_);
-    const CaseId id = engine_.submit({matter.code, hall.office, clerk, applicant, materials});
+    const CaseId id = engine_.submit({matter.code, hall.office, clerk, applicant, materials, issue_at});
     ++counts_["submitted"];
     if (hall.level == Level::village) ++counts_["by_village_agent"];
+    if (engine_.get(id).cross_region) ++counts_["cross_region"];
+    if (!issue_at.empty()) ++counts_["cross_region_issue_elsewhere"];
     receive(id, day);
   }
 
@@ -328,17 +272,27 @@ class HallModel {
       ++counts_["tolerated_too_late"];
       return;
     }
+    if (!c.supplement_deadline) return;  // denied meanwhile: nothing is owed any more
     if (c.suspended) {  // the window takes it once the §45 procedure is over
       supplies_[cal_.add_working_days(clock_.now().date(), 1)].push_back({id, 600});
       return;
     }
-    // The applicant brings it to the window of the accepting office.
+    // The applicant brings it to a window of the accepting office, to whoever is there.
     std::string window;
-    for (const Post& p : rules_.posts())
-      if (p.role == PostRole::window && rules_.office(p.office).id == c.accepting_office) {
-        window = rules_.staff(p.a).id;
-        break;
+    for (const Post& p : rules_.posts()) {
+      if (p.role != PostRole::window || rules_.office(p.office).id != c.accepting_office) continue;
+      for (const StaffRef s : {p.a, p.b}) {
+        const std::string& id = rules_.staff(s).id;
+        const auto can = engine_.available_actions(c.id, id);
+        if (window.empty() && std::find(can.begin(), can.end(), Verb::supplement) != can.end()) {
+          window = id;
+        }
       }
+    }
+    if (window.empty()) {  // nobody at the windows today: the applicant comes back tomorrow
+      supplies_[cal_.add_working_days(clock_.now().date(), 1)].push_back({id, 600});
+      return;
+    }
     engine_.supplement(id, {.actor = window, .materials = c.missing_materials});
     ++counts_["tolerated_supplied"];
   }
@@ -349,14 +303,16 @@ class HallModel {
   ManualClock& clock_;
   Rng rng_;
   SimulationOptions options_;
-  std::unique_ptr<Engine> scratch_;
   std::vector<Hall> halls_;
   std::map<std::string, DateTime> away_until_;
   std::map<Date, std::vector<std::pair<CaseId, int>>> returns_, supplies_;
   std::map<std::string, int> counts_;
   int applicants_ = 0;
   std::string first_refusal_;
-  BackOffice back_office_;  // last: it refers to rng_ and counts_
+  // Last: they refer to rng_, counts_ and halls_.
+  BackOffice back_office_;
+  BundleDesk bundles_;
+  RatingDesk ratings_;
 };
 
 }  // namespace

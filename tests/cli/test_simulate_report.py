@@ -1,19 +1,19 @@
 """`workflow simulate` and `workflow report`: the demo hall and the supervision report.
 
 Small runs (--days 3) keep CI fast; the Chromium test renders the HTML report headless and
-checks that the charts are drawn.
+checks that the charts are drawn (screenshot.py). The ratings, bundles, cross-region and
+proxy sections are checked against the store in test_report_services.py.
 """
 import json
 import os
 import shutil
 import sqlite3
-import struct
 import subprocess
-import tempfile
-import zlib
 from pathlib import Path
 
 import pytest
+
+from screenshot import chromium, chromium_run, png_pixels
 
 CLI = os.environ["WORKFLOW_CLI"]
 SOURCE = Path(os.environ["WORKFLOW_SOURCE_DIR"])
@@ -192,69 +192,6 @@ def test_html_is_self_contained(html_report):
 
 
 # ---- headless Chromium ------------------------------------------------------------------
-
-def chromium():
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def chromium_run(html, *args):
-    with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run(
-            [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--no-first-run", f"--user-data-dir={profile}", "--window-size=1280,2000", *args,
-             html.as_uri()],
-            capture_output=True, timeout=120)
-
-
-def png_pixels(path):
-    """Decodes an 8-bit RGB/RGBA non-interlaced PNG with the standard library."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width = 8, b"", None
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            assert depth == 8 and color in (2, 6) and interlace == 0
-            channels = 3 if color == 2 else 4
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    stride = width * channels
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        f = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - channels] if i >= channels else 0
-            b = prev[i]
-            c = prev[i - channels] if i >= channels else 0
-            if f == 1:
-                line[i] = (line[i] + a) & 255
-            elif f == 2:
-                line[i] = (line[i] + b) & 255
-            elif f == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        prev = line
-    colours = {}
-    for line in rows:
-        for x in range(0, stride, channels):
-            px = tuple(line[x:x + 3])
-            colours[px] = colours.get(px, 0) + 1
-    return width, height, colours
-
 
 def test_chromium_renders_the_charts(html_report, figures, tmp_path):
     if chromium() is None:
