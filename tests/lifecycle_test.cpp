@@ -98,6 +98,10 @@ Facts committed_last_stage() {
   return Facts{.path = Path::committed, .materials_complete = true, .tolerance_pending = true,
                .has_stages = true, .at_last_stage = true};
 }
+Facts nothing_owed() {
+  return Facts{.path = Path::committed, .materials_complete = true, .has_stages = true,
+               .at_last_stage = true};
+}
 Facts joint_pending() {
   return Facts{.path = Path::joint, .materials_complete = true, .tolerance_pending = true,
                .opinions_pending = true, .opinions_all_agree = true};
@@ -139,7 +143,9 @@ TEST_CASE("lifecycle: every phase x trigger pair") {
   {Phase::back_office_review, false, committed_last_stage(),  {NO,  NO,  NO,  BOR, NO,  BOR, DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM}},
   {Phase::opinions,           false, joint_pending(),         {NO,  NO,  NO,  OPI, NO,  NO,  NO,  NO,  NO,  NO,  NO,  OPI, OPI, NO,  sus(OPI), NO,  OPI, WDR, TRM, NO,  OPI, TRM}},
   {Phase::escalated,          false, escalated_owed(),        {NO,  NO,  NO,  ESC, NO,  NO,  NO,  NO,  NO,  DEC, DEC, NO,  NO,  NO,  sus(ESC), NO,  ESC, WDR, TRM, NO,  NO,  TRM}},
-  {Phase::decided,            false, committed_last_stage(),  {NO,  NO,  NO,  DEC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  ISS, NO,       NO,  NO,  NO,  NO,  NO,  NO,  TRM}},
+  // Decided under 容缺 with materials owed: the result waits for them (or the case ends).
+  {Phase::decided,            false, committed_last_stage(),  {NO,  NO,  NO,  DEC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  TRM}},
+  {Phase::decided,            false, nothing_owed(),          {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  ISS, NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
   // Concluded: nothing fires, whatever the facts say.
   {Phase::issued,             false, committed_last_stage(),  {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
   {Phase::refused,            false, at_intake(),             {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},

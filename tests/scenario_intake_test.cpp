@@ -2,6 +2,7 @@
 // 告知承诺, an instant case at 三都镇, and a village agent handing in for a resident.
 #include <doctest/doctest.h>
 
+#include "error_of.hpp"
 #include "hall_fixture.hpp"
 #include "workflow/error.hpp"
 
@@ -107,6 +108,39 @@ TEST_CASE("容缺受理: the tolerable material must come within 5 working days"
   CHECK(hall.state(late) == CaseState::terminated);
   CHECK(hall.view(late).history.back().kind == EventKind::supplement_overdue);
   CHECK(hall.state(prompt) == CaseState::preliminary_review);
+}
+
+TEST_CASE("容缺受理: the approval may come first, the licence waits for the owed material") {
+  Hall hall(ningdu_rules(), "2025-03-03T09:00");
+  Action tolerate;
+  tolerate.actor = "nd-s001";
+  tolerate.tolerate_missing = true;
+  const CaseId owed = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodRequired);
+  const CaseId denied = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodRequired);
+  for (const CaseId id : {owed, denied}) {
+    hall.engine.accept(id, tolerate);
+    hall.act(id, Verb::review_pass, "nd-s001");
+    hall.act(id, Verb::review_pass, "nd-s022");
+  }
+  hall.act(owed, Verb::approve, "nd-s024");
+  const Error waiting = error_of([&] { hall.act(owed, Verb::issue, "nd-s001"); });
+  CHECK(waiting.code() == ErrorCode::invalid_transition);
+  CHECK(std::string(waiting.what()).find("容缺 materials are still owed (" + kFoodTolerable +
+                                         "), due by 2025-03-10") != std::string::npos);
+  CHECK(hall.engine.available_actions(owed, "nd-s001") == std::vector<Verb>{Verb::supplement});
+  Action brought;
+  brought.actor = "nd-s001";
+  brought.materials = {kFoodTolerable};
+  hall.engine.supplement(owed, brought);
+  hall.act(owed, Verb::issue, "nd-s001");
+  CHECK(hall.state(owed) == CaseState::issued);
+
+  // Nothing is owed for a denial: it is issued at once, and no timer ends it later.
+  hall.act(denied, Verb::deny, "nd-s024", "现场核查不符合要求");
+  hall.act(denied, Verb::issue, "nd-s001");
+  hall.at("2025-03-12T00:00");
+  CHECK(hall.state(denied) == CaseState::issued);
+  CHECK_FALSE(hall.view(denied).supplement_deadline.has_value());
 }
 
 TEST_CASE("告知承诺制: business opening approved on the applicant's written promise") {

@@ -164,6 +164,7 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       c.decision = trigger == Trigger::approve || trigger == Trigger::higher_approve
                        ? Decision::approved
                        : Decision::denied;
+      if (c.decision == Decision::denied) c.tolerance = false;  // nothing is owed for a denial
       freeze_light(c);
       // 综合窗口出件: the window that took it in, or the one the applicant asked for.
       route_to(c, c.issue_office == c.accepting_office ? c.intake_post

@@ -96,6 +96,13 @@ std::string EngineCore::explain_refusal(const CaseRecord& c, Verb verb, const Fa
         return why + ": no materials are owed";
       }
       break;
+    case Verb::issue:
+      if (c.life.phase == Phase::decided && f.tolerance_pending) {
+        return why + fmt::format(": 容缺 materials are still owed ({}), due by {}; the result is "
+                                 "issued once they are supplied",
+                                 join(missing_materials(c, false)), c.supplement_due.to_string());
+      }
+      break;
     case Verb::suspend:
       if (c.life.suspended) return why + ": the case is already suspended";
       return why + ": only an accepted case whose time limit is running can be suspended";

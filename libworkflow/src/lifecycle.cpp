@@ -137,6 +137,7 @@ WORKFLOW_GUARD(OpinionsPending, f.opinions_pending)
 WORKFLOW_GUARD(AllAgreed, !f.opinions_pending && f.opinions_all_agree)
 WORKFLOW_GUARD(AllAnswered, !f.opinions_pending)
 WORKFLOW_GUARD(TolerancePending, f.tolerance_pending)  // 容缺 materials still owed
+WORKFLOW_GUARD(NothingOwed, !f.tolerance_pending)      // 容缺: the licence waits for them
 WORKFLOW_GUARD(NotExtended, !f.extended_already)       // §42: extended once at most
 #undef WORKFLOW_GUARD
 
@@ -196,8 +197,9 @@ ROW(Opinions,          ev::opinion_disagree,   none,               OpinionsPendi
 ROW(Opinions,          ev::opinion_deemed,     none,               OpinionsPending)
 ROW(Opinions,          ev::approve,            Decided,            AllAgreed)
 ROW(Opinions,          ev::deny,               Decided,            AllAnswered)
-// Issue at the comprehensive window (出件).
-ROW(Decided,           ev::issue,              Issued,             none)
+// Issue at the comprehensive window (出件): an approval accepted under 容缺 is issued only
+// once the owed materials are in (a denial ends what was owed).
+ROW(Decided,           ev::issue,              Issued,             NothingOwed)
 // 容缺: owed materials may come any time after acceptance until the result is issued;
 // if the promised day passes first, the case is terminated.
 ROW(OnTheSpot,         ev::supplement,         none,               TolerancePending)
