@@ -56,7 +56,9 @@ class Writer {
 
 class Reader {
  public:
-  Reader(std::string_view bytes, std::string what) : in_(bytes), what_(std::move(what)) {}
+  // `case_id` names the snapshot in errors (0: the engine state). The text is formatted only
+  // when something is wrong: a reopening decodes every case.
+  Reader(std::string_view bytes, CaseId case_id) : in_(bytes), case_id_(case_id) {}
   template <class T>
   void get(T& v) {
     if constexpr (std::is_enum_v<T>) {
@@ -104,11 +106,13 @@ class Reader {
     if (in_.size() - pos_ < n) fail("truncated");
   }
   [[noreturn]] void fail(const std::string& why) const {
-    throw Error(ErrorCode::store_error, fmt::format("{} is corrupt: {}", what_, why));
+    const std::string what = case_id_ == 0 ? std::string("the engine state")
+                                           : fmt::format("the snapshot of case {}", case_id_);
+    throw Error(ErrorCode::store_error, fmt::format("{} is corrupt: {}", what, why));
   }
   std::string_view in_;
   std::size_t pos_ = 0;
-  std::string what_;
+  CaseId case_id_ = 0;
 };
 
 // Writes or reads the listed fields in order: each list below serves both ways, so encode
@@ -166,7 +170,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
 
 void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
                  DecodedExtras* extras) {
-  Reader r(s.encoded, fmt::format("the snapshot of case {}", s.id));
+  Reader r(s.encoded, s.id);
   std::uint8_t format = 0;
   r.get(format);
   if (format != 1 && format != kCaseFormat) {
@@ -213,7 +217,7 @@ std::string encode_engine_state(std::string_view rules_version, const Roster& ro
 }
 
 EngineState decode_engine_state(std::string_view bytes) {
-  Reader r(bytes, "the engine state");
+  Reader r(bytes, 0);
   std::uint8_t format = 0;
   r.get(format);
   if (format != kEngineStateFormat) {

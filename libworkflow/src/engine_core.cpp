@@ -40,6 +40,7 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
       roster_(rules_.staff().size()),
       absence_generation_(rules_.staff().size(), 0) {
   if (!clock_) throw Error(ErrorCode::invalid_argument, "the engine needs a clock (got null)");
+  manual_clock_ = dynamic_cast<ManualClock*>(clock_.get());
   // The compact record keeps materials and opinions as bit sets.
   for (const Matter& m : rules_.matters()) {
     if (m.materials.size() > 64 || m.stages.size() > 32) {

@@ -180,6 +180,7 @@ class EngineCore {
   RuleSet rules_;
   Calendar calendar_;
   std::shared_ptr<Clock> clock_;
+  ManualClock* manual_clock_ = nullptr;  // clock_ if it is one: advance_to moves it
   Options options_;
   std::shared_ptr<CaseStore> store_;
 

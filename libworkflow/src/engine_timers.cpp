@@ -13,9 +13,7 @@ void EngineCore::advance_to(DateTime t) {
     unit([&] { fire(*timer); });
   }
   if (t > advanced_) advanced_ = t;
-  if (auto* manual = dynamic_cast<ManualClock*>(clock_.get()); manual && manual->now() < t) {
-    manual->set(t);
-  }
+  if (manual_clock_ != nullptr && manual_clock_->now() < t) manual_clock_->set(t);
 }
 
 void EngineCore::fire(const Timer& t) {
