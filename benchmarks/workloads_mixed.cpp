@@ -274,6 +274,7 @@ class MixedHall {
       verb = Verb::deny;
       a.reason = "不符合法定条件";
       count("denied");
+      t.owed = false;  // 容缺: nothing is owed for a denial
     }
     command([&] { engine_.act(t.id, verb, a); }, Op{ti, static_cast<std::uint16_t>(t.route), verb, flags, false});
     ++t.step;
