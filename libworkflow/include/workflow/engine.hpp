@@ -90,7 +90,10 @@ class Engine {
 
   // Gives a command on a case. Throws not_found (case, actor), permission_denied (the actor
   // does not hold the stage), invalid_transition (not allowed in the case's state) or
-  // invalid_argument (a required detail missing or out of range).
+  // invalid_argument (a required detail missing or out of range). The rectification verbs
+  // (verify ... close_rectification) work the open task of a badly rated case: anyone holding
+  // a post of the unit that handled it (A, or B while A is away) or such a post's supervisor
+  // may give them; all but close_rectification need a reason.
   void act(CaseId id, Verb verb, const Action& action);
 
   // The same, without blocking until the commit is durable: `done` runs once it is (on a
