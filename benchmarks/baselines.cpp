@@ -152,23 +152,7 @@ struct Stmt {
   }
 };
 
-// The store's `events` table, as sqlite_schema.cpp creates it (version 1).
-constexpr const char* kEventsTable = R"sql(
-CREATE TABLE events (
-  id            INTEGER PRIMARY KEY,
-  case_id       INTEGER NOT NULL,
-  seq           INTEGER NOT NULL,
-  kind          TEXT    NOT NULL,
-  time          INTEGER NOT NULL,
-  actor         TEXT    NOT NULL,
-  office        TEXT    NOT NULL,
-  post          TEXT    NOT NULL,
-  reason        TEXT    NOT NULL,
-  detail        TEXT    NOT NULL,
-  rules_version TEXT    NOT NULL,
-  hash          BLOB    NOT NULL,
-  UNIQUE (case_id, seq)
-);)sql";
+
 
 void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
   sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -181,11 +165,19 @@ void remove_db(const std::filesystem::path& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ec);
 }
 
-std::vector<EventRow> read_event_rows(const std::filesystem::path& store) {
+EventLog read_event_rows(const std::filesystem::path& store) {
   Db db(store, SQLITE_OPEN_READONLY);
+  EventLog log;
+  {
+    // The table exactly as the store created it, whatever its schema version.
+    Stmt ddl(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'events'");
+    if (sqlite3_step(ddl.s) != SQLITE_ROW)
+      throw std::runtime_error(fmt::format("{}: no events table", store.string()));
+    log.events_table = ddl.col(0);
+  }
   Stmt q(db, "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-             "rules_version, hash FROM events ORDER BY id");
-  std::vector<EventRow> rows;
+             "rules_version, hash, notify FROM events ORDER BY id");
+  std::vector<EventRow>& rows = log.rows;
   while (sqlite3_step(q.s) == SQLITE_ROW) {
     EventRow& r = rows.emplace_back();
     r.id = sqlite3_column_int64(q.s, 0);
@@ -200,8 +192,9 @@ std::vector<EventRow> read_event_rows(const std::filesystem::path& store) {
     r.detail = q.col(9);
     r.rules_version = q.col(10);
     r.hash = q.col(11);
+    r.notify = q.col(12);
   }
-  return rows;
+  return log;
 }
 
 std::vector<std::size_t> command_starts(const std::vector<EventRow>& rows) {
@@ -219,17 +212,18 @@ std::vector<std::size_t> fixed_batches(std::size_t rows, std::size_t batch) {
   return starts;
 }
 
-RawRun raw_insert(const std::filesystem::path& path, const std::vector<EventRow>& rows,
+RawRun raw_insert(const std::filesystem::path& path, const EventLog& log,
                   const std::vector<std::size_t>& starts, bool synchronous_full) {
+  const std::vector<EventRow>& rows = log.rows;
   remove_db(path);
   RawRun out;
   {
     Db db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-    db.exec(kEventsTable);
+    db.exec(log.events_table.c_str());
     Stmt ins(db, "INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
-                 "reason, detail, rules_version, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                 "reason, detail, rules_version, hash, notify) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     Stmt begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT");
     Stopwatch sw;
     for (std::size_t g = 0; g < starts.size(); ++g) {
@@ -250,6 +244,7 @@ RawRun raw_insert(const std::filesystem::path& path, const std::vector<EventRow>
         bind_text(ins.s, 10, r.detail);
         bind_text(ins.s, 11, r.rules_version);
         sqlite3_bind_blob(ins.s, 12, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_TRANSIENT);
+        bind_text(ins.s, 13, r.notify);
         if (sqlite3_step(ins.s) != SQLITE_DONE)
           throw std::runtime_error(fmt::format("raw insert: {}", sqlite3_errmsg(db.db)));
         sqlite3_reset(ins.s);

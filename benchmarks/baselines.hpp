@@ -47,11 +47,17 @@ class SwitchMachine {
 // One row of the `events` table, exactly as stored.
 struct EventRow {
   std::int64_t id = 0, case_id = 0, seq = 0, time = 0;
-  std::string kind, actor, office, post, reason, detail, rules_version, hash;
+  std::string kind, actor, office, post, reason, detail, rules_version, hash, notify;
+};
+
+// A store's event rows and the statement that created its `events` table.
+struct EventLog {
+  std::string events_table;  // CREATE TABLE ... as in the store's sqlite_master
+  std::vector<EventRow> rows;
 };
 
 // Every event row of a store, in log order (read-only connection).
-std::vector<EventRow> read_event_rows(const std::filesystem::path& store);
+EventLog read_event_rows(const std::filesystem::path& store);
 
 // Where each command's rows begin: a command's unit starts with an event given by a person,
 // or with the first event of another case (a timer's own unit); the engine's system events
@@ -64,10 +70,10 @@ struct RawRun {
   std::uint64_t transactions = 0;
 };
 
-// Inserts `rows` into a new database at `path` (replaced if present) with the store's
-// `events` table and pragmas (journal_mode WAL; synchronous FULL or NORMAL). One transaction
-// per group: groups start at `starts` (ascending, first 0).
-RawRun raw_insert(const std::filesystem::path& path, const std::vector<EventRow>& rows,
+// Inserts the log's rows into a new database at `path` (replaced if present) with the
+// store's own `events` table and pragmas (journal_mode WAL; synchronous FULL or NORMAL). One
+// transaction per group: groups start at `starts` (ascending, first 0).
+RawRun raw_insert(const std::filesystem::path& path, const EventLog& log,
                   const std::vector<std::size_t>& starts, bool synchronous_full);
 // Group starts every `batch` rows.
 std::vector<std::size_t> fixed_batches(std::size_t rows, std::size_t batch);

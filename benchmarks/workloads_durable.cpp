@@ -213,13 +213,14 @@ Result pipelined_run(const Config& cfg, const HallData& hall, const std::vector<
 constexpr std::size_t kPerCommand = 3'000;
 
 void compare_with_raw(const Config& cfg, Result& r, const std::filesystem::path& engine_db, bool full) {
-  const std::vector<EventRow> rows = read_event_rows(engine_db);
-  std::vector<std::size_t> commands = command_starts(rows);
+  const EventLog log = read_event_rows(engine_db);
+  std::vector<std::size_t> commands = command_starts(log.rows);
   const auto path = cfg.data_dir / "raw-baseline.db";
-  const RawRun batched = raw_insert(path, rows, fixed_batches(rows.size(), kBatchRows), full);
-  std::vector<EventRow> head = rows;
+  const RawRun batched =
+      raw_insert(path, log, fixed_batches(log.rows.size(), kBatchRows), full);
+  EventLog head = log;
   if (commands.size() > kPerCommand) {
-    head.resize(commands[kPerCommand]);
+    head.rows.resize(commands[kPerCommand]);
     commands.resize(kPerCommand);
   }
   const RawRun single = raw_insert(path, head, commands, full);
