@@ -5,6 +5,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "workflow/error.hpp"
 #include "workflow/store.hpp"
 
@@ -15,6 +17,10 @@ class MemoryStore final : public CaseStore {
  public:
   std::uint64_t append(StoreCommit c) override {
     std::lock_guard lock(mutex_);
+    // Every id is checked before anything is kept: a refused commit leaves the store as it was.
+    std::size_t highest = slots_.empty() ? 0 : slots_.size() - 1;
+    for (const Event& e : c.events) highest = check(e.case_id, highest);
+    for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
     for (Event& e : c.events) slot(e.case_id).events.push_back(std::move(e));
     for (CaseSnapshot& s : c.cases) {
       Slot& to = slot(s.id);
@@ -66,10 +72,21 @@ class MemoryStore final : public CaseStore {
     CaseSnapshot snapshot;
     bool has_snapshot = false;
   };
+  // Case ids are kept densely: far beyond the highest so far is a caller's mistake, not a
+  // reason to allocate gigabytes. Returns the new highest id.
+  static std::size_t check(CaseId id, std::size_t highest) {
+    if (id == 0 || id > highest + kMaxGap) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("the memory store keeps case ids densely: case {} is not 1 to {}",
+                              id, highest + kMaxGap));
+    }
+    return std::max<std::size_t>(highest, id);
+  }
   Slot& slot(CaseId id) {
     if (id >= slots_.size()) slots_.resize(id + 1);  // grows geometrically
     return slots_[id];
   }
+  static constexpr std::size_t kMaxGap = 1 << 20;
 
   mutable std::mutex mutex_;
   std::uint64_t tickets_ = 0;
