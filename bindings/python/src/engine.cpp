@@ -31,6 +31,26 @@ LoadedRules rules_arg(const py::object& rules) {
   return LoadedRules{RuleSet::load(dir), dir};
 }
 
+// The fields a Submission and a BundleSubmission share, from the keyword arguments.
+template <class Intake>
+Intake intake(std::string what, std::string office, std::vector<std::string> materials,
+              std::string actor, std::string applicant, std::optional<std::string> issue_office,
+              std::optional<std::string> request_id) {
+  Intake s;
+  if constexpr (std::is_same_v<Intake, Submission>) {
+    s.matter = std::move(what);
+  } else {
+    s.bundle = std::move(what);
+  }
+  s.office = std::move(office);
+  s.actor = std::move(actor);
+  s.applicant = std::move(applicant);
+  s.materials = std::move(materials);
+  s.issue_office = issue_office.value_or("");
+  s.request_id = request_id.value_or("");
+  return s;
+}
+
 // calendar=None means the shipped layout: rules/<hall>/ next to rules/calendar/.
 Calendar calendar_arg(const py::object& calendar, const LoadedRules& rules) {
   if (py::isinstance<Calendar>(calendar)) return calendar.cast<Calendar>();
@@ -107,14 +127,10 @@ void bind_engine(py::module_& m) {
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,
          std::string actor, std::string applicant, std::optional<std::string> issue_office,
          std::optional<std::string> request_id) {
-        Submission s;
-        s.matter = std::move(matter);
-        s.office = std::move(office);
-        s.actor = std::move(actor);
-        s.applicant = std::move(applicant);
-        s.materials = std::move(materials);
-        s.issue_office = issue_office.value_or("");
-        s.request_id = request_id.value_or("");
+        const Submission s =
+            intake<Submission>(std::move(matter), std::move(office), std::move(materials),
+                               std::move(actor), std::move(applicant), std::move(issue_office),
+                               std::move(request_id));
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         return engine->submit(s);
@@ -133,14 +149,9 @@ void bind_engine(py::module_& m) {
       [](PyEngine& self, std::string bundle, std::string office,
          std::vector<std::string> materials, std::string actor, std::string applicant,
          std::optional<std::string> issue_office, std::optional<std::string> request_id) {
-        BundleSubmission s;
-        s.bundle = std::move(bundle);
-        s.office = std::move(office);
-        s.actor = std::move(actor);
-        s.applicant = std::move(applicant);
-        s.materials = std::move(materials);
-        s.issue_office = issue_office.value_or("");
-        s.request_id = request_id.value_or("");
+        const BundleSubmission s = intake<BundleSubmission>(
+            std::move(bundle), std::move(office), std::move(materials), std::move(actor),
+            std::move(applicant), std::move(issue_office), std::move(request_id));
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         return engine->submit_bundle(s);
