@@ -299,3 +299,36 @@ TEST_CASE("a read-only store serves reads and refuses every command, changing no
         }).code() == ErrorCode::store_error);
   CHECK(report->list().size() == 1);
 }
+
+TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with its agent post") {
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
+    hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
+  }
+  // Format 1 is format 2 without the fields after the applicant (issue office, agent post,
+  // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte).
+  CaseSnapshot v1;
+  store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
+  REQUIRE(v1.encoded[0] == 2);
+  v1.encoded[0] = 1;
+  v1.encoded.resize(v1.encoded.size() - 21);
+  auto old = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.events = store->history(1);
+  c.cases = {v1};
+  c.engine_state = store->engine_state();
+  old->wait_durable(old->append(std::move(c)));
+
+  Options reopen;
+  reopen.store = old;
+  Hall hall(ningdu_rules(), "2025-03-03T10:00", reopen);
+  const CaseView v = hall.view(1);
+  CHECK(v.agent == "nd-mj-v1-s1");
+  CHECK(v.agent_post == "nd-mj-v1-agent1");
+  CHECK(v.following_agent == "nd-mj-v1-s1");
+  CHECK(v.issuing_office == v.accepting_office);
+  CHECK(v.applicant == "曾老汉");
+}

@@ -126,10 +126,12 @@ void transfer(Io& io, Field&... f) {
   }
 }
 
+// `agent` is the village agent's StaffRef or kNone: a field of its own in the bytes (format 1
+// had no agent post), the first handler of a proxy case in the record.
 template <class Io, class Record>
-void fields(Io& io, Record& c) {
+void fields(Io& io, Record& c, std::uint32_t& agent) {
   transfer(io, c.id, c.matter, c.accepting_office, c.office, c.intake_post, c.post, c.holder,
-           c.first_handler, c.agent, c.delegation, c.life.phase, c.life.suspended, c.holding,
+           c.first_handler, agent, c.delegation, c.life.phase, c.life.suspended, c.holding,
            c.decision, c.light, c.stage, c.extension_days, c.notified, c.on_promise,
            c.tolerance, c.suspended_days, c.suspended_at_opinions, c.materials,
            c.opinions_answered, c.opinions_agreed, c.timer_generation, c.last_seq, c.received,
@@ -156,7 +158,8 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
                         const CaseExtras& extras) {
   Writer w(192 + applicant.size());  // the record's fields are about 170 bytes
   w.put(kCaseFormat);
-  fields(w, c);
+  std::uint32_t agent = c.agent_post != kNone ? index_of(c.first_handler) : kNone;
+  fields(w, c, agent);
   w.put_text(applicant);
   std::uint32_t bundle_def = extras.bundle_def;
   format2_fields(w, c, bundle_def);
@@ -178,12 +181,14 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
                 fmt::format("the snapshot of case {} has format {}, this library reads 1 to {}",
                             s.id, format, kCaseFormat));
   }
-  fields(r, c);
+  std::uint32_t agent = kNone;
+  fields(r, c, agent);
   r.get_text(applicant);
   DecodedExtras local;
   DecodedExtras& out = extras ? *extras : local;
   if (format == 1) {
     c.issue_office = c.accepting_office;
+    out.format1_agent = agent;
   } else {
     format2_fields(r, c, out.bundle_def);
     bool rated = false;

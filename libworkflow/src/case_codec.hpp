@@ -27,6 +27,8 @@ struct CaseExtras {
 };
 struct DecodedExtras {
   std::uint32_t bundle_def = kNone;
+  // Format 1 named the village agent but not their post: recovery finds the post.
+  std::uint32_t format1_agent = kNone;
   std::optional<RatingRecord> rating;
 };
 

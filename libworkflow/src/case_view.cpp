@@ -23,8 +23,8 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
   v.holder = rules_.staff(c.holder).id;
   v.holding = c.holding;
   v.applicant = applicants_[c.applicant];
-  if (c.agent != kNone) v.agent = rules_.staff(StaffRef{c.agent}).id;
   if (c.agent_post != kNone) {
+    v.agent = rules_.staff(c.first_handler).id;
     v.agent_post = rules_.post(PostRef{c.agent_post}).id;
     v.following_agent =
         rules_.staff(assign(rules_, roster_, PostRef{c.agent_post}, clock_->now()).holder).id;

@@ -100,7 +100,6 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
   c.office = intake.accepting_office;
   c.first_handler = actor;
   if (intake.via_agent) {
-    c.agent = index_of(actor);
     c.agent_post = index_of(*receiving);
   }
   if (intake.delegation) c.delegation = index_of(*intake.delegation);

@@ -28,7 +28,7 @@ bool is_news_for_applicant(EventKind k) {
 }  // namespace
 
 // An open case must stay small: a county holds hundreds of thousands of them in memory.
-static_assert(sizeof(CaseRecord) <= 160, "CaseRecord grew: keep the hot record compact");
+static_assert(sizeof(CaseRecord) <= 144, "CaseRecord grew: keep the hot record compact");
 
 EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock,
                        Options options)

@@ -39,9 +39,29 @@ void check_refs(const RuleSet& rules, const CaseRecord& c) {
   for (StaffRef s : {c.holder, c.first_handler}) {
     if (index_of(s) >= rules.staff().size()) bad("staff member");
   }
-  if (c.agent != kNone && c.agent >= rules.staff().size()) bad("staff member");
   if (c.delegation != kNone && c.delegation >= rules.delegations().size()) bad("delegation");
   if (c.agent_post != kNone && c.agent_post >= rules.posts().size()) bad("post");
+}
+
+// A format-1 proxy case named its agent only: the post is the first agent post they hold,
+// as A, else as B (the one open_case chose when the agent was present).
+std::uint32_t format1_agent_post(const RuleSet& rules, const CaseRecord& c,
+                                 const DecodedExtras& extras) {
+  if (extras.format1_agent >= rules.staff().size()) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot of case {} refers to a staff member the rule set does "
+                            "not have", c.id));
+  }
+  const StaffRef agent{extras.format1_agent};
+  const auto posts = rules.posts();
+  for (const bool as_a : {true, false}) {
+    for (std::uint32_t i = 0; i < posts.size(); ++i) {
+      if (posts[i].role == PostRole::agent && (as_a ? posts[i].a : posts[i].b) == agent) return i;
+    }
+  }
+  throw Error(ErrorCode::store_error,
+              fmt::format("the snapshot of case {} names agent {}, who holds no agent post",
+                          c.id, rules.staff(agent).id));
 }
 
 }  // namespace
@@ -78,6 +98,7 @@ void EngineCore::recover() {
                               cases_.size() + 1, c.id));
     }
     check_refs(rules_, c);
+    if (extras.format1_agent != kNone) c.agent_post = format1_agent_post(rules_, c, extras);
     if (c.bundle != 0) {
       // Bundles are not stored apart: each part names its bundle and the bundle's rule.
       if (extras.bundle_def >= rules_.bundles().size()) {
