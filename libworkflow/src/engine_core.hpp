@@ -89,8 +89,9 @@ class EngineCore {
   // `bundle_note` is added to the submitted event's detail.
   CaseId open_case(MatterRef matter, const Submission& s, std::uint64_t materials,
                    DateTime now, BundleId bundle, std::string bundle_note);
-  // Applies a lifecycle verb inside the current unit, after checking state, permission and
-  // the lifecycle's guards; `extra_detail` is appended to the event's detail.
+  // Applies a lifecycle verb inside the current unit, after checking the state and the
+  // lifecycle's guards; the caller has checked the actor's permission (act records a refused
+  // attempt, act_bundle refuses the whole bundle). `extra_detail` is appended to the detail.
   void act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now,
               std::string extra_detail = {});
   std::string denial(const CaseRecord& c, Verb verb, std::string_view actor) const;
