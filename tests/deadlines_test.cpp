@@ -12,7 +12,7 @@
 
 #include <optional>
 
-#include "deadlines.hpp"
+#include "deadlines/deadlines.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/error.hpp"
 #include "workflow/rules.hpp"

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "lifecycle.hpp"
+#include "lifecycle/lifecycle.hpp"
 
 using workflow::detail::can_fire;
 using workflow::detail::Facts;

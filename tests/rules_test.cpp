@@ -12,7 +12,7 @@
 
 #include "workflow/rules.hpp"
 // Private, but the version hash and the future event-log chain both rest on it.
-#include "../libworkflow/src/sha256.hpp"
+#include "support/sha256.hpp"
 
 namespace fs = std::filesystem;
 using namespace workflow;

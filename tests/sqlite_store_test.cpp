@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "error_of.hpp"
-#include "sha256.hpp"
-#include "sqlite_store.hpp"
+#include "support/sha256.hpp"
+#include "store/sqlite_store.hpp"
 #include "workflow/store.hpp"
 
 using namespace workflow;

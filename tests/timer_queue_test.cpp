@@ -7,7 +7,7 @@
 #include <tuple>
 #include <vector>
 
-#include "timer_queue.hpp"
+#include "deadlines/timer_queue.hpp"
 
 using workflow::DateTime;
 using workflow::detail::Timer;

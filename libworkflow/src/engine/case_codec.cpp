@@ -1,0 +1,248 @@
+#include "engine/case_codec.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+namespace {
+
+// Appends into a buffer it grows itself, so writing a field is a bounds check and a few
+// byte stores (a snapshot is written on every command: this is on the hot path).
+class Writer {
+ public:
+  explicit Writer(std::size_t expected) { buf_.resize(expected); }
+  template <class T>
+  void put(T v) {
+    if constexpr (std::is_enum_v<T>) {
+      put(static_cast<std::underlying_type_t<T>>(v));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      put(static_cast<std::uint8_t>(v ? 1 : 0));
+    } else {
+      static_assert(std::is_integral_v<T>);
+      char* at = room(sizeof(T));
+      auto u = static_cast<std::make_unsigned_t<T>>(v);
+      for (std::size_t i = 0; i < sizeof(T); ++i) {  // little-endian whatever the host
+        at[i] = static_cast<char>(u & 0xFF);
+        u = static_cast<decltype(u)>(u >> 8);
+      }
+    }
+  }
+  void put(Date d) { put(d.day_number()); }
+  void put(DateTime t) { put(t.seconds()); }
+  void put_text(std::string_view s) {
+    put(static_cast<std::uint32_t>(s.size()));
+    if (!s.empty()) std::memcpy(room(s.size()), s.data(), s.size());
+  }
+  std::string finish() && {
+    buf_.resize(used_);
+    return std::move(buf_);
+  }
+
+ private:
+  char* room(std::size_t n) {
+    if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n));
+    char* at = buf_.data() + used_;
+    used_ += n;
+    return at;
+  }
+  std::string buf_;
+  std::size_t used_ = 0;
+};
+
+class Reader {
+ public:
+  // `case_id` names the snapshot in errors (0: the engine state). The text is formatted only
+  // when something is wrong: a reopening decodes every case.
+  Reader(std::string_view bytes, CaseId case_id) : in_(bytes), case_id_(case_id) {}
+  template <class T>
+  void get(T& v) {
+    if constexpr (std::is_enum_v<T>) {
+      std::underlying_type_t<T> raw{};
+      get(raw);
+      v = static_cast<T>(raw);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      std::uint8_t raw = 0;
+      get(raw);
+      v = raw != 0;
+    } else {
+      need(sizeof(T));
+      std::make_unsigned_t<T> u = 0;
+      for (std::size_t i = 0; i < sizeof(T); ++i) {
+        u = static_cast<decltype(u)>(
+            u | (static_cast<decltype(u)>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i)));
+      }
+      pos_ += sizeof(T);
+      v = static_cast<T>(u);
+    }
+  }
+  void get(Date& d) {
+    std::int32_t n = 0;
+    get(n);
+    d = Date::from_day_number(n);
+  }
+  void get(DateTime& t) {
+    std::int64_t s = 0;
+    get(s);
+    t = DateTime::from_seconds(s);
+  }
+  void get_text(std::string& s) {
+    std::uint32_t n = 0;
+    get(n);
+    need(n);
+    s.assign(in_.substr(pos_, n));
+    pos_ += n;
+  }
+  void finish() const {
+    if (pos_ != in_.size()) fail(fmt::format("{} trailing bytes", in_.size() - pos_));
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (in_.size() - pos_ < n) fail("truncated");
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    const std::string what = case_id_ == 0 ? std::string("the engine state")
+                                           : fmt::format("the snapshot of case {}", case_id_);
+    throw Error(ErrorCode::store_error, fmt::format("{} is corrupt: {}", what, why));
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  CaseId case_id_ = 0;
+};
+
+// Writes or reads the listed fields in order: each list below serves both ways, so encode
+// and decode cannot drift apart.
+template <class Io, class... Field>
+void transfer(Io& io, Field&... f) {
+  if constexpr (std::is_same_v<Io, Writer>) {
+    (io.put(f), ...);
+  } else {
+    (io.get(f), ...);
+  }
+}
+
+// `agent` is the village agent's StaffRef or kNone: a field of its own in the bytes (format 1
+// had no agent post), the first handler of a proxy case in the record.
+template <class Io, class Record>
+void fields(Io& io, Record& c, std::uint32_t& agent) {
+  transfer(io, c.id, c.matter, c.accepting_office, c.office, c.intake_post, c.post, c.holder,
+           c.first_handler, agent, c.delegation, c.life.phase, c.life.suspended, c.holding,
+           c.decision, c.light, c.stage, c.extension_days, c.notified, c.on_promise,
+           c.tolerance, c.suspended_days, c.suspended_at_opinions, c.materials,
+           c.opinions_answered, c.opinions_agreed, c.timer_generation, c.last_seq, c.received,
+           c.accepted, c.suspended_since, c.supplement_due, c.opinions_since,
+           c.deadlines.promised_due, c.deadlines.legal_due, c.deadlines.yellow_from,
+           c.deadlines.red_from, c.deadlines.escalated_red_from);
+}
+
+// The fields format 2 added, after the applicant.
+template <class Io, class Record>
+void format2_fields(Io& io, Record& c, std::uint32_t& bundle_def) {
+  transfer(io, c.issue_office, c.agent_post, c.bundle, bundle_def, c.concluded);
+}
+
+template <class Io, class Rating>
+void rating_fields(Io& io, Rating& r) {
+  transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
+           r.called_back, r.light, r.unit, r.opened, r.due, r.closed, r.generation);
+}
+
+}  // namespace
+
+std::string encode_case(const CaseRecord& c, std::string_view applicant,
+                        const CaseExtras& extras) {
+  Writer w(192 + applicant.size());  // the record's fields are about 170 bytes
+  w.put(kCaseFormat);
+  std::uint32_t agent = c.agent_post != kNone ? index_of(c.first_handler) : kNone;
+  fields(w, c, agent);
+  w.put_text(applicant);
+  std::uint32_t bundle_def = extras.bundle_def;
+  format2_fields(w, c, bundle_def);
+  w.put(extras.rating != nullptr);
+  if (extras.rating) {
+    rating_fields(w, *extras.rating);
+    w.put_text(extras.rating->comment);
+  }
+  return std::move(w).finish();
+}
+
+void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
+                 DecodedExtras* extras) {
+  Reader r(s.encoded, s.id);
+  std::uint8_t format = 0;
+  r.get(format);
+  if (format != 1 && format != kCaseFormat) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot of case {} has format {}, this library reads 1 to {}",
+                            s.id, format, kCaseFormat));
+  }
+  std::uint32_t agent = kNone;
+  fields(r, c, agent);
+  r.get_text(applicant);
+  DecodedExtras local;
+  DecodedExtras& out = extras ? *extras : local;
+  if (format == 1) {
+    c.issue_office = c.accepting_office;
+    out.format1_agent = agent;
+  } else {
+    format2_fields(r, c, out.bundle_def);
+    bool rated = false;
+    r.get(rated);
+    if (rated) {
+      RatingRecord& rating = out.rating.emplace();
+      rating_fields(r, rating);
+      r.get_text(rating.comment);
+    }
+  }
+  r.finish();
+  if (c.id != s.id) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot stored as case {} says it is case {}", s.id, c.id));
+  }
+}
+
+std::string encode_engine_state(std::string_view rules_version, const Roster& roster) {
+  Writer w(64 + 32 * roster.size());
+  w.put(kEngineStateFormat);
+  w.put_text(rules_version);
+  w.put(static_cast<std::uint32_t>(roster.size()));
+  for (std::uint32_t i = 0; i < roster.size(); ++i) {
+    const Roster::Absence& a = roster.absence(StaffRef{i});
+    w.put(a.set);
+    w.put(a.kind);
+    w.put(a.from);
+    w.put(a.until);
+  }
+  return std::move(w).finish();
+}
+
+EngineState decode_engine_state(std::string_view bytes) {
+  Reader r(bytes, 0);
+  std::uint8_t format = 0;
+  r.get(format);
+  if (format != kEngineStateFormat) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the engine state has format {}, this library reads {}", format,
+                            kEngineStateFormat));
+  }
+  EngineState state;
+  r.get_text(state.rules_version);
+  std::uint32_t n = 0;
+  r.get(n);
+  state.absences.resize(n);
+  for (Roster::Absence& a : state.absences) {
+    r.get(a.set);
+    r.get(a.kind);
+    r.get(a.from);
+    r.get(a.until);
+  }
+  r.finish();
+  return state;
+}
+
+}  // namespace workflow::detail

@@ -1,0 +1,49 @@
+// The engine's private byte formats in the store: a case snapshot and the engine-wide state
+// (the roster). Field by field and little-endian, so the bytes do not depend on struct
+// padding (the same inputs give the same database) and a format change is explicit.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lifecycle/case_record.hpp"
+#include "lifecycle/rating_record.hpp"
+#include "routing/routing.hpp"
+#include "workflow/store.hpp"
+
+namespace workflow::detail {
+
+// Bump when a field is added or its meaning changes. Format 2 added the issue office, the
+// agent post, the bundle and the rating; decode reads formats 1 and 2 (a format-1 case
+// gets the defaults: issued where accepted, no agent post, no bundle, not rated).
+inline constexpr std::uint8_t kCaseFormat = 2;
+inline constexpr std::uint8_t kEngineStateFormat = 1;
+
+// What a snapshot carries besides the hot record.
+struct CaseExtras {
+  std::uint32_t bundle_def = kNone;      // BundleRef of the case's bundle, if any
+  const RatingRecord* rating = nullptr;  // the case's rating, if rated
+};
+struct DecodedExtras {
+  std::uint32_t bundle_def = kNone;
+  // Format 1 named the village agent but not their post: recovery finds the post.
+  std::uint32_t format1_agent = kNone;
+  std::optional<RatingRecord> rating;
+};
+
+std::string encode_case(const CaseRecord& c, std::string_view applicant,
+                        const CaseExtras& extras = {});
+// Throws Error(store_error) naming the case if the bytes are not a case of a known format.
+void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
+                 DecodedExtras* extras = nullptr);
+
+struct EngineState {
+  std::string rules_version;  // cases refer to this rule set's entities by index
+  std::vector<Roster::Absence> absences;  // by staff index
+};
+std::string encode_engine_state(std::string_view rules_version, const Roster& roster);
+// Throws Error(store_error) if the bytes are not an engine state of this format.
+EngineState decode_engine_state(std::string_view bytes);
+
+}  // namespace workflow::detail

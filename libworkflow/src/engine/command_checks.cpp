@@ -1,0 +1,117 @@
+// Checks shared by every command; see command_checks.hpp.
+#include "engine/command_checks.hpp"
+
+#include <fmt/format.h>
+
+#include "support/sha256.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+
+namespace {
+
+bool needs_reason(Verb v) {
+  switch (v) {
+    case Verb::refuse: case Verb::review_return: case Verb::deny: case Verb::higher_deny:
+    case Verb::opinion_disagree: case Verb::suspend: case Verb::extend: case Verb::withdraw:
+    case Verb::terminate: case Verb::verify: case Verb::rectify: case Verb::explain:
+    case Verb::appeal: case Verb::call_back:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) {
+    if (!out.empty()) out += "; ";
+    out += s;
+  }
+  return out;
+}
+
+// Bit i set for each named material of the matter; unknown names are an error that lists
+// the matter's materials, so the window can correct the entry.
+std::uint64_t material_bits(const Matter& m, const std::vector<std::string>& names) {
+  std::uint64_t bits = 0;
+  std::vector<std::string> unknown;
+  for (const std::string& name : names) {
+    bool found = false;
+    for (std::size_t i = 0; i < m.materials.size(); ++i) {
+      if (m.materials[i].name == name) {
+        bits |= std::uint64_t{1} << i;
+        found = true;
+      }
+    }
+    if (!found) unknown.push_back(name);
+  }
+  if (!unknown.empty()) {
+    std::vector<std::string> known;
+    for (const Material& mat : m.materials) known.push_back(mat.name);
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("matter {} has no material named {}; its materials are: {}", m.code,
+                            join(unknown), known.empty() ? "none" : join(known)));
+  }
+  return bits;
+}
+
+void check_details(Verb verb, const Action& a, const Policy& policy) {
+  if (needs_reason(verb) && a.reason.empty()) {
+    throw Error(ErrorCode::invalid_argument, fmt::format("{} needs a reason", to_string(verb)));
+  }
+  if (verb == Verb::suspend) {
+    if (!a.procedure) {
+      throw Error(ErrorCode::invalid_argument,
+                  "suspend needs the §45 procedure (hearing, tender, auction, inspection, "
+                  "appraisal or expert_review)");
+    }
+    if (a.days < 1) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("suspend needs the expected duration in working days (got {})",
+                              a.days));
+    }
+  }
+  if (verb == Verb::extend && (a.days < 1 || a.days > policy.extension_max_days)) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("an extension is 1 to {} working days (got {})",
+                            policy.extension_max_days, a.days));
+  }
+  if (verb == Verb::supplement && a.materials.empty()) {
+    throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");
+  }
+  if (verb == Verb::accept && a.tolerate_missing && a.on_promise) {
+    throw Error(ErrorCode::invalid_argument,
+                "accept with tolerate_missing (容缺) or on_promise (告知承诺), not both");
+  }
+}
+
+// What identifies a command for its request id: every field that changes what it does.
+std::string fingerprint(std::initializer_list<std::string_view> parts,
+                        const std::vector<std::string>& materials) {
+  std::string text;
+  for (std::string_view p : parts) {
+    text += p;
+    text += '\x1f';
+  }
+  for (const std::string& m : materials) {
+    text += m;
+    text += '\x1e';
+  }
+  return sha256_hex(text).substr(0, 32);
+}
+
+
+std::string action_fingerprint(std::string_view scope, std::uint64_t id, Verb verb,
+                               const Action& a) {
+  return fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
+                      std::to_string(a.days),
+                      a.procedure ? to_string(*a.procedure) : std::string_view{},
+                      a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
+                      to_string(a.channel)},
+                     a.materials);
+}
+
+}  // namespace workflow::detail

@@ -1,0 +1,202 @@
+// The Engine facade: one lock around the core, observers notified after each commit and
+// outside the lock (so an observer may call back into the engine).
+#include "workflow/engine.hpp"
+
+#include <exception>
+#include <variant>
+
+#include "engine/engine_core.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow {
+
+namespace detail {
+
+struct Observers {
+  std::mutex mutex;
+  std::vector<std::pair<std::uint64_t, Observer>> list;
+  std::uint64_t next_id = 1;
+};
+
+}  // namespace detail
+
+namespace {
+
+void notify(detail::Observers& observers, const std::vector<Event>& events) {
+  if (events.empty()) return;
+  std::vector<Observer> targets;
+  {
+    std::lock_guard lock(observers.mutex);
+    for (const auto& [id, o] : observers.list) targets.push_back(o);
+  }
+  for (const Event& e : events) {
+    for (const Observer& o : targets) o(e);
+  }
+}
+
+// What one command produced under the lock: its result or failure, the events committed
+// meanwhile (timers included) and the store ticket to wait for.
+template <class Result>
+struct Outcome {
+  Result result{};
+  std::exception_ptr failure;
+  std::vector<Event> events;
+  std::uint64_t ticket = 0;
+};
+
+// Runs `command` on the core under its lock, after firing the timers due by the clock's
+// time. A refused command may still have committed events (an audited attempt, timers).
+template <class Result, class F>
+Outcome<Result> apply(detail::EngineCore& core, F&& command) {
+  Outcome<Result> out;
+  std::lock_guard lock(core.mutex);
+  try {
+    core.advance_to(core.now());
+    if constexpr (std::is_same_v<Result, std::monostate>) {
+      command();
+    } else {
+      out.result = command();
+    }
+  } catch (...) {
+    out.failure = std::current_exception();
+  }
+  out.events = core.take_committed();
+  out.ticket = core.take_ticket();
+  return out;
+}
+
+// The synchronous path: wait until the commit is durable (sharing the sync with whatever
+// other threads queued meanwhile), then tell the observers, then answer.
+template <class Result, class F>
+Result run(detail::EngineCore& core, detail::Observers& observers, F&& command) {
+  Outcome<Result> out = apply<Result>(core, std::forward<F>(command));
+  if (out.ticket != 0) core.store().wait_durable(out.ticket);
+  notify(observers, out.events);
+  if (out.failure) std::rethrow_exception(out.failure);
+  return out.result;
+}
+
+// The asynchronous path: the same, but the wait happens on the store's side and `done`
+// runs when the commit is durable (or at once if nothing was committed).
+template <class Result, class F, class Done>
+void run_async(detail::EngineCore& core, std::shared_ptr<detail::Observers> observers,
+               F&& command, Done done) {
+  auto out = std::make_shared<Outcome<Result>>(apply<Result>(core, std::forward<F>(command)));
+  auto finish = [out, observers, done = std::move(done)](std::exception_ptr store_failure) {
+    if (!store_failure) notify(*observers, out->events);
+    done(out->result, store_failure ? store_failure : out->failure);
+  };
+  if (out->ticket == 0) {
+    finish(nullptr);
+  } else {
+    core.store().on_durable(out->ticket, std::move(finish));
+  }
+}
+
+}  // namespace
+
+Engine::Engine(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options)
+    : core_(std::make_unique<detail::EngineCore>(std::move(rules), std::move(calendar),
+                                                 std::move(clock), std::move(options))),
+      observers_(std::make_shared<detail::Observers>()) {}
+
+Engine::~Engine() = default;
+
+CaseId Engine::submit(const Submission& s) {
+  return run<CaseId>(*core_, *observers_, [&] { return core_->submit(s); });
+}
+
+void Engine::act(CaseId id, Verb verb, const Action& a) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->act(id, verb, a); });
+}
+
+BundleId Engine::submit_bundle(const BundleSubmission& s) {
+  return run<BundleId>(*core_, *observers_, [&] { return core_->submit_bundle(s); });
+}
+
+void Engine::act_bundle(BundleId id, Verb verb, const Action& a) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->act_bundle(id, verb, a); });
+}
+
+BundleView Engine::get_bundle(BundleId id) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->bundle_view(id);
+}
+
+std::vector<BundleView> Engine::list_bundles() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->list_bundles();
+}
+
+void Engine::rate(CaseId id, const Rating& rating) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->rate(id, rating); });
+}
+
+void Engine::submit_async(Submission s, std::function<void(CaseId, std::exception_ptr)> done) {
+  run_async<CaseId>(*core_, observers_, [&] { return core_->submit(s); }, std::move(done));
+}
+
+void Engine::act_async(CaseId id, Verb verb, Action a,
+                       std::function<void(std::exception_ptr)> done) {
+  run_async<std::monostate>(
+      *core_, observers_, [&] { core_->act(id, verb, a); },
+      [done = std::move(done)](std::monostate, std::exception_ptr e) { done(e); });
+}
+
+void Engine::mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
+                       std::string_view actor, std::string_view request_id) {
+  run<std::monostate>(*core_, *observers_,
+                      [&] { core_->mark_away(staff, kind, from, until, actor, request_id); });
+}
+
+void Engine::mark_back(std::string_view staff, std::string_view actor,
+                       std::string_view request_id) {
+  run<std::monostate>(*core_, *observers_,
+                      [&] { core_->mark_back(staff, actor, request_id); });
+}
+
+std::vector<Verb> Engine::available_actions(CaseId id, std::string_view actor) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->available_actions(id, actor);
+}
+
+CaseView Engine::get(CaseId id) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->view(id, true);
+}
+
+std::vector<CaseView> Engine::list(const CaseFilter& filter) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->list(filter);
+}
+
+void Engine::advance_to(DateTime t) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->advance_to(t); });
+}
+
+std::optional<DateTime> Engine::next_due() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->next_due();
+}
+
+DateTime Engine::now() const { return core_->now(); }
+
+std::uint64_t Engine::subscribe(Observer observer) {
+  if (!observer) throw Error(ErrorCode::invalid_argument, "an observer must be callable");
+  std::lock_guard lock(observers_->mutex);
+  const std::uint64_t id = observers_->next_id++;
+  observers_->list.emplace_back(id, std::move(observer));
+  core_->set_observed(true);
+  return id;
+}
+
+void Engine::unsubscribe(std::uint64_t subscription) {
+  std::lock_guard lock(observers_->mutex);
+  std::erase_if(observers_->list, [&](const auto& p) { return p.first == subscription; });
+  core_->set_observed(!observers_->list.empty());
+}
+
+const RuleSet& Engine::rules() const noexcept { return core_->rules(); }
+const Calendar& Engine::calendar() const noexcept { return core_->calendar(); }
+
+}  // namespace workflow

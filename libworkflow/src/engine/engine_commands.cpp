@@ -1,0 +1,236 @@
+// Commands: receiving an application (submit) and every verb on a case (act), each checked
+// completely before anything changes.
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "engine/engine_core.hpp"
+#include "engine/command_checks.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+namespace {
+
+static_assert(static_cast<int>(Phase::terminated) == static_cast<int>(CaseState::terminated));
+static_assert(static_cast<int>(Trigger::terminate) == static_cast<int>(Verb::terminate));
+static_assert(static_cast<int>(Path::joint) == static_cast<int>(MatterKind::joint));
+
+}  // namespace
+
+CaseId EngineCore::submit(const Submission& s) {
+  std::string print;
+  if (!s.request_id.empty()) {
+    // The issue office joins the fingerprint only when given, so ids recorded before it
+    // existed still match their retries.
+    print = s.issue_office.empty()
+                ? fingerprint({"submit", s.matter, s.office, s.actor, s.applicant}, s.materials)
+                : fingerprint({"submit", s.matter, s.office, s.actor, s.applicant,
+                               "issue_office", s.issue_office},
+                              s.materials);
+    if (const auto earlier = replayed(s.request_id, print)) return *earlier;
+  }
+  const auto matter = rules_.find_matter(s.matter);
+  if (!matter) throw Error(ErrorCode::not_found, fmt::format("unknown matter '{}'", s.matter));
+  const DateTime now = clock_->now();
+  CaseId id = 0;
+  unit([&] {
+    id = open_case(*matter, s, material_bits(rules_.matter(*matter), s.materials), now, 0, {});
+    if (!s.request_id.empty()) request_ = RequestRecord{s.request_id, print, id};
+  });
+  return id;
+}
+
+CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_t materials,
+                             DateTime now, BundleId bundle, std::string bundle_note) {
+  const auto at = rules_.find_office(s.office);
+  if (!at) throw Error(ErrorCode::not_found, fmt::format("unknown office '{}'", s.office));
+  const StaffRef actor = staff_ref(s.actor);
+  const Matter& m = rules_.matter(matter);
+  const Intake intake = route_intake(rules_, matter, *at, now.date());
+  OfficeRef issue_office = intake.accepting_office;
+  if (!s.issue_office.empty()) {
+    const auto asked = rules_.find_office(s.issue_office);
+    if (!asked) {
+      throw Error(ErrorCode::not_found, fmt::format("unknown issue office '{}'", s.issue_office));
+    }
+    if (*asked != intake.accepting_office && !m.cross_region) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("matter {} ({}) is not a cross-region matter (跨域通办): its "
+                              "result is issued where it is accepted, {}, not at {}",
+                              m.code, m.name, rules_.office(intake.accepting_office).id,
+                              s.issue_office));
+    }
+    if (windows_of(*asked).empty()) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("office {} has no window post to issue results", s.issue_office));
+    }
+    issue_office = *asked;
+  }
+
+  // The receiving person must hold a window post where the application is handed in, or an
+  // agent post at the village station for a proxy submission.
+  const PostRole role = intake.via_agent ? PostRole::agent : PostRole::window;
+  std::optional<PostRef> receiving;
+  const auto posts = rules_.posts();
+  for (std::uint32_t i = 0; i < posts.size() && !receiving; ++i) {
+    if (posts[i].role == role && posts[i].office == *at && holds_now(actor, PostRef{i}, now)) {
+      receiving = PostRef{i};
+    }
+  }
+  if (!receiving) {
+    throw Error(ErrorCode::permission_denied,
+                fmt::format("staff {} holds no {} post at {} and cannot receive applications there",
+                            s.actor, to_string(role), s.office));
+  }
+  if (windows_of(intake.accepting_office).empty()) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("office {} handles matter {} but has no window post to accept it",
+                            rules_.office(intake.accepting_office).id, m.code));
+  }
+
+  CaseRecord& c = cases_.emplace_back();
+  const CaseId id = c.id = cases_.size();
+  c.matter = matter;
+  c.accepting_office = intake.accepting_office;
+  c.issue_office = issue_office;
+  c.intake_post = intake.accepting_office == *at && !intake.via_agent
+                      ? *receiving
+                      : window_for(intake.accepting_office, c.id);
+  c.post = c.intake_post;
+  c.office = intake.accepting_office;
+  c.first_handler = actor;
+  if (intake.via_agent) {
+    c.agent_post = index_of(*receiving);
+  }
+  if (intake.delegation) c.delegation = index_of(*intake.delegation);
+  c.bundle = static_cast<std::uint32_t>(bundle);
+  c.applicant = static_cast<std::uint32_t>(applicants_.size());
+  applicants_.push_back(s.applicant);
+  c.materials = materials;
+  c.received = now;
+
+  std::string detail = fmt::format("matter={}; handed_in_at={}; materials={}/{}", m.code,
+                                   s.office, std::popcount(materials), m.materials.size());
+  if (intake.delegation) {
+    const Delegation& d = rules_.delegation(*intake.delegation);
+    detail += fmt::format("; delegation={}; mode={}", d.id, to_string(d.mode));
+  }
+  if (intake.cross_region) {
+    detail += fmt::format("; cross_region=true; handled_by={}",
+                          rules_.office(handling_office(rules_, c)).id);
+  }
+  if (issue_office != intake.accepting_office) {
+    detail += fmt::format("; issue_at={}", rules_.office(issue_office).id);
+  }
+  if (intake.via_agent) detail += fmt::format("; agent={}", s.actor);
+  if (!bundle_note.empty()) detail += "; " + bundle_note;
+  emit(c, EventKind::submitted, now, s.actor, *receiving, intake.note, std::move(detail));
+  route_to(c, c.intake_post, now, "received at the window");
+  // §32: without a notice of missing materials within the policy days, the application
+  // counts as accepted on the day it was received.
+  const Date last = calendar_.add_working_days(now.date(), rules_.policy().notify_missing_days);
+  timers_.push(Timer{DateTime::at(last + 1), c.id, TimerKind::notice_window, 0, 0});
+  return id;
+}
+
+void EngineCore::act(CaseId id, Verb verb, const Action& a) {
+  CaseRecord& c = record(id);
+  const std::string print =
+      a.request_id.empty() ? std::string{} : action_fingerprint("act", id, verb, a);
+  if (!a.request_id.empty() && replayed(a.request_id, print)) return;  // already done
+  const StaffRef actor = staff_ref(a.actor);
+  const DateTime now = clock_->now();
+  check_details(verb, a, rules_.policy());
+  const bool rectification = is_rectification_verb(verb);
+  // A command on a case that cannot take it is refused as such, before asking who may.
+  const bool allowed = rectification ? rectification_post(open_task(c), actor, now).has_value()
+                                     : is_concluded(c.life.phase) ||
+                                           permitted(c, actor, verb, now);
+  if (!allowed) {
+    const std::string message =
+        rectification ? fmt::format("staff {} may not {} the rectification of case {}: it "
+                                    "belongs to {}",
+                                    a.actor, to_string(verb), id,
+                                    rules_.department(open_task(c).unit).id)
+                      : denial(c, verb, a.actor);
+    if (options_.record_denied_attempts) {
+      unit([&] {
+        emit(c, EventKind::permission_denied, now, a.actor, c.post, message,
+             fmt::format("verb={}", to_string(verb)));
+      });
+    }
+    throw Error(ErrorCode::permission_denied, message);
+  }
+  unit([&] {
+    if (rectification) {
+      act_on_rectification(c, verb, a, actor, now);
+    } else {
+      act_on(c, verb, a, actor, now);
+    }
+    if (!a.request_id.empty()) request_ = RequestRecord{a.request_id, print, id};
+  });
+}
+
+std::string EngineCore::denial(const CaseRecord& c, Verb verb, std::string_view actor) const {
+  return fmt::format("staff {} may not {} case {}: its stage is at post {} held by {}", actor,
+                     to_string(verb), c.id, rules_.post(c.post).id, rules_.staff(c.holder).id);
+}
+
+void EngineCore::act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
+                        DateTime now, std::string extra_detail) {
+  const CaseId id = c.id;
+  const Matter& m = rules_.matter(c.matter);
+  const std::uint64_t brought = verb == Verb::supplement ? material_bits(m, a.materials) : 0;
+  if (is_concluded(c.life.phase)) {
+    throw Error(ErrorCode::invalid_transition,
+                fmt::format("case {} is concluded ({}): no more commands", id,
+                            to_string(static_cast<CaseState>(c.life.phase))));
+  }
+  const std::optional<std::uint8_t> opinion_stage =
+      verb == Verb::opinion_agree || verb == Verb::opinion_disagree
+          ? opinion_stage_of(c, actor, now)
+          : std::nullopt;
+  LifecycleState next = c.life;
+  const Facts facts = facts_for(c, &a);
+  const Step step = detail::fire(next, static_cast<Trigger>(verb), facts);
+  if (!step.fired) {
+    throw Error(ErrorCode::invalid_transition, explain_refusal(c, verb, facts));
+  }
+
+  touch(c);
+  // An opinion is given for the department's own stage post, not the lead's.
+  const PostRef acting_post =
+      opinion_stage ? stage_post(rules_, c, *opinion_stage) : c.post;
+  std::string detail;
+  if (verb == Verb::notify_missing) {
+    detail = "missing=" + join(missing_materials(c, false));
+  } else if (verb == Verb::supplement) {
+    c.materials |= brought;
+    detail = "brought=" + join(a.materials);
+  } else if (verb == Verb::suspend) {
+    detail = fmt::format("procedure={}; expected_days={}", to_string(*a.procedure), a.days);
+  } else if (verb == Verb::extend) {
+    detail = fmt::format("days={}", a.days);
+  } else if (verb == Verb::issue) {
+    detail = fmt::format("channel={}", to_string(a.channel));
+  } else if (verb == Verb::accept && (a.tolerate_missing || a.on_promise)) {
+    detail = a.tolerate_missing ? "tolerate_missing=" + join(missing_materials(c, false))
+                                : std::string("on_promise=true");
+  } else if (opinion_stage) {
+    detail = fmt::format("stage={}", m.stages[*opinion_stage].name);
+  } else if ((verb == Verb::approve || verb == Verb::deny) && c.delegation != kNone) {
+    // 委托: the township decides in the delegating agency's name, which stays liable.
+    const Delegation& d = rules_.delegation(DelegationRef{c.delegation});
+    if (d.mode == DelegationMode::full) {
+      detail = "in_name_of=" + (d.from_department ? rules_.department(*d.from_department).id
+                                                  : rules_.office(d.from_office).id);
+    }
+  }
+  if (!extra_detail.empty()) detail += (detail.empty() ? "" : "; ") + extra_detail;
+  c.life = next;
+  emit(c, static_cast<EventKind>(static_cast<int>(verb) + 1), now, a.actor,
+       acting_post, a.reason, std::move(detail));
+  apply_step(c, static_cast<Trigger>(verb), step.from, step.to, now, &a, opinion_stage);
+}
+
+}  // namespace workflow::detail

@@ -1,0 +1,200 @@
+// The core's construction, look-ups and the unit of work (touch, emit, commit, rollback).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine/case_codec.hpp"
+#include "engine/engine_core.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+namespace {
+
+// 帮办代办: what the village agent following a case is told about.
+bool is_news_for_applicant(EventKind k) {
+  switch (k) {
+    case EventKind::accept: case EventKind::refuse: case EventKind::notify_missing:
+    case EventKind::approve: case EventKind::deny: case EventKind::higher_approve:
+    case EventKind::higher_deny: case EventKind::issue: case EventKind::suspend:
+    case EventKind::resume: case EventKind::extend: case EventKind::terminate:
+    case EventKind::deemed_accepted: case EventKind::supplement_overdue:
+    case EventKind::call_back:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// An open case must stay small: a county holds hundreds of thousands of them in memory.
+static_assert(sizeof(CaseRecord) <= 144, "CaseRecord grew: keep the hot record compact");
+
+EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock,
+                       Options options)
+    : rules_(std::move(rules)),
+      calendar_(std::move(calendar)),
+      clock_(std::move(clock)),
+      options_(std::move(options)),
+      store_(options_.store ? options_.store : std::shared_ptr<CaseStore>(make_memory_store())),
+      roster_(rules_.staff().size()),
+      absence_generation_(rules_.staff().size(), 0) {
+  if (!clock_) throw Error(ErrorCode::invalid_argument, "the engine needs a clock (got null)");
+  manual_clock_ = dynamic_cast<ManualClock*>(clock_.get());
+  // The compact record keeps materials and opinions as bit sets.
+  for (const Matter& m : rules_.matters()) {
+    if (m.materials.size() > 64 || m.stages.size() > 32) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("matter {} has {} materials and {} stages; the engine supports "
+                              "at most 64 materials and 32 stages per matter",
+                              m.code, m.materials.size(), m.stages.size()));
+    }
+  }
+  for (std::uint32_t o = 0; o < rules_.offices().size(); ++o) {
+    windows_by_office_.push_back(window_posts(rules_, OfficeRef{o}));
+  }
+  advanced_ = clock_->now();
+  recover();
+}
+
+CaseRecord& EngineCore::record(CaseId id) {
+  if (id == 0 || id > cases_.size()) {
+    throw Error(ErrorCode::not_found, fmt::format("no case {}", id));
+  }
+  return cases_[id - 1];
+}
+
+const CaseRecord& EngineCore::record(CaseId id) const {
+  return const_cast<EngineCore*>(this)->record(id);
+}
+
+StaffRef EngineCore::staff_ref(std::string_view id) const {
+  if (const auto s = rules_.find_staff(id)) return *s;
+  throw Error(ErrorCode::not_found, fmt::format("unknown staff '{}'", id));
+}
+
+void EngineCore::begin() noexcept {
+  pending_.clear();
+  undo_.clear();
+  touched_.clear();
+  roster_dirty_ = false;
+  request_.reset();
+  cases_before_ = cases_.size();
+  applicants_before_ = applicants_.size();
+  bundles_before_ = bundles_.size();
+  rating_undo_.clear();
+}
+
+CaseRecord& EngineCore::touch(CaseRecord& c) {
+  if (std::find(touched_.begin(), touched_.end(), c.id) == touched_.end()) {
+    touched_.push_back(c.id);
+    if (c.id <= cases_before_) undo_.push_back(c);
+  }
+  return c;
+}
+
+Event& EngineCore::emit(CaseRecord& c, EventKind kind, DateTime at, std::string actor,
+                        PostRef post, std::string reason, std::string detail) {
+  touch(c);
+  Event& e = pending_.emplace_back();
+  e.case_id = c.id;
+  e.seq = ++c.last_seq;
+  e.kind = kind;
+  e.time = at;
+  e.actor = std::move(actor);
+  e.office = rules_.office(rules_.post(post).office).id;
+  e.post = rules_.post(post).id;
+  e.reason = std::move(reason);
+  e.detail = std::move(detail);
+  e.rules_version = rules_.version();
+  if (c.agent_post != kNone && is_news_for_applicant(kind)) {
+    e.notify = rules_.staff(assign(rules_, roster_, PostRef{c.agent_post}, at).holder).id;
+  }
+  return e;
+}
+
+RatingRecord& EngineCore::touch_rating(CaseId id) {
+  touch(record(id));
+  const bool saved = std::any_of(rating_undo_.begin(), rating_undo_.end(),
+                                 [&](const auto& u) { return u.first == id; });
+  const auto it = ratings_.find(id);
+  if (!saved) {
+    rating_undo_.emplace_back(id, it == ratings_.end() ? std::nullopt
+                                                       : std::optional<RatingRecord>(it->second));
+  }
+  return it == ratings_.end() ? ratings_[id] : it->second;
+}
+
+Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
+                               std::string detail) {
+  Event& e = emit(c, kind, at, options_.system_actor, c.post, std::move(reason),
+                  std::move(detail));
+  e.post.clear();  // the engine acted, not a post
+  return e;
+}
+
+void EngineCore::commit() {
+  if (pending_.empty() && !roster_dirty_) return;
+  StoreCommit out;
+  const bool observed = observed_.load(std::memory_order_relaxed);
+  if (observed) {
+    out.events = pending_;  // the observers get the originals after the commit is durable
+  } else {
+    out.events = std::move(pending_);
+  }
+  for (const CaseId id : touched_) {
+    const CaseRecord& c = cases_[id - 1];
+    const auto rating = ratings_.find(id);
+    const CaseExtras extras{
+        c.bundle != 0 ? index_of(bundles_[c.bundle - 1].def) : kNone,
+        rating == ratings_.end() ? nullptr : &rating->second};
+    out.cases.push_back(
+        CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant], extras)});
+  }
+  // The first commit also records which rule set the cases' references belong to.
+  if (roster_dirty_ || !state_written_) {
+    out.engine_state = encode_engine_state(rules_.version(), roster_);
+  }
+  out.request = request_;
+  try {
+    // Queued only: the facade waits for durability outside the lock (group commit).
+    ticket_ = store_->append(std::move(out));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::store_error, fmt::format("the store refused the commit: {}", e.what()));
+  }
+  state_written_ = true;
+  if (observed) {
+    for (Event& e : pending_) committed_.push_back(std::move(e));
+  }
+  pending_.clear();
+  undo_.clear();
+  touched_.clear();
+  rating_undo_.clear();
+  roster_dirty_ = false;
+  request_.reset();
+}
+
+void EngineCore::rollback() noexcept {
+  for (const CaseRecord& r : undo_) cases_[r.id - 1] = r;
+  cases_.resize(cases_before_);
+  applicants_.truncate(applicants_before_);
+  bundles_.resize(bundles_before_);
+  // Each rating was saved once, at its first touch in this unit.
+  for (auto u = rating_undo_.rbegin(); u != rating_undo_.rend(); ++u) {
+    if (u->second) {
+      ratings_[u->first] = *u->second;
+    } else {
+      ratings_.erase(u->first);
+    }
+  }
+  rating_undo_.clear();
+  pending_.clear();
+  undo_.clear();
+  touched_.clear();
+  roster_dirty_ = false;
+  request_.reset();
+}
+
+}  // namespace workflow::detail

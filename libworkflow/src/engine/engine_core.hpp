@@ -1,0 +1,215 @@
+// The engine's private core: cases, timers, roster and the command logic. Engine (the
+// facade in engine.cpp) owns one, serialises access with its mutex and notifies observers
+// after each commit. Everything here runs under that mutex.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <atomic>
+#include <map>
+
+#include "engine/applicant_table.hpp"
+#include "lifecycle/case_record.hpp"
+#include "lifecycle/rating_record.hpp"
+#include "routing/routing.hpp"
+#include "deadlines/timer_queue.hpp"
+#include "workflow/engine.hpp"
+
+namespace workflow::detail {
+
+class EngineCore {
+ public:
+  EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options);
+
+  // --- commands (engine_commands.cpp) -------------------------------------------------
+  CaseId submit(const Submission& s);
+  void act(CaseId id, Verb verb, const Action& a);
+  void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
+                 std::string_view actor, std::string_view request_id);
+  void mark_back(std::string_view staff, std::string_view actor, std::string_view request_id);
+
+  // --- bundles (engine_bundles.cpp) -----------------------------------------------------
+  BundleId submit_bundle(const BundleSubmission& s);
+  void act_bundle(BundleId id, Verb verb, const Action& a);
+  BundleView bundle_view(BundleId id) const;
+  std::vector<BundleView> list_bundles() const;
+
+  // --- ratings (engine_ratings.cpp) -----------------------------------------------------
+  void rate(CaseId id, const Rating& rating);
+
+  // --- time (engine_timers.cpp) ---------------------------------------------------------
+  // Fires every timer due at or before t; each timer's effect is committed on its own.
+  void advance_to(DateTime t);
+  std::optional<DateTime> next_due() const { return timers_.next_due(); }
+  DateTime now() const { return clock_->now(); }
+
+  // --- queries (case_view.cpp) ----------------------------------------------------------
+  CaseView view(CaseId id, bool with_history) const;
+  std::vector<CaseView> list(const CaseFilter& f) const;
+  std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
+
+  // Events committed since the last call, for the facade to hand to observers once durable.
+  // Kept only while someone observes: otherwise a commit moves its events to the store.
+  std::vector<Event> take_committed() { return std::exchange(committed_, {}); }
+  void set_observed(bool observed) noexcept { observed_ = observed; }
+  // The store ticket of the last commit since the last call (0 if nothing was committed):
+  // the facade waits for it outside the lock, so concurrent commands share one sync.
+  std::uint64_t take_ticket() { return std::exchange(ticket_, 0); }
+  CaseStore& store() noexcept { return *store_; }
+
+  const RuleSet& rules() const noexcept { return rules_; }
+  const Calendar& calendar() const noexcept { return calendar_; }
+
+  std::mutex mutex;  // the facade's lock
+
+ private:
+
+  // Lookups that throw not_found with a clear message.
+  CaseRecord& record(CaseId id);
+  const CaseRecord& record(CaseId id) const;
+  StaffRef staff_ref(std::string_view id) const;
+
+  // --- idempotency and recovery (engine_recovery.cpp) -----------------------------------
+  // For a command carrying a request id: the case of the earlier identical command if this
+  // is a retry, nothing if the id is new; throws invalid_argument if the id was used for a
+  // different command.
+  std::optional<CaseId> replayed(const std::string& request_id,
+                                 const std::string& fingerprint) const;
+  // Rebuilds cases, roster and pending timers from the store (the constructor calls it).
+  void recover();
+  void rearm_timers(const CaseRecord& c);
+
+  // --- commands (engine_commands.cpp) --------------------------------------------------
+  // Receives one application inside the current unit: checks, creates the case, routes it
+  // to its window and arms the §32 timer. `bundle` is the bundle it belongs to (0 if none);
+  // `bundle_note` is added to the submitted event's detail.
+  CaseId open_case(MatterRef matter, const Submission& s, std::uint64_t materials,
+                   DateTime now, BundleId bundle, std::string bundle_note);
+  // Applies a lifecycle verb inside the current unit, after checking the state and the
+  // lifecycle's guards; the caller has checked the actor's permission (act records a refused
+  // attempt, act_bundle refuses the whole bundle). `extra_detail` is appended to the detail.
+  void act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now,
+              std::string extra_detail = {});
+  std::string denial(const CaseRecord& c, Verb verb, std::string_view actor) const;
+
+  // --- ratings and rectification (engine_ratings.cpp) ----------------------------------
+  void act_on_rectification(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
+                            DateTime now);
+  std::vector<Verb> rectification_actions(const CaseRecord& c, StaffRef actor,
+                                          DateTime now) const;
+  void fire_rectification_light(const Timer& t);
+  void arm_rectification_light(const RatingRecord& r, CaseId id);
+  // The case's open rectification task; throws invalid_transition if there is none.
+  const RatingRecord& open_task(const CaseRecord& c) const;
+  // The post through which `actor` may work the task: one of the unit's posts they hold now
+  // (A, or B while A is away), or such a post's supervisor.
+  std::optional<PostRef> rectification_post(const RatingRecord& r, StaffRef actor,
+                                            DateTime now) const;
+  // Saves the case's rating before its first change in this unit (for rollback).
+  RatingRecord& touch_rating(CaseId id);
+  void fill_rating(CaseView& v) const;
+
+  // --- the unit of work: a command or a timer ------------------------------------------
+  // Saves the case's record before its first change in this unit (for rollback).
+  CaseRecord& touch(CaseRecord& c);
+  Event& emit(CaseRecord& c, EventKind kind, DateTime at, std::string actor, PostRef post,
+              std::string reason = {}, std::string detail = {});
+  Event& emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
+                     std::string detail = {});
+  // Starts a unit of work; commit() makes it durable, rollback() undoes its changes to the
+  // records (a refused or failed command leaves the cases as they were).
+  void begin() noexcept;
+  void commit();
+  void rollback() noexcept;
+  // Runs `body` as one unit: commit on success, rollback and rethrow on any exception.
+  template <class F>
+  void unit(F&& body) {
+    begin();
+    try {
+      body();
+      commit();
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  // --- case mechanics (engine_effects.cpp) ----------------------------------------------
+  // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
+  void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
+  // The window of `office` that takes case `id`: cases are spread over the office's windows
+  // by id, so the choice needs no state and a reopened engine makes the same one.
+  PostRef window_for(OfficeRef office, CaseId id) const;
+  // The office's window posts, in rule order (computed once: asked on every intake).
+  const std::vector<PostRef>& windows_of(OfficeRef office) const {
+    return windows_by_office_[index_of(office)];
+  }
+  // Starts the clock: acceptance date, deadlines, first light, timers.
+  void start_clock(CaseRecord& c, Date accepted, DateTime at);
+  // Recomputes deadlines and the light after suspension/extension; re-arms the light timer.
+  void refresh_light(CaseRecord& c, DateTime at);
+  // Stops light timers (decided, concluded, suspended).
+  void freeze_light(CaseRecord& c);
+  void arm_light_timer(const CaseRecord& c, DateTime after);
+  void arm_opinion_timers(const CaseRecord& c);
+  // Applies the effects of a fired lifecycle step (stage moves, decisions, clocks).
+  // `action` is null for the engine's own triggers; `opinion_stage` names the joint stage an
+  // opinion (given or deemed) is for.
+  void apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to, DateTime at,
+                  const Action* action, std::optional<std::uint8_t> opinion_stage = {});
+  // Why a verb cannot be given now, in the hall's terms.
+  std::string explain_refusal(const CaseRecord& c, Verb verb, const Facts& f) const;
+  Facts facts_for(const CaseRecord& c, const Action* a) const;
+  std::vector<std::string> missing_materials(const CaseRecord& c, bool tolerable_only) const;
+
+  // --- permissions (engine_permissions.cpp) --------------------------------------------
+  bool holds_now(StaffRef staff, PostRef post, DateTime at) const;
+  bool permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateTime at) const;
+  // The stage (joint case) whose opinion `actor` may give now, if any.
+  std::optional<std::uint8_t> opinion_stage_of(const CaseRecord& c, StaffRef actor,
+                                               DateTime at) const;
+
+  // --- timers (engine_timers.cpp) -------------------------------------------------------
+  void fire(const Timer& t);
+  // `recorded_by`: who put it on the status board, if known (named in the handoff events).
+  void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
+
+  RuleSet rules_;
+  Calendar calendar_;
+  std::shared_ptr<Clock> clock_;
+  ManualClock* manual_clock_ = nullptr;  // clock_ if it is one: advance_to moves it
+  Options options_;
+  std::shared_ptr<CaseStore> store_;
+
+  std::vector<CaseRecord> cases_;        // case id i is cases_[i - 1]
+  ApplicantTable applicants_;            // CaseRecord::applicant indexes this
+  std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
+  std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
+  std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
+  Roster roster_;
+  std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
+  TimerQueue timers_;
+  DateTime advanced_;  // the latest time advance_to reached
+
+  // The unit of work in progress.
+  std::vector<Event> pending_;
+  std::vector<CaseRecord> undo_;  // records as they were before this unit touched them
+  std::vector<CaseId> touched_;   // cases changed by this unit (their snapshots are written)
+  bool roster_dirty_ = false;     // the roster changed: write the engine state
+  std::optional<RequestRecord> request_;  // the request id this unit answers, if any
+  std::uint64_t ticket_ = 0;
+  bool state_written_ = false;  // the store has our engine state (and rules version)
+  std::size_t cases_before_ = 0;       // cases_.size() when the unit began (submit rollback)
+  std::size_t applicants_before_ = 0;  // applicants_.size() likewise
+  std::size_t bundles_before_ = 0;     // bundles_.size() likewise
+  // Ratings as they were before this unit touched them (nullopt: there was none).
+  std::vector<std::pair<CaseId, std::optional<RatingRecord>>> rating_undo_;
+  std::vector<Event> committed_;
+  std::atomic<bool> observed_{false};
+};
+
+}  // namespace workflow::detail

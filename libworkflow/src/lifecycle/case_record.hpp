@@ -1,0 +1,62 @@
+// The compact in-memory record of one case: what the engine needs on the hot path, with
+// every rule-set entity held as a 4-byte interned reference. Cold data (the applicant's
+// name, the history) lives elsewhere: the applicant table and the store.
+#pragma once
+
+#include <cstdint>
+
+#include "deadlines/deadlines.hpp"
+#include "lifecycle/lifecycle.hpp"
+#include "workflow/case.hpp"
+#include "workflow/rules.hpp"
+
+namespace workflow::detail {
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+// Fields are grouped by size, widest first, so the record has no padding holes (144 bytes).
+struct CaseRecord {
+  CaseId id = 0;
+  std::uint64_t materials = 0;  // bit i: matter.materials[i] handed in
+  DateTime received;
+
+  MatterRef matter{};
+  OfficeRef accepting_office{};  // where the application was accepted
+  OfficeRef issue_office{};      // where the result is issued (跨域通办: as the applicant asks)
+  OfficeRef office{};            // office of the current post
+  PostRef intake_post{};         // the window that received it; decisions return here
+  PostRef post{};                // the post holding the current stage
+  StaffRef holder{};             // who acts on it now
+  StaffRef first_handler{};      // 首问负责制: who first received it
+  // PostRef of the agent post a village agent handed the case in through (帮办代办), or kNone.
+  // The agent is the first handler; whoever holds the post now follows the case.
+  std::uint32_t agent_post = kNone;
+  std::uint32_t bundle = 0;          // BundleId of the bundle it is a part of, 0 if none
+  std::uint32_t delegation = kNone;  // DelegationRef the case runs under, if any
+  std::uint32_t applicant = 0;       // index into the engine's applicant table
+  std::uint32_t opinions_answered = 0;  // bit i: stage i gave its opinion
+  std::uint32_t opinions_agreed = 0;    // bit i: ... and agreed (or was deemed to)
+  std::uint32_t timer_generation = 0;   // light timers older than this are stale
+  std::uint32_t last_seq = 0;           // seq of the last event
+
+  Date accepted;           // valid once life.phase is past awaiting_materials
+  Date suspended_since;    // valid while suspended
+  Date supplement_due;     // valid while tolerance
+  Date opinions_since;     // valid in the opinions phase
+  Date concluded;          // valid once concluded (cases stored before format 2: unset)
+  Deadlines deadlines{};   // valid once accepted
+
+  std::uint16_t suspended_days = 0;          // working days not counted so far
+  std::uint16_t suspended_at_opinions = 0;   // suspended_days when opinions began
+  LifecycleState life{};
+  Holding holding = Holding::a_holder;
+  Decision decision = Decision::none;
+  Light light = Light::none;
+  std::uint8_t stage = 0;           // current back-office stage (ordered stages)
+  std::uint8_t extension_days = 0;  // the one §42 extension, 0 if not used
+  bool notified = false;            // a notice of missing materials was given
+  bool on_promise = false;          // approved under 告知承诺制, to be verified
+  bool tolerance = false;           // accepted under 容缺 with materials owed
+};
+
+}  // namespace workflow::detail

@@ -1,0 +1,363 @@
+// The SQLite case store: append() queues a commit under a mutex; one writer thread writes
+// everything queued in one transaction (group commit), then wakes waiters and runs
+// callbacks. Reads use a second, read-only connection (WAL readers never block the writer).
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "store/sqlite_store.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+
+namespace {
+
+using Callback = std::function<void(std::exception_ptr)>;
+
+class SqliteStore final : public CaseStore {
+ public:
+  SqliteStore(std::filesystem::path path, const SqliteOptions& options)
+      : path_(std::move(path)), read_only_(options.read_only),
+        file_(open_store_file(path_, options)) {
+    if (!read_only_) {
+      read_db_ = open_read_connection(path_);
+      prepare_writer();
+    }
+    sqlite3* r = reader();
+    history_ = {r, path_,
+                "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
+                "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
+    cases_page_ = {r, path_,
+                   "SELECT id, last_seq, encoded FROM cases WHERE id > ? ORDER BY id LIMIT 256"};
+    engine_state_ = {r, path_, "SELECT value FROM engine WHERE key = 'state'"};
+    find_request_ = {r, path_, "SELECT fingerprint, case_id FROM requests WHERE request_id = ?"};
+    if (!read_only_) writer_ = std::thread([this] { run_writer(); });
+  }
+
+  // Flushes everything queued (the writer drains the queue before it stops), then closes.
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  std::uint64_t append(StoreCommit commit) override {
+    std::unique_lock lock(mutex_);
+    if (read_only_) fail("is open read-only");
+    if (failure_) throw Error(ErrorCode::store_error, failure_message_);
+    if (stopping_) fail("is closing");
+    const std::uint64_t ticket = ++issued_;
+    if (commit.request) pending_requests_[commit.request->request_id] = {*commit.request, ticket};
+    queue_.push_back({ticket, std::move(commit)});
+    lock.unlock();
+    work_cv_.notify_one();
+    return ticket;
+  }
+
+  void wait_durable(std::uint64_t ticket) override {
+    std::unique_lock lock(mutex_);
+    check_issued(ticket);
+    durable_cv_.wait(lock, [&] { return durable_ >= ticket || failure_; });
+    if (durable_ < ticket) throw Error(ErrorCode::store_error, failure_message_);
+  }
+
+  void on_durable(std::uint64_t ticket, Callback done) override {
+    std::unique_lock lock(mutex_);
+    check_issued(ticket);
+    if (durable_ < ticket && !failure_) {
+      callbacks_.emplace(ticket, std::move(done));
+      return;
+    }
+    const std::exception_ptr error = durable_ >= ticket ? nullptr : failure_;
+    lock.unlock();
+    done(error);
+  }
+
+  std::vector<Event> history(CaseId id) const override {
+    std::lock_guard lock(read_mutex_);
+    ResetOnExit guard{history_};
+    history_.bind(1, static_cast<std::int64_t>(id));
+    std::vector<Event> events;
+    while (history_.step()) {
+      Event& e = events.emplace_back();
+      e.case_id = static_cast<CaseId>(history_.int64(0));
+      e.seq = static_cast<std::uint32_t>(history_.int64(1));
+      const std::string kind = history_.text(2);
+      const auto parsed = parse_event_kind(kind);
+      if (!parsed) {
+        fail(fmt::format("has an event of unknown kind '{}' (case {} seq {})", kind, id, e.seq));
+      }
+      e.kind = *parsed;
+      e.time = DateTime::from_seconds(history_.int64(3));
+      e.actor = history_.text(4);
+      e.office = history_.text(5);
+      e.post = history_.text(6);
+      e.reason = history_.text(7);
+      e.detail = history_.text(8);
+      e.rules_version = history_.text(9);
+      e.notify = history_.text(10);
+    }
+    return events;
+  }
+
+  // Pages of 256 in id order, visited with no lock held: `visit` may call back into the
+  // store, and a huge store is never held in memory at once.
+  void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
+    std::int64_t after = 0;
+    for (;;) {
+      std::vector<CaseSnapshot> page;
+      {
+        std::lock_guard lock(read_mutex_);
+        ResetOnExit guard{cases_page_};
+        cases_page_.bind(1, after);
+        while (cases_page_.step()) {
+          page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
+                          static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
+        }
+      }
+      if (page.empty()) return;
+      after = static_cast<std::int64_t>(page.back().id);
+      for (const CaseSnapshot& s : page) visit(s);
+    }
+  }
+
+  std::string engine_state() const override {
+    std::lock_guard lock(read_mutex_);
+    ResetOnExit guard{engine_state_};
+    return engine_state_.step() ? engine_state_.blob(0) : std::string();
+  }
+
+  // A request leaves pending_requests_ only after its transaction committed, so a request
+  // missing there and then read from the database cannot fall between the two.
+  std::optional<RequestRecord> find_request(std::string_view request_id) const override {
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = pending_requests_.find(std::string(request_id));
+      if (it != pending_requests_.end()) return it->second.first;
+    }
+    std::lock_guard lock(read_mutex_);
+    ResetOnExit guard{find_request_};
+    find_request_.bind_text(1, request_id);
+    if (!find_request_.step()) return std::nullopt;
+    return RequestRecord{std::string(request_id), find_request_.text(0),
+                         static_cast<CaseId>(find_request_.int64(1))};
+  }
+
+  bool read_only() const noexcept override { return read_only_; }
+
+  SqliteStats stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+
+ private:
+  struct Queued {
+    std::uint64_t ticket;
+    StoreCommit commit;
+  };
+
+  [[noreturn]] void fail(std::string_view problem) const {
+    throw Error(ErrorCode::store_error, fmt::format("{} {}", path_.string(), problem));
+  }
+
+  void check_issued(std::uint64_t ticket) const {
+    if (ticket > issued_) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("{}: ticket {} was never issued", path_.string(), ticket));
+    }
+  }
+
+  sqlite3* reader() const { return read_only_ ? file_.db.get() : read_db_.get(); }
+
+  void prepare_writer() {
+    sqlite3* w = file_.db.get();
+    insert_event_ = {w, path_,
+                     "INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
+                     "reason, detail, rules_version, hash, notify) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+    put_case_ = {w, path_,
+                 "INSERT INTO cases (id, last_seq, encoded) VALUES (?,?,?) ON CONFLICT (id) "
+                 "DO UPDATE SET last_seq = excluded.last_seq, encoded = excluded.encoded"};
+    put_engine_ = {w, path_,
+                   "INSERT INTO engine (key, value) VALUES ('state', ?) ON CONFLICT (key) "
+                   "DO UPDATE SET value = excluded.value"};
+    // The first record of a request id stands, as find_request answered it.
+    put_request_ = {w, path_,
+                    "INSERT OR IGNORE INTO requests (request_id, fingerprint, case_id) "
+                    "VALUES (?,?,?)"};
+    put_head_ = {w, path_,
+                 "INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?) ON CONFLICT "
+                 "(singleton) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash"};
+    begin_ = {w, path_, "BEGIN IMMEDIATE"};
+    commit_ = {w, path_, "COMMIT"};
+    // Continue the chain from the head, not from the last row: an event deleted at the end
+    // then stays visible to the audit as a gap instead of being written over.
+    Statement head(w, path_, "SELECT last_id, hash FROM log_head");
+    if (head.step()) load_head(head.int64(0), head.blob(1));
+    head.reset();
+    Statement last(w, path_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+    if (last.step() && last.int64(0) > last_id_) load_head(last.int64(0), last.blob(1));
+    last.reset();
+  }
+
+  void load_head(std::int64_t id, const std::string& hash) {
+    last_id_ = id;
+    head_ = {};
+    std::copy_n(hash.begin(), std::min(hash.size(), head_.size()), head_.begin());
+  }
+
+  void run_writer() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything is written
+      std::vector<Queued> batch;
+      batch.swap(queue_);
+      std::exception_ptr error = failure_;
+      std::string message;
+      lock.unlock();
+      if (!error) {
+        try {
+          write(batch);
+        } catch (const std::exception& e) {
+          error = std::current_exception();
+          message = e.what();
+        }
+      }
+      const std::uint64_t last = batch.back().ticket;
+      const std::size_t commits = batch.size();
+      batch.clear();  // free the commits outside the lock
+      lock.lock();
+      if (error && !failure_) {
+        failure_ = error;
+        failure_message_ = std::move(message);
+      } else if (!error) {
+        durable_ = last;
+        ++stats_.transactions;
+        stats_.commits += commits;
+      }
+      std::erase_if(pending_requests_, [&](const auto& kv) { return kv.second.second <= last; });
+      const auto end = error ? callbacks_.end() : callbacks_.upper_bound(durable_);
+      std::vector<Callback> due;
+      for (auto it = callbacks_.begin(); it != end; ++it) due.push_back(std::move(it->second));
+      callbacks_.erase(callbacks_.begin(), end);
+      lock.unlock();
+      durable_cv_.notify_all();
+      for (Callback& done : due) {
+        try {
+          done(error);
+        } catch (...) {
+          // A callback must not throw; the writer thread must not die of it either.
+        }
+      }
+      lock.lock();
+    }
+  }
+
+  // One transaction for the whole batch; the in-memory head moves only after COMMIT.
+  void write(const std::vector<Queued>& batch) {
+    sqlite3* w = file_.db.get();
+    begin_.run();
+    try {
+      std::int64_t id = last_id_;
+      Sha256::Digest head = head_;
+      for (const Queued& q : batch) {
+        for (const Event& e : q.commit.events) {
+          const std::string_view kind = to_string(e.kind);
+          const ChainedEvent c{++id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
+                               e.time.seconds(), e.actor, e.office, e.post, e.reason,
+                               e.detail, e.rules_version, e.notify};
+          head = chain_hash(head, c);
+          Statement& s = insert_event_;
+          s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text(4, kind);
+          s.bind(5, c.time), s.bind_text(6, e.actor), s.bind_text(7, e.office);
+          s.bind_text(8, e.post), s.bind_text(9, e.reason), s.bind_text(10, e.detail);
+          s.bind_text(11, e.rules_version);
+          s.bind_blob(12, {reinterpret_cast<const char*>(head.data()), head.size()});
+          s.bind_text(13, e.notify);
+          s.run();
+        }
+        for (const CaseSnapshot& snap : q.commit.cases) {
+          put_case_.bind(1, static_cast<std::int64_t>(snap.id));
+          put_case_.bind(2, snap.last_seq);
+          put_case_.bind_blob(3, snap.encoded);
+          put_case_.run();
+        }
+        if (q.commit.engine_state) {
+          put_engine_.bind_blob(1, *q.commit.engine_state);
+          put_engine_.run();
+        }
+        if (const auto& r = q.commit.request) {
+          put_request_.bind_text(1, r->request_id);
+          put_request_.bind_text(2, r->fingerprint);
+          put_request_.bind(3, static_cast<std::int64_t>(r->case_id));
+          put_request_.run();
+        }
+      }
+      if (id != last_id_) {
+        put_head_.bind(1, id);
+        put_head_.bind_blob(2, {reinterpret_cast<const char*>(head.data()), head.size()});
+        put_head_.run();
+      }
+      commit_.run();
+      last_id_ = id;
+      head_ = head;
+    } catch (...) {
+      sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  const std::filesystem::path path_;
+  const bool read_only_;
+  // Declared before the statements: members are destroyed in reverse, statements first,
+  // then the connections, then the file guard (see FileGuard for why that order).
+  OpenedFile file_;  // the write connection (the read connection if read_only_)
+  DbHandle read_db_;
+
+  // Used by the writer thread only (and the constructor before it starts).
+  Statement insert_event_, put_case_, put_engine_, put_request_, put_head_, begin_, commit_;
+  std::int64_t last_id_ = 0;
+  Sha256::Digest head_{};
+
+  mutable std::mutex read_mutex_;  // the read connection and its statements
+  mutable Statement history_, cases_page_, engine_state_, find_request_;
+
+  mutable std::mutex mutex_;  // everything below
+  std::condition_variable work_cv_, durable_cv_;
+  std::vector<Queued> queue_;
+  std::multimap<std::uint64_t, Callback> callbacks_;
+  std::unordered_map<std::string, std::pair<RequestRecord, std::uint64_t>> pending_requests_;
+  std::uint64_t issued_ = 0, durable_ = 0;
+  std::exception_ptr failure_;
+  std::string failure_message_;
+  bool stopping_ = false;
+  SqliteStats stats_;
+  std::thread writer_;
+};
+
+}  // namespace
+
+SqliteStats sqlite_stats(const CaseStore& store) {
+  const auto* sqlite = dynamic_cast<const SqliteStore*>(&store);
+  if (sqlite == nullptr) throw Error(ErrorCode::invalid_argument, "not an SQLite store");
+  return sqlite->stats();
+}
+
+}  // namespace workflow::detail
+
+namespace workflow {
+
+std::unique_ptr<CaseStore> open_sqlite_store(const std::filesystem::path& path,
+                                             SqliteOptions options) {
+  return std::make_unique<detail::SqliteStore>(path, options);
+}
+
+}  // namespace workflow

@@ -1,0 +1,147 @@
+// Private parts of the SQLite case store (sqlite_store.cpp, sqlite_schema.cpp,
+// sqlite_audit.cpp), and what its tests look into. See docs/storage.md.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <sqlite3.h>
+
+#include "support/sha256.hpp"
+#include "workflow/store.hpp"
+
+namespace workflow::detail {
+
+// The schema version this library writes (PRAGMA user_version), and the PRAGMA
+// application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
+inline constexpr int kSchemaVersion = 2;
+inline constexpr std::int32_t kApplicationId = 0x57464C57;
+
+// One forward migration: run `sql` on a database at version to_version - 1.
+struct Migration {
+  int to_version;
+  const char* sql;
+};
+// Every migration, in version order (to_version 1, 2, ...). Tests check it is contiguous.
+std::span<const Migration> schema_migrations() noexcept;
+
+// Throws Error(store_error) "FILE: WHAT: <sqlite3_errmsg>".
+[[noreturn]] void throw_sqlite(const std::filesystem::path& file, sqlite3* db,
+                               std::string_view what);
+
+struct DbCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using DbHandle = std::unique_ptr<sqlite3, DbCloser>;
+
+// A prepared statement, prepared once and reused (reset after every use).
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, const std::filesystem::path& file, std::string_view sql);
+  Statement(Statement&& other) noexcept
+      : stmt_(std::exchange(other.stmt_, nullptr)), file_(std::move(other.file_)) {}
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  void bind(int i, std::int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
+  // Text and blobs are bound SQLITE_TRANSIENT: SQLite copies them, callers keep nothing alive.
+  void bind_text(int i, std::string_view s) {
+    check(sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT));
+  }
+  void bind_blob(int i, std::string_view s) {
+    check(sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT));
+  }
+  // True while there is a row; throws on an error. Resets the statement when done.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run() {
+    while (step()) {
+    }
+  }
+  void reset() noexcept {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  // Column text or blob bytes, exactly as stored (embedded NULs kept).
+  std::string text(int col) const;
+  std::string blob(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  void check(int rc);
+  sqlite3_stmt* stmt_ = nullptr;
+  std::filesystem::path file_;
+};
+
+// Resets a statement on scope exit, so an exception mid-step leaves it reusable.
+struct ResetOnExit {
+  Statement& s;
+  ~ResetOnExit() { s.reset(); }
+};
+
+// The process-wide hold on a store file. Closing any descriptor of a file drops every POSIX
+// lock this process holds on it (SQLite's too), so descriptors of open stores are shared
+// per inode and closed only when the last store on the file is gone. A writer also takes
+// flock(LOCK_EX|LOCK_NB) on it: one writer per file, across processes.
+class FileGuard {
+ public:
+  FileGuard() = default;
+  // Opens (creating an empty file if `create`) and registers `path`; `writer` takes the lock
+  // and throws "FILE is already open for writing by another engine (pid P)" if it is taken.
+  FileGuard(const std::filesystem::path& path, bool writer, bool create);
+  FileGuard(FileGuard&& other) noexcept;
+  FileGuard& operator=(FileGuard&& other) noexcept;
+  ~FileGuard();
+  int fd() const noexcept { return fd_; }
+
+ private:
+  void release() noexcept;
+  int fd_ = -1;
+  std::uint64_t dev_ = 0;
+  std::uint64_t ino_ = 0;
+  bool writer_ = false;
+};
+
+// A store file opened after every check that must come before a write (docs/storage.md,
+// "Opening"): the header, the schema version and application id, the writer lock. For a
+// writer the schema is created or migrated; `db` is read-write, else read-only.
+struct OpenedFile {
+  FileGuard guard;
+  DbHandle db;
+};
+OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options);
+// Another read-only connection on a file open_store_file accepted.
+DbHandle open_read_connection(const std::filesystem::path& path);
+
+// The hash chain: SHA-256(previous hash || canonical encoding of the event at log position
+// `id`), the encoding as docs/storage.md specifies. The first event chains from 32 zeros.
+struct ChainedEvent {
+  std::int64_t id = 0;
+  std::int64_t case_id = 0;
+  std::int64_t seq = 0;
+  std::string_view kind;
+  std::int64_t time = 0;
+  std::string_view actor, office, post, reason, detail, rules_version;
+  std::string_view notify;  // schema 2; hashed only when not empty
+};
+Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& event);
+
+// What tests measure: commits written and the transactions that wrote them.
+struct SqliteStats {
+  std::uint64_t commits = 0;
+  std::uint64_t transactions = 0;
+};
+// Throws Error(invalid_argument) if `store` is not an SQLite store.
+SqliteStats sqlite_stats(const CaseStore& store);
+
+}  // namespace workflow::detail
