@@ -27,6 +27,7 @@ class NullStore final : public CaseStore {
   std::vector<Event> history(CaseId) const override { return {}; }
   void for_each_case(const std::function<void(const CaseSnapshot&)>&) const override {}
   std::string engine_state() const override { return {}; }
+  std::vector<StoredRuleSet> rule_sets() const override { return {}; }
   std::optional<RequestRecord> find_request(std::string_view) const override { return std::nullopt; }
   bool read_only() const noexcept override { return false; }
   std::uint64_t events() const { return events_.load(); }

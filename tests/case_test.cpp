@@ -39,7 +39,7 @@ TEST_CASE("case names: every value has one canonical name that parses back") {
   CHECK(round_trip<SpecialProcedure>(parse_special_procedure) == 6);
   CHECK(round_trip<AbsenceKind>(parse_absence_kind) == 4);
   CHECK(round_trip<RatingChannel>(parse_rating_channel) == 3);
-  CHECK(round_trip<EventKind>(parse_event_kind) == 36);
+  CHECK(round_trip<EventKind>(parse_event_kind) == 39);
 }
 
 TEST_CASE("case names: each verb's event has the verb's name; the engine's own follow") {
@@ -53,6 +53,9 @@ TEST_CASE("case names: each verb's event has the verb's name; the engine's own f
   CHECK(to_string(EventKind::submitted) == "submitted");
   CHECK(to_string(EventKind::rated) == "rated");
   CHECK(to_string(EventKind::rectification_opened) == "rectification_opened");
+  CHECK(to_string(EventKind::rules_installed) == "rules_installed");
+  CHECK(to_string(EventKind::rerouted) == "rerouted");
+  CHECK(to_string(EventKind::deadlines_recomputed) == "deadlines_recomputed");
   CHECK(to_string(RatingChannel::window_device) == "window_device");
   CHECK(to_string(RectificationState::calling_back) == "calling_back");
   CHECK(to_string(RectificationState::closed) == "closed");

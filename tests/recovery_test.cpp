@@ -308,13 +308,14 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
     Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
     hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
   }
-  // Format 1 is format 2 without the fields after the applicant (issue office, agent post,
-  // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte).
+  // Format 1 is format 3 without the fields after the applicant (issue office, agent post,
+  // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
+  // rule version: 2 bytes, and its provisional flag: 1 byte).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
-  REQUIRE(v1.encoded[0] == 2);
+  REQUIRE(v1.encoded[0] == 3);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 21);
+  v1.encoded.resize(v1.encoded.size() - 24);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);

@@ -27,7 +27,7 @@ EVENTS = [  # case, seq, kind, time, actor, office, post, reason, detail, rules_
     (2, 2, "refuse", 1700007200, "w2a", "county", "w2", "不属于本机关职权范围", "", "v1", ""),
     (1, 4, "approve", 1700086400, "b2a", "county", "b2", "", "", "v1", "v1-agent-b"),
 ]
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_from_docs():
@@ -122,11 +122,11 @@ def test_files_that_cannot_be_audited_exit_2_and_are_left_alone(tmp_path, store)
     notes.write_text("not a database, just text long enough to have a header\n")
     newer = tmp_path / "newer.db"
     shutil.copy(store, newer)
-    sqlite3.connect(newer).execute("PRAGMA user_version = 3").connection.close()
+    sqlite3.connect(newer).execute("PRAGMA user_version = 4").connection.close()
     cases = [
         (tmp_path / "missing.db", "does not exist"),
         (notes, "is not an SQLite database"),
-        (newer, "has schema version 3, newer than this library's 2: upgrade libworkflow"),
+        (newer, "has schema version 4, newer than this library's 3: upgrade libworkflow"),
     ]
     for path, problem in cases:
         before = path.read_bytes() if path.exists() else None

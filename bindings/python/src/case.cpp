@@ -39,7 +39,7 @@ void bind_vocabularies(py::module_& m) {
   m.attr("PROCEDURES") = tuple_of(SpecialProcedure::expert_review);
   m.attr("ABSENCE_KINDS") = tuple_of(AbsenceKind::field_work);
   m.attr("HOLDINGS") = tuple_of(Holding::unresolved);
-  m.attr("EVENT_KINDS") = tuple_of(EventKind::rectification_opened);
+  m.attr("EVENT_KINDS") = tuple_of(EventKind::deadlines_recomputed);
   m.attr("RATING_CHANNELS") = tuple_of(RatingChannel::phone);
   m.attr("RECTIFICATION_STATES") = tuple_of(RectificationState::closed);
 }

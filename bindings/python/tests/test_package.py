@@ -77,7 +77,8 @@ def test_vocabularies_are_the_canonical_names():
     assert workflow.ABSENCE_KINDS == ("leave", "vacation", "out", "field_work")
     assert "expert_review" in workflow.PROCEDURES
     assert workflow.EVENT_KINDS[0] == "submitted" and "light_changed" in workflow.EVENT_KINDS
-    assert workflow.EVENT_KINDS[-2:] == ("rated", "rectification_opened")
+    assert workflow.EVENT_KINDS[-5:] == ("rated", "rectification_opened", "rules_installed",
+                                         "rerouted", "deadlines_recomputed")
     assert set(workflow.VERBS) < set(workflow.EVENT_KINDS)
     assert workflow.RATING_CHANNELS == ("window_device", "online", "phone")
     assert workflow.RECTIFICATION_STATES == ("verifying", "resolving", "calling_back",

@@ -97,6 +97,13 @@ enum class EventKind : std::uint8_t {
   permission_denied,   // someone without the stage tried to act; nothing changed
   rated,               // the applicant rated the service (好差评)
   rectification_opened,  // a bad rating (1-2) opened a rectification task
+  // A new rule set was installed (an engine event: case 0, seq = the install's number).
+  rules_installed,
+  // An install removed the post holding the case's stage: moved to the fallback named.
+  rerouted,
+  // The official notice of a year replaced its provisional calendar: the case's deadlines
+  // were recomputed (detail: old and new dates).
+  deadlines_recomputed,
 };
 
 std::string_view to_string(CaseState s) noexcept;

@@ -13,6 +13,7 @@
 #include "workflow/calendar.hpp"
 #include "workflow/case.hpp"
 #include "workflow/clock.hpp"
+#include "workflow/rule_changes.hpp"
 #include "workflow/rules.hpp"
 #include "workflow/store.hpp"
 
@@ -26,10 +27,17 @@ struct Observers;
 // How an engine is built. A plain value type, read once by the Engine constructor.
 struct Options {
   // Where cases and events are kept: make_memory_store() or open_sqlite_store(path). An
-  // engine given a store that already holds cases recovers them (and their timers); it must
-  // be given the rule set those cases were recorded under. Default: nullptr, meaning a fresh
-  // in-memory store.
+  // engine given a store that already holds cases recovers them (and their timers) under the
+  // rule sets the store keeps; the rule set given must be the store's installed one, unless
+  // install_rules below asks to install it. Default: nullptr, meaning a fresh in-memory store.
   std::shared_ptr<CaseStore> store;
+  // If the store runs under another rule set than the one given to the constructor, install
+  // the given one (as install_rules() does, recorded as done by `rules_installer`) instead
+  // of refusing. Default: false: the constructor throws store_error naming both versions,
+  // a summary of the differences, and this option.
+  bool install_rules = false;
+  // The staff id an install on opening is recorded under (see install_rules). Default: "".
+  std::string rules_installer;
   // Record refused attempts by people who do not hold the stage as `permission_denied`
   // events in the case history (the attempt is audited; the case does not change).
   // Default: true.
@@ -148,6 +156,20 @@ class Engine {
   std::uint64_t subscribe(Observer observer);
   void unsubscribe(std::uint64_t subscription);
 
+  // Changing the rules of a live hall (docs/engine.md, "Installing rules"). plan_rules says
+  // what installing `next` would do, changing nothing. install_rules does it in one audited
+  // commit: a `rules_installed` event (case 0) by `actor`, the new set's files kept in the
+  // store, and a `rerouted` event for each open case moved. Open cases keep the terms of the
+  // version they were accepted under; new cases take the new one. Throws invalid_argument
+  // listing every problem (unknown actor, an office with open cases removed, another hall's
+  // rules, ...) and then changes nothing.
+  InstallPlan plan_rules(const RuleSet& next, std::string_view actor) const;
+  InstallPlan install_rules(const RuleSet& next, std::string_view actor);
+  // Every rule set the store's cases have run under, in install order (the last is rules()).
+  std::vector<InstalledRules> installed_rules() const;
+
+  // The installed rule set. The reference is replaced by install_rules(): a thread that may
+  // race with an install copies the RuleSet (cheap: shared data).
   const RuleSet& rules() const noexcept;
   const Calendar& calendar() const noexcept;
 

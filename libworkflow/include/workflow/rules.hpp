@@ -189,6 +189,13 @@ struct Policy {
   int matter_code_length = 0;
 };
 
+// One rule file as read: its name (no directory) and its bytes. A store keeps the files of
+// every rule set its cases ran under, so the store alone can explain any case.
+struct RuleFile {
+  std::string name;
+  std::string text;
+};
+
 // A loaded rule set: immutable, versioned by a SHA-256 over its files' contents.
 //
 // A RuleSet is safe for concurrent access from multiple threads without any external
@@ -200,9 +207,15 @@ class RuleSet {
   // Error(rules_invalid) whose diagnostics() holds every problem with file:line:column.
   // Throws Error(io_error) if `dir` is not a readable directory.
   static RuleSet load(const std::filesystem::path& dir);
+  // The same over files already in memory (for example a store's copy): the version is the
+  // same as load() gives for a directory holding exactly these files. `origin` prefixes the
+  // file names in diagnostics. Throws Error(rules_invalid) like load().
+  static RuleSet from_files(std::vector<RuleFile> files, const std::filesystem::path& origin);
 
   // Lowercase hex SHA-256 over the files' names and bytes: a case remembers it.
   const std::string& version() const noexcept;
+  // The files the set was read from, in name order.
+  std::span<const RuleFile> files() const noexcept;
   const Policy& policy() const noexcept;
   // Non-fatal findings of the load (e.g. a delegation that has already expired).
   const std::vector<Diagnostic>& warnings() const noexcept;

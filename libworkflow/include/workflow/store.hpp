@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "workflow/case.hpp"
+#include "workflow/rules.hpp"
 
 namespace workflow {
 
@@ -34,12 +35,22 @@ struct RequestRecord {
   CaseId case_id = 0;       // the case it created or acted on
 };
 
+// A rule set as a store keeps it: every version the store's cases have run under, with its
+// files, so that the store alone can explain any case (see Engine::install_rules).
+struct StoredRuleSet {
+  std::string version;          // RuleSet::version() of the files
+  std::vector<RuleFile> files;  // in name order
+  DateTime installed_at;
+  std::string installed_by;     // staff id; the engine's system actor for the first set
+};
+
 // One command's effect: everything in it becomes durable together, or nothing does.
 struct StoreCommit {
   std::vector<Event> events;         // new events, in order
   std::vector<CaseSnapshot> cases;   // new snapshots of the cases those events changed
   std::optional<std::string> engine_state;  // engine-wide state (the roster), if it changed
   std::optional<RequestRecord> request;     // the command's request id, if it carried one
+  std::optional<StoredRuleSet> rules;       // a rule set installed by this commit, if any
 };
 
 // Implementations must be safe for concurrent access from multiple threads without any
@@ -68,6 +79,8 @@ class CaseStore {
   virtual void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const = 0;
   // The last engine-wide state committed, or empty.
   virtual std::string engine_state() const = 0;
+  // Every durable rule set committed, in install order (the last is the current one).
+  virtual std::vector<StoredRuleSet> rule_sets() const = 0;
   // The request with this id, queued or durable, if any. If two commits carry the same id
   // the first one stands.
   virtual std::optional<RequestRecord> find_request(std::string_view request_id) const = 0;

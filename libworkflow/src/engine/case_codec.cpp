@@ -146,6 +146,12 @@ void format2_fields(Io& io, Record& c, std::uint32_t& bundle_def) {
   transfer(io, c.issue_office, c.agent_post, c.bundle, bundle_def, c.concluded);
 }
 
+// The fields format 3 added, at the end: the case's rule version, its provisional flag.
+template <class Io, class Record>
+void format3_fields(Io& io, Record& c) {
+  transfer(io, c.rules_version, c.deadlines_provisional);
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -168,6 +174,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
     rating_fields(w, *extras.rating);
     w.put_text(extras.rating->comment);
   }
+  format3_fields(w, c);
   return std::move(w).finish();
 }
 
@@ -176,7 +183,7 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
   Reader r(s.encoded, s.id);
   std::uint8_t format = 0;
   r.get(format);
-  if (format != 1 && format != kCaseFormat) {
+  if (format < 1 || format > kCaseFormat) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot of case {} has format {}, this library reads 1 to {}",
                             s.id, format, kCaseFormat));
@@ -198,6 +205,7 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
       rating_fields(r, rating);
       r.get_text(rating.comment);
     }
+    if (format >= 3) format3_fields(r, c);
   }
   r.finish();
   if (c.id != s.id) {

@@ -15,9 +15,11 @@
 namespace workflow::detail {
 
 // Bump when a field is added or its meaning changes. Format 2 added the issue office, the
-// agent post, the bundle and the rating; decode reads formats 1 and 2 (a format-1 case
-// gets the defaults: issued where accepted, no agent post, no bundle, not rated).
-inline constexpr std::uint8_t kCaseFormat = 2;
+// agent post, the bundle and the rating; format 3 the case's rule version and its
+// provisional-deadline flag. decode reads formats 1 to 3 (an older case gets the defaults:
+// issued where accepted, no agent post, no bundle, not rated, the first rule version, no
+// provisional deadline).
+inline constexpr std::uint8_t kCaseFormat = 3;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
 // What a snapshot carries besides the hot record.

@@ -50,7 +50,7 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
   v.extension_days = c.extension_days;
   v.on_promise = c.on_promise;
   fill_rating(v);
-  v.rules_version = rules_.version();
+  v.rules_version = case_rules_version(c);
   if (with_history) v.history = store_->history(id);
   return v;
 }

@@ -196,6 +196,20 @@ void Engine::unsubscribe(std::uint64_t subscription) {
   core_->set_observed(!observers_->list.empty());
 }
 
+InstallPlan Engine::plan_rules(const RuleSet& next, std::string_view actor) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->plan_install(next, actor);
+}
+
+InstallPlan Engine::install_rules(const RuleSet& next, std::string_view actor) {
+  return run<InstallPlan>(*core_, *observers_, [&] { return core_->install_rules(next, actor); });
+}
+
+std::vector<InstalledRules> Engine::installed_rules() const {
+  std::lock_guard lock(core_->mutex);
+  return core_->installed_rules();
+}
+
 const RuleSet& Engine::rules() const noexcept { return core_->rules(); }
 const Calendar& Engine::calendar() const noexcept { return core_->calendar(); }
 

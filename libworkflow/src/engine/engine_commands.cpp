@@ -30,7 +30,7 @@ CaseId EngineCore::submit(const Submission& s) {
     if (const auto earlier = replayed(s.request_id, print)) return *earlier;
   }
   const auto matter = rules_.find_matter(s.matter);
-  if (!matter) throw Error(ErrorCode::not_found, fmt::format("unknown matter '{}'", s.matter));
+  if (!matter) throw Error(ErrorCode::not_found, unknown_matter(s.matter));
   const DateTime now = clock_->now();
   CaseId id = 0;
   unit([&] {
@@ -91,6 +91,7 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
   CaseRecord& c = cases_.emplace_back();
   const CaseId id = c.id = cases_.size();
   c.matter = matter;
+  c.rules_version = static_cast<std::uint16_t>(versions_.size() - 1);
   c.accepting_office = intake.accepting_office;
   c.issue_office = issue_office;
   c.intake_post = intake.accepting_office == *at && !intake.via_agent

@@ -28,19 +28,23 @@ bool is_news_for_applicant(EventKind k) {
 }  // namespace
 
 // An open case must stay small: a county holds hundreds of thousands of them in memory.
-static_assert(sizeof(CaseRecord) <= 144, "CaseRecord grew: keep the hot record compact");
+// (144 bytes until the rule version and the provisional-deadline flag came in.)
+static_assert(sizeof(CaseRecord) <= 152, "CaseRecord grew: keep the hot record compact");
 
 EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock,
                        Options options)
-    : rules_(std::move(rules)),
+    : current_(rules),
+      rules_(std::move(rules)),
       calendar_(std::move(calendar)),
       clock_(std::move(clock)),
       options_(std::move(options)),
       store_(options_.store ? options_.store : std::shared_ptr<CaseStore>(make_memory_store())),
-      roster_(rules_.staff().size()),
-      absence_generation_(rules_.staff().size(), 0) {
+      roster_(0) {
   if (!clock_) throw Error(ErrorCode::invalid_argument, "the engine needs a clock (got null)");
   manual_clock_ = dynamic_cast<ManualClock*>(clock_.get());
+  open_rule_history(RuleSet(current_));  // a copy: the history may replace current_
+  roster_.resize(rules_.staff().size());
+  absence_generation_.assign(rules_.staff().size(), 0);
   // The compact record keeps materials and opinions as bit sets.
   for (const Matter& m : rules_.matters()) {
     if (m.materials.size() > 64 || m.stages.size() > 32) {
@@ -55,6 +59,7 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
   }
   advanced_ = clock_->now();
   recover();
+  finish_rule_history();
 }
 
 CaseRecord& EngineCore::record(CaseId id) {
@@ -66,6 +71,16 @@ CaseRecord& EngineCore::record(CaseId id) {
 
 const CaseRecord& EngineCore::record(CaseId id) const {
   return const_cast<EngineCore*>(this)->record(id);
+}
+
+std::string EngineCore::unknown_matter(std::string_view code) const {
+  const auto all = rules_.matters();
+  if (std::any_of(all.begin(), all.end(), [&](const Matter& m) { return m.code == code; })) {
+    return fmt::format("matter '{}' is no longer offered: the installed rule set {} removed it "
+                       "(its open cases finish under the rules they were accepted under)",
+                       code, current_.version().substr(0, 12));
+  }
+  return fmt::format("unknown matter '{}'", code);
 }
 
 StaffRef EngineCore::staff_ref(std::string_view id) const {
@@ -156,9 +171,11 @@ void EngineCore::commit() {
     out.engine_state = encode_engine_state(rules_.version(), roster_);
   }
   out.request = request_;
+  out.rules = pending_rules_;
   try {
     // Queued only: the facade waits for durability outside the lock (group commit).
     ticket_ = store_->append(std::move(out));
+    pending_rules_.reset();
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

@@ -18,6 +18,7 @@
 #include "routing/routing.hpp"
 #include "deadlines/timer_queue.hpp"
 #include "workflow/engine.hpp"
+#include "workflow/rule_changes.hpp"
 
 namespace workflow::detail {
 
@@ -61,8 +62,14 @@ class EngineCore {
   std::uint64_t take_ticket() { return std::exchange(ticket_, 0); }
   CaseStore& store() noexcept { return *store_; }
 
-  const RuleSet& rules() const noexcept { return rules_; }
+  // The installed rule set, as loaded (rules_ is the running set: see engine_rules.cpp).
+  const RuleSet& rules() const noexcept { return current_; }
   const Calendar& calendar() const noexcept { return calendar_; }
+
+  // --- rule sets over the store's life (engine_rules.cpp) -------------------------------
+  InstallPlan plan_install(const RuleSet& next, std::string_view actor) const;
+  InstallPlan install_rules(const RuleSet& next, std::string_view actor);
+  std::vector<InstalledRules> installed_rules() const;
 
   std::mutex mutex;  // the facade's lock
 
@@ -72,6 +79,17 @@ class EngineCore {
   CaseRecord& record(CaseId id);
   const CaseRecord& record(CaseId id) const;
   StaffRef staff_ref(std::string_view id) const;
+  // "unknown matter", or that an install removed it.
+  std::string unknown_matter(std::string_view code) const;
+
+  // --- rule history (engine_rules.cpp) ---------------------------------------------------
+  // Before recovery: rebuilds the running set from the store's rule sets (or records the
+  // given set as the store's first); refuses a different set unless asked to install it.
+  void open_rule_history(RuleSet given);
+  // After recovery: installs the set given to the constructor, if Options asked for that.
+  void finish_rule_history();
+  void reconcile_after_install(CaseRecord& c, DateTime at, std::string_view actor);
+  std::string case_rules_version(const CaseRecord& c) const;
 
   // --- idempotency and recovery (engine_recovery.cpp) -----------------------------------
   // For a command carrying a request id: the case of the earlier identical command if this
@@ -178,7 +196,14 @@ class EngineCore {
   // `recorded_by`: who put it on the status board, if known (named in the handoff events).
   void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
 
+  RuleSet current_;  // the installed set as loaded: what rules() shows, diffs compare
+  // The running set: every entry of every installed version at a stable index (cases refer
+  // to entries by index); its look-ups by id name the installed version's entries.
   RuleSet rules_;
+  std::vector<std::string> versions_;      // installed versions; CaseRecord::rules_version
+  std::vector<InstalledRules> installed_;  // the same, with when and by whom
+  std::optional<StoredRuleSet> pending_rules_;  // to go out with the next commit
+  std::optional<RuleSet> install_on_open_;      // Options::install_rules: after recovery
   Calendar calendar_;
   std::shared_ptr<Clock> clock_;
   ManualClock* manual_clock_ = nullptr;  // clock_ if it is one: advance_to moves it

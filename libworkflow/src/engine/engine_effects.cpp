@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine_core.hpp"
+#include "rules/rule_merge.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
@@ -18,6 +19,24 @@ PostRef EngineCore::window_for(OfficeRef office, CaseId id) const {
 
 void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string why) {
   touch(c);
+  if (retired(rules_, post)) {
+    // A stage of an older rule version at a post a later install removed: the 办不成事
+    // window of the post's office (or above) coordinates it.
+    const Post& gone = rules_.post(post);
+    const std::optional<PostRef> window = unresolved_window(rules_, gone.office);
+    if (!window) {
+      throw Error(ErrorCode::invalid_transition,
+                  fmt::format("case {} would go to post {} for {}, but that post was removed by "
+                              "rule set {} and no 办不成事 window can take it", c.id, gone.id,
+                              why, current_.version().substr(0, 12)));
+    }
+    emit_system(c, EventKind::rerouted, at,
+                fmt::format("post {} was removed by rule set {}: {} goes to the 办不成事 window",
+                            gone.id, current_.version().substr(0, 12), why),
+                fmt::format("from_post={}; to_post={}; rules={}", gone.id,
+                            rules_.post(*window).id, current_.version()));
+    post = *window;
+  }
   const OfficeRef old_office = c.office;
   const Assignment to = assign(rules_, roster_, post, at);
   c.post = to.post;

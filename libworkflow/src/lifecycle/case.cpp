@@ -28,10 +28,10 @@ constexpr std::array<std::string_view, 4> kAbsences{"leave", "vacation", "out", 
 constexpr std::array<std::string_view, 3> kHoldings{"a_holder", "b_covering", "unresolved"};
 
 // Event kinds: "submitted", then the 25 verbs, then the engine's own.
-constexpr std::array<std::string_view, 10> kEngineEvents{
+constexpr std::array<std::string_view, 13> kEngineEvents{
     "deemed_accepted", "opinion_deemed", "supplement_overdue", "handoff",
     "routed_unresolved", "routed", "light_changed", "permission_denied",
-    "rated", "rectification_opened"};
+    "rated", "rectification_opened", "rules_installed", "rerouted", "deadlines_recomputed"};
 constexpr std::array<std::string_view, 3> kRatingChannels{"window_device", "online", "phone"};
 constexpr std::array<std::string_view, 5> kRectificationStates{
     "verifying", "resolving", "calling_back", "called_back", "closed"};
@@ -95,7 +95,7 @@ std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept {
 }
 
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
-  for (int k = 0; k <= static_cast<int>(EventKind::rectification_opened); ++k) {
+  for (int k = 0; k <= static_cast<int>(EventKind::deadlines_recomputed); ++k) {
     if (to_string(static_cast<EventKind>(k)) == s) return static_cast<EventKind>(k);
   }
   return std::nullopt;
@@ -105,7 +105,7 @@ std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
 static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::accept));
 static_assert(static_cast<int>(EventKind::close_rectification) ==
               1 + static_cast<int>(Verb::close_rectification));
-static_assert(static_cast<int>(EventKind::rectification_opened) ==
+static_assert(static_cast<int>(EventKind::deadlines_recomputed) ==
               static_cast<int>(EventKind::close_rectification) + kEngineEvents.size());
 
 }  // namespace workflow

@@ -14,7 +14,7 @@ namespace workflow::detail {
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-// Fields are grouped by size, widest first, so the record has no padding holes (144 bytes).
+// Fields are grouped by size, widest first, so the record has no padding holes (152 bytes).
 struct CaseRecord {
   CaseId id = 0;
   std::uint64_t materials = 0;  // bit i: matter.materials[i] handed in
@@ -48,6 +48,9 @@ struct CaseRecord {
 
   std::uint16_t suspended_days = 0;          // working days not counted so far
   std::uint16_t suspended_at_opinions = 0;   // suspended_days when opinions began
+  // The rule set the case was accepted under: an index into the engine's installed rule
+  // versions (its matter's terms stay those of that version).
+  std::uint16_t rules_version = 0;
   LifecycleState life{};
   Holding holding = Holding::a_holder;
   Decision decision = Decision::none;
@@ -57,6 +60,9 @@ struct CaseRecord {
   bool notified = false;            // a notice of missing materials was given
   bool on_promise = false;          // approved under 告知承诺制, to be verified
   bool tolerance = false;           // accepted under 容缺 with materials owed
+  // A deadline reaches into a provisional calendar year (statutory days only): recomputed
+  // once that year's official notice is loaded.
+  bool deadlines_provisional = false;
 };
 
 }  // namespace workflow::detail

@@ -1,5 +1,7 @@
 #include "routing/routing.hpp"
 
+#include "rules/rule_merge.hpp"
+
 #include <fmt/format.h>
 
 #include "workflow/error.hpp"
@@ -11,7 +13,10 @@ std::optional<PostRef> unresolved_window(const RuleSet& rules, OfficeRef office)
   while (at) {
     const auto posts = rules.posts();
     for (std::uint32_t i = 0; i < posts.size(); ++i) {
-      if (posts[i].role == PostRole::unresolved && posts[i].office == *at) return PostRef{i};
+      if (posts[i].role == PostRole::unresolved && posts[i].office == *at &&
+          !retired(rules, PostRef{i})) {
+        return PostRef{i};
+      }
     }
     at = rules.office(*at).parent;
   }
@@ -34,6 +39,7 @@ Assignment assign(const RuleSet& rules, const Roster& roster, PostRef post, Date
 bool holds(const RuleSet& rules, const Roster& roster, StaffRef staff, PostRef post,
            DateTime now) {
   const Post& p = rules.post(post);
+  if (retired(rules, post)) return false;  // removed by an install: nobody holds it
   if (staff == p.a) return !roster.is_away(p.a, now);
   return staff == p.b && roster.is_away(p.a, now);
 }
@@ -143,7 +149,10 @@ std::vector<PostRef> window_posts(const RuleSet& rules, OfficeRef office) {
   std::vector<PostRef> out;
   const auto posts = rules.posts();
   for (std::uint32_t i = 0; i < posts.size(); ++i) {
-    if (posts[i].role == PostRole::window && posts[i].office == office) out.push_back(PostRef{i});
+    if (posts[i].role == PostRole::window && posts[i].office == office &&
+        !retired(rules, PostRef{i})) {
+      out.push_back(PostRef{i});
+    }
   }
   return out;
 }

@@ -24,6 +24,8 @@ class Roster {
   };
 
   explicit Roster(std::size_t staff_count) : absences_(staff_count) {}
+  // An install added staff (the running rule set only appends entries).
+  void resize(std::size_t staff_count) { absences_.resize(staff_count); }
   bool is_away(StaffRef s, DateTime now) const noexcept {
     const Absence& a = absences_[index_of(s)];
     return a.set && a.from <= now && now < a.until;

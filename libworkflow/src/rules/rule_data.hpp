@@ -36,6 +36,7 @@ std::optional<Ref> find_in(const IdIndex<Ref>& index, std::string_view id) noexc
 
 struct RuleData {
   std::string version;
+  std::vector<RuleFile> files;  // the files the set was read from, in name order
   Policy policy;
   std::vector<Diagnostic> warnings;
 
@@ -57,6 +58,16 @@ struct RuleData {
 
   // For each matter (by index), its delegations: delegation_in_force scans only these.
   std::vector<std::vector<DelegationRef>> delegations_by_matter;
+
+  // Only in an engine's running set (merge_rules): entries that earlier rule versions had
+  // and the current one does not. They stay, so that cases recorded under those versions
+  // keep their references; the id indexes above name current entries only. Empty: none.
+  std::vector<bool> retired_offices;
+  std::vector<bool> retired_posts;
+  std::vector<bool> retired_staff;
+  std::vector<bool> retired_matters;
+
+  static const RuleData& of(const RuleSet& rules) noexcept { return *rules.data_; }
 
   // The one way to make a RuleSet (its constructor is private to keep sets validated).
   static RuleSet make_rule_set(std::shared_ptr<const RuleData> data) noexcept {

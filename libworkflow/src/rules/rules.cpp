@@ -71,7 +71,13 @@ RuleSet RuleSet::load(const std::filesystem::path& dir) {
   return detail::RuleData::make_rule_set(detail::validate_rules(detail::read_rule_files(dir), dir));
 }
 
+RuleSet RuleSet::from_files(std::vector<RuleFile> files, const std::filesystem::path& origin) {
+  return detail::RuleData::make_rule_set(
+      detail::validate_rules(detail::read_rule_texts(std::move(files), origin), origin));
+}
+
 const std::string& RuleSet::version() const noexcept { return data_->version; }
+std::span<const RuleFile> RuleSet::files() const noexcept { return data_->files; }
 const Policy& RuleSet::policy() const noexcept { return data_->policy; }
 const std::vector<Diagnostic>& RuleSet::warnings() const noexcept { return data_->warnings; }
 

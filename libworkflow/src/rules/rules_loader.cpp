@@ -357,36 +357,51 @@ std::vector<fs::path> rule_files(const fs::path& dir) {
 }  // namespace
 
 RawRuleSet read_rule_files(const fs::path& dir) {
-  const std::vector<fs::path> files = rule_files(dir);
-  if (files.empty()) {
-    throw Error(
-        ErrorCode::rules_invalid, fmt::format("rule set {} has 1 problem", dir.string()),
-        {Diagnostic{dir.string(), 0, 0, "", "no *.yaml or *.yml rule files in the directory"}});
-  }
-  RawRuleSet raw;
-  Sha256 version;
-  for (const fs::path& path : files) {
-    const std::string name = path.filename().string();
+  const std::vector<fs::path> paths = rule_files(dir);
+  std::vector<RuleFile> files;
+  std::vector<std::string> unreadable;
+  for (const fs::path& path : paths) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    const bool readable = in && !in.bad();
-    std::string content = readable ? std::move(bytes).str() : std::string();
-    const std::size_t file = raw.findings.add_file((dir / name).string(), name, content);
-    if (!readable) {
-      raw.findings.error({file, 0, 0}, "", "cannot read the file");
-      raw.some_file_unreadable = true;
+    if (!in || in.bad()) {
+      unreadable.push_back(path.filename().string());
       continue;
     }
+    files.push_back(RuleFile{path.filename().string(), std::move(bytes).str()});
+  }
+  return read_rule_texts(std::move(files), dir, unreadable);
+}
+
+RawRuleSet read_rule_texts(std::vector<RuleFile> files, const fs::path& origin,
+                           const std::vector<std::string>& unreadable) {
+  if (files.empty() && unreadable.empty()) {
+    throw Error(ErrorCode::rules_invalid,
+                fmt::format("rule set {} has 1 problem", origin.string()),
+                {Diagnostic{origin.string(), 0, 0, "",
+                            "no *.yaml or *.yml rule files in the directory"}});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const RuleFile& x, const RuleFile& y) { return x.name < y.name; });
+  RawRuleSet raw;
+  for (const std::string& name : unreadable) {
+    const std::size_t file = raw.findings.add_file((origin / name).string(), name, "");
+    raw.findings.error({file, 0, 0}, "", "cannot read the file");
+    raw.some_file_unreadable = true;
+  }
+  Sha256 version;
+  for (const RuleFile& f : files) {
+    const std::size_t file = raw.findings.add_file((origin / f.name).string(), f.name, f.text);
     // Name, NUL, decimal length, NUL, bytes: unambiguous however names and contents run.
-    version.update(name);
+    version.update(f.name);
     version.update(std::string_view("\0", 1));
-    version.update(std::to_string(content.size()));
+    version.update(std::to_string(f.text.size()));
     version.update(std::string_view("\0", 1));
-    version.update(content);
-    read_file(raw, file, content);
+    version.update(f.text);
+    read_file(raw, file, f.text);
   }
   raw.version = to_hex(version.finish());
+  raw.files = std::move(files);
   return raw;
 }
 

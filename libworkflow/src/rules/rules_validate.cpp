@@ -416,6 +416,7 @@ std::shared_ptr<const RuleData> validate_rules(RawRuleSet raw, const std::filesy
         raw.findings.take_errors());
   }
   data->version = std::move(raw.version);
+  data->files = std::move(raw.files);
   data->warnings = raw.findings.take_warnings();
   return data;
 }

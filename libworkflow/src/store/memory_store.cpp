@@ -19,7 +19,10 @@ class MemoryStore final : public CaseStore {
     std::lock_guard lock(mutex_);
     // Every id is checked before anything is kept: a refused commit leaves the store as it was.
     std::size_t highest = slots_.empty() ? 0 : slots_.size() - 1;
-    for (const Event& e : c.events) highest = check(e.case_id, highest);
+    // Events of case 0 are the engine's own (rule installs).
+    for (const Event& e : c.events) {
+      if (e.case_id != 0) highest = check(e.case_id, highest);
+    }
     for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
     for (Event& e : c.events) slot(e.case_id).events.push_back(std::move(e));
     for (CaseSnapshot& s : c.cases) {
@@ -29,6 +32,7 @@ class MemoryStore final : public CaseStore {
     }
     if (c.engine_state) engine_state_ = std::move(*c.engine_state);
     if (c.request) requests_[c.request->request_id] = std::move(*c.request);
+    if (c.rules) rule_sets_.push_back(std::move(*c.rules));
     return ++tickets_;
   }
 
@@ -53,6 +57,11 @@ class MemoryStore final : public CaseStore {
   std::string engine_state() const override {
     std::lock_guard lock(mutex_);
     return engine_state_;
+  }
+
+  std::vector<StoredRuleSet> rule_sets() const override {
+    std::lock_guard lock(mutex_);
+    return rule_sets_;
   }
 
   std::optional<RequestRecord> find_request(std::string_view request_id) const override {
@@ -93,6 +102,7 @@ class MemoryStore final : public CaseStore {
   std::vector<Slot> slots_;
   std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;
+  std::vector<StoredRuleSet> rule_sets_;
 };
 
 }  // namespace

@@ -70,6 +70,18 @@ PRAGMA application_id = 1464224855;
     {2, R"sql(
 ALTER TABLE events ADD COLUMN notify TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Version 3: every rule set the cases have run under, with its files. Installs are
+    // also events (case 0) in the hash chain, naming the version: the files are bound to the
+    // chain by their hash, which the engine checks when it reads them.
+    {3, R"sql(
+CREATE TABLE rule_sets (
+  position     INTEGER PRIMARY KEY,  -- install order: 1, 2, ...
+  version      TEXT    NOT NULL,     -- SHA-256 over the files (RuleSet::version)
+  installed_at INTEGER NOT NULL,     -- DateTime seconds (hall-local)
+  installed_by TEXT    NOT NULL,
+  files        BLOB    NOT NULL      -- per file: name NUL length NUL bytes
+);
+)sql"},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kSchemaVersion);
 

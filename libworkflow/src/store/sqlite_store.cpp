@@ -36,6 +36,9 @@ class SqliteStore final : public CaseStore {
                    "SELECT id, last_seq, encoded FROM cases WHERE id > ? ORDER BY id LIMIT 256"};
     engine_state_ = {r, path_, "SELECT value FROM engine WHERE key = 'state'"};
     find_request_ = {r, path_, "SELECT fingerprint, case_id FROM requests WHERE request_id = ?"};
+    rule_sets_ = {r, path_,
+                  "SELECT position, version, installed_at, installed_by, files FROM rule_sets "
+                  "ORDER BY position"};
     if (!read_only_) writer_ = std::thread([this] { run_writer(); });
   }
 
@@ -135,6 +138,18 @@ class SqliteStore final : public CaseStore {
     return engine_state_.step() ? engine_state_.blob(0) : std::string();
   }
 
+  std::vector<StoredRuleSet> rule_sets() const override {
+    std::lock_guard lock(read_mutex_);
+    ResetOnExit guard{rule_sets_};
+    std::vector<StoredRuleSet> out;
+    while (rule_sets_.step()) {
+      const std::int64_t position = rule_sets_.int64(0);
+      out.push_back(StoredRuleSet{rule_sets_.text(1), decode_rule_files(rule_sets_.blob(4), position),
+                                  DateTime::from_seconds(rule_sets_.int64(2)), rule_sets_.text(3)});
+    }
+    return out;
+  }
+
   // A request leaves pending_requests_ only after its transaction committed, so a request
   // missing there and then read from the database cannot fall between the two.
   std::optional<RequestRecord> find_request(std::string_view request_id) const override {
@@ -192,6 +207,9 @@ class SqliteStore final : public CaseStore {
     put_request_ = {w, path_,
                     "INSERT OR IGNORE INTO requests (request_id, fingerprint, case_id) "
                     "VALUES (?,?,?)"};
+    put_rules_ = {w, path_,
+                  "INSERT INTO rule_sets (position, version, installed_at, installed_by, files) "
+                  "VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_sets), ?, ?, ?, ?)"};
     put_head_ = {w, path_,
                  "INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?) ON CONFLICT "
                  "(singleton) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash"};
@@ -294,6 +312,13 @@ class SqliteStore final : public CaseStore {
           put_engine_.bind_blob(1, *q.commit.engine_state);
           put_engine_.run();
         }
+        if (const auto& rs = q.commit.rules) {
+          put_rules_.bind_text(1, rs->version);
+          put_rules_.bind(2, rs->installed_at.seconds());
+          put_rules_.bind_text(3, rs->installed_by);
+          put_rules_.bind_blob(4, encode_rule_files(rs->files));
+          put_rules_.run();
+        }
         if (const auto& r = q.commit.request) {
           put_request_.bind_text(1, r->request_id);
           put_request_.bind_text(2, r->fingerprint);
@@ -323,12 +348,13 @@ class SqliteStore final : public CaseStore {
   DbHandle read_db_;
 
   // Used by the writer thread only (and the constructor before it starts).
-  Statement insert_event_, put_case_, put_engine_, put_request_, put_head_, begin_, commit_;
+  Statement insert_event_, put_case_, put_engine_, put_request_, put_rules_, put_head_, begin_,
+      commit_;
   std::int64_t last_id_ = 0;
   Sha256::Digest head_{};
 
   mutable std::mutex read_mutex_;  // the read connection and its statements
-  mutable Statement history_, cases_page_, engine_state_, find_request_;
+  mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_;
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;

@@ -19,7 +19,7 @@ namespace workflow::detail {
 
 // The schema version this library writes (PRAGMA user_version), and the PRAGMA
 // application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr std::int32_t kApplicationId = 0x57464C57;
 
 // One forward migration: run `sql` on a database at version to_version - 1.
@@ -135,6 +135,11 @@ struct ChainedEvent {
   std::string_view notify;  // schema 2; hashed only when not empty
 };
 Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& event);
+
+// A rule set's files in one blob: per file its name, NUL, decimal length, NUL, bytes (the
+// same framing as RuleSet::version hashes). decode throws Error(store_error) on bad bytes.
+std::string encode_rule_files(std::span<const RuleFile> files);
+std::vector<RuleFile> decode_rule_files(std::string_view bytes, std::int64_t position);
 
 // What tests measure: commits written and the transactions that wrote them.
 struct SqliteStats {
