@@ -16,58 +16,16 @@
 #include <thread>
 
 #include "error_of.hpp"
+#include "sqlite_files.hpp"
 #include "support/sha256.hpp"
 #include "store/sqlite_store.hpp"
 #include "workflow/store.hpp"
 
 using namespace workflow;
-using workflow::testing::error_of;
+using namespace workflow::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> n{0};
-    path = fs::temp_directory_path() /
-           ("wf-sqlite-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path operator/(const char* name) const { return path / name; }
-};
-
-std::string file_hash(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return detail::sha256_hex(bytes.str());
-}
-
-// Raw SQL through the C API, as an administrator with the sqlite3 shell would do it.
-void sql(const fs::path& db, const std::string& text) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(h, text.c_str(), nullptr, nullptr, &err);
-  const std::string message = err != nullptr ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(h);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, message);
-}
-
-std::int64_t sql_int(const fs::path& db, const std::string& query) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(h, query.c_str(), -1, &s, nullptr) == SQLITE_OK);
-  const std::int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-  sqlite3_finalize(s);
-  sqlite3_close(h);
-  return v;
-}
 
 Event event(CaseId c, std::uint32_t seq, EventKind kind = EventKind::accept,
             std::string reason = "") {

@@ -1,0 +1,247 @@
+// Scenario: a year of rule changes reaches a live hall. 宁都县 runs on its rule set A with
+// cases open in every kind and stage; B (tests/data/rules/ningdu-b.edits.yaml) adds a clerk
+// who takes over 市场监管局首席代表岗, removes 市场监管局审核岗 (which holds open stages),
+// compresses 食品经营许可's promise from 5 to 3 working days, ends the 梅江镇 delegation early
+// and stops offering 成品油零售经营资格审批. Installing B must keep every case correct.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "error_of.hpp"
+#include "hall_fixture.hpp"
+#include "rule_set_b.hpp"
+#include "sqlite_files.hpp"
+#include "workflow/engine.hpp"
+
+using namespace workflow;
+using namespace workflow::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> materials_of(const RuleSet& rules, const std::string& code) {
+  std::vector<std::string> out;
+  for (const Material& m : rules.matter(*rules.find_matter(code)).materials) out.push_back(m.name);
+  return out;
+}
+
+bool has_event(const CaseView& v, EventKind kind) {
+  return std::any_of(v.history.begin(), v.history.end(),
+                     [&](const Event& e) { return e.kind == kind; });
+}
+
+struct LiveHall {
+  TempDir dir;
+  fs::path db = dir / "hall.db";
+  fs::path b_dir = dir / "ningdu-b";
+  RuleSet a = RuleSet::load(ningdu_rules());
+  std::shared_ptr<ManualClock> clock =
+      std::make_shared<ManualClock>(DateTime::parse("2026-03-02T09:00"));
+
+  LiveHall() { make_ningdu_b(b_dir); }
+  RuleSet b() const { return RuleSet::load(b_dir); }
+
+  std::unique_ptr<Engine> open(const RuleSet& rules, bool install = false) {
+    Options o;
+    o.store = open_sqlite_store(db);
+    o.install_rules = install;
+    o.rules_installer = "nd-s017";
+    return std::make_unique<Engine>(rules, shipped_calendar(), clock, o);
+  }
+};
+
+void act(Engine& e, CaseId id, Verb verb, const std::string& actor) {
+  Action a;
+  a.actor = actor;
+  e.act(id, verb, a);
+}
+
+}  // namespace
+
+TEST_CASE("installing rules: every open case keeps its terms, and moves only where its post went") {
+  LiveHall hall;
+  const RuleSet a = hall.a;
+  const std::string swj = "360730-SWJ-0001";
+  CaseId at_review = 0, at_window = 0, escalated = 0, at_chief = 0, delegated = 0;
+  {
+    auto e = hall.open(a);
+    // Monday 2026-03-02 under A.
+    at_review = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+    act(*e, at_review, Verb::accept, "nd-s001");
+    act(*e, at_review, Verb::review_pass, "nd-s001");  // 初审 done: at 市场监管局审核岗 (nd-s022)
+    at_window = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "乙", food_licence_materials()});
+    escalated = e->submit({swj, "nd", "nd-s001", "丙", materials_of(a, swj)});
+    act(*e, escalated, Verb::accept, "nd-s001");
+    at_chief = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "丁", food_licence_materials()});
+    act(*e, at_chief, Verb::accept, "nd-s001");
+    act(*e, at_chief, Verb::review_pass, "nd-s001");
+    act(*e, at_chief, Verb::review_pass, "nd-s022");  // at 首席代表岗, held by its A nd-s024
+    delegated = e->submit({"360730-SCJG-0004", "nd-mj", "nd-mj-s01", "戊", food_licence_materials()});
+    CHECK(e->get(delegated).delegation == "dlg-2026-mj-spjy");
+    CHECK(e->get(at_review).holder == "nd-s022");
+    CHECK(e->get(at_chief).holder == "nd-s024");
+    CHECK(e->get(at_review).promised_deadline == day("2026-03-09"));  // accepted 03-02, 5 days
+  }
+
+  hall.clock->set(DateTime::parse("2026-03-05T09:00"));
+  const RuleSet b = hall.b();
+  auto e = hall.open(a);
+
+  // The dry run changes nothing and says what the install will do.
+  const InstallPlan plan = e->plan_rules(b, "nd-s017");
+  CHECK(plan.ok());
+  CHECK(plan.open_cases == 5);
+  REQUIRE(plan.reroutes.size() == 1);
+  CHECK(plan.reroutes[0].id == at_review);
+  CHECK(plan.reroutes[0].from_post == "nd-amr-review");
+  CHECK(plan.reroutes[0].to_post == "nd-unresolved");
+  // Every open case's matter changed (the food licence) or was removed (成品油).
+  CHECK(plan.keep_old_terms.size() == 5);
+  const auto changed = [&](RuleEntity what, ChangeKind how, const std::string& id) {
+    return std::any_of(plan.changes.begin(), plan.changes.end(), [&](const RuleChange& c) {
+      return c.entity == what && c.change == how && c.id == id;
+    });
+  };
+  CHECK(changed(RuleEntity::staff, ChangeKind::added, "nd-s200"));
+  CHECK(changed(RuleEntity::post, ChangeKind::removed, "nd-amr-review"));
+  CHECK(changed(RuleEntity::post, ChangeKind::changed, "nd-amr-chief"));
+  CHECK(changed(RuleEntity::matter, ChangeKind::changed, "360730-SCJG-0004"));
+  CHECK(changed(RuleEntity::matter, ChangeKind::removed, swj));
+  CHECK(changed(RuleEntity::delegation, ChangeKind::changed, "dlg-2026-mj-spjy"));
+  CHECK(e->get(at_review).post == "nd-amr-review");
+
+  const InstallPlan done = e->install_rules(b, "nd-s017");
+  CHECK(done.reroutes.size() == 1);
+  CHECK(e->rules().version() == b.version());
+  REQUIRE(e->installed_rules().size() == 2);
+  CHECK(e->installed_rules()[1].installed_by == "nd-s017");
+
+  // The stage at the removed post went to the 办不成事 window, with the reason.
+  CaseView v = e->get(at_review);
+  CHECK(v.post == "nd-unresolved");
+  CHECK(v.holder == "nd-s018");
+  CHECK(has_event(v, EventKind::rerouted));
+  CHECK(v.rules_version == a.version());  // still under A's terms
+  CHECK(v.promised_deadline == day("2026-03-09"));
+  // The post that stays has a new A: the new clerk acts on the case held there.
+  v = e->get(at_chief);
+  CHECK(v.holder == "nd-s200");
+  CHECK(has_event(v, EventKind::rerouted));
+  CHECK(e->available_actions(at_chief, "nd-s024").empty());
+  act(*e, at_chief, Verb::approve, "nd-s200");
+  CHECK(e->get(at_chief).state == CaseState::decided);
+
+  // A case received under A is accepted under A's promise (5 days), and its review stage,
+  // at the removed post, goes to the 办不成事 window when it gets there.
+  act(*e, at_window, Verb::accept, "nd-s001");
+  CHECK(e->get(at_window).promised_deadline == day("2026-03-12"));
+  act(*e, at_window, Verb::review_pass, "nd-s001");
+  v = e->get(at_window);
+  CHECK(v.post == "nd-unresolved");
+  CHECK(has_event(v, EventKind::rerouted));
+
+  // New cases take B: 3 days.
+  const CaseId fresh = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "己", food_licence_materials()});
+  act(*e, fresh, Verb::accept, "nd-s001");
+  CHECK(e->get(fresh).promised_deadline == day("2026-03-10"));
+  CHECK(e->get(fresh).rules_version == b.version());
+  act(*e, fresh, Verb::review_pass, "nd-s001");
+  CHECK(e->get(fresh).post == "nd-amr-chief");
+
+  // The removed matter: its open case finishes under A; a new application is refused.
+  act(*e, escalated, Verb::review_pass, "nd-s001");
+  act(*e, escalated, Verb::report_up, "nd-s078");
+  act(*e, escalated, Verb::higher_approve, "gz-s03");
+  act(*e, escalated, Verb::issue, "nd-s001");
+  CHECK(e->get(escalated).state == CaseState::issued);
+  const Error refused = error_of([&] { e->submit({swj, "nd", "nd-s001", "庚", materials_of(a, swj)}); });
+  CHECK(refused.code() == ErrorCode::not_found);
+  CHECK(std::string(refused.what()).find("no longer offered") != std::string::npos);
+
+  // The ended delegation: the old case keeps it, a new one goes to the county.
+  CHECK(e->get(delegated).delegation == "dlg-2026-mj-spjy");
+  const CaseId mj = e->submit({"360730-SCJG-0004", "nd-mj", "nd-mj-s01", "辛", food_licence_materials()});
+  CHECK(e->get(mj).delegation.empty());
+  CHECK(e->get(mj).handling_office == "nd");
+
+  // Closed and reopened: B works, A is refused with the way to install it.
+  const CaseView before = e->get(at_review);
+  e.reset();
+  e = hall.open(b);
+  CHECK(e->get(at_review).post == before.post);
+  CHECK(e->get(at_review).history.size() == before.history.size());
+  CHECK(e->get(mj).rules_version == b.version());
+  CHECK(e->installed_rules().size() == 2);
+  e.reset();
+  const Error wrong = error_of([&] { hall.open(a); });
+  CHECK(wrong.code() == ErrorCode::store_error);
+  CHECK(std::string(wrong.what()).find("install_rules") != std::string::npos);
+  CHECK(std::string(wrong.what()).find("workflow rules install") != std::string::npos);
+
+  // Going back to A is an install too: every version stays readable.
+  e = hall.open(a, true);
+  CHECK(e->installed_rules().size() == 3);
+  CHECK(e->get(at_review).rules_version == a.version());
+  e.reset();
+
+  const AuditResult audit = verify_sqlite_log(hall.db);
+  CHECK(audit.ok);
+  CHECK(sql_int(hall.db, "SELECT count(*) FROM events WHERE case_id = 0 AND kind = "
+                         "'rules_installed'") == 2);
+  CHECK(sql_int(hall.db, "SELECT count(*) FROM rule_sets") == 3);
+}
+
+TEST_CASE("installing rules: a refused install names every reason and leaves the store as it was") {
+  LiveHall hall;
+  {
+    auto e = hall.open(hall.a);
+    const CaseId id = e->submit({"360730-SCJG-0004", "nd-mj", "nd-mj-s01", "甲", food_licence_materials()});
+    act(*e, id, Verb::accept, "nd-mj-s01");
+  }
+  const std::string before = file_hash(hall.db) + file_hash(hall.db.string() + "-wal");
+  {
+    auto e = hall.open(hall.a);
+    const Error unknown = error_of([&] { e->install_rules(hall.b(), "nobody"); });
+    CHECK(unknown.code() == ErrorCode::invalid_argument);
+    CHECK(std::string(unknown.what()).find("unknown installer 'nobody'") != std::string::npos);
+    CHECK(error_of([&] { e->install_rules(hall.b(), ""); }).code() == ErrorCode::invalid_argument);
+    CHECK(error_of([&] { e->install_rules(hall.a, "nd-s017"); }).code() == ErrorCode::invalid_argument);
+
+    // Another hall's rules, with an open case at 梅江镇: every reason is listed.
+    const InstallPlan other = e->plan_rules(RuleSet::load(sandu_rules()), "nobody");
+    CHECK_FALSE(other.ok());
+    const auto says = [&](const std::string& text) {
+      return std::any_of(other.problems.begin(), other.problems.end(),
+                         [&](const std::string& p) { return p.find(text) != std::string::npos; });
+    };
+    CHECK(says("unknown installer 'nobody'"));
+    CHECK(says("another hall's rules"));
+    CHECK(says("office nd-mj is removed but 1 open case still runs there (case 1)"));
+    CHECK(e->installed_rules().size() == 1);
+  }
+  CHECK(file_hash(hall.db) + file_hash(hall.db.string() + "-wal") == before);
+}
+
+TEST_CASE("installing rules: a damaged stored rule set is refused, the store left as it was") {
+  LiveHall hall;
+  {
+    auto e = hall.open(hall.a);
+    e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+  }
+  // An administrator edits a stored rule file in place (same length, still valid YAML): it
+  // no longer hashes to the version the events name.
+  sql(hall.db, "UPDATE rule_sets SET files = CAST(replace(CAST(files AS TEXT), '食品经营许可', "
+               "'食品营业许可') AS BLOB)");
+  const std::string before = file_hash(hall.db) + file_hash(hall.db.string() + "-wal");
+  const Error e = error_of([&] { hall.open(hall.a); });
+  CHECK(e.code() == ErrorCode::store_error);
+  INFO(std::string(e.what()));
+  CHECK(std::string(e.what()).find("stored rule set 1 is damaged: its files hash to") !=
+        std::string::npos);
+  CHECK(file_hash(hall.db) + file_hash(hall.db.string() + "-wal") == before);
+  // Cut short, it is refused as damaged too, not read past its end.
+  sql(hall.db, "UPDATE rule_sets SET files = substr(files, 1, 100)");
+  const Error cut = error_of([&] { hall.open(hall.a); });
+  CHECK(cut.code() == ErrorCode::store_error);
+  CHECK(std::string(cut.what()).find("stored rule set 1") != std::string::npos);
+}
