@@ -12,7 +12,8 @@
 #include <optional>
 #include <string>
 
-#include <unistd.h>  // getpid: scratch directories of parallel test runs must not collide
+#include <sys/stat.h>  // mkfifo
+#include <unistd.h>    // getpid: scratch directories of parallel test runs must not collide
 
 #include "workflow/rules.hpp"
 
@@ -341,7 +342,7 @@ TEST_CASE("rules bad files: 43-delegation-post-not-at-township") {
 
 TEST_CASE("rules bad files: 44-two-yaml-documents") {
   CHECK(problems_of("44-two-yaml-documents") ==
-        "case.yaml:4:1: a rule file holds one YAML document, found 2\n");
+        "case.yaml:3:1: a rule file holds one YAML document; a second one starts here\n");
 }
 
 TEST_CASE("rules bad files: 45-wrong-value-types") {
@@ -510,4 +511,38 @@ TEST_CASE("rules bad files: a failed load throws rules_invalid and returns no se
     CHECK(std::string(e.what()) == expected);
   }
   CHECK_FALSE(loaded.has_value());
+}
+
+TEST_CASE("rules bad files: 59-staff-named-system") {
+  CHECK(problems_of("59-staff-named-system") ==
+        "case.yaml:2:10: staff[0].id: 'system' is the engine's own actor name (timers, deemed "
+        "approvals): give the staff member another id\n");
+}
+
+TEST_CASE("rules bad files: 60-hostile-yaml") {
+  // A lone "," once made yaml-cpp's LoadAll allocate gigabytes; a second document was
+  // rejected only after parsing it. Both are found before yaml-cpp sees the file.
+  CHECK(problems_of("60-hostile-yaml") ==
+        "comma.yaml:1:1: expected a mapping of sections, found nothing YAML reads as data\n"
+        "two-documents.yaml:2:1: a rule file holds one YAML document; a second one starts "
+        "here\n");
+}
+
+TEST_CASE("rules bad files: 61-invalid-utf8") {
+  CHECK(problems_of("61-invalid-utf8") ==
+        "case.yaml:2:21: invalid UTF-8 (byte 0xFF): rule files are UTF-8 text\n");
+}
+
+TEST_CASE("rules bad files: entries that are not regular files are refused, by name") {
+  Scratch scratch("not-regular");
+  fs::copy(k_rules / "bad" / "_base", scratch.dir);
+  fs::create_symlink(scratch.dir / "gone.yaml", scratch.dir / "dangling.yaml");
+  fs::create_directory(scratch.dir / "folder.yaml");
+  REQUIRE(::mkfifo((scratch.dir / "pipe.yaml").c_str(), 0600) == 0);
+  fs::create_symlink("/dev/zero", scratch.dir / "zero.yaml");
+  CHECK(problems_loading(scratch.dir) ==
+        "dangling.yaml: a symbolic link to nothing (dangling, or a loop)\n"
+        "folder.yaml: not a regular file (a directory, FIFO, socket or device)\n"
+        "pipe.yaml: not a regular file (a directory, FIFO, socket or device)\n"
+        "zero.yaml: not a regular file (a directory, FIFO, socket or device)\n");
 }

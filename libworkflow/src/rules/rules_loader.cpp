@@ -306,22 +306,125 @@ void read_sections(FileContext& cx, const YAML::Node& root) {
   }
 }
 
+// Rule files are small (the largest shipped one is 7 KiB); a file far larger is a mistake,
+// and reading it whole into YAML nodes would take memory without bound.
+constexpr std::size_t kMaxRuleFileBytes = 4u << 20;
+
+// The first byte that is not well-formed UTF-8 (overlong forms, surrogates and code points
+// past U+10FFFF included), or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0, min = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return i;
+    }
+    if (s.size() - i <= n) return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += n + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The 0-based line where a second YAML document starts ("---" after content, or content
+// after "..."), if any. Found by scanning, because yaml-cpp's LoadAll can allocate without
+// bound on hostile input (a file holding only "," takes gigabytes).
+std::optional<int> second_document_line(std::string_view s) {
+  bool content = false, ended = false;
+  int line = 0;
+  for (std::size_t at = 0; at <= s.size(); ++line) {
+    const std::size_t end = std::min(s.find('\n', at), s.size());
+    std::string_view l = s.substr(at, end - at);
+    at = end + 1;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    const bool marker = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    if (marker && (content || ended)) return line;
+    if (l.substr(0, 3) == "..." && (l.size() == 3 || l[3] == ' ' || l[3] == '\t')) {
+      ended = true;
+      continue;
+    }
+    const std::size_t first = l.find_first_not_of(" \t");
+    if (marker || first == std::string_view::npos || l[first] == '#' || l[0] == '%') continue;
+    if (ended) return line;
+    content = true;
+  }
+  return std::nullopt;
+}
+
+// True if some line holds more than blanks, a comment or a document marker.
+bool has_content(std::string_view s) {
+  for (std::size_t at = 0; at < s.size();) {
+    const std::size_t end = std::min(s.find('\n', at), s.size());
+    const std::string_view l = s.substr(at, end - at);
+    at = end + 1;
+    const std::size_t first = l.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos || l[first] == '#' || l.substr(0, 3) == "---" ||
+        l.substr(0, 3) == "...") {
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 void read_file(RawRuleSet& raw, std::size_t file, const std::string& bytes) {
-  std::vector<YAML::Node> documents;
+  if (bytes.size() > kMaxRuleFileBytes) {
+    raw.findings.error({file, 0, 0}, "",
+                       fmt::format("the file has {} bytes, more than the {} a rule file may have",
+                                   bytes.size(), kMaxRuleFileBytes));
+    raw.some_file_unreadable = true;
+    return;
+  }
+  if (const std::size_t bad = invalid_utf8_at(bytes); bad != std::string_view::npos) {
+    const std::size_t line_start = bytes.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t from = line_start == std::string::npos || bad == 0 ? 0 : line_start + 1;
+    const int line = static_cast<int>(std::count(bytes.begin(), bytes.begin() + from, '\n'));
+    raw.findings.error(raw.findings.where(file, line, static_cast<int>(bad - from)), "",
+                       fmt::format("invalid UTF-8 (byte 0x{:02X}): rule files are UTF-8 text",
+                                   static_cast<unsigned char>(bytes[bad])));
+    raw.some_file_unreadable = true;
+    return;
+  }
+  if (const auto second = second_document_line(bytes)) {
+    raw.findings.error(raw.findings.where(file, *second, 0), "",
+                       "a rule file holds one YAML document; a second one starts here");
+    raw.some_file_unreadable = true;
+    return;
+  }
+  YAML::Node first;
   try {
-    documents = YAML::LoadAll(bytes);
+    first = YAML::Load(bytes);
   } catch (const YAML::Exception& e) {
     raw.findings.error(where(raw.findings, file, e.mark), "", "invalid YAML: " + e.msg);
     raw.some_file_unreadable = true;
     return;
   }
-  if (documents.empty() || documents[0].IsNull()) return;  // an empty file adds nothing
-  if (documents.size() > 1) {
-    raw.findings.error(
-        where(raw.findings, file, documents[1].Mark()), "",
-        fmt::format("a rule file holds one YAML document, found {}", documents.size()));
+  if (!first || first.IsNull()) {
+    // An empty file (or only comments) adds nothing; text that YAML reads as nothing ("," or
+    // "~") is a mistake, not an empty file.
+    if (has_content(bytes)) {
+      raw.findings.error(raw.findings.where(file, 0, 0), "",
+                         "expected a mapping of sections, found nothing YAML reads as data");
+    }
+    return;
   }
-  const YAML::Node& root = documents[0];
+  const YAML::Node& root = first;
   if (!root.IsMap()) {
     raw.findings.error(where(raw.findings, file, root.Mark()), "",
                        fmt::format("expected a mapping of sections, found {}", shape_of(root)));
@@ -344,7 +447,7 @@ std::vector<fs::path> rule_files(const fs::path& dir) {
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     const fs::path& path = it->path();
     const auto ext = path.extension();
-    if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) files.push_back(path);
+    if (ext == ".yaml" || ext == ".yml") files.push_back(path);
   }
   if (ec) {
     throw Error(ErrorCode::io_error, fmt::format("rule set {}: {}", dir.string(), ec.message()));
@@ -359,22 +462,41 @@ std::vector<fs::path> rule_files(const fs::path& dir) {
 RawRuleSet read_rule_files(const fs::path& dir) {
   const std::vector<fs::path> paths = rule_files(dir);
   std::vector<RuleFile> files;
-  std::vector<std::string> unreadable;
+  std::vector<std::pair<std::string, std::string>> unreadable;
   for (const fs::path& path : paths) {
+    const std::string name = path.filename().string();
+    // Looked at before opening: opening a FIFO named *.yaml would block for ever.
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      unreadable.emplace_back(name, fs::is_symlink(fs::symlink_status(path, ec))
+                                        ? "a symbolic link to nothing (dangling, or a loop)"
+                                        : "cannot be looked at: " + ec.message());
+      continue;
+    }
+    if (!fs::is_regular_file(status)) {
+      unreadable.emplace_back(name, "not a regular file (a directory, FIFO, socket or device)");
+      continue;
+    }
+    if (const auto size = fs::file_size(path, ec); !ec && size > kMaxRuleFileBytes) {
+      unreadable.emplace_back(name, fmt::format("the file has {} bytes, more than the {} a rule "
+                                                "file may have", size, kMaxRuleFileBytes));
+      continue;
+    }
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
     if (!in || in.bad()) {
-      unreadable.push_back(path.filename().string());
+      unreadable.emplace_back(name, "cannot read the file");
       continue;
     }
-    files.push_back(RuleFile{path.filename().string(), std::move(bytes).str()});
+    files.push_back(RuleFile{name, std::move(bytes).str()});
   }
   return read_rule_texts(std::move(files), dir, unreadable);
 }
 
 RawRuleSet read_rule_texts(std::vector<RuleFile> files, const fs::path& origin,
-                           const std::vector<std::string>& unreadable) {
+                           const std::vector<std::pair<std::string, std::string>>& unreadable) {
   if (files.empty() && unreadable.empty()) {
     throw Error(ErrorCode::rules_invalid,
                 fmt::format("rule set {} has 1 problem", origin.string()),
@@ -384,9 +506,9 @@ RawRuleSet read_rule_texts(std::vector<RuleFile> files, const fs::path& origin,
   std::sort(files.begin(), files.end(),
             [](const RuleFile& x, const RuleFile& y) { return x.name < y.name; });
   RawRuleSet raw;
-  for (const std::string& name : unreadable) {
+  for (const auto& [name, why] : unreadable) {
     const std::size_t file = raw.findings.add_file((origin / name).string(), name, "");
-    raw.findings.error({file, 0, 0}, "", "cannot read the file");
+    raw.findings.error({file, 0, 0}, "", why);
     raw.some_file_unreadable = true;
   }
   Sha256 version;

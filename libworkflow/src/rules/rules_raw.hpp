@@ -216,9 +216,10 @@ struct RawRuleSet {
 // Error(rules_invalid) if it holds no rule file; every other problem goes to findings.
 RawRuleSet read_rule_files(const std::filesystem::path& dir);
 // The same over files already in memory (a store's copy of a rule set); `origin` prefixes
-// the file names in diagnostics; `unreadable` names files that could not be read.
-RawRuleSet read_rule_texts(std::vector<RuleFile> files, const std::filesystem::path& origin,
-                           const std::vector<std::string>& unreadable = {});
+// the file names in diagnostics; `unreadable` names files that could not be read, and why.
+RawRuleSet read_rule_texts(
+    std::vector<RuleFile> files, const std::filesystem::path& origin,
+    const std::vector<std::pair<std::string, std::string>>& unreadable = {});
 
 // rules_validate.cpp (bundles: rules_validate_bundles.cpp). Resolves and checks everything;
 // throws Error(rules_invalid) with every diagnostic (the loader's included) if any is an error.

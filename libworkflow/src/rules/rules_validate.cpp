@@ -39,6 +39,13 @@ class Validator : Checker {
           {text(d.id), text(d.name), department_office_.back().value_or(OfficeRef{})});
     }
     for (const RawPlaced& s : raw_.staff) {
+      if (s.id && s.id->value == "system") {
+        // Events the engine causes itself name "system" as their actor: a person with that
+        // id could not be told apart from the engine in the record.
+        f_.error(s.id->at, field(s, "id"),
+                 "'system' is the engine's own actor name (timers, deemed approvals): give the "
+                 "staff member another id");
+      }
       const auto office = resolve(s, "office", s.office, out_.office_index, "office");
       out_.staff.push_back({text(s.id), text(s.name), office.value_or(OfficeRef{})});
     }
