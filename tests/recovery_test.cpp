@@ -333,3 +333,51 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
   CHECK(v.issuing_office == v.accepting_office);
   CHECK(v.applicant == "曾老汉");
 }
+
+TEST_CASE("recovery: a snapshot whose values are out of range is refused, never acted on") {
+  // Byte offsets in a format-3 snapshot: format (1), id (8), nine 4-byte references, then
+  // phase, suspended, holding, decision, light, stage (1 byte each).
+  constexpr std::size_t kPhase = 45, kHolding = 47, kDecision = 48, kLight = 49, kStage = 50;
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
+    food_case_at_review(hall);
+  }
+  CaseSnapshot good;
+  store->for_each_case([&](const CaseSnapshot& s) { good = s; });
+  REQUIRE(good.encoded[kStage] == 0);
+  const std::pair<std::size_t, std::string> edits[] = {
+      {kPhase, "phase 99"}, {kHolding, "holding 99"}, {kDecision, "decision 99"},
+      {kLight, "light 99"}, {kStage, "stage 99"}};
+  for (const auto& [at, what] : edits) {
+    CaseSnapshot bad = good;
+    bad.encoded[at] = 99;
+    auto edited = std::shared_ptr<CaseStore>(make_memory_store());
+    StoreCommit c;
+    c.events = store->history(1);
+    c.cases = {bad};
+    c.engine_state = store->engine_state();
+    c.rules = store->rule_sets().front();
+    edited->wait_durable(edited->append(std::move(c)));
+    Options reopen;
+    reopen.store = edited;
+    const Error e = error_of([&] { Hall again(ningdu_rules(), "2025-03-03T10:00", reopen); });
+    CHECK(e.code() == ErrorCode::store_error);
+    CHECK_MESSAGE(std::string(e.what()).find(what + " is out of range") != std::string::npos, e.what());
+  }
+  // A stage in range of the engine but past the matter's own stages (the food licence has 2).
+  CaseSnapshot bad = good;
+  bad.encoded[kStage] = 5;
+  auto edited = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.cases = {bad};
+  c.engine_state = store->engine_state();
+  c.rules = store->rule_sets().front();
+  edited->wait_durable(edited->append(std::move(c)));
+  Options reopen;
+  reopen.store = edited;
+  const Error e = error_of([&] { Hall again(ningdu_rules(), "2025-03-03T10:00", reopen); });
+  CHECK(std::string(e.what()).find("stage of its matter") != std::string::npos);
+}

@@ -158,6 +158,29 @@ void rating_fields(Io& io, Rating& r) {
            r.called_back, r.light, r.unit, r.opened, r.due, r.closed, r.generation);
 }
 
+// Every value that indexes a table or picks a branch must be one the engine can have written:
+// a snapshot edited by hand must not read past an array or reach an impossible state
+// (docs/storage.md, "Trusting what is stored"). References into the rule set are checked
+// against it on recovery (engine_recovery.cpp).
+void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating, CaseId id) {
+  const auto bad = [&](const char* what, int value) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot of case {} is corrupt: {} {} is out of range", id,
+                            what, value));
+  };
+  if (static_cast<int>(c.life.phase) >= phase_count) bad("phase", int(c.life.phase));
+  if (c.light > Light::escalated_red) bad("light", int(c.light));
+  if (c.decision > Decision::denied) bad("decision", int(c.decision));
+  if (c.holding > Holding::unresolved) bad("holding", int(c.holding));
+  if (c.stage >= 32) bad("stage", c.stage);  // the engine supports 32 stages per matter
+  if (!rating) return;
+  if (rating->score < 1 || rating->score > 5) bad("rating score", rating->score);
+  if (rating->channel > RatingChannel::phone) bad("rating channel", int(rating->channel));
+  if (rating->state > RectificationState::closed) bad("rectification state", int(rating->state));
+  if (rating->resolution > Resolution::appeal) bad("rectification resolution", int(rating->resolution));
+  if (rating->light > Light::escalated_red) bad("rectification light", int(rating->light));
+}
+
 }  // namespace
 
 std::string encode_case(const CaseRecord& c, std::string_view applicant,
@@ -208,6 +231,7 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
     if (format >= 3) format3_fields(r, c);
   }
   r.finish();
+  check_ranges(c, out.rating, s.id);
   if (c.id != s.id) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot stored as case {} says it is case {}", s.id, c.id));

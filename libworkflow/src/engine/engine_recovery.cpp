@@ -40,6 +40,9 @@ void check_refs(const RuleSet& rules, const CaseRecord& c) {
     if (index_of(s) >= rules.staff().size()) bad("staff member");
   }
   if (c.delegation != kNone && c.delegation >= rules.delegations().size()) bad("delegation");
+  if (c.stage > 0 && c.stage >= rules.matter(c.matter).stages.size()) {
+    bad("stage of its matter");
+  }
   if (c.agent_post != kNone && c.agent_post >= rules.posts().size()) bad("post");
 }
 
@@ -98,6 +101,11 @@ void EngineCore::recover() {
                               cases_.size() + 1, c.id));
     }
     check_refs(rules_, c);
+    if (c.rules_version >= versions_.size()) {
+      throw Error(ErrorCode::store_error,
+                  fmt::format("the snapshot of case {} refers to rule version {}, the store "
+                              "holds {}", c.id, c.rules_version + 1, versions_.size()));
+    }
     if (extras.format1_agent != kNone) c.agent_post = format1_agent_post(rules_, c, extras);
     if (c.bundle != 0) {
       // Bundles are not stored apart: each part names its bundle and the bundle's rule.
