@@ -159,6 +159,7 @@ void EngineCore::commit() {
   try {
     // Queued only: the facade waits for durability outside the lock (group commit).
     ticket_ = store_->append(std::move(out));
+    appended_ = ticket_;
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
