@@ -1,7 +1,16 @@
-"""Crash test: a child gives commands at full speed on an SQLite store and is SIGKILLed at
-random moments, 24 times. After every kill the store must hold every command the child saw
-acknowledged and no part of any other, pass PRAGMA integrity_check, and reopen in the engine
-(recovery) with every case."""
+"""Crash test: a child gives commands from 4 threads on one engine over an SQLite store (FULL
+and NORMAL in turn), some of them retries of another thread's command still in flight, and is
+SIGKILLed at random moments. After every kill:
+
+- every command sent but never acknowledged is sent again by the next child, with the same
+  request id: a stored one must be answered (with its case), a lost one is done then;
+- the store holds every command the child saw acknowledged, on the case it answered with,
+  and no part of any other; no submit was done twice; PRAGMA integrity_check passes;
+- the hash chain verifies (verify_sqlite_log) and the engine reopens the store (recovery).
+
+Some rounds let the child kill itself right after acknowledging a retry whose original was
+not acknowledged yet: the moment an answer given before the original was durable is lost.
+At the end a last child re-sends everything still unanswered and must answer all of it."""
 import os
 import random
 import signal
@@ -22,6 +31,35 @@ def child(db, *extra):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+class Ledger:
+    """What the parent saw: commands sent (kind, case) and acknowledgements (case)."""
+
+    def __init__(self):
+        self.sent = {}    # request -> (kind, case acted on; 0 for a submit)
+        self.acked = {}   # request -> case it answered with
+
+    def read(self, out):
+        for line in out.splitlines():
+            parts = line.split()
+            # a torn last line (killed mid-print) is neither a send nor an acknowledgement
+            if len(parts) == 4 and parts[0] == "send":
+                self.sent[parts[2]] = (parts[1], int(parts[3]))
+            elif len(parts) == 3 and parts[0] == "ack" and parts[1] in self.sent:
+                request, case = parts[1], int(parts[2])
+                # A retry answers exactly as the original did.
+                assert self.acked.setdefault(request, case) == case, request
+                kind, acted_on = self.sent[request]
+                assert kind == "submit" or case == acted_on, request
+
+    def unacked(self):
+        return {r: s for r, s in self.sent.items() if r not in self.acked}
+
+    def write_resends(self, path):
+        with open(path, "w") as f:
+            for request, (kind, case) in sorted(self.unacked().items()):
+                f.write(f"{kind} {request} {case}\n")
+
+
 def check_store(db, acked):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -31,48 +69,74 @@ def check_store(db, acked):
         missing = [r for r in acked if r not in requests]
         assert not missing, f"{len(missing)} acknowledged commands lost, e.g. {missing[:3]}"
         for request, case in acked.items():
-            assert requests[request] == case
+            assert requests[request] == case, request
         # No partial command: each case's events run 1..n with its snapshot at n.
         events = dict(con.execute("SELECT case_id, COUNT(*) FROM events GROUP BY case_id"))
         top = dict(con.execute("SELECT case_id, MAX(seq) FROM events GROUP BY case_id"))
+        cases = 0
         for case_id, last_seq in con.execute("SELECT id, last_seq FROM cases"):
             assert events.get(case_id) == last_seq == top.get(case_id), case_id
-        # And every command that committed has its events: a submit at least one, an accept
-        # the accept event.
-        accepts = {c for (c,) in con.execute("SELECT case_id FROM events WHERE kind = 'accept'")}
-        for request, case in requests.items():
-            if request.endswith("-accept"):
-                assert case in accepts, request
+            cases += 1
+        # Every case came from exactly one submit request: a retried submit was answered,
+        # not done twice.
+        submits = [r for r in requests if r.endswith("-submit")]
+        assert cases == len(submits), (cases, len(submits))
+        assert len(set(requests[r] for r in submits)) == cases
+        # And every command that committed has its events: an accept the accept event, a
+        # pass the review_pass event.
+        for kind in ("accept", "review_pass"):
+            have = {c for (c,) in con.execute("SELECT case_id FROM events WHERE kind = ?", (kind,))}
+            suffix = "-accept" if kind == "accept" else "-pass"
+            for request, case in requests.items():
+                if request.endswith(suffix):
+                    assert case in have, request
         return len(requests)
     finally:
         con.close()
 
 
-def test_acknowledged_commands_survive_sigkill(tmp_path):
-    db = tmp_path / "hall.db"
-    rng = random.Random(20251121)
-    acked = {}
-    for run in range(1, KILLS + 1):
-        p = child(db, "--seed", run)
-        # Let it run a random while: sometimes before its first commit, mostly mid-stream.
-        deadline = time.monotonic() + rng.uniform(0.05, 0.6)
-        lines = []
-        while time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(p.pid, signal.SIGKILL)
-        out, err = p.communicate(timeout=30)
-        assert p.returncode == -signal.SIGKILL, err
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[0] == "ack":
-                acked[parts[1]] = int(parts[2])
-            # a torn last line (killed mid-print) is simply not an acknowledgement
-        check_store(db, acked)
-    assert len(acked) > KILLS, "the child hardly ever got a command through"
-    # The engine reopens the store and recovers every case.
+def audit_and_recover(db):
+    """The chain verifies and the engine reopens the store; returns (cases, events)."""
     check = child(db, "--check")
     out, err = check.communicate(timeout=60)
     assert check.returncode == 0, err
-    cases = len({c for c in acked.values()})
     assert out.startswith("ok "), out
-    assert int(out.split()[1]) >= cases
+    return tuple(map(int, out.split()[1:3]))
+
+
+def test_acknowledged_commands_survive_sigkill(tmp_path):
+    db = tmp_path / "hall.db"
+    resends = tmp_path / "resend.txt"
+    rng = random.Random(20251121)
+    ledger = Ledger()
+    retried = 0
+    for run in range(1, KILLS + 1):
+        ledger.write_resends(resends)
+        owed = set(ledger.unacked())
+        extra = ["--die-on-retry"] if run % 3 == 0 else []
+        p = child(db, "--seed", run, "--threads", 4, "--resend", resends, *extra)
+        # Let it run a random while: sometimes before its first commit, mostly mid-stream.
+        deadline = time.monotonic() + rng.uniform(0.05, 0.4)
+        while time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.01)
+        if p.poll() is None:
+            os.kill(p.pid, signal.SIGKILL)
+        out, err = p.communicate(timeout=30)
+        assert p.returncode == -signal.SIGKILL, err
+        ledger.read(out)
+        retried += len(owed & set(ledger.acked))
+        check_store(db, ledger.acked)
+        cases, events = audit_and_recover(db)
+        assert cases >= len({c for c in ledger.acked.values()})
+    assert len(ledger.acked) > KILLS, "the child hardly ever got a command through"
+    # A last child re-sends everything still unanswered and must answer all of it.
+    ledger.write_resends(resends)
+    p = child(db, "--seed", KILLS + 1, "--resend", resends, "--resend-only")
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 0, err
+    ledger.read(out)
+    assert not ledger.unacked(), f"never answered: {sorted(ledger.unacked())[:3]}"
+    check_store(db, ledger.acked)
+    audit_and_recover(db)
+    print(f"{len(ledger.acked)} acknowledged, {retried} answered after a kill")
+    assert retried > 0, "no command was ever re-sent after a kill"

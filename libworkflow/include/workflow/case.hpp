@@ -156,7 +156,8 @@ struct Submission {
   // Empty: the accepting office. Another office is allowed for cross-region matters only.
   std::string issue_office;
   // Optional client request id: a retry with the same id returns the first result and
-  // changes nothing; the same id with a different command is an error.
+  // changes nothing, once the first command is durable; the same id with a different command
+  // is an error.
   std::string request_id;
 };
 

@@ -176,6 +176,7 @@ void EngineCore::commit() {
     // Queued only: the facade waits for durability outside the lock (group commit).
     ticket_ = store_->append(std::move(out));
     pending_rules_.reset();
+    appended_ = ticket_;
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

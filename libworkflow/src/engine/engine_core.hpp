@@ -94,9 +94,10 @@ class EngineCore {
   // --- idempotency and recovery (engine_recovery.cpp) -----------------------------------
   // For a command carrying a request id: the case of the earlier identical command if this
   // is a retry, nothing if the id is new; throws invalid_argument if the id was used for a
-  // different command.
-  std::optional<CaseId> replayed(const std::string& request_id,
-                                 const std::string& fingerprint) const;
+  // different command. A retry's answer waits for the original's durability: the earlier
+  // command may still be queued in the store (group commit), so the unit's ticket becomes
+  // the latest one appended, which covers it (commits become durable in ticket order).
+  std::optional<CaseId> replayed(const std::string& request_id, const std::string& fingerprint);
   // Rebuilds cases, roster and pending timers from the store (the constructor calls it).
   void recover();
   void rearm_timers(const CaseRecord& c);
@@ -227,6 +228,7 @@ class EngineCore {
   bool roster_dirty_ = false;     // the roster changed: write the engine state
   std::optional<RequestRecord> request_;  // the request id this unit answers, if any
   std::uint64_t ticket_ = 0;
+  std::uint64_t appended_ = 0;  // the highest ticket store_->append has given us
   bool state_written_ = false;  // the store has our engine state (and rules version)
   std::size_t cases_before_ = 0;       // cases_.size() when the unit began (submit rollback)
   std::size_t applicants_before_ = 0;  // applicants_.size() likewise

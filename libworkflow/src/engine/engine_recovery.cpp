@@ -1,6 +1,8 @@
 // Reopening a store: cases, roster and every pending timer come back exactly, and timers
 // that fell due while the engine was down fire on the first advance, in due order.
 // Also the request-id check that makes a retried command harmless.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "engine/case_codec.hpp"
@@ -10,7 +12,7 @@
 namespace workflow::detail {
 
 std::optional<CaseId> EngineCore::replayed(const std::string& request_id,
-                                           const std::string& fingerprint) const {
+                                           const std::string& fingerprint) {
   const std::optional<RequestRecord> earlier = store_->find_request(request_id);
   if (!earlier) return std::nullopt;
   if (earlier->fingerprint != fingerprint) {
@@ -18,6 +20,12 @@ std::optional<CaseId> EngineCore::replayed(const std::string& request_id,
                 fmt::format("request id '{}' was already used for a different command (case {})",
                             request_id, earlier->case_id));
   }
+  // The earlier command may be queued but not durable yet (find_request answers from the
+  // queue too): the retry is answered only once it is, so the facade waits for the latest
+  // ticket appended (nothing to wait for if this engine has appended nothing: then the
+  // request came from the store as it was opened, durable). If that commit fails, the
+  // retry fails with it.
+  ticket_ = std::max(ticket_, appended_);
   return earlier->case_id;
 }
 
