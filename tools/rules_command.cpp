@@ -1,5 +1,5 @@
 // `workflow rules diff|plan|install|history`: changing the rules of a live hall
-// (docs/engine.md, "Installing rules"; docs/cli.md, "workflow rules").
+// (Engine::plan_rules/install_rules; docs/cli.md, "workflow rules").
 //
 // Output contract (scripts rely on it):
 //   diff OLD NEW: one line per differing entry, "ENTITY CHANGE ID[: FIELDS]", then a summary
