@@ -23,6 +23,12 @@ int light_rank(std::string_view light) {
 
 }  // namespace
 
+// A 办不成事 window: where a rule install sends the stages of a removed post.
+static bool is_unresolved_post(const RuleSet& rules, const std::string& id) {
+  const auto post = rules.find_post(id);
+  return post && rules.post(*post).role == PostRole::unresolved;
+}
+
 Figures compute_figures(const Engine& engine) {
   const Calendar& cal = engine.calendar();
   Figures f;
@@ -72,6 +78,13 @@ Figures compute_figures(const Engine& engine) {
           if (!unresolved) ++f.unresolved_by_office[e.office];
           unresolved = true;
           break;
+        case EventKind::rerouted:
+          // A rule install moved the case: to the 办不成事 window if its post was removed.
+          if (is_unresolved_post(engine.rules(), detail_value(e.detail, "to_post"))) {
+            if (!unresolved) ++f.unresolved_by_office[e.office];
+            unresolved = true;
+          }
+          break;
         case EventKind::handoff: {
           ++f.handoffs;
           std::string post = detail_value(e.detail, "post");
@@ -92,7 +105,9 @@ Figures compute_figures(const Engine& engine) {
     f.suspended += suspended;
     f.escalated += reported;
     f.unresolved += unresolved;
-    if (c.holding == Holding::unresolved && c.state < CaseState::issued) ++f.unresolved_now;
+    if ((c.holding == Holding::unresolved || is_unresolved_post(engine.rules(), c.post)) &&
+        c.state < CaseState::issued)
+      ++f.unresolved_now;
     for (int r = 1; r <= 3; ++r)
       if (worst >= r) ++f.ever_light[r == 1 ? "yellow" : r == 2 ? "red" : "escalated_red"];
     if (c.accepted) {

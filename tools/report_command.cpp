@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -38,10 +39,17 @@ int report(const ReportArgs& args) {
       fmt::print(stderr, "workflow: error: {}: no such database file\n", args.db);
       return 2;
     }
-    const fs::path rules_dir = args.rules.empty() ? shipped_ningdu_dir() : fs::path(args.rules);
-    RuleSet rules = RuleSet::load(rules_dir);
-    Calendar calendar = Calendar::load(calendar_for_rules(rules_dir));
     auto store = open_sqlite_store(args.db, SqliteOptions{.read_only = true, .create = false});
+    // The rule set: --rules if given, else the one the store runs now (a store keeps every
+    // set installed on it, `workflow rules install`), else the shipped rules/ningdu.
+    const std::vector<StoredRuleSet> stored = args.rules.empty() ? store->rule_sets()
+                                                                 : std::vector<StoredRuleSet>{};
+    const fs::path rules_dir = args.rules.empty() ? shipped_ningdu_dir() : fs::path(args.rules);
+    RuleSet rules = stored.empty()
+                        ? RuleSet::load(rules_dir)
+                        : RuleSet::from_files(stored.back().files,
+                                              fmt::format("<stored rule set {}>", stored.size()));
+    Calendar calendar = Calendar::load(calendar_for_rules(rules_dir));
     // The clock is never moved: a read-only engine only serves list() and get().
     auto clock = std::make_shared<ManualClock>(DateTime{});
     std::map<std::string, std::string> office_names;
@@ -72,7 +80,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("report", "The supervision report (电子监察) of a case store, read-only");
   cmd->add_option("DB", args->db, "SQLite case store file")->required();
   cmd->add_option("--rules", args->rules,
-                  "Rule set the cases were recorded under (default: the shipped rules/ningdu)");
+                  "Rule set the store runs (default: the one the store holds, else the shipped "
+                  "rules/ningdu)");
   cmd->add_flag("--json", args->json, "Print the figures as one JSON object");
   cmd->add_option("--html", args->html, "Also write a self-contained HTML page with charts");
   cmd->callback([args, &exit_code] { exit_code = report(*args); });

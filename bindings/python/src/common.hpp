@@ -115,5 +115,6 @@ void bind_calendar(py::module_& m);
 void bind_rules(py::module_& m);
 void bind_case(py::module_& m);
 void bind_engine(py::module_& m);
+void bind_rule_changes(py::module_& m);
 
 }  // namespace workflow::python

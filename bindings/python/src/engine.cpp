@@ -74,7 +74,8 @@ Calendar calendar_arg(const py::object& calendar, const LoadedRules& rules) {
 std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object& calendar,
                                       const py::object& db, const py::object& clock,
                                       bool record_denied_attempts, const std::string& system_actor,
-                                      bool synchronous_full) {
+                                      bool synchronous_full, bool install_rules,
+                                      const std::string& rules_installer) {
   LoadedRules loaded = rules_arg(rules);
   Calendar cal = calendar_arg(calendar, loaded);
   std::shared_ptr<Clock> clk = clock.is_none() ? std::make_shared<SystemClock>()
@@ -87,6 +88,8 @@ std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object&
   Options options;
   options.record_denied_attempts = record_denied_attempts;
   options.system_actor = system_actor;
+  options.install_rules = install_rules;
+  options.rules_installer = rules_installer;
   std::shared_ptr<Engine> engine;
   {
     // Opening an SQLite store and recovering its cases can take a while.
@@ -111,17 +114,22 @@ void bind_engine(py::module_& m) {
       m, "Engine",
       "The back office of one hall system: rules, calendar, clock, store and cases.\n\n"
       "Engine(rules, calendar=None, *, db=':memory:', clock=None,\n"
-      "       record_denied_attempts=True, system_actor='system', synchronous_full=True)\n\n"
+      "       record_denied_attempts=True, system_actor='system', synchronous_full=True,\n"
+      "       install_rules=False, rules_installer='')\n\n"
       "rules: a RuleSet, or a rule directory to load. calendar: a Calendar, a calendar\n"
       "directory, or None for the 'calendar' directory next to the rule directory (the\n"
       "shipped layout rules/<hall>/ + rules/calendar/). db: ':memory:' (or None) for an\n"
       "in-memory store, else the path of an SQLite store, created if missing; an existing\n"
       "store's cases and timers are recovered. clock: a ManualClock, a SystemClock, or None\n"
-      "for the SystemClock (China Standard Time). Close it with close() or a with-block.");
+      "for the SystemClock (China Standard Time). A store that runs another rule set than\n"
+      "`rules` raises StoreError, unless install_rules=True: then `rules` is installed on it\n"
+      "(as install_rules() does), recorded as done by the staff id rules_installer.\n"
+      "Close it with close() or a with-block.");
   cls.def(py::init(&make_engine), py::arg("rules"), py::arg("calendar") = py::none(),
           py::kw_only(), py::arg("db") = ":memory:", py::arg("clock") = py::none(),
           py::arg("record_denied_attempts") = true, py::arg("system_actor") = "system",
-          py::arg("synchronous_full") = true);
+          py::arg("synchronous_full") = true, py::arg("install_rules") = false,
+          py::arg("rules_installer") = "");
   cls.def(
       "submit",
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,

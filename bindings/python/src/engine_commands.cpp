@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "py_engine.hpp"
+#include "workflow/rule_changes.hpp"
 
 namespace workflow::python {
 namespace {
@@ -313,9 +314,51 @@ void bind_observers(py::class_<PyEngine>& cls) {
           py::arg("token"), "Stops the observer registered with on_event (unknown tokens: no-op).");
 }
 
+void bind_rule_install(py::class_<PyEngine>& cls) {
+  cls.def(
+         "plan_rules",
+         [](PyEngine& self, const LoadedRules& rules, const std::string& actor) {
+           auto engine = self.get();
+           py::gil_scoped_release unlocked;
+           return engine->plan_rules(rules.rules, actor);
+         },
+         py::arg("rules"), py::kw_only(), py::arg("actor"),
+         "What installing `rules` would do (an InstallPlan), changing nothing: the changes,\n"
+         "the open cases, those that keep their old terms, the cases rerouted, the absences\n"
+         "dropped and every problem (plan.ok is False if there are any).")
+      .def(
+          "install_rules",
+          [](PyEngine& self, const LoadedRules& rules, const std::string& actor) {
+            auto engine = self.get();
+            InstallPlan plan;
+            {
+              py::gil_scoped_release unlocked;
+              plan = engine->install_rules(rules.rules, actor);
+            }
+            self.rules = rules;
+            return plan;
+          },
+          py::arg("rules"), py::kw_only(), py::arg("actor"),
+          "Installs `rules` on the live engine in one audited commit (a 'rules_installed'\n"
+          "event of case 0 by `actor`, a 'rerouted' event per case moved) and returns the\n"
+          "InstallPlan as done. Open cases keep the terms of the version they were accepted\n"
+          "under; new cases take the new one. Raises InvalidArgument listing every problem\n"
+          "(unknown actor, an office with open cases removed, ...) and then changes nothing.")
+      .def(
+          "installed_rules",
+          [](PyEngine& self) {
+            auto engine = self.get();
+            py::gil_scoped_release unlocked;
+            return engine->installed_rules();
+          },
+          "Every rule set the store's cases have run under, in install order (list of\n"
+          "InstalledRules; the last is the running one).");
+}
+
 }  // namespace
 
 void bind_engine_commands(py::class_<PyEngine>& cls) {
+  bind_rule_install(cls);
   bind_commands(cls);
   bind_bundle_and_rating_commands(cls);
   bind_queries(cls);

@@ -11,5 +11,6 @@ PYBIND11_MODULE(_workflow, m) {
   bind_calendar(m);
   bind_rules(m);
   bind_case(m);
+  bind_rule_changes(m);
   bind_engine(m);
 }

@@ -239,6 +239,14 @@ void bind_rules(py::module_& m) {
           "Loads every *.yaml/*.yml file of `dir`. Raises RuleError with every problem in\n"
           ".diagnostics, or FileError if `dir` is not a readable directory.")
       .def_readonly("directory", &LoadedRules::directory, "The directory it was loaded from.")
+      .def_property_readonly(
+          "files",
+          [](const LoadedRules& l) {
+            py::dict d;
+            for (const RuleFile& f : l.rules.files()) d[py::str(f.name)] = py::str(f.text);
+            return d;
+          },
+          "{file name: text} of the files the version hashes, in name order.")
       .def_property_readonly("version", [](const LoadedRules& l) { return l.rules.version(); },
                              "SHA-256 over the rule files (a case records it).")
       .def_property_readonly("policy", [](const LoadedRules& l) { return policy_of(l.rules.policy()); },

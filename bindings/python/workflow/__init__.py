@@ -25,6 +25,9 @@ Conventions:
   with ``Engine.act_bundle``; each part is an ordinary case (``Case.bundle``). A concluded
   case is rated with ``Engine.rate`` (好差评); a bad rating opens ``Case.rectification``,
   worked with the rectification verbs of ``Engine.act``.
+* A new rule set is installed on a live engine with ``Engine.install_rules`` (see what it
+  would do first with ``Engine.plan_rules``; ``workflow.diff_rules`` compares two sets). Open
+  cases keep the terms of the version they were accepted under (``Case.rules_version``).
 * Every failure is a ``workflow.Error`` subclass carrying ``.code`` (see ``_errors``).
 * Calls into the engine release the GIL; observers (``Engine.on_event``) take it. An
   exception raised by an observer goes to ``sys.unraisablehook``: the command that caused
@@ -40,10 +43,11 @@ from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidT
                       NotFound, PermissionDenied, RuleError, StoreError)
 from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_KINDS, HOLDINGS,
                         LIGHTS, PROCEDURES, RATING_CHANNELS, RECTIFICATION_STATES, STATES, VERBS,
-                        Bundle, BundleView, Calendar, CalendarYear, Case, Clock, Department,
-                        Delegation, Diagnostic, Engine, Event, Holiday, ManualClock, Matter,
-                        Office, Post, RatingView, RectificationView, RuleSet, Stage, StaffMember,
-                        SystemClock)
+                        Bundle, BundleView, Calendar, CalendarYear, Case, CaseReroute, Clock,
+                        Department, Delegation, Diagnostic, Engine, Event, Holiday, InstalledRules,
+                        InstallPlan, ManualClock, Matter, Office, Post, RatingView,
+                        RectificationView, RuleChange, RuleSet, Stage, StaffMember, SystemClock,
+                        diff_rules)
 from . import _workflow
 
 __version__: str = _workflow.__version__  # the CMake project version the extension was built as
@@ -54,6 +58,7 @@ __all__ = [
     "Bundle", "BundleView", "Calendar", "CalendarYear", "Case", "Clock", "Department",
     "Delegation", "Diagnostic", "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office",
     "Post", "RatingView", "RectificationView", "RuleSet", "Stage", "StaffMember", "SystemClock",
+    "CaseReroute", "InstalledRules", "InstallPlan", "RuleChange", "diff_rules",
     "CalendarError", "Error", "FileError", "InvalidArgument", "InvalidTransition", "NotFound",
     "PermissionDenied", "RuleError", "StoreError",
     "load_rules", "load_calendar",

@@ -20,7 +20,10 @@ from ._workflow import (ABSENCE_KINDS as ABSENCE_KINDS, CHANNELS as CHANNELS,
                         Holiday as Holiday, ManualClock as ManualClock, Matter as Matter,
                         Office as Office, Post as Post, RatingView as RatingView,
                         RectificationView as RectificationView, RuleSet as RuleSet, Stage as Stage,
-                        StaffMember as StaffMember, SystemClock as SystemClock)
+                        StaffMember as StaffMember, SystemClock as SystemClock,
+                        CaseReroute as CaseReroute, InstalledRules as InstalledRules,
+                        InstallPlan as InstallPlan, RuleChange as RuleChange,
+                        diff_rules as diff_rules)
 
 __version__: str
 __all__: list[str]
