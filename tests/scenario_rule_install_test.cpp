@@ -120,6 +120,7 @@ TEST_CASE("installing rules: every open case keeps its terms, and moves only whe
   CaseView v = e->get(at_review);
   CHECK(v.post == "nd-unresolved");
   CHECK(v.holder == "nd-s018");
+  CHECK(v.holding == Holding::unresolved);
   CHECK(has_event(v, EventKind::rerouted));
   CHECK(v.rules_version == a.version());  // still under A's terms
   CHECK(v.promised_deadline == day("2026-03-09"));
@@ -138,6 +139,7 @@ TEST_CASE("installing rules: every open case keeps its terms, and moves only whe
   act(*e, at_window, Verb::review_pass, "nd-s001");
   v = e->get(at_window);
   CHECK(v.post == "nd-unresolved");
+  CHECK(v.holding == Holding::unresolved);
   CHECK(has_event(v, EventKind::rerouted));
 
   // New cases take B: 3 days.

@@ -19,6 +19,7 @@ PostRef EngineCore::window_for(OfficeRef office, CaseId id) const {
 
 void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string why) {
   touch(c);
+  bool removed_post = false;
   if (retired(rules_, post)) {
     // A stage of an older rule version at a post a later install removed: the 办不成事
     // window of the post's office (or above) coordinates it.
@@ -36,6 +37,7 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
                 fmt::format("from_post={}; to_post={}; rules={}", gone.id,
                             rules_.post(*window).id, current_.version()));
     post = *window;
+    removed_post = true;
   }
   const OfficeRef old_office = c.office;
   const Assignment to = assign(rules_, roster_, post, at);
@@ -62,6 +64,8 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
                 fmt::format("post={}; window={}; holder={}", p.id, rules_.post(to.post).id,
                             rules_.staff(to.holder).id));
   }
+  // At the 办不成事 window for coordination, like a case no post can take.
+  if (removed_post) c.holding = Holding::unresolved;
 }
 
 void EngineCore::start_clock(CaseRecord& c, Date accepted, DateTime at) {

@@ -303,6 +303,7 @@ void EngineCore::reconcile_after_install(CaseRecord& c, DateTime at, std::string
          fmt::format("from_post={}; to_post={}; rules={}", gone.id, rules_.post(*window).id,
                      current_.version()));
     route_to(c, *window, at, why);
+    c.holding = Holding::unresolved;  // there for coordination, like a case no post can take
     return;
   }
   const Post& p = rules_.post(c.post);
