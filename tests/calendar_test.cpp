@@ -3,8 +3,12 @@
 // by hand from them (see the comments), never computed with the code under test.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "workflow/calendar.hpp"
 #include "error_of.hpp"
@@ -82,18 +86,81 @@ const char* const holiday_runs[][2] = {
 
 }  // namespace
 
-TEST_CASE("Calendar: the shipped calendar covers 2020-2026 and cites its notices") {
+TEST_CASE("Calendar: the shipped calendar covers 2020-2035 and cites its notices") {
   const Calendar& cal = shipped();
   CHECK(cal.first_year() == 2020);
-  CHECK(cal.last_year() == 2026);
-  REQUIRE(cal.years().size() == 7);
+  CHECK(cal.last_year() == 2035);
+  REQUIRE(cal.years().size() == 16);
   CHECK(cal.years()[0].year == 2020);
   CHECK(cal.years()[6].year == 2026);
+  CHECK(cal.years()[15].year == 2035);
   // 2020 was amended by the extension notice: the file must cite both.
   CHECK(cal.years()[0].source.find("国办发明电〔2019〕16号") != std::string::npos);
   CHECK(cal.years()[0].source.find("国办发明电〔2020〕1号") != std::string::npos);
   CHECK(cal.years()[5].source.find("国办发明电〔2024〕12号") != std::string::npos);
   CHECK(cal.years()[6].source.find("国办发明电〔2025〕7号") != std::string::npos);
+  // 2020..2026 from the notices; 2027..2035 provisional, from the statutory days alone.
+  for (const CalendarYear& y : cal.years()) {
+    CAPTURE(y.year);
+    CHECK(y.provisional == (y.year >= 2027));
+    if (y.provisional) {
+      CHECK(y.makeup_workdays.empty());
+      CHECK(y.source.find("国务院令第798号") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("Calendar: provisional years, is_provisional and provisional_between") {
+  const Calendar& cal = shipped();
+  CHECK_FALSE(cal.is_provisional(2026));
+  CHECK(cal.is_provisional(2027));
+  CHECK(cal.is_provisional(2035));
+  CHECK_FALSE(cal.is_provisional(2036));  // not loaded
+  CHECK_FALSE(cal.is_provisional(2019));
+  CHECK_FALSE(cal.provisional_between(D("2025-03-01"), D("2026-12-31")));
+  CHECK(cal.provisional_between(D("2026-12-21"), D("2027-01-19")));
+  CHECK(cal.provisional_between(D("2027-01-19"), D("2026-12-21")));  // either order
+  CHECK(cal.provisional_between(D("2027-05-01"), D("2027-05-01")));
+  CHECK(cal.provisional_between(D("2035-12-01"), D("2040-01-01")));  // 2035 is loaded
+  CHECK_FALSE(cal.provisional_between(D("2036-01-01"), D("2040-01-01")));  // none loaded
+  CHECK(cal.provisional_between(D("2019-01-01"), D("2040-01-01")));
+}
+
+TEST_CASE("Calendar: a deadline reaching into the first provisional year") {
+  const Calendar& cal = shipped();
+  // A §42 20-day limit accepted Monday 2026-12-21: 12-22..25 (4), 12-28..31 (8), Friday
+  // 2027-01-01 元旦 off, 01-04..08 (13), 01-11..15 (18), 01-18 (19), 01-19 (20).
+  CHECK(cal.add_working_days(D("2026-12-21"), 20) == D("2027-01-19"));
+  CHECK(cal.working_days_between(D("2026-12-21"), D("2027-01-19")) == 20);
+  CHECK_FALSE(cal.is_working_day(D("2027-01-01")));
+  // 春节 2027: 除夕 Fri 02-05, 初一..初三 Sat 02-06..Mon 02-08; the two weekend days made up
+  // on Tue 02-09 and Wed 02-10 (article 6). No make-up Saturday: 02-20 stays off.
+  for (Date d = D("2027-02-05"); d <= D("2027-02-10"); d = d + 1) CHECK_FALSE(cal.is_working_day(d));
+  CHECK(cal.is_working_day(D("2027-02-04")));
+  CHECK(cal.is_working_day(D("2027-02-11")));
+  CHECK_FALSE(cal.is_working_day(D("2027-02-20")));
+  // 国庆 2027: Fri 10-01, Sat 10-02, Sun 10-03, made up Mon 10-04 and Tue 10-05.
+  CHECK_FALSE(cal.is_working_day(D("2027-10-05")));
+  CHECK(cal.is_working_day(D("2027-10-06")));
+}
+
+TEST_CASE("Calendar: a provisional year in memory") {
+  CalendarYear y2027;
+  y2027.year = 2027;
+  y2027.source = "test";
+  y2027.provisional = true;
+  y2027.holidays = {{"元旦", D("2027-01-01"), D("2027-01-01")}};
+  const Calendar cal = Calendar::from_years({y2027});
+  CHECK(cal.is_provisional(2027));
+  CHECK(cal.years()[0].provisional);
+  CHECK(cal.add_working_days(D("2027-01-01"), 1) == D("2027-01-04"));
+
+  y2027.makeup_workdays = {D("2027-01-09")};  // a Saturday
+  const Error e = error_of([&] { (void)Calendar::from_years({y2027}); });
+  REQUIRE(e.diagnostics().size() == 1);
+  CHECK(e.diagnostics()[0].to_string() ==
+        "<memory>: years[0].makeup_workdays[0]: a provisional year has no make-up working days: those come "
+        "only with the State Council's notice");
 }
 
 TEST_CASE("Calendar: every make-up workday of 2020-2026 is a working day") {
@@ -225,19 +292,22 @@ TEST_CASE("Calendar: working_days_between agrees with counting day by day") {
 
 TEST_CASE("Calendar: dates outside the loaded years name the year") {
   const Calendar& cal = shipped();
-  const Error e = error_of([&] { (void)cal.is_working_day(D("2027-01-04")); });
+  // Past the last provisional year there is still no fallback.
+  const Error e = error_of([&] { (void)cal.is_working_day(D("2036-01-02")); });
   CHECK(e.code() == ErrorCode::calendar_no_data);
-  CHECK(std::string(e.what()) == "no working-day calendar for 2027 (loaded: 2020–2026)");
+  CHECK(std::string(e.what()) == "no working-day calendar for 2036 (loaded: 2020–2035)");
   CHECK(std::string(error_of([&] { (void)cal.is_working_day(D("2019-12-31")); }).what()) ==
-        "no working-day calendar for 2019 (loaded: 2020–2026)");
-  // The walk off the end names the first missing year.
-  const Error walk = error_of([&] { (void)cal.add_working_days(D("2026-12-25"), 5); });
+        "no working-day calendar for 2019 (loaded: 2020–2035)");
+  // The walk off the end names the first missing year: from Tuesday 2035-12-25, 12-26 (1),
+  // 12-27 (2), 12-28 (3), Monday 12-31 (4), then 2036.
+  CHECK(cal.add_working_days(D("2035-12-25"), 4) == D("2035-12-31"));
+  const Error walk = error_of([&] { (void)cal.add_working_days(D("2035-12-25"), 5); });
   CHECK(walk.code() == ErrorCode::calendar_no_data);
-  CHECK(std::string(walk.what()) == "no working-day calendar for 2027 (loaded: 2020–2026)");
-  CHECK(error_of([&] { (void)cal.add_working_days(D("2027-03-01"), 0); }).code() ==
+  CHECK(std::string(walk.what()) == "no working-day calendar for 2036 (loaded: 2020–2035)");
+  CHECK(error_of([&] { (void)cal.add_working_days(D("2036-03-01"), 0); }).code() ==
         ErrorCode::calendar_no_data);
-  const Error between = error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2028-01-01")); });
-  CHECK(std::string(between.what()) == "no working-day calendar for 2028 (loaded: 2020–2026)");
+  const Error between = error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2037-01-01")); });
+  CHECK(std::string(between.what()) == "no working-day calendar for 2037 (loaded: 2020–2035)");
   // Both ends are checked even when b <= a.
   CHECK(error_of([&] { (void)cal.working_days_between(D("2025-01-01"), D("2019-06-01")); }).code() ==
         ErrorCode::calendar_no_data);
@@ -310,7 +380,7 @@ TEST_CASE("Calendar: bad calendar files, every diagnostic with its place") {
     CHECK(diagnostics_of("unknown-key") ==
           Lines{f + "unknown-key/2025.yaml:7:5: holidays[0].days: unknown key 'days' (expected name, from, to)",
                 f + "unknown-key/2025.yaml:9:1: note: unknown key 'note' (expected year, source, holidays, "
-                    "makeup_workdays)"});
+                    "makeup_workdays, provisional)"});
   }
   SUBCASE("from after to") {
     CHECK(diagnostics_of("from-after-to") ==
@@ -359,6 +429,27 @@ TEST_CASE("Calendar: bad calendar files, every diagnostic with its place") {
                     "not a Saturday or Sunday",
                 f + "many-problems/2025.yaml:12:5: makeup_workdays[2]: make-up workday 2025-01-26 is listed twice"});
   }
+  SUBCASE("make-up days in a provisional year") {
+    CHECK(diagnostics_of("provisional-makeup") ==
+          Lines{f + "provisional-makeup/2027.yaml:7:5: makeup_workdays[0]: a provisional year has no make-up "
+                    "working days: those come only with the State Council's notice"});
+  }
+  SUBCASE("provisional not a boolean") {
+    CHECK(diagnostics_of("provisional-not-bool") ==
+          Lines{f + "provisional-not-bool/2027.yaml:2:14: provisional: '1' is not a boolean (true or false)"});
+  }
+  SUBCASE("a second YAML document") {
+    CHECK(diagnostics_of("second-document") ==
+          Lines{f + "second-document/2025.yaml:7:1: a second YAML document: a calendar file holds one year, in "
+                    "one document"});
+  }
+  SUBCASE("entries that are not regular files: a symlink to /dev/zero, a dangling symlink") {
+    CHECK(diagnostics_of("not-regular") ==
+          Lines{f + "not-regular/2026.yaml: cannot read '2026.yaml': it is a symbolic link to '/dev/zero', "
+                    "which is not a regular file",
+                f + "not-regular/2027.yaml: cannot read '2027.yaml': it is a dangling symbolic link (to "
+                    "'2099.yaml')"});
+  }
   SUBCASE("no year files") {
     CHECK(diagnostics_of("no-year-files") ==
           Lines{f + "no-year-files: no calendar files (*.yaml) in the directory"});
@@ -371,7 +462,23 @@ TEST_CASE("Calendar: the error message carries a summary and every diagnostic") 
         "invalid working-day calendar " + fixtures + "unknown-key: 2 problems\n" + fixtures +
             "unknown-key/2025.yaml:7:5: holidays[0].days: unknown key 'days' (expected name, from, to)\n" +
             fixtures + "unknown-key/2025.yaml:9:1: note: unknown key 'note' (expected year, source, holidays, "
-                       "makeup_workdays)");
+                       "makeup_workdays, provisional)");
+}
+
+TEST_CASE("Calendar: a FIFO among the calendar files is refused, not read") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("workflow-calendar-fifo-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fixtures + "not-regular/2025.yaml", dir / "2025.yaml");
+  REQUIRE(::mkfifo((dir / "2026.yaml").c_str(), 0600) == 0);
+  // Reading the FIFO would block forever: the load must fail at once, naming it.
+  const Error e = error_of([&] { (void)Calendar::load(dir); });
+  fs::remove_all(dir);
+  CHECK(e.code() == ErrorCode::calendar_invalid);
+  REQUIRE(e.diagnostics().size() == 1);
+  CHECK(e.diagnostics()[0].to_string() ==
+        (dir / "2026.yaml").string() + ": cannot read '2026.yaml': it is a FIFO, not a regular file");
 }
 
 TEST_CASE("Calendar: an unreadable directory is io_error naming it") {

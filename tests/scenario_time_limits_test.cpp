@@ -95,15 +95,16 @@ TEST_CASE("电子监察: green, yellow on the last day, red after it, escalated 
 }
 
 TEST_CASE("the clock does not run past the calendar: a clear error, nothing changed") {
-  Hall hall(ningdu_rules(), "2026-12-21T09:00");
+  // The shipped calendar ends with the provisional year 2035.
+  Hall hall(ningdu_rules(), "2035-12-18T09:00");
   const CaseId id = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodMaterials);
-  hall.at("2026-12-24T09:00");  // promised deadline 12-31 fits; the legal one (10) does not
+  hall.at("2035-12-21T09:00");  // Friday: the promised deadline 12-28 fits; the legal one (10) does not
   try {
     hall.act(id, Verb::accept, "nd-s001");
-    FAIL("accepted with a deadline in 2027, beyond the loaded calendar");
+    FAIL("accepted with a deadline in 2036, beyond the loaded calendar");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::calendar_no_data);
-    CHECK(std::string(e.what()).find("2027") != std::string::npos);
+    CHECK(std::string(e.what()).find("2036") != std::string::npos);
   }
   CHECK(hall.state(id) == CaseState::received);
   CHECK(hall.view(id).history.size() == 1);

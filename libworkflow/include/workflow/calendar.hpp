@@ -1,5 +1,6 @@
 // Official working days (工作日) of the People's Republic of China, from the State
-// Council's annual holiday notices: every time limit in the hall is counted on this.
+// Council's annual holiday notices (or, for a year whose notice is not out yet, provisionally
+// from the statutory holidays): every time limit in the hall is counted on this.
 #pragma once
 
 #include <filesystem>
@@ -26,6 +27,9 @@ struct CalendarYear {
   };
   int year = 0;
   std::string source;  // the notice, e.g. "国办发明电〔2024〕12号"
+  // True for a year whose notice is not out yet, built from the statutory days alone (see
+  // docs/calendar.md): it has no make-up working days, and its dates may still change.
+  bool provisional = false;
   std::vector<Holiday> holidays;
   std::vector<Date> makeup_workdays;  // Saturdays and Sundays declared working days
 };
@@ -58,6 +62,13 @@ class Calendar {
   // working_days_between(d, add_working_days(d, n)) == n.
   // Throws Error(calendar_no_data) if a or b lies outside the loaded years.
   int working_days_between(Date a, Date b) const;
+
+  // Whether `year` is loaded and provisional (its notice not out yet); false for a year
+  // that is not loaded.
+  bool is_provisional(int year) const noexcept;
+  // Whether any loaded year from min(a, b).year to max(a, b).year is provisional: a deadline
+  // counted from a to b may then still move when the notice is loaded.
+  bool provisional_between(Date a, Date b) const noexcept;
 
   int first_year() const noexcept;
   int last_year() const noexcept;

@@ -111,6 +111,22 @@ int Calendar::working_days_between(Date a, Date b) const {
   return data_->cum[ib + 1] - data_->cum[ia + 1];
 }
 
+bool Calendar::is_provisional(int year) const noexcept {
+  if (!data_ || year < data_->first_year || year > data_->last_year) return false;
+  // The years are validated contiguous and sorted: year y is at index y - first_year.
+  return data_->years[static_cast<std::size_t>(year - data_->first_year)].provisional;
+}
+
+bool Calendar::provisional_between(Date a, Date b) const noexcept {
+  if (!data_) return false;
+  const int from = std::max(std::min(a, b).year(), data_->first_year);
+  const int to = std::min(std::max(a, b).year(), data_->last_year);
+  for (int y = from; y <= to; ++y) {
+    if (is_provisional(y)) return true;
+  }
+  return false;
+}
+
 int Calendar::first_year() const noexcept { return data_ ? data_->first_year : 0; }
 
 int Calendar::last_year() const noexcept { return data_ ? data_->last_year : 0; }

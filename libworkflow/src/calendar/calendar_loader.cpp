@@ -53,6 +53,7 @@ struct YearOrigin {
   bool has_source = false;  // likewise for the source
   Pos year;
   Pos source;
+  Pos provisional;  // the `provisional` value, when given
   // For each parsed holiday and make-up day: its index in the file (entries that failed to
   // parse are left out of CalendarYear) and where it is (a holiday's `from`).
   struct Place {
@@ -98,12 +99,14 @@ std::string run_text(const CalendarYear::Holiday& h) {
 
 bool contains(const CalendarYear::Holiday& h, Date d) { return h.first <= d && d <= h.last; }
 
-// A mapping's values by key, reporting unknown, duplicate and missing keys: all of `keys`
-// are required. Keys absent or unknown map to nothing.
+// A mapping's values by key, reporting unknown, duplicate and missing keys: the first
+// `required` of `keys` are required (all of them by default), the rest optional. Keys absent
+// or unknown map to nothing.
 using Field = std::optional<YAML::Node>;
 
 std::vector<Field> fields(const YAML::Node& map, const std::vector<std::string_view>& keys,
-                          const std::string& file, const std::string& prefix, Diagnostics& out) {
+                          const std::string& file, const std::string& prefix, Diagnostics& out,
+                          std::size_t required = static_cast<std::size_t>(-1)) {
   std::vector<Field> values(keys.size());
   for (const auto& kv : map) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string{};
@@ -122,7 +125,7 @@ std::vector<Field> fields(const YAML::Node& map, const std::vector<std::string_v
     }
     slot.emplace(kv.second);
   }
-  for (std::size_t i = 0; i < keys.size(); ++i) {
+  for (std::size_t i = 0; i < keys.size() && i < required; ++i) {
     if (!values[i]) {
       out.add(file, pos_of(map.Mark()), prefix + std::string(keys[i]),
               fmt::format("missing required key '{}'", keys[i]));
@@ -150,6 +153,20 @@ std::optional<Date> read_date(const Field& node, const std::string& file, const 
   return std::nullopt;
 }
 
+std::optional<bool> read_bool(const Field& node, const std::string& file, const std::string& field,
+                              Diagnostics& out) {
+  if (!node) return std::nullopt;
+  if (node->IsScalar() && node->Tag() != "!") {  // a quoted "true" is a string
+    const std::string& t = node->Scalar();
+    if (t == "true" || t == "True" || t == "TRUE") return true;
+    if (t == "false" || t == "False" || t == "FALSE") return false;
+  }
+  out.add(file, pos_of(node->Mark()), field,
+          node->IsScalar() ? fmt::format("'{}' is not a boolean (true or false)", node->Scalar())
+                           : std::string("expected a boolean (true or false)"));
+  return std::nullopt;
+}
+
 std::optional<int> read_year(const Field& field_node, const std::string& file, Diagnostics& out) {
   if (!field_node) return std::nullopt;
   const YAML::Node& node = *field_node;
@@ -168,6 +185,26 @@ std::optional<int> read_year(const Field& field_node, const std::string& file, D
 // year, make-up days on weekends, ...) is check_year's, shared with years given in memory.
 std::optional<ParsedYear> parse_file(const fs::path& path, Diagnostics& out) {
   const std::string file = path.string();
+  // Only regular files (or symlinks to them) are read: a FIFO would block the load forever
+  // and /dev/zero would fill the memory.
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::is_regular_file(status)) {
+    std::string what = "not a regular file";
+    if (fs::is_symlink(fs::symlink_status(path, ec))) {
+      what = fs::exists(status) ? fmt::format("a symbolic link to '{}', which is not a regular file",
+                                              fs::read_symlink(path, ec).string())
+                                : fmt::format("a dangling symbolic link (to '{}')", fs::read_symlink(path, ec).string());
+    } else if (fs::is_fifo(status)) {
+      what = "a FIFO, not a regular file";
+    } else if (fs::is_character_file(status) || fs::is_block_file(status)) {
+      what = "a device, not a regular file";
+    } else if (fs::is_socket(status)) {
+      what = "a socket, not a regular file";
+    }
+    out.add(file, {}, "", fmt::format("cannot read '{}': it is {}", path.filename().string(), what));
+    return std::nullopt;
+  }
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -178,7 +215,14 @@ std::optional<ParsedYear> parse_file(const fs::path& path, Diagnostics& out) {
   YAML::Node root;
   try {
     out.contents[file] = text.str();
-    root = YAML::Load(out.contents[file]);
+    // LoadAll: YAML::Load would silently ignore everything after a first document.
+    std::vector<YAML::Node> documents = YAML::LoadAll(out.contents[file]);
+    if (documents.size() > 1) {
+      out.add(file, pos_of(documents[1].Mark()), "",
+              "a second YAML document: a calendar file holds one year, in one document");
+      return std::nullopt;
+    }
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::ParserException& e) {
     out.add(file, pos_of(e.mark), "", "invalid YAML: " + e.msg);
     return std::nullopt;
@@ -192,7 +236,7 @@ std::optional<ParsedYear> parse_file(const fs::path& path, Diagnostics& out) {
   ParsedYear parsed;
   YearOrigin& origin = parsed.origin;
   origin.file = origin.where = file;
-  const auto top = fields(root, {"year", "source", "holidays", "makeup_workdays"}, file, "", out);
+  const auto top = fields(root, {"year", "source", "holidays", "makeup_workdays", "provisional"}, file, "", out, 4);
 
   if (const auto year = read_year(top[0], file, out)) {
     parsed.data.year = *year;
@@ -211,6 +255,11 @@ std::optional<ParsedYear> parse_file(const fs::path& path, Diagnostics& out) {
     parsed.data.source = *source;
     origin.has_source = true;
     origin.source = pos_of(top[1]->Mark());
+  }
+
+  if (const auto provisional = read_bool(top[4], file, "provisional", out)) {
+    parsed.data.provisional = *provisional;
+    origin.provisional = pos_of(top[4]->Mark());
   }
 
   if (top[2] && !top[2]->IsSequence()) {
@@ -284,6 +333,10 @@ void check_year(const ParsedYear& parsed, Diagnostics& out) {
     const Date d = y.makeup_workdays[i];
     const std::string field = fmt::format("{}makeup_workdays[{}]", o.prefix, o.makeup[i].index);
     const Pos pos = o.makeup[i].pos;
+    if (y.provisional) {
+      out.add(o.file, pos, field,
+              "a provisional year has no make-up working days: those come only with the State Council's notice");
+    }
     if (year_ok && (d < jan1 || d > dec31)) {
       out.add(o.file, pos, field, fmt::format("make-up workday {} is not in {}", d.to_string(), y.year));
     }
