@@ -1,4 +1,4 @@
-// `workflow calendar is-workday|add|between`: working-day arithmetic from the shell, on the
+// `workflow calendar is-workday|add|between|years`: working-day arithmetic from the shell, on the
 // same calendar files the engine uses (so a hall can check a deadline by hand).
 #include <iostream>
 #include <memory>
@@ -83,6 +83,20 @@ void add_calendar_command(CLI::App& app, int& exit_code) {
     run(exit_code, [&] {
       const Date start = Date::parse(options->date);
       std::cout << load_calendar(*options).add_working_days(start, options->count).to_string() << '\n';
+    });
+  });
+
+  CLI::App* years = calendar->add_subcommand(
+      "years", "Print 'YEAR official|provisional SOURCE' for each loaded year");
+  add_calendar_option(*years, *options);
+  years->callback([options, &exit_code] {
+    run(exit_code, [&] {
+      const Calendar cal = load_calendar(*options);  // years() refers into it: keep it alive
+      std::string out;
+      for (const CalendarYear& y : cal.years()) {
+        out += fmt::format("{} {} {}\n", y.year, y.provisional ? "provisional" : "official", y.source);
+      }
+      std::cout << out;
     });
   });
 

@@ -102,9 +102,28 @@ def test_calendar_bad_date_is_a_clear_error():
 
 
 def test_calendar_unknown_year_names_the_year():
-    r = run("calendar", "is-workday", "2031-05-06")
+    # The shipped calendar ends with the provisional year 2035.
+    r = run("calendar", "is-workday", "2036-05-06")
     assert r.returncode != 0
-    assert "2031" in r.stderr
+    assert "2036" in r.stderr
+
+
+def test_calendar_years_one_line_per_year():
+    r = run("calendar", "years")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == [str(y) for y in range(2020, 2036)]
+    assert lines[6] == "2026 official 国务院办公厅关于2026年部分节假日安排的通知（国办发明电〔2025〕7号）"
+    assert lines[7].startswith("2027 provisional 《全国年节及纪念日放假办法》")
+    assert "国务院令第798号" in lines[7]
+    assert all(line.split(" ")[1] == ("official" if i < 7 else "provisional") for i, line in enumerate(lines))
+
+
+def test_calendar_years_explicit_directory(tmp_path):
+    (tmp_path / "2027.yaml").write_text(
+        "year: 2027\nprovisional: true\nsource: test\nholidays: []\nmakeup_workdays: []\n", encoding="utf-8")
+    r = run("calendar", "years", "--calendar", tmp_path)
+    assert (r.returncode, r.stdout) == (0, "2027 provisional test\n"), r.stderr
 
 
 def test_calendar_missing_directory_is_a_clear_error(tmp_path):

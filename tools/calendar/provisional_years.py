@@ -83,8 +83,9 @@ def statutory(year: int):
         ("清明节", [qingming(year)]),
         ("劳动节", [dt.date(year, 5, 1), dt.date(year, 5, 2)]),
         ("端午节", [find_lunar(year, 5, 5)]),
-        ("中秋节", [find_lunar(year, 8, 15)]),
+        # 国庆 before 中秋: when 中秋 falls on 10-01 the merged run is "国庆节、中秋节", as in 2025.
         ("国庆节", [dt.date(year, 10, d) for d in (1, 2, 3)]),
+        ("中秋节", [find_lunar(year, 8, 15)]),
     ]
 
 
@@ -97,7 +98,7 @@ def runs(year: int):
     """
     holidays = statutory(year)
     off = {d for _, days in holidays for d in days}
-    out = []  # [name, statutory days, make-up days]
+    out = []  # [name, statutory days, make-up days, notes]
     for name, days in holidays:
         makeup = []
         for d in days:
@@ -108,11 +109,13 @@ def runs(year: int):
                 m += dt.timedelta(1)
             off.add(m)
             makeup.append(m)
-        out.append([name, list(days), makeup])
-    out.sort(key=lambda r: min(r[1]))
+        out.append([name, list(days), makeup, []])
+    out.sort(key=lambda r: min(r[1]))  # stable: ties keep the order above
     merged = []
     for r in out:
         if merged and min(r[1]) <= max(merged[-1][1] + merged[-1][2]) + dt.timedelta(1):
+            for d in sorted(set(merged[-1][1]) & set(r[1])):
+                merged[-1][3].append(f"{day_text(d)}{merged[-1][0]}与{r[0]}同日，不另补假")
             merged[-1][0] += "、" + r[0]
             merged[-1][1] = sorted(set(merged[-1][1] + r[1]))
             merged[-1][2] = sorted(merged[-1][2] + r[2])
@@ -139,10 +142,11 @@ def year_file(year: int) -> str:
         f"source: {SOURCE}",
         "holidays:",
     ]
-    for name, days, makeup in runs(year):
+    for name, days, makeup, notes in runs(year):
         first, last = min(days + makeup), max(days + makeup)
         comment = "法定 " + "、".join(day_text(d) for d in days)
         comment += ("；补假 " + "、".join(day_text(d) for d in makeup)) if makeup else "；无补假"
+        comment += "".join("；" + n for n in notes)
         lines.append(f"  # {comment}")
         lines.append(f"  - {{name: {name}, from: {first.isoformat()}, to: {last.isoformat()}}}")
     lines.append("makeup_workdays: []")

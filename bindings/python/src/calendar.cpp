@@ -21,8 +21,11 @@ void bind_calendar(py::module_& m) {
       .def_readonly("holidays", &CalendarYear::holidays)
       .def_readonly("makeup_workdays", &CalendarYear::makeup_workdays,
                     "Saturdays and Sundays declared working days (调休上班).")
+      .def_readonly("provisional", &CalendarYear::provisional,
+                    "True for a year whose notice is not out yet, built from the statutory\n"
+                    "holidays alone: no make-up working days, and its dates may still change.")
       .def("__repr__", [](const CalendarYear& y) {
-        return "<CalendarYear " + std::to_string(y.year) + ">";
+        return "<CalendarYear " + std::to_string(y.year) + (y.provisional ? " provisional>" : ">");
       });
 
   py::class_<Calendar>(m, "Calendar",
@@ -45,6 +48,12 @@ void bind_calendar(py::module_& m) {
            "`start`). Raises InvalidArgument for n < 0.")
       .def("working_days_between", &Calendar::working_days_between, py::arg("a"), py::arg("b"),
            "The number of working days d with a < d <= b (0 if b <= a).")
+      .def("is_provisional", &Calendar::is_provisional, py::arg("year"),
+           "Whether `year` is loaded and provisional (its notice not out yet); False for a\n"
+           "year that is not loaded.")
+      .def("provisional_between", &Calendar::provisional_between, py::arg("a"), py::arg("b"),
+           "Whether any loaded year from min(a, b).year to max(a, b).year is provisional: a\n"
+           "deadline counted from a to b may still move when the notice is loaded.")
       .def_property_readonly("first_year", &Calendar::first_year)
       .def_property_readonly("last_year", &Calendar::last_year)
       .def_property_readonly("years", &Calendar::years, "The years as loaded, in order.")

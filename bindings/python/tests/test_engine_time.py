@@ -77,10 +77,10 @@ def test_lights_green_yellow_red_escalated_red(hall):
 
 
 def test_a_deadline_beyond_the_calendar_changes_nothing(hall):
-    engine = hall("2026-12-21T09:00")
+    engine = hall("2035-12-18T09:00")  # the shipped calendar ends with 2035
     case_id = engine.submit(FOOD_LICENCE, "nd", FOOD_MATERIALS, actor="nd-s001")
-    engine.advance_to(t("2026-12-24T09:00"))
-    with pytest.raises(workflow.CalendarError, match="2027") as caught:
+    engine.advance_to(t("2035-12-21T09:00"))
+    with pytest.raises(workflow.CalendarError, match="2036") as caught:
         engine.accept(case_id, actor="nd-s001")
     assert caught.value.code == "calendar_no_data"
     assert engine.case(case_id).state == "received"
@@ -128,7 +128,7 @@ def test_every_verb_has_a_named_method_taking_the_same_details(hall):
 
 def test_calendar_defaults_to_the_one_next_to_the_rules(tmp_path, ningdu, calendar):
     with workflow.Engine(ningdu, clock=workflow.ManualClock(t("2025-03-03T09:00"))) as engine:
-        assert engine.calendar.last_year == 2026
+        assert engine.calendar.last_year == 2035
         assert engine.rules.version == ningdu.version
         assert engine.db == ":memory:"
     # A rule directory given as a path, and the calendar as a Calendar or a directory.
@@ -141,7 +141,7 @@ def test_calendar_defaults_to_the_one_next_to_the_rules(tmp_path, ningdu, calend
         workflow.Engine(tmp_path / "sandu")
     shutil.copytree(RULES / "calendar", tmp_path / "calendar")
     with workflow.Engine(tmp_path / "sandu") as engine:
-        assert engine.calendar.last_year == 2026
+        assert engine.calendar.last_year == 2035
     with pytest.raises(TypeError, match="clock must be"):
         workflow.Engine(ningdu, clock="now")
     with pytest.raises(TypeError, match="rules must be a RuleSet or a directory, not int"):
