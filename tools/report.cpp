@@ -58,6 +58,7 @@ Figures compute_figures(const Engine& engine) {
       if (c.delegation_mode) ++f.delegated_by_mode[std::string(to_string(*c.delegation_mode))];
     }
     bool notified = false, tolerated = false, suspended = false, reported = false, unresolved = false;
+    bool recomputed = false;
     int worst = 0;
     std::optional<Date> decision;
     for (const Event& e : c.history) {
@@ -85,6 +86,7 @@ Figures compute_figures(const Engine& engine) {
             unresolved = true;
           }
           break;
+        case EventKind::deadlines_recomputed: recomputed = true; break;
         case EventKind::handoff: {
           ++f.handoffs;
           std::string post = detail_value(e.detail, "post");
@@ -105,6 +107,8 @@ Figures compute_figures(const Engine& engine) {
     f.suspended += suspended;
     f.escalated += reported;
     f.unresolved += unresolved;
+    f.deadlines_recomputed += recomputed;
+    if (c.deadlines_provisional && c.state < CaseState::issued) ++f.provisional_now;
     if ((c.holding == Holding::unresolved || is_unresolved_post(engine.rules(), c.post)) &&
         c.state < CaseState::issued)
       ++f.unresolved_now;
@@ -210,6 +214,10 @@ std::string report_text(const Figures& f) {
   line(fmt::format("escalated (上报): {}", f.escalated));
   line(fmt::format("办不成事 window: {} cases routed there ({}), {} still held",
                    f.unresolved, counts_line(f.unresolved_by_office), f.unresolved_now));
+  line(fmt::format("provisional deadlines (next year's holiday notice not out): {} open {}; "
+                   "recomputed on the official calendar: {}",
+                   f.provisional_now, f.provisional_now == 1 ? "case" : "cases",
+                   f.deadlines_recomputed));
   return o + services_text(f);
 }
 
@@ -267,6 +275,8 @@ std::string report_json(const Figures& f) {
   key("unresolved", std::to_string(f.unresolved));
   key("unresolved_now", std::to_string(f.unresolved_now));
   key("unresolved_by_office", json_counts(f.unresolved_by_office));
+  key("provisional_now", std::to_string(f.provisional_now));
+  key("deadlines_recomputed", std::to_string(f.deadlines_recomputed));
   o += services_json(f);
   return o + "}\n";
 }

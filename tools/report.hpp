@@ -157,6 +157,10 @@ struct Figures {
   int unresolved = 0;         // cases sent to a 办不成事 window (routed_unresolved)
   int unresolved_now = 0;     // still held there
   std::map<std::string, int> unresolved_by_office;
+  // Open cases whose deadlines reach into a provisional calendar year (next year's notice not
+  // out), and cases whose deadlines were recomputed when an official year arrived.
+  int provisional_now = 0;
+  int deadlines_recomputed = 0;
   RatingFigures ratings;
   BundleFigures bundles;
   CrossRegionFigures cross_region;

@@ -91,6 +91,8 @@ std::string report_html(const Figures& f, const std::map<std::string, std::strin
   h += fmt::format("<p>Township cases sent back to the county (no delegation in force): {}. "
                    "Escalated (上报): {}. Sent to the 办不成事 window: {} ({} still held).</p>\n",
                    f.delegation_lapsed, f.escalated, f.unresolved, f.unresolved_now);
+  h += fmt::format("<p>暂定期限（次年放假安排通知尚未发布）: {} 件在办; 正式日历发布后重算: {} 件.</p>\n",
+                   f.provisional_now, f.deadlines_recomputed);
   h += services_html(f, office_names);
   h += "</body></html>\n";
   return h;

@@ -215,3 +215,22 @@ def test_chromium_renders_the_charts(html_report, figures, tmp_path):
         expected.append(("red", (0xd0, 0x30, 0x2a)))
     for name, rgb in expected:
         assert colours.get(rgb, 0) > 200, f"no {name} chart pixels in the screenshot"
+
+
+def test_a_hall_at_the_turn_of_the_year_reports_its_provisional_deadlines(tmp_path):
+    # 2026-12-14: the 20-working-day matters accepted in these days are due in 2027, whose
+    # holiday notice is not out (provisional year): counted, never refused.
+    db = tmp_path / "december.db"
+    r = run("simulate", "--db", db, "--days", 3, "--seed", 5, "--start", "2026-12-14")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run("report", db, "--json")
+    assert r.returncode == 0, r.stderr
+    figures = json.loads(r.stdout)
+    with sqlite3.connect(db) as con:
+        accepted = con.execute("SELECT count(DISTINCT case_id) FROM events WHERE kind = 'accept'"
+                               ).fetchone()[0]
+    assert 0 < figures["provisional_now"] <= accepted
+    assert figures["deadlines_recomputed"] == 0
+    text = run("report", db)
+    assert f"provisional deadlines (next year's holiday notice not out): " \
+           f"{figures['provisional_now']} open cases" in text.stdout

@@ -160,6 +160,9 @@ void bind_case_view(py::module_& m) {
       .def_readonly("suspended_working_days", &CaseView::suspended_working_days)
       .def_readonly("extension_days", &CaseView::extension_days)
       .def_readonly("on_promise", &CaseView::on_promise, "Approved under 告知承诺制.")
+      .def_readonly("deadlines_provisional", &CaseView::deadlines_provisional,
+                    "A deadline reaches into a calendar year whose official notice is not out\n"
+                    "yet (statutory holidays only); recomputed once the official year is loaded.")
       .def_readonly("rating", &CaseView::rating, "The applicant's rating (好差评), or None.")
       .def_readonly("rectification", &CaseView::rectification,
                     "The rectification task a bad rating opened (差评整改), or None.")

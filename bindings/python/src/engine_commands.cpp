@@ -352,7 +352,22 @@ void bind_rule_install(py::class_<PyEngine>& cls) {
             return engine->installed_rules();
           },
           "Every rule set the store's cases have run under, in install order (list of\n"
-          "InstalledRules; the last is the running one).");
+          "InstalledRules; the last is the running one).")
+      .def(
+          "update_calendar",
+          [](PyEngine& self, const Calendar& calendar) {
+            auto engine = self.get();
+            {
+              py::gil_scoped_release unlocked;
+              engine->update_calendar(calendar);
+            }
+            self.calendar = calendar;
+          },
+          py::arg("calendar"),
+          "Replaces the working-day calendar (typically when the State Council's notice for a\n"
+          "provisional year is loaded): each open case whose deadlines reached into a year now\n"
+          "official is recomputed once, with a deadlines_recomputed event giving the old and\n"
+          "new dates. Raises InvalidArgument if the new calendar lacks a year the old one had.");
 }
 
 }  // namespace

@@ -252,6 +252,10 @@ struct CaseView {
   int suspended_working_days = 0;
   int extension_days = 0;
   bool on_promise = false;          // approved under 告知承诺制: to be verified later
+  // A deadline above reaches into a calendar year whose State Council notice is not out yet:
+  // it counts the statutory holidays only (docs/calendar.md). The engine recomputes it, once,
+  // when that year's official calendar is loaded (a deadlines_recomputed event).
+  bool deadlines_provisional = false;
   std::optional<RatingView> rating;
   std::optional<RectificationView> rectification;
   std::string rules_version;

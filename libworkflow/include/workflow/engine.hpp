@@ -168,6 +168,14 @@ class Engine {
   // Every rule set the store's cases have run under, in install order (the last is rules()).
   std::vector<InstalledRules> installed_rules() const;
 
+  // Replaces the working-day calendar, typically when the State Council's notice for a year
+  // that was provisional is loaded. Every open case whose deadlines reached into a year that
+  // is now official has them recomputed once, with a `deadlines_recomputed` event giving the
+  // old and new dates (timers and lights follow). An engine opened with such a calendar does
+  // the same on opening. Throws invalid_argument if the new calendar lacks a year the old one
+  // had (open cases may count on it), and then changes nothing.
+  void update_calendar(Calendar calendar);
+
   // The installed rule set. The reference is replaced by install_rules(): a thread that may
   // race with an install copies the RuleSet (cheap: shared data).
   const RuleSet& rules() const noexcept;

@@ -41,6 +41,7 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
     v.accepted = c.accepted;
     v.promised_deadline = c.deadlines.promised_due;
     v.legal_deadline = c.deadlines.legal_due;
+    v.deadlines_provisional = c.deadlines_provisional;
   }
   // Owed 容缺 materials matter only while the case can still receive them.
   if (c.tolerance && !is_concluded(c.life.phase)) v.supplement_deadline = c.supplement_due;

@@ -98,7 +98,11 @@ void run_async(detail::EngineCore& core, std::shared_ptr<detail::Observers> obse
 Engine::Engine(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options)
     : core_(std::make_unique<detail::EngineCore>(std::move(rules), std::move(calendar),
                                                  std::move(clock), std::move(options))),
-      observers_(std::make_shared<detail::Observers>()) {}
+      observers_(std::make_shared<detail::Observers>()) {
+  // Opening may commit (an install asked for by Options, deadlines recomputed for a calendar
+  // whose official years arrived): durable before the engine is handed out.
+  if (const std::uint64_t ticket = core_->take_ticket()) core_->store().wait_durable(ticket);
+}
 
 Engine::~Engine() = default;
 
@@ -208,6 +212,10 @@ InstallPlan Engine::install_rules(const RuleSet& next, std::string_view actor) {
 std::vector<InstalledRules> Engine::installed_rules() const {
   std::lock_guard lock(core_->mutex);
   return core_->installed_rules();
+}
+
+void Engine::update_calendar(Calendar calendar) {
+  run<std::monostate>(*core_, *observers_, [&] { core_->update_calendar(std::move(calendar)); });
 }
 
 const RuleSet& Engine::rules() const noexcept { return core_->rules(); }

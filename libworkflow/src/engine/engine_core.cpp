@@ -60,6 +60,8 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
   advanced_ = clock_->now();
   recover();
   finish_rule_history();
+  // A calendar whose official years replaced provisional ones: recompute once, now.
+  if (!store_->read_only()) recompute_provisional(clock_->now());
 }
 
 CaseRecord& EngineCore::record(CaseId id) {

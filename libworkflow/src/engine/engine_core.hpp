@@ -48,6 +48,11 @@ class EngineCore {
   std::optional<DateTime> next_due() const { return timers_.next_due(); }
   DateTime now() const { return clock_->now(); }
 
+  // --- provisional calendar years (engine_calendar.cpp) ---------------------------------
+  void update_calendar(Calendar calendar);
+  // Recomputes the deadlines of open cases that were provisional and no longer are.
+  void recompute_provisional(DateTime at);
+
   // --- queries (case_view.cpp) ----------------------------------------------------------
   CaseView view(CaseId id, bool with_history) const;
   std::vector<CaseView> list(const CaseFilter& f) const;

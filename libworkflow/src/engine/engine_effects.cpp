@@ -81,6 +81,7 @@ void EngineCore::refresh_light(CaseRecord& c, DateTime at) {
       calendar_, rules_.policy(),
       LimitInputs{c.accepted, m.promised_limit, m.legal_limit, c.suspended_days,
                   c.extension_days});
+  c.deadlines_provisional = calendar_.provisional_between(c.accepted, c.deadlines.legal_due);
   const Light light = light_on(c.deadlines, at.date());
   // The first green is part of acceptance; every other change is an event of its own.
   if (light != c.light && !(c.light == Light::none && light == Light::green)) {
