@@ -247,3 +247,37 @@ TEST_CASE("installing rules: a damaged stored rule set is refused, the store lef
   CHECK(cut.code() == ErrorCode::store_error);
   CHECK(std::string(cut.what()).find("stored rule set 1") != std::string::npos);
 }
+
+TEST_CASE("installing rules: a person removed from the roster loses their status-board entry") {
+  LiveHall hall;
+  {
+    auto e = hall.open(hall.a);
+    // nd-s024 (市场监管局首席代表, replaced by nd-s200 in B) is on leave next week.
+    e->mark_away("nd-s024", AbsenceKind::leave, DateTime::parse("2026-03-09T08:00"),
+                 DateTime::parse("2026-03-13T18:00"), "nd-s024");
+  }
+  // B without nd-s024 on the staff at all.
+  const fs::path staff = hall.b_dir / "staff-city-county.yaml";
+  std::string text = read_text(staff);
+  const std::string line = "  - {id: nd-s024, ";
+  const auto at = text.find(line);
+  REQUIRE(at != std::string::npos);
+  text.erase(at, text.find('\n', at) + 1 - at);
+  std::ofstream(staff, std::ios::binary | std::ios::trunc) << text;
+  const RuleSet b = hall.b();
+  REQUIRE_FALSE(b.find_staff("nd-s024"));
+
+  hall.clock->set(DateTime::parse("2026-03-05T09:00"));
+  auto e = hall.open(hall.a);
+  const InstallPlan plan = e->plan_rules(b, "nd-s017");
+  CHECK(plan.ok());
+  CHECK(plan.absences_dropped == std::vector<std::string>{"nd-s024"});
+  e->install_rules(b, "nd-s017");
+  CHECK(error_of([&] {
+          e->mark_back("nd-s024", "nd-s017");
+        }).code() == ErrorCode::not_found);
+  e.reset();
+  e = hall.open(b);  // the stored roster has no absence for the removed person any more
+  e->advance_to(DateTime::parse("2026-03-10T09:00"));
+  CHECK(e->installed_rules().size() == 2);
+}
