@@ -135,10 +135,10 @@ TEST_CASE("lifecycle: every phase x trigger pair") {
   // clang-format off
   const MatrixRow rows[] = {
   //                                                           acc  ref  ntfy supp pass ret  appr deny up   happ hden agr  dis  iss  suspend   res  ext  wdr  term deem opdm ovd
-  {Phase::received,           false, at_intake(),             {PRE, REF, AWM, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, PRE, NO,  NO }},
+  {Phase::received,           false, at_intake(),             {PRE, REF, AWM, REC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, PRE, NO,  NO }},
   {Phase::awaiting_materials, false, at_intake(),             {NO,  REF, NO,  REC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, NO,  NO,  NO }},
   {Phase::on_the_spot,        false, instant_owed(),          {NO,  NO,  NO,  OTS, NO,  NO,  DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(OTS), NO,  NO,  WDR, TRM, NO,  NO,  TRM}},
-  {Phase::preliminary_review, false, committed_first_stage(), {NO,  NO,  NO,  PRE, BOR, NO,  NO,  DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(PRE), NO,  PRE, WDR, TRM, NO,  NO,  TRM}},
+  {Phase::preliminary_review, false, committed_first_stage(), {NO,  NO,  NO,  PRE, BOR, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  sus(PRE), NO,  PRE, WDR, TRM, NO,  NO,  TRM}},
   {Phase::back_office_review, false, committed_first_stage(), {NO,  NO,  NO,  BOR, BOR, PRE, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM}},
   {Phase::back_office_review, false, committed_last_stage(),  {NO,  NO,  NO,  BOR, NO,  BOR, DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM}},
   {Phase::opinions,           false, joint_pending(),         {NO,  NO,  NO,  OPI, NO,  NO,  NO,  NO,  NO,  NO,  NO,  OPI, OPI, NO,  sus(OPI), NO,  OPI, WDR, TRM, NO,  OPI, TRM}},
@@ -217,7 +217,9 @@ TEST_CASE("lifecycle: guards tell the matter kinds and the facts apart") {
     {"escalated with stages: not yet",          Phase::preliminary_review, report_up, {.path = escalated, .has_stages = true}, NO},
     {"committed never reports up",              Phase::preliminary_review, report_up, {.path = committed}, NO},
     {"the window cannot approve at 初审",         Phase::preliminary_review, approve, {.path = committed}, NO},
-    {"初审 finds it fails",                        Phase::preliminary_review, deny, {.path = joint}, DEC},
+    // §38 (前台受理、后台审批): 初审 decides nothing; the deciding organ denies.
+    {"the window cannot deny at 初审",            Phase::preliminary_review, deny, {.path = joint}, NO},
+    {"nor a lower level an escalated case",     Phase::preliminary_review, deny, {.path = escalated}, NO},
     // Back-office stages.
     {"middle stage passes on",                  Phase::back_office_review, review_pass, {.path = committed, .has_stages = true}, BOR},
     {"last stage cannot pass on",               Phase::back_office_review, review_pass, {.path = committed, .has_stages = true, .at_last_stage = true}, NO},
@@ -309,12 +311,14 @@ TEST_CASE("lifecycle: whole cases") {
     step(s, approve, f, Phase::decided);
     step(s, issue, f, Phase::issued);
   }
-  SUBCASE("承诺件: returned from the first stage to 初审, then denied there") {
-    const Facts f{.path = Path::committed, .materials_complete = true, .has_stages = true,
-                  .at_first_stage = true};
+  SUBCASE("承诺件: returned from the first stage to 初审, passed again, denied by the organ") {
+    Facts f{.path = Path::committed, .materials_complete = true, .has_stages = true,
+            .at_first_stage = true, .at_last_stage = true};
     step(s, accept, f, Phase::preliminary_review);
     step(s, review_pass, f, Phase::back_office_review);
     step(s, review_return, f, Phase::preliminary_review);
+    refused(s, deny, f);  // the window decides nothing (§38)
+    step(s, review_pass, f, Phase::back_office_review);
     step(s, deny, f, Phase::decided);
     step(s, issue, f, Phase::issued);
   }

@@ -310,12 +310,12 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
   }
   // Format 1 is format 3 without the fields after the applicant (issue office, agent post,
   // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
-  // rule version: 2 bytes, and its provisional flag: 1 byte).
+  // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
   REQUIRE(v1.encoded[0] == 3);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 24);
+  v1.encoded.resize(v1.encoded.size() - 28);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);

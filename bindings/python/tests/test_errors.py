@@ -70,7 +70,7 @@ def test_permission_denied_is_raised_and_audited(hall):
     engine = hall()
     case_id = food_case_at_review(engine)
     with pytest.raises(workflow.PermissionDenied, match="nd-s022") as caught:
-        engine.approve(case_id, actor="nd-s001")
+        engine.review_pass(case_id, actor="nd-s001")
     assert caught.value.code == "permission_denied"
     last = engine.case(case_id).history[-1]
     assert (last.kind, last.actor) == ("permission_denied", "nd-s001")
@@ -84,6 +84,16 @@ def test_denied_attempts_need_not_be_recorded(hall):
     engine = hall(record_denied_attempts=False)
     case_id = food_case_at_review(engine)
     with pytest.raises(workflow.PermissionDenied):
+        engine.review_pass(case_id, actor="nd-s001")
+    assert engine.case(case_id).history[-1].kind == "review_pass"
+
+
+def test_a_verb_impossible_in_the_state_is_invalid_transition_whoever_gives_it(hall):
+    # 行政许可法 §38 / the hall's 前台受理、后台审批: the first stage reviews, it does not decide;
+    # approve is impossible now, so even an outsider hears why, not that they lack the stage.
+    engine = hall()
+    case_id = food_case_at_review(engine)
+    with pytest.raises(workflow.InvalidTransition, match="pass it to the next stage first"):
         engine.approve(case_id, actor="nd-s001")
     assert engine.case(case_id).history[-1].kind == "review_pass"
 

@@ -33,6 +33,11 @@ std::optional<Timer> TimerQueue::pop_due(DateTime t) {
   return fired;
 }
 
+std::optional<Timer> TimerQueue::front() const noexcept {
+  if (heap_.empty()) return std::nullopt;
+  return heap_.front().timer;
+}
+
 std::optional<DateTime> TimerQueue::next_due() const noexcept {
   if (heap_.empty()) return std::nullopt;
   return heap_.front().timer.due;

@@ -36,6 +36,8 @@ class TimerQueue {
   // then subject, then kind, then insertion order.
   std::optional<Timer> pop_due(DateTime t);
   std::optional<DateTime> next_due() const noexcept;
+  // The earliest timer, left in the queue.
+  std::optional<Timer> front() const noexcept;
   std::size_t size() const noexcept { return heap_.size(); }
   bool empty() const noexcept { return heap_.empty(); }
   void clear() noexcept { heap_.clear(); }

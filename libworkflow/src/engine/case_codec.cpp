@@ -146,10 +146,11 @@ void format2_fields(Io& io, Record& c, std::uint32_t& bundle_def) {
   transfer(io, c.issue_office, c.agent_post, c.bundle, bundle_def, c.concluded);
 }
 
-// The fields format 3 added, at the end: the case's rule version, its provisional flag.
+// The fields format 3 added, at the end: the case's rule version, its provisional flag, the
+// day its materials were completed after a notice.
 template <class Io, class Record>
 void format3_fields(Io& io, Record& c) {
-  transfer(io, c.rules_version, c.deadlines_provisional);
+  transfer(io, c.rules_version, c.deadlines_provisional, c.materials_completed);
 }
 
 template <class Io, class Rating>

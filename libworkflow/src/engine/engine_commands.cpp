@@ -143,6 +143,15 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   const DateTime now = clock_->now();
   check_details(verb, a, rules_.policy());
   const bool rectification = is_rectification_verb(verb);
+  // A verb impossible in the case's state is invalid_transition, whoever gives it: say what
+  // state the case is in and what it needs before asking who may act.
+  if (!rectification && !is_concluded(c.life.phase)) {
+    LifecycleState probe = c.life;
+    const Facts facts = facts_for(c, &a);
+    if (!detail::fire(probe, static_cast<Trigger>(verb), facts).fired) {
+      throw Error(ErrorCode::invalid_transition, explain_refusal(c, verb, facts));
+    }
+  }
   // A command on a case that cannot take it is refused as such, before asking who may.
   const bool allowed = rectification ? rectification_post(open_task(c), actor, now).has_value()
                                      : is_concluded(c.life.phase) ||

@@ -45,7 +45,8 @@ class EngineCore {
   // --- time (engine_timers.cpp) ---------------------------------------------------------
   // Fires every timer due at or before t; each timer's effect is committed on its own.
   void advance_to(DateTime t);
-  std::optional<DateTime> next_due() const { return timers_.next_due(); }
+  // The earliest timer that will act when it fires (stale ones are dropped on the way).
+  std::optional<DateTime> next_due() const;
   DateTime now() const { return clock_->now(); }
 
   // --- provisional calendar years (engine_calendar.cpp) ---------------------------------
@@ -172,6 +173,12 @@ class EngineCore {
   const std::vector<PostRef>& windows_of(OfficeRef office) const {
     return windows_by_office_[index_of(office)];
   }
+  // §32 after a notice answered in full: 00:00 after the last day to accept or refuse.
+  DateTime completion_window_end(const CaseRecord& c) const {
+    return DateTime::at(
+        calendar_.add_working_days(c.materials_completed, rules_.policy().notify_missing_days) +
+        1);
+  }
   // Starts the clock: acceptance date, deadlines, first light, timers.
   void start_clock(CaseRecord& c, Date accepted, DateTime at);
   // Recomputes deadlines and the light after suspension/extension; re-arms the light timer.
@@ -185,6 +192,8 @@ class EngineCore {
   // opinion (given or deemed) is for.
   void apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to, DateTime at,
                   const Action* action, std::optional<std::uint8_t> opinion_stage = {});
+  // Who takes the licensing decision of the case, for refusals ("post X of the higher level").
+  std::string deciding_post_text(const CaseRecord& c) const;
   // Why a verb cannot be given now, in the hall's terms.
   std::string explain_refusal(const CaseRecord& c, Verb verb, const Facts& f) const;
   Facts facts_for(const CaseRecord& c, const Action* a) const;
@@ -199,6 +208,7 @@ class EngineCore {
 
   // --- timers (engine_timers.cpp) -------------------------------------------------------
   void fire(const Timer& t);
+  bool live(const Timer& t) const;
   // `recorded_by`: who put it on the status board, if known (named in the handoff events).
   void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
 
@@ -223,7 +233,8 @@ class EngineCore {
   std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
-  TimerQueue timers_;
+  // Mutable: next_due() drops stale timers from the front, which changes nothing observable.
+  mutable TimerQueue timers_;
   DateTime advanced_;  // the latest time advance_to reached
 
   // The unit of work in progress.

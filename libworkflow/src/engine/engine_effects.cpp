@@ -127,8 +127,11 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
   switch (trigger) {
     case Trigger::accept:
     case Trigger::deemed_accept: {
-      // §32: a deemed acceptance dates from the day the application was received.
-      const Date accepted = trigger == Trigger::deemed_accept ? c.received.date() : at.date();
+      // §32: a deemed acceptance dates from the day the application was received, or, after
+      // a notice, from the day the last material arrived.
+      const Date accepted = trigger != Trigger::deemed_accept ? at.date()
+                            : c.notified                      ? c.materials_completed
+                                                              : c.received.date();
       if (to == Phase::decided) {  // 告知承诺: approved on the applicant's written promise
         c.on_promise = true;
         c.decision = Decision::approved;
@@ -158,6 +161,12 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       break;
     case Trigger::supplement:
       if (c.tolerance && missing_materials(c, false).empty()) c.tolerance = false;
+      if (to == Phase::received && c.notified && missing_materials(c, false).empty()) {
+        // §32: the notice is answered in full: accept or refuse within the notice period,
+        // or the case counts as accepted from today.
+        c.materials_completed = at.date();
+        timers_.push(Timer{completion_window_end(c), c.id, TimerKind::notice_window, 0, 0});
+      }
       break;
     case Trigger::review_pass:
       if (to == Phase::opinions) {

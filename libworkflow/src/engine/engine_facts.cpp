@@ -44,6 +44,22 @@ Facts EngineCore::facts_for(const CaseRecord& c, const Action* a) const {
   return f;
 }
 
+std::string EngineCore::deciding_post_text(const CaseRecord& c) const {
+  const Matter& m = rules_.matter(c.matter);
+  if (m.kind == MatterKind::escalated && m.escalate_to) {
+    return fmt::format("post {} of the higher level", rules_.post(*m.escalate_to).id);
+  }
+  if (m.kind == MatterKind::joint) {
+    return fmt::format("the lead department {}, once every opinion is in",
+                       rules_.department(m.department).id);
+  }
+  if (!m.stages.empty()) {
+    return fmt::format("its last stage, post {}", rules_.post(stage_post(rules_, c,
+        static_cast<std::uint8_t>(m.stages.size() - 1))).id);
+  }
+  return fmt::format("department {}", rules_.department(m.department).id);
+}
+
 std::string EngineCore::explain_refusal(const CaseRecord& c, Verb verb, const Facts& f) const {
   const Matter& m = rules_.matter(c.matter);
   std::string why = fmt::format("cannot {} case {} ({}) in state {}", to_string(verb), c.id,
@@ -75,10 +91,21 @@ std::string EngineCore::explain_refusal(const CaseRecord& c, Verb verb, const Fa
     case Verb::review_pass:
     case Verb::approve:
     case Verb::deny:
+      if (c.life.phase == Phase::preliminary_review && verb != Verb::review_pass) {
+        // §38, 前台受理、后台审批: the window's 初审 passes the case on; the organ decides.
+        return why + fmt::format(": 初审 at the window decides nothing; pass the case on ({}) "
+                                 "and {} decides",
+                                 f.path == Path::escalated && !f.has_stages ? "report_up"
+                                                                            : "review_pass",
+                                 deciding_post_text(c));
+      }
       if (c.life.phase == Phase::back_office_review) {
+        const char* last = f.path == Path::escalated
+                               ? "the last stage reports up (report_up); the higher level decides"
+                               : "the last stage decides (approve or deny)";
         return why + fmt::format(": stage {} of {} ({}): {}", c.stage + 1, m.stages.size(),
                                  m.stages[c.stage].name,
-                                 f.at_last_stage ? "the last stage decides (approve or deny)"
+                                 f.at_last_stage ? last
                                                  : "pass it to the next stage first (review_pass)");
       }
       if (c.life.phase == Phase::opinions && f.opinions_pending) {

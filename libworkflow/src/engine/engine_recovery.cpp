@@ -171,6 +171,8 @@ void EngineCore::rearm_timers(const CaseRecord& c) {
     const Date last =
         calendar_.add_working_days(c.received.date(), rules_.policy().notify_missing_days);
     timers_.push(Timer{DateTime::at(last + 1), c.id, TimerKind::notice_window, 0, 0});
+  } else if (c.life.phase == Phase::received && c.notified && missing_materials(c, false).empty()) {
+    timers_.push(Timer{completion_window_end(c), c.id, TimerKind::notice_window, 0, 0});
   }
   if (c.tolerance) {
     timers_.push(Timer{DateTime::at(c.supplement_due + 1), c.id, TimerKind::supplement_due, 0, 0});

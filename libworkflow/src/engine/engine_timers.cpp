@@ -16,20 +16,66 @@ void EngineCore::advance_to(DateTime t) {
   if (manual_clock_ != nullptr && manual_clock_->now() < t) manual_clock_->set(t);
 }
 
-void EngineCore::fire(const Timer& t) {
-  if (t.kind == TimerKind::absence_start) {
-    if (t.generation == absence_generation_[t.subject]) {
-      begin_absence(StaffRef{static_cast<std::uint32_t>(t.subject)}, t.due);
+// Whether firing `t` now would do anything: a later command (the notice was given, the
+// materials came, the light was recomputed, the absence was cancelled) makes a timer stale.
+// fire() acts only on live timers, and next_due() names only those.
+bool EngineCore::live(const Timer& t) const {
+  switch (t.kind) {
+    case TimerKind::absence_start:
+      return t.generation == absence_generation_[t.subject];
+    case TimerKind::absence_end:
+      return false;  // the roster's times already say so
+    case TimerKind::rectification_light: {
+      const auto it = ratings_.find(t.subject);
+      return it != ratings_.end() && it->second.generation == t.generation &&
+             it->second.state != RectificationState::closed;
     }
+    default:
+      break;
+  }
+  const CaseRecord& c = cases_[t.subject - 1];
+  if (is_concluded(c.life.phase)) return false;
+  switch (t.kind) {
+    case TimerKind::notice_window:
+      if (c.life.phase != Phase::received) return false;
+      // Unnotified: the §32 days from receipt; notified and answered in full: the days
+      // from the last material (a partial answer leaves nothing to time).
+      return !c.notified ||
+             (missing_materials(c, false).empty() && t.due == completion_window_end(c));
+    case TimerKind::supplement_due:
+      return c.tolerance && DateTime::at(c.supplement_due + 1) == t.due;
+    case TimerKind::light:
+      return t.generation == c.timer_generation && clock_runs_in(c.life.phase) &&
+             !c.life.suspended;
+    case TimerKind::opinion_share:
+      return t.generation == c.timer_generation && c.life.phase == Phase::opinions &&
+             !(c.opinions_answered & (1u << t.arg)) && !c.life.suspended &&
+             rules_.matter(c.matter).deemed_approval;
+    default:
+      return false;
+  }
+}
+
+std::optional<DateTime> EngineCore::next_due() const {
+  // Stale timers are dropped as they reach the front: what remains there will act.
+  while (const std::optional<Timer> front = timers_.front()) {
+    if (live(*front)) return front->due;
+    timers_.pop_due(front->due);
+  }
+  return std::nullopt;
+}
+
+void EngineCore::fire(const Timer& t) {
+  if (!live(t)) return;
+  if (t.kind == TimerKind::absence_start) {
+    begin_absence(StaffRef{static_cast<std::uint32_t>(t.subject)}, t.due);
     return;
   }
-  if (t.kind == TimerKind::absence_end) return;  // the roster's times already say so
   if (t.kind == TimerKind::rectification_light) {
     fire_rectification_light(t);  // the case is concluded; its rating's task is not
     return;
   }
   CaseRecord& c = cases_[t.subject - 1];
-  if (is_concluded(c.life.phase)) return;
   const auto trigger_system = [&](Trigger trigger, EventKind kind, std::string reason,
                                   std::string detail,
                                   std::optional<std::uint8_t> stage = std::nullopt) {
@@ -44,41 +90,40 @@ void EngineCore::fire(const Timer& t) {
   const Policy& policy = rules_.policy();
   switch (t.kind) {
     case TimerKind::notice_window:
-      if (c.life.phase == Phase::received && !c.notified) {
+      if (!c.notified) {
         trigger_system(Trigger::deemed_accept, EventKind::deemed_accepted,
                        fmt::format("no notice of missing materials within {} working days "
                                    "(§32): accepted as of the day received, {}",
                                    policy.notify_missing_days, c.received.date().to_string()),
                        {});
+      } else {
+        trigger_system(Trigger::deemed_accept, EventKind::deemed_accepted,
+                       fmt::format("the notice was answered with every material on {}, and the "
+                                   "office neither accepted nor refused within {} working days "
+                                   "(§32): accepted as of that day",
+                                   c.materials_completed.to_string(), policy.notify_missing_days),
+                       "after_notice=true");
       }
       break;
-    case TimerKind::supplement_due:
-      if (c.tolerance && DateTime::at(c.supplement_due + 1) == t.due) {
-        std::string owed;
-        for (const std::string& m : missing_materials(c, false)) owed += (owed.empty() ? "" : "; ") + m;
-        trigger_system(Trigger::supplement_overdue, EventKind::supplement_overdue,
-                       fmt::format("容缺 materials not supplied by {}: the case is terminated",
-                                   c.supplement_due.to_string()),
-                       "owed=" + owed);
-      }
+    case TimerKind::supplement_due: {
+      std::string owed;
+      for (const std::string& m : missing_materials(c, false)) owed += (owed.empty() ? "" : "; ") + m;
+      trigger_system(Trigger::supplement_overdue, EventKind::supplement_overdue,
+                     fmt::format("容缺 materials not supplied by {}: the case is terminated",
+                                 c.supplement_due.to_string()),
+                     "owed=" + owed);
       break;
+    }
     case TimerKind::light:
-      if (t.generation == c.timer_generation && clock_runs_in(c.life.phase) &&
-          !c.life.suspended) {
-        refresh_light(c, t.due);
-      }
+      refresh_light(c, t.due);
       break;
     case TimerKind::opinion_share: {
       const Matter& m = rules_.matter(c.matter);
-      const bool silent = !(c.opinions_answered & (1u << t.arg));
-      if (t.generation == c.timer_generation && c.life.phase == Phase::opinions && silent &&
-          !c.life.suspended && m.deemed_approval) {
-        trigger_system(Trigger::opinion_deemed, EventKind::opinion_deemed,
-                       fmt::format("{} gave no opinion within its share of time: deemed to "
-                                   "agree (超时默许)", m.stages[t.arg].name),
-                       fmt::format("stage={}", m.stages[t.arg].name),
-                       static_cast<std::uint8_t>(t.arg));
-      }
+      trigger_system(Trigger::opinion_deemed, EventKind::opinion_deemed,
+                     fmt::format("{} gave no opinion within its share of time: deemed to "
+                                 "agree (超时默许)", m.stages[t.arg].name),
+                     fmt::format("stage={}", m.stages[t.arg].name),
+                     static_cast<std::uint8_t>(t.arg));
       break;
     }
     case TimerKind::absence_start:

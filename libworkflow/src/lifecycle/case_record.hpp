@@ -44,6 +44,9 @@ struct CaseRecord {
   Date supplement_due;     // valid while tolerance
   Date opinions_since;     // valid in the opinions phase
   Date concluded;          // valid once concluded (cases stored before format 2: unset)
+  // §32: the day the last material arrived after a notice (valid while received, notified
+  // and complete): the office must accept or refuse within the notice period from it.
+  Date materials_completed;
   Deadlines deadlines{};   // valid once accepted
 
   std::uint16_t suspended_days = 0;          // working days not counted so far

@@ -171,6 +171,8 @@ ROW(Received,          ev::deemed_accept,      OnTheSpot,          IsInstant)
 ROW(Received,          ev::deemed_accept,      PreliminaryReview,  NotInstant)
 ROW(Received,          ev::notify_missing,     AwaitingMaterials,  MaterialsMissing)
 ROW(AwaitingMaterials, ev::supplement,         Received,           none)
+// Materials handed over before any notice (the applicant brings a paper the same day).
+ROW(Received,          ev::supplement,         none,               MaterialsMissing)
 ROW(Received,          ev::refuse,             Refused,            none)
 ROW(AwaitingMaterials, ev::refuse,             Refused,            none)
 // Instant case: the window decides now.
@@ -180,7 +182,8 @@ ROW(OnTheSpot,         ev::deny,               Decided,            none)
 ROW(PreliminaryReview, ev::review_pass,        BackOfficeReview,   ToStages)
 ROW(PreliminaryReview, ev::review_pass,        Opinions,           ToOpinions)
 ROW(PreliminaryReview, ev::report_up,          Escalated,          UpWithoutStages)
-ROW(PreliminaryReview, ev::deny,               Decided,            none)
+// No decision at 初审: the licensing decision belongs to the deciding organ (§38; 前台受理、
+// 后台审批), which the window reaches by passing the case on.
 // Back-office stages (后台审查); moving between stages keeps the phase.
 ROW(BackOfficeReview,  ev::review_pass,        none,               MoreStages)
 ROW(BackOfficeReview,  ev::review_return,      none,               NotFirstStage)
