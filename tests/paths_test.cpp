@@ -55,7 +55,7 @@ TEST_CASE("paths: WORKFLOW_RULES_DIR overrides everything, even a path that is n
   CHECK(workflow::find_shipped_rules_dir(WORKFLOW_SOURCE_DIR "/rules") == fs::path("/nonexistent/rules"));
 }
 
-TEST_CASE("paths: an empty WORKFLOW_RULES_DIR is ignored; a hint that is no directory is skipped") {
+TEST_CASE("paths: an empty WORKFLOW_RULES_DIR is ignored, a hint that is no directory skipped") {
   RulesDirEnv env("");
   CHECK(fs::equivalent(workflow::find_shipped_rules_dir(WORKFLOW_SOURCE_DIR "/rules/../rules"),
                        fs::path(WORKFLOW_SOURCE_DIR) / "rules"));
