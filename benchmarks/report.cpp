@@ -109,110 +109,6 @@ void row(const Result& r, bool nested) {
               tail.c_str());
 }
 
-// ---- JSON syntax check (RFC 8259 grammar, no semantic checks) ----
-struct Parser {
-  const std::string& s;
-  std::size_t i = 0;
-  std::string why;
-  void ws() {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-  }
-  bool fail(const char* what) {
-    if (why.empty()) why = fmt::format("{} at offset {}", what, i);
-    return false;
-  }
-  bool lit(const char* word) {
-    const std::string w(word);
-    if (s.compare(i, w.size(), w) != 0) return fail("bad literal");
-    i += w.size();
-    return true;
-  }
-  bool string() {
-    if (s[i] != '"') return fail("expected string");
-    for (++i; i < s.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(s[i]);
-      if (c == '"') {
-        ++i;
-        return true;
-      }
-      if (c < 0x20) return fail("control character in string");
-      if (c == '\\') {
-        if (++i >= s.size()) break;
-        if (s[i] == 'u') {
-          for (int k = 0; k < 4; ++k)
-            if (++i >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i])))
-              return fail("bad \\u escape");
-        } else if (std::string("\"\\/bfnrt").find(s[i]) == std::string::npos) {
-          return fail("bad escape");
-        }
-      }
-    }
-    return fail("unterminated string");
-  }
-  bool number() {
-    const std::size_t start = i;
-    if (s[i] == '-') ++i;
-    if (i < s.size() && s[i] == '0') {
-      ++i;
-    } else {
-      if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return fail("bad number");
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-    }
-    if (i < s.size() && s[i] == '.') {
-      if (++i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return fail("bad fraction");
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-      ++i;
-      if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-      if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return fail("bad exponent");
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-    }
-    return i > start;
-  }
-  bool value(int depth) {
-    if (depth > 32) return fail("nested too deep");
-    ws();
-    if (i >= s.size()) return fail("unexpected end");
-    switch (s[i]) {
-      case '{': {
-        ++i;
-        ws();
-        if (i < s.size() && s[i] == '}') return ++i, true;
-        for (;;) {
-          ws();
-          if (i >= s.size() || !string()) return fail("expected key");
-          ws();
-          if (i >= s.size() || s[i] != ':') return fail("expected ':'");
-          ++i;
-          if (!value(depth + 1)) return false;
-          ws();
-          if (i < s.size() && s[i] == ',') { ++i; continue; }
-          if (i < s.size() && s[i] == '}') return ++i, true;
-          return fail("expected ',' or '}'");
-        }
-      }
-      case '[': {
-        ++i;
-        ws();
-        if (i < s.size() && s[i] == ']') return ++i, true;
-        for (;;) {
-          if (!value(depth + 1)) return false;
-          ws();
-          if (i < s.size() && s[i] == ',') { ++i; continue; }
-          if (i < s.size() && s[i] == ']') return ++i, true;
-          return fail("expected ',' or ']'");
-        }
-      }
-      case '"': return string();
-      case 't': return lit("true");
-      case 'f': return lit("false");
-      case 'n': return lit("null");
-      default: return number();
-    }
-  }
-};
-
 }  // namespace
 
 void print_table_header() {
@@ -229,16 +125,5 @@ void print_table_rows(const Result& r) {
 }
 
 std::string json_line(const Result& r) { return body(r); }
-
-bool json_valid(const std::string& text, std::string* why) {
-  Parser p{text};
-  bool ok = p.value(0);
-  if (ok) {
-    p.ws();
-    if (p.i != text.size()) ok = p.fail("trailing characters");
-  }
-  if (!ok && why) *why = p.why;
-  return ok;
-}
 
 }  // namespace bench

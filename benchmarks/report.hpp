@@ -54,8 +54,5 @@ void print_table_header();
 void print_table_rows(const Result& r);
 // The workload's single JSON line (no trailing newline).
 std::string json_line(const Result& r);
-// A strict syntax check of one JSON value (objects, arrays, strings, numbers, literals), so
-// the smoke test proves the line parses rather than trusting the writer.
-bool json_valid(const std::string& text, std::string* why = nullptr);
 
 }  // namespace bench

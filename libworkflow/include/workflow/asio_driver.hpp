@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "workflow/export.hpp"
+
 namespace boost::asio {
 class io_context;
 }
@@ -18,7 +20,7 @@ class Engine;
 //
 // Construct, start() and stop() on the io_context's thread; the driver is safe to destroy
 // only after stop() or after the io_context has stopped running. The Engine must outlive it.
-class AsioDriver {
+class WORKFLOW_EXPORT AsioDriver {
  public:
   AsioDriver(boost::asio::io_context& io, Engine& engine);
   ~AsioDriver();

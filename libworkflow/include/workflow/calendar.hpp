@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "workflow/date.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
@@ -19,7 +20,7 @@ struct CalendarData;
 // One year's arrangement as published: its statutory holidays (days off, including the
 // weekend days folded into a holiday run) and its make-up working days (调休 上班). A plain
 // value type.
-struct CalendarYear {
+struct WORKFLOW_EXPORT CalendarYear {
   struct Holiday {
     std::string name;  // e.g. "春节"
     Date first;        // first day off
@@ -39,7 +40,7 @@ struct CalendarYear {
 //
 // A Calendar is immutable once built; it is safe for concurrent access from multiple
 // threads without any external synchronization, and cheap to copy (shared data).
-class Calendar {
+class WORKFLOW_EXPORT Calendar {
  public:
   // Loads every "*.yaml" file of `dir` (one file per year, see docs/calendar.md).
   // Throws Error(calendar_invalid) with one Diagnostic per problem found in any file,

@@ -11,6 +11,7 @@
 #include "workflow/clock.hpp"
 #include "workflow/date.hpp"
 #include "workflow/rules.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
@@ -106,29 +107,29 @@ enum class EventKind : std::uint8_t {
   deadlines_recomputed,
 };
 
-std::string_view to_string(CaseState s) noexcept;
-std::string_view to_string(Verb v) noexcept;
-std::string_view to_string(Light l) noexcept;
-std::string_view to_string(Decision d) noexcept;
-std::string_view to_string(IssueChannel c) noexcept;
-std::string_view to_string(SpecialProcedure p) noexcept;
-std::string_view to_string(AbsenceKind k) noexcept;
-std::string_view to_string(Holding h) noexcept;
-std::string_view to_string(EventKind k) noexcept;
-std::string_view to_string(RatingChannel c) noexcept;
-std::string_view to_string(RectificationState s) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(CaseState s) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Verb v) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Light l) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Decision d) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(IssueChannel c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(SpecialProcedure p) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(AbsenceKind k) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Holding h) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(EventKind k) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(RatingChannel c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(RectificationState s) noexcept;
 // Parse the canonical names; nullopt for anything else.
-std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
-std::optional<Verb> parse_verb(std::string_view s) noexcept;
-std::optional<Light> parse_light(std::string_view s) noexcept;
-std::optional<IssueChannel> parse_issue_channel(std::string_view s) noexcept;
-std::optional<SpecialProcedure> parse_special_procedure(std::string_view s) noexcept;
-std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept;
-std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
-std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<Verb> parse_verb(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<Light> parse_light(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<IssueChannel> parse_issue_channel(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<SpecialProcedure> parse_special_procedure(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept;
 
 // One entry of a case's history: every state change and every refused attempt.
-struct Event {
+struct WORKFLOW_EXPORT Event {
   CaseId case_id = 0;
   std::uint32_t seq = 0;  // 1, 2, ... within the case
   EventKind kind = EventKind::submitted;
@@ -146,7 +147,7 @@ struct Event {
 };
 
 // A new application as received at a window or a village station.
-struct Submission {
+struct WORKFLOW_EXPORT Submission {
   std::string matter;     // matter code
   std::string office;     // office where it is handed in (county, township or village station)
   std::string actor;      // staff id of the receiving window clerk, or of the village agent
@@ -162,7 +163,7 @@ struct Submission {
 };
 
 // The details a command may carry. Which are required depends on the verb (Engine::act).
-struct Action {
+struct WORKFLOW_EXPORT Action {
   std::string actor;   // staff id of the person acting: always required
   std::string reason;  // refuse, review_return, deny, higher_deny, opinion_disagree, suspend,
                        // extend, withdraw, terminate: required
@@ -178,7 +179,7 @@ struct Action {
 
 // An application for a bundle of matters (一件事一次办): one form, one set of materials,
 // one window. Fields as for Submission; `materials` are shared by every part.
-struct BundleSubmission {
+struct WORKFLOW_EXPORT BundleSubmission {
   std::string bundle;  // bundle id in the rule set
   std::string office;
   std::string actor;
@@ -189,7 +190,7 @@ struct BundleSubmission {
 };
 
 // An applicant's rating of a concluded case (好差评): one per case.
-struct Rating {
+struct WORKFLOW_EXPORT Rating {
   int score = 0;  // 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
   RatingChannel channel = RatingChannel::window_device;
   bool named = false;   // 实名: the applicant left a name and contact, so must be called back
@@ -197,7 +198,7 @@ struct Rating {
   std::string request_id;
 };
 
-struct RatingView {
+struct WORKFLOW_EXPORT RatingView {
   int score = 0;
   RatingChannel channel = RatingChannel::window_device;
   bool named = false;
@@ -206,7 +207,7 @@ struct RatingView {
 };
 
 // The task a bad rating (1-2) opens for the unit that handled the case (谁办理谁负责).
-struct RectificationView {
+struct WORKFLOW_EXPORT RectificationView {
   RectificationState state = RectificationState::verifying;
   std::string department;    // the unit that handled the case and owns the task
   Date opened;
@@ -218,7 +219,7 @@ struct RectificationView {
 };
 
 // A case as seen now. History is filled by Engine::get, left empty by Engine::list.
-struct CaseView {
+struct WORKFLOW_EXPORT CaseView {
   CaseId id = 0;
   std::string matter;  // code
   std::string matter_name;
@@ -263,7 +264,7 @@ struct CaseView {
 };
 
 // A bundle as seen now: its parts and what they add up to.
-struct BundleView {
+struct WORKFLOW_EXPORT BundleView {
   BundleId id = 0;
   std::string bundle;  // bundle id in the rule set
   std::string name;
@@ -283,7 +284,7 @@ struct BundleView {
 };
 
 // Which cases Engine::list returns; empty fields match everything.
-struct CaseFilter {
+struct WORKFLOW_EXPORT CaseFilter {
   std::optional<CaseState> state;
   std::optional<bool> suspended;
   std::string office;  // the office it is at now, or where it is accepted, handled or issued

@@ -8,13 +8,14 @@
 #include <string_view>
 
 #include "workflow/date.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
 // A moment in hall-local civil time (China Standard Time, UTC+8, no daylight saving), to
 // the second, stored as seconds since 1970-01-01T00:00:00 local. A value type: safe to share
 // between threads like an int.
-class DateTime {
+class WORKFLOW_EXPORT DateTime {
  public:
   constexpr DateTime() noexcept = default;
   static constexpr DateTime from_seconds(std::int64_t s) noexcept {
@@ -44,7 +45,7 @@ class DateTime {
 
 // What the engine asks for the current time. Implementations must be safe for concurrent
 // access from multiple threads without any external synchronization.
-class Clock {
+class WORKFLOW_EXPORT Clock {
  public:
   virtual ~Clock() = default;
   virtual DateTime now() const = 0;
@@ -52,7 +53,7 @@ class Clock {
 
 // A clock that moves only when told: for tests, simulations and replays. Engine::advance_to
 // moves it forward too. Safe for concurrent access from multiple threads.
-class ManualClock final : public Clock {
+class WORKFLOW_EXPORT ManualClock final : public Clock {
  public:
   explicit ManualClock(DateTime start) noexcept : now_(start.seconds()) {}
   DateTime now() const override { return DateTime::from_seconds(now_.load()); }
@@ -65,7 +66,7 @@ class ManualClock final : public Clock {
 
 // The wall clock in China Standard Time (UTC+8), whatever the machine's time zone.
 // Safe for concurrent access from multiple threads.
-class SystemClock final : public Clock {
+class WORKFLOW_EXPORT SystemClock final : public Clock {
  public:
   DateTime now() const override;
 };

@@ -6,12 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "workflow/export.hpp"
+
 namespace workflow {
 
 // A proleptic Gregorian date stored as a day number (days since 1970-01-01), so it is
 // 4 bytes, trivially copyable and cheap to compare. A value type: safe to share between
 // threads like an int.
-class Date {
+class WORKFLOW_EXPORT Date {
  public:
   // 1970-01-01.
   constexpr Date() noexcept = default;

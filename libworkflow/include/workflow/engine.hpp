@@ -16,6 +16,7 @@
 #include "workflow/rule_changes.hpp"
 #include "workflow/rules.hpp"
 #include "workflow/store.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
@@ -25,7 +26,7 @@ struct Observers;
 }
 
 // How an engine is built. A plain value type, read once by the Engine constructor.
-struct Options {
+struct WORKFLOW_EXPORT Options {
   // Where cases and events are kept: make_memory_store() or open_sqlite_store(path). An
   // engine given a store that already holds cases recovers them (and their timers) under the
   // rule sets the store keeps; the rule set given must be the store's installed one, unless
@@ -58,7 +59,7 @@ using Observer = std::function<void(const Event&)>;
 // run after the commit is durable, outside the engine's lock (on the commanding thread, or
 // the store's for async commands), so they may call back into the engine. If the store
 // fails, every later command fails with store_error: reopen the engine on the store.
-class Engine {
+class WORKFLOW_EXPORT Engine {
  public:
   // Throws Error(invalid_argument) if the clock is null.
   Engine(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> clock, Options options = {});

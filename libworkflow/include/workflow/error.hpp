@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "workflow/export.hpp"
+
 namespace workflow {
 
 // What kind of failure an Error is. The Python layer maps each code to an exception
@@ -26,11 +28,11 @@ enum class ErrorCode : std::uint8_t {
 };
 
 // The stable lower-case name of a code, e.g. "rules_invalid".
-std::string_view to_string(ErrorCode code) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 
 // One problem found in an input file, with the place it was found. A plain value type.
 // Lines and columns are 1-based; 0 means "the whole file" (e.g. it cannot be read).
-struct Diagnostic {
+struct WORKFLOW_EXPORT Diagnostic {
   enum class Severity : std::uint8_t { error, warning };
 
   std::string file;
@@ -48,7 +50,7 @@ struct Diagnostic {
 // The exception every libworkflow API throws on failure. Copyable and cheap to catch by
 // const reference; what() is the full message (for rule errors: every diagnostic, one a line),
 // with identity numbers masked. Immutable once thrown: safe to read from any thread.
-class Error : public std::runtime_error {
+class WORKFLOW_EXPORT Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& message);
   Error(ErrorCode code, const std::string& summary, std::vector<Diagnostic> diagnostics);

@@ -11,17 +11,18 @@
 #include "workflow/case.hpp"
 #include "workflow/clock.hpp"
 #include "workflow/rules.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
 // What kind of rule entry changed.
 enum class RuleEntity : std::uint8_t { office, department, staff, post, matter, delegation, bundle, policy };
 enum class ChangeKind : std::uint8_t { added, removed, changed };
-std::string_view to_string(RuleEntity e) noexcept;
-std::string_view to_string(ChangeKind c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(RuleEntity e) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(ChangeKind c) noexcept;
 
 // One entry that differs, named by its id (a matter by its code; the policy by its field).
-struct RuleChange {
+struct WORKFLOW_EXPORT RuleChange {
   RuleEntity entity = RuleEntity::office;
   ChangeKind change = ChangeKind::changed;
   std::string id;
@@ -32,11 +33,11 @@ struct RuleChange {
 // Every entry added, removed or changed from `from` to `to`, by entity kind (in the order of
 // RuleEntity) and then by id. Entries are compared by their ids and contents, not by their
 // position in the files.
-std::vector<RuleChange> diff_rules(const RuleSet& from, const RuleSet& to);
+WORKFLOW_EXPORT std::vector<RuleChange> diff_rules(const RuleSet& from, const RuleSet& to);
 
 // An open case that an install moves: its stage sat at a post that no longer exists (or
 // whose office has no such post now), so it goes to the fallback named in `to_post`.
-struct CaseReroute {
+struct WORKFLOW_EXPORT CaseReroute {
   CaseId id = 0;
   std::string from_post;
   std::string to_post;
@@ -45,7 +46,7 @@ struct CaseReroute {
 
 // What installing a rule set on an engine does, computed without changing anything
 // (Engine::plan_rules) or as it was done (Engine::install_rules).
-struct InstallPlan {
+struct WORKFLOW_EXPORT InstallPlan {
   std::string from_version;  // the engine's current rule set
   std::string to_version;    // the one to install
   std::vector<RuleChange> changes;
@@ -63,7 +64,7 @@ struct InstallPlan {
 };
 
 // One rule set a store's cases have run under, as the store keeps it.
-struct InstalledRules {
+struct WORKFLOW_EXPORT InstalledRules {
   std::string version;
   DateTime installed_at;
   std::string installed_by;  // staff id, or the engine's system actor for the first set

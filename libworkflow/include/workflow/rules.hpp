@@ -16,6 +16,7 @@
 
 #include "workflow/date.hpp"
 #include "workflow/error.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
@@ -65,25 +66,25 @@ enum class PostRole : std::uint8_t {
   policy,       // 惠企政策兑现窗口 and other counters that accept no cases
 };
 
-std::string_view to_string(Level level) noexcept;
-std::string_view to_string(MatterKind kind) noexcept;
-std::string_view to_string(DelegationMode mode) noexcept;
-std::string_view to_string(PostRole role) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Level level) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(MatterKind kind) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(DelegationMode mode) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(PostRole role) noexcept;
 
-struct Office {
+struct WORKFLOW_EXPORT Office {
   std::string id;
   std::string name;
   Level level = Level::county;
   std::optional<OfficeRef> parent;  // absent only for the root(s) of the tree
 };
 
-struct Department {
+struct WORKFLOW_EXPORT Department {
   std::string id;
   std::string name;
   OfficeRef office{};  // where the department sits (a county bureau, a township office)
 };
 
-struct Staff {
+struct WORKFLOW_EXPORT Staff {
   std::string id;
   std::string name;
   OfficeRef office{};
@@ -91,7 +92,7 @@ struct Staff {
 
 // A post (岗位) under the AB post rule: the A holder acts, the B holder covers while A is
 // away. A and B are always different people.
-struct Post {
+struct WORKFLOW_EXPORT Post {
   std::string id;
   std::string name;
   OfficeRef office{};
@@ -103,7 +104,7 @@ struct Post {
   bool approves_extensions = false;   // may approve the one §42 extension of a case
 };
 
-struct Material {
+struct WORKFLOW_EXPORT Material {
   std::string name;
   bool tolerable = false;  // 容缺-eligible: may be supplied after acceptance
 };
@@ -111,13 +112,13 @@ struct Material {
 // One back-office stage: who does it. For a joint matter the stages run in parallel, one
 // opinion each, and `share_days` is that department's share of the time (0 = the whole
 // promised limit); for other kinds stages run in order and share_days is advisory.
-struct Stage {
+struct WORKFLOW_EXPORT Stage {
   std::string name;
   PostRef post{};
   int share_days = 0;
 };
 
-struct Matter {
+struct WORKFLOW_EXPORT Matter {
   std::string code;   // opaque implementation code (实施编码); unique in the rule set
   std::string name;
   std::string basis;  // 设定依据
@@ -138,7 +139,7 @@ struct Matter {
   bool cross_region = false;
 };
 
-struct Delegation {
+struct WORKFLOW_EXPORT Delegation {
   std::string id;
   MatterRef matter{};
   OfficeRef from_office{};                    // the delegating office (the county)
@@ -156,7 +157,7 @@ struct Delegation {
 // 一件事一次办: one "thing" of a person's or firm's life that bundles several matters of
 // several departments: one submission, one form, one set of materials; the parts run in
 // parallel and the bundle is done when every part is.
-struct Bundle {
+struct WORKFLOW_EXPORT Bundle {
   std::string id;
   std::string name;
   OfficeRef office{};              // the office whose windows accept the bundle
@@ -165,7 +166,7 @@ struct Bundle {
 };
 
 // Local settings that differ from place to place. Every default is the one in domain.md.
-struct Policy {
+struct WORKFLOW_EXPORT Policy {
   // Promised limit may be at most this fraction of the legal limit. Default 0.5.
   double promised_ratio_cap = 0.5;
   // Working days allowed to give the one complete notice of missing materials (§32).
@@ -191,7 +192,7 @@ struct Policy {
 
 // One rule file as read: its name (no directory) and its bytes. A store keeps the files of
 // every rule set its cases ran under, so the store alone can explain any case.
-struct RuleFile {
+struct WORKFLOW_EXPORT RuleFile {
   std::string name;
   std::string text;
 };
@@ -200,7 +201,7 @@ struct RuleFile {
 //
 // A RuleSet is safe for concurrent access from multiple threads without any external
 // synchronization; copies share the same data.
-class RuleSet {
+class WORKFLOW_EXPORT RuleSet {
  public:
   // Loads every "*.yaml" / "*.yml" file directly in `dir`, in name order, checks all of
   // them in one pass and returns the set only if no problem is an error. Otherwise throws

@@ -15,6 +15,7 @@
 
 #include "workflow/case.hpp"
 #include "workflow/rules.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
@@ -22,14 +23,14 @@ namespace workflow {
 //
 // A case's state as the engine encodes it (a private, versioned byte format). Stores keep it
 // opaque; the engine decodes it when it reopens a store.
-struct CaseSnapshot {
+struct WORKFLOW_EXPORT CaseSnapshot {
   CaseId id = 0;
   std::uint32_t last_seq = 0;  // seq of the last event included in this snapshot
   std::string encoded;
 };
 
 // A client request id and what it did, so a retried command is answered, not redone.
-struct RequestRecord {
+struct WORKFLOW_EXPORT RequestRecord {
   std::string request_id;
   std::string fingerprint;  // identifies the command; the same id with another is an error
   CaseId case_id = 0;       // the case it created or acted on
@@ -37,7 +38,7 @@ struct RequestRecord {
 
 // A rule set as a store keeps it: every version the store's cases have run under, with its
 // files, so that the store alone can explain any case (see Engine::install_rules).
-struct StoredRuleSet {
+struct WORKFLOW_EXPORT StoredRuleSet {
   std::string version;          // RuleSet::version() of the files
   std::vector<RuleFile> files;  // in name order
   DateTime installed_at;
@@ -45,7 +46,7 @@ struct StoredRuleSet {
 };
 
 // One command's effect: everything in it becomes durable together, or nothing does.
-struct StoreCommit {
+struct WORKFLOW_EXPORT StoreCommit {
   std::vector<Event> events;         // new events, in order
   std::vector<CaseSnapshot> cases;   // new snapshots of the cases those events changed
   std::optional<std::string> engine_state;  // engine-wide state (the roster), if it changed
@@ -55,7 +56,7 @@ struct StoreCommit {
 
 // Implementations must be safe for concurrent access from multiple threads without any
 // external synchronization.
-class CaseStore {
+class WORKFLOW_EXPORT CaseStore {
  public:
   virtual ~CaseStore() = default;
 
@@ -89,9 +90,9 @@ class CaseStore {
 };
 
 // A store that keeps everything in memory: the default, for tests and simulations.
-std::unique_ptr<CaseStore> make_memory_store();
+WORKFLOW_EXPORT std::unique_ptr<CaseStore> make_memory_store();
 
-struct SqliteOptions {
+struct WORKFLOW_EXPORT SqliteOptions {
   // PRAGMA synchronous: FULL syncs the WAL on every commit (survives power loss); NORMAL
   // syncs only at checkpoints (survives a crash of the process, may lose the last commits
   // on power loss). Default: true (FULL), because an accepted application must not be lost.
@@ -111,11 +112,11 @@ struct SqliteOptions {
 // Throws Error(store_error) naming the file and the problem for a file that is not an
 // SQLite database, a truncated one, a schema newer than this library, or one another engine
 // has open for writing; the file is left exactly as it was.
-std::unique_ptr<CaseStore> open_sqlite_store(const std::filesystem::path& path,
+WORKFLOW_EXPORT std::unique_ptr<CaseStore> open_sqlite_store(const std::filesystem::path& path,
                                              SqliteOptions options = {});
 
 // What `workflow audit verify` reports: the first event whose hash does not chain.
-struct AuditResult {
+struct WORKFLOW_EXPORT AuditResult {
   std::uint64_t events_checked = 0;
   bool ok = true;
   std::uint64_t first_bad_event = 0;  // the log position (events.id) of the first bad event
@@ -125,6 +126,6 @@ struct AuditResult {
 };
 
 // Recomputes the hash chain of an SQLite store, read-only. Throws like open_sqlite_store.
-AuditResult verify_sqlite_log(const std::filesystem::path& path);
+WORKFLOW_EXPORT AuditResult verify_sqlite_log(const std::filesystem::path& path);
 
 }  // namespace workflow

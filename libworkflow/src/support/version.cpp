@@ -1,0 +1,7 @@
+#include "workflow/version.hpp"
+
+namespace workflow {
+
+const char* version() noexcept { return WORKFLOW_VERSION_STRING; }
+
+}  // namespace workflow

@@ -1,0 +1,27 @@
+# workflow_readme_snippet(README OUT): writes the first ```cpp block of README's "## Using the
+# library" section to OUT, so the packaging test compiles exactly what the README shows.
+function(workflow_readme_snippet readme out)
+  file(READ "${readme}" text)
+  string(FIND "${text}" "\n## Using the library\n" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${readme}: no \"## Using the library\" section")
+  endif()
+  string(SUBSTRING "${text}" ${at} -1 text)
+  string(FIND "${text}" "\n```cpp\n" start)
+  string(SUBSTRING "${text}" 1 -1 after_heading)  # the section's own heading starts at 0
+  string(FIND "${after_heading}" "\n## " next_section)
+  if(start EQUAL -1 OR (NOT next_section EQUAL -1 AND start GREATER next_section))
+    message(FATAL_ERROR "${readme}: no ```cpp block under \"## Using the library\"")
+  endif()
+  math(EXPR start "${start} + 8")
+  string(SUBSTRING "${text}" ${start} -1 text)
+  string(FIND "${text}" "\n```" end)
+  if(end EQUAL -1)
+    message(FATAL_ERROR "${readme}: the ```cpp block under \"## Using the library\" is not closed")
+  endif()
+  math(EXPR end "${end} + 1")
+  string(SUBSTRING "${text}" 0 ${end} code)
+  # Rewritten only when it changed, so an unchanged README does not rebuild the consumer.
+  file(WRITE "${out}.new" "${code}")
+  configure_file("${out}.new" "${out}" COPYONLY)
+endfunction()
