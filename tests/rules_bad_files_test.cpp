@@ -546,3 +546,16 @@ TEST_CASE("rules bad files: entries that are not regular files are refused, by n
         "pipe.yaml: not a regular file (a directory, FIFO, socket or device)\n"
         "zero.yaml: not a regular file (a directory, FIFO, socket or device)\n");
 }
+
+TEST_CASE("rules bad files: 62-extension-rules") {
+  // §42: the head of the deciding organ approves the one extension, of at most 10 working
+  // days for a single organ (15 for joint handling); an instant matter has none.
+  CHECK(problems_of("62-extension-rules") ==
+        "case.yaml:6:5: matters[0]: no post of department 'nd-tax' has approves_extensions, so "
+        "nobody could approve this matter's §42 extension; give its head's post "
+        "approves_extensions: true, or set extension_days: 0\n"
+        "case.yaml:24:21: matters[1].extension_days: §42 ¶1 allows a single organ at most 10 "
+        "working days (15 is for joint handling), found 15\n"
+        "case.yaml:33:21: matters[2].extension_days: an instant matter is decided on the spot: "
+        "it has no extension\n");
+}

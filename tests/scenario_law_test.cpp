@@ -144,3 +144,28 @@ TEST_CASE("next_due names only a time at which something happens, the same after
   Hall hall(ningdu_rules(), "2026-03-02T10:00", options);
   CHECK(hall.engine.next_due() == before);
 }
+
+TEST_CASE("§42: the head of the deciding organ extends, by at most the matter's days") {
+  Hall hall(ningdu_rules(), "2026-03-02T09:00");
+  const CaseId id = food_case_at_review(hall);  // 市场监管局's food licence
+  const auto extend = [&](const std::string& actor, int days) {
+    Action a;
+    a.actor = actor;
+    a.reason = "需现场核查的经营场所较多";
+    a.days = days;
+    hall.engine.act(id, Verb::extend, a);
+  };
+  // 商务局's chief holds approves_extensions, but not for another organ's licence.
+  const Error other = error_of([&] { extend("nd-s080", 5); });
+  CHECK(other.code() == ErrorCode::permission_denied);
+  // More than §42 ¶1's 10 working days is refused for a single organ.
+  const Error longer = error_of([&] { extend("nd-s024", 11); });
+  CHECK(longer.code() == ErrorCode::invalid_argument);
+  CHECK(mentions(longer, "at most 10 working days"));
+  CHECK(hall.view(id).legal_deadline == day("2026-03-16"));
+  extend("nd-s024", 10);  // 市场监管局首席代表
+  CHECK(hall.view(id).extension_days == 10);
+  CHECK(hall.view(id).legal_deadline == day("2026-03-30"));
+  CHECK(hall.engine.rules().matter(*hall.engine.rules().find_matter("360730-ZJ-0001"))
+            .extension_days == 15);  // joint handling (§42 ¶2)
+}

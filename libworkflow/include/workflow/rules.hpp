@@ -127,6 +127,11 @@ struct WORKFLOW_EXPORT Matter {
   MatterKind kind = MatterKind::committed;
   int legal_limit = 0;     // working days (法定时限); 0 for instant matters
   int promised_limit = 0;  // working days (承诺时限); 0 for instant matters
+  // Most working days the one §42 extension may add, approved by a post with
+  // approves_extensions in the deciding department: 10 for a single organ (§42 ¶1), 15 for
+  // joint handling (§42 ¶2); 0 = not extendable (always for instant matters). Default: the
+  // policy's extension_max_days (10), 15 for joint matters.
+  int extension_days = 0;
   std::vector<Material> materials;
   std::vector<Stage> stages;            // ordered back-office stages (parallel for joint)
   std::optional<PostRef> escalate_to;   // escalated: the higher-level post that decides

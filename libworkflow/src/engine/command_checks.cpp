@@ -1,6 +1,8 @@
 // Checks shared by every command; see command_checks.hpp.
 #include "engine/command_checks.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "support/sha256.hpp"
@@ -74,10 +76,10 @@ void check_details(Verb verb, const Action& a, const Policy& policy) {
                               a.days));
     }
   }
-  if (verb == Verb::extend && (a.days < 1 || a.days > policy.extension_max_days)) {
+  // The upper bound is the matter's (§42: 10, or 15 for joint handling): see act().
+  if (verb == Verb::extend && (a.days < 1 || a.days > std::max(policy.extension_max_days, 15))) {
     throw Error(ErrorCode::invalid_argument,
-                fmt::format("an extension is 1 to {} working days (got {})",
-                            policy.extension_max_days, a.days));
+                fmt::format("an extension is 1 to at most 15 working days (got {})", a.days));
   }
   if (verb == Verb::supplement && a.materials.empty()) {
     throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");

@@ -142,6 +142,16 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   const StaffRef actor = staff_ref(a.actor);
   const DateTime now = clock_->now();
   check_details(verb, a, rules_.policy());
+  if (verb == Verb::extend) {
+    const Matter& m = rules_.matter(c.matter);
+    if (a.days > m.extension_days) {
+      throw Error(ErrorCode::invalid_argument,
+                  m.extension_days == 0
+                      ? fmt::format("matter {} has no §42 extension", m.code)
+                      : fmt::format("matter {} allows an extension of at most {} working days "
+                                    "(§42; got {})", m.code, m.extension_days, a.days));
+    }
+  }
   const bool rectification = is_rectification_verb(verb);
   // A verb impossible in the case's state is invalid_transition, whoever gives it: say what
   // state the case is in and what it needs before asking who may act.

@@ -202,6 +202,9 @@ class EngineCore {
   // --- permissions (engine_permissions.cpp) --------------------------------------------
   bool holds_now(StaffRef staff, PostRef post, DateTime at) const;
   bool permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateTime at) const;
+  // The organ whose head approves the case's extension (§42): the higher level's department
+  // for an escalated matter, the township's under a full delegation, else the matter's.
+  DepartmentRef deciding_department(const CaseRecord& c) const;
   // The stage (joint case) whose opinion `actor` may give now, if any.
   std::optional<std::uint8_t> opinion_stage_of(const CaseRecord& c, StaffRef actor,
                                                DateTime at) const;

@@ -24,6 +24,17 @@ std::optional<std::uint8_t> EngineCore::opinion_stage_of(const CaseRecord& c, St
   return std::nullopt;
 }
 
+DepartmentRef EngineCore::deciding_department(const CaseRecord& c) const {
+  const Matter& m = rules_.matter(c.matter);
+  if (m.kind == MatterKind::escalated && m.escalate_to) return rules_.post(*m.escalate_to).department;
+  if (c.delegation != kNone) {
+    // 委托 in full: the township decides in the delegating department's name, by its post.
+    const Delegation& d = rules_.delegation(DelegationRef{c.delegation});
+    if (d.mode == DelegationMode::full && d.post) return rules_.post(*d.post).department;
+  }
+  return m.department;
+}
+
 bool EngineCore::permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateTime at) const {
   if (verb == Verb::opinion_agree || verb == Verb::opinion_disagree) {
     return opinion_stage_of(c, actor, at).has_value();
@@ -45,12 +56,18 @@ bool EngineCore::permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateT
   };
   switch (verb) {
     case Verb::extend:
-    case Verb::terminate:
-      // §42: an extension needs the approval of a post with that authority (负责人).
-      return supervisor || holds_any([&](const Post& p) {
-               return p.approves_extensions &&
-                      (p.office == c.office || p.office == c.accepting_office);
-             });
+    case Verb::terminate: {
+      // §42: 经本行政机关负责人批准: the head of the organ that decides the matter, not any
+      // post with the authority in the offices the case passes through.
+      const DepartmentRef organ = deciding_department(c);
+      const OfficeRef seat = rules_.department(organ).office;
+      const bool township = rules_.office(seat).level <= Level::township;
+      return holds_any([&](const Post& p) {
+        // A township's internal office has no head of its own: the township leader approves.
+        return p.approves_extensions &&
+               (p.department == organ || (township && p.office == seat));
+      });
+    }
     case Verb::withdraw:
     case Verb::supplement:
       // The applicant comes back to the window (any window of the accepting office), or

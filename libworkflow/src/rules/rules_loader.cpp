@@ -160,6 +160,7 @@ void read_matter(FileContext& cx, FieldReader& r) {
   m.kind = r.choice("kind", true, k_kinds);
   m.legal_limit = r.whole("legal_limit", 0);        // required unless instant: the validator
   m.promised_limit = r.whole("promised_limit", 0);  // knows the kind
+  m.extension_days = r.whole("extension_days", 0);
   if (const auto materials = r.node("materials")) {
     read_materials(cx, *materials, r.path() + ".materials", m);
   }

@@ -156,7 +156,7 @@ struct RawMatter : RawEntry {
   std::optional<Text> code, name, basis, department;
   std::optional<Located<Level>> level;
   std::optional<Located<MatterKind>> kind;
-  std::optional<Located<int>> legal_limit, promised_limit;
+  std::optional<Located<int>> legal_limit, promised_limit, extension_days;
   std::vector<Material> materials;
   std::optional<Where> stages_at;  // set when a `stages` list was given, even an empty one
   std::size_t stages_listed = 0;   // items in that list, the malformed ones included

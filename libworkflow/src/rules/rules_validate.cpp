@@ -160,6 +160,7 @@ class Validator : Checker {
     if (m.kind) {
       check_stages(m, matter);
       check_escalation(m, matter);
+      check_extension(m, matter);
     }
     matter.materials = m.materials;
     matter.fee_fen = m.fee_fen;
@@ -173,6 +174,60 @@ class Validator : Checker {
                "handled elsewhere");
     }
     out_.matters.push_back(std::move(matter));
+  }
+
+  // §42: the one extension, its length per matter, and that someone may approve it.
+  void check_extension(const RawMatter& m, Matter& matter) {
+    const MatterKind kind = m.kind->value;
+    const int cap = kind == MatterKind::joint ? 15 : 10;
+    if (!m.extension_days) {
+      matter.extension_days = kind == MatterKind::instant ? 0
+                              : kind == MatterKind::joint  ? 15
+                                                           : std::min(out_.policy.extension_max_days, 10);
+    } else {
+      const int days = m.extension_days->value;
+      if (kind == MatterKind::instant && days > 0) {
+        f_.error(m.extension_days->at, field(m, "extension_days"),
+                 "an instant matter is decided on the spot: it has no extension");
+      } else if (days > cap) {
+        f_.error(m.extension_days->at, field(m, "extension_days"),
+                 kind == MatterKind::joint
+                     ? fmt::format("§42 ¶2 allows joint handling at most 15 working days, found {}",
+                                   days)
+                     : fmt::format("§42 ¶1 allows a single organ at most 10 working days (15 is "
+                                   "for joint handling), found {}", days));
+      }
+      matter.extension_days = std::min(days, cap);
+    }
+    if (matter.extension_days == 0) return;
+    // The head of the deciding organ approves (经本行政机关负责人批准): the higher level for
+    // an escalated matter, else the matter's department.
+    std::optional<DepartmentRef> organ = matter_department_.back();
+    if (kind == MatterKind::escalated && matter.escalate_to &&
+        index_of(*matter.escalate_to) < out_.posts.size()) {
+      organ = out_.posts[index_of(*matter.escalate_to)].department;
+    }
+    if (!organ || index_of(*organ) >= out_.departments.size() ||
+        index_of(*organ) >= department_office_.size()) {
+      return;  // already reported
+    }
+    // The department's office, if it resolved (a broken set may have none).
+    const std::optional<OfficeRef> seat = department_office_[index_of(*organ)];
+    const bool township = seat && index_of(*seat) < out_.offices.size() &&
+                          out_.offices[index_of(*seat)].level <= Level::township;
+    const bool someone = std::any_of(out_.posts.begin(), out_.posts.end(), [&](const Post& p) {
+      // A township's internal office (民政办, 建设办) has no head of its own: the township
+      // government's leader approves.
+      return p.approves_extensions &&
+             (p.department == *organ || (township && p.office == *seat));
+    });
+    if (!someone) {
+      f_.error(m.at, m.path,
+               fmt::format("no post of department '{}' has approves_extensions, so nobody could "
+                           "approve this matter's §42 extension; give its head's post "
+                           "approves_extensions: true, or set extension_days: 0",
+                           out_.departments[index_of(*organ)].id));
+    }
   }
 
   void check_limits(const RawMatter& m, Matter& matter) {
