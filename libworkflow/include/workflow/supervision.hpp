@@ -227,8 +227,8 @@ struct SupervisionFigures {
   std::optional<Period> period;  // as asked
   std::string office;            // as asked ("" for the whole hall)
   std::string office_name;       // its name (the office's or department's)
-  // The hall: the rule set's root office, or the one office under it while there is only
-  // one (宁都县政务服务中心 under 赣州市, which is there only to decide escalated matters).
+  // The hall: the rule set's root office, or, if that is a city with one office under it,
+  // that office (宁都县政务服务中心 under 赣州市, which is there only to decide escalated matters).
   std::string hall;
   std::string as_of;             // the latest event time of the cases counted ("" if none)
   std::string rules_version;     // first 12 hex digits

@@ -51,12 +51,12 @@ Scope make_scope(const RuleSet& rules, const SupervisionQuery& q, SupervisionFig
   if (q.period && q.period->to < q.period->from)
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("the period {} ends before it starts", q.period->to_string()));
-  // The hall: the root office, or, while it has a single office under it (a city above one
-  // county, there only to decide escalated matters), that office.
+  // The hall: the root office, or, while that is a city with a single office under it (there
+  // only to decide escalated matters), that office.
   const Office* hall = nullptr;
   for (const Office& o : rules.offices())
     if (!o.parent && !hall) hall = &o;
-  while (hall) {
+  while (hall && hall->level == Level::city) {
     const Office* only = nullptr;
     int children = 0;
     for (const Office& o : rules.offices())
