@@ -115,47 +115,6 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
                    bar("一件事按承诺办结率", f.bundles.on_time_rate, t.bundle_on_time)},
                   100);
 
-  h += "<h2>按周走势</h2>\n";
-  std::vector<std::string> weeks;
-  Series received{"收件（件）", kBlue, {}}, on_time{"按时办结率 %", kGreen, {}},
-      ftr{"一次办好率 %", kYellow, {}};
-  double most = 0;
-  for (const WeekFigures& w : f.weeks) {
-    weeks.push_back(w.from.to_string().substr(5));
-    received.values.push_back(w.received);
-    most = std::max(most, double(w.received));
-    on_time.values.push_back(w.on_time.value() ? std::optional(100 * *w.on_time.value()) : std::nullopt);
-    ftr.values.push_back(w.first_time_right.value() ? std::optional(100 * *w.first_time_right.value())
-                                                    : std::nullopt);
-  }
-  h += line_chart("chart-weeks-rates", "每周按时办结率与一次办好率（按周一起始；无办结的周不画点）",
-                  weeks, {on_time, ftr}, 100, "%");
-  h += line_chart("chart-weeks-volume", "每周收件量", weeks, {received}, std::max(most, 1.0), "");
-
-  h += "<h2>单位排名（按时办结率从高到低，并列时办结量多者在前）</h2>\n";
-  if (f.units.empty()) {
-    h += "<p>无数据</p>\n";
-  } else {
-    h += "<table id=\"ranking\"><tr><th>名次</th><th>单位</th><th>所在</th><th>办件</th><th>办结</th>"
-         "<th>按时办结率</th><th>一次办好率</th><th>即办件占比</th><th>满意率</th><th>曾亮红灯</th>"
-         "<th>当前红灯</th></tr>\n";
-    int rank = 0;
-    for (const UnitFigures& u : f.units) {
-      const bool last = std::find(f.last_three.begin(), f.last_three.end(), u.id) != f.last_three.end();
-      h += fmt::format("<tr{}><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                       "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                       last ? " style=\"background:#fbe3e1\"" : "", ++rank, esc(u.name), esc(u.id),
-                       esc(names.offices.count(u.office) ? names.offices.at(u.office) : u.office),
-                       u.cases, u.decided, pct(u.on_time), pct(u.first_time_right),
-                       pct(u.instant_share), pct(u.satisfaction), u.red_ever, u.red_now);
-    }
-    h += "</table>\n";
-    std::string last;
-    for (const std::string& id : f.last_three)
-      last += (last.empty() ? "" : "、") + (names.departments.count(id) ? names.departments.at(id) : id);
-    h += fmt::format("<p>排名末三位（有办结数据的单位）：{}</p>\n", esc(last.empty() ? "无数据" : last));
-  }
-
   h += "<h2>电子监察亮灯</h2>\n";
   const auto ever = [&f](const char* k) {
     auto it = f.ever_light.find(k);
@@ -222,6 +181,47 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
                    f.delegation_lapsed, f.escalated, f.unresolved, f.unresolved_now);
   h += fmt::format("<p>暂定期限（次年放假安排通知尚未发布）: {} 件在办; 正式日历发布后重算: {} 件.</p>\n",
                    f.provisional_now, f.deadlines_recomputed);
+  h += "<h2>按周走势</h2>\n";
+  std::vector<std::string> weeks;
+  Series received{"收件（件）", kBlue, {}}, on_time{"按时办结率 %", kGreen, {}},
+      ftr{"一次办好率 %", kYellow, {}};
+  double most = 0;
+  for (const WeekFigures& w : f.weeks) {
+    weeks.push_back(w.from.to_string().substr(5));
+    received.values.push_back(w.received);
+    most = std::max(most, double(w.received));
+    on_time.values.push_back(w.on_time.value() ? std::optional(100 * *w.on_time.value()) : std::nullopt);
+    ftr.values.push_back(w.first_time_right.value() ? std::optional(100 * *w.first_time_right.value())
+                                                    : std::nullopt);
+  }
+  h += line_chart("chart-weeks-rates", "每周按时办结率与一次办好率（按周一起始；无办结的周不画点）",
+                  weeks, {on_time, ftr}, 100, "%");
+  h += line_chart("chart-weeks-volume", "每周收件量", weeks, {received}, std::max(most, 1.0), "");
+
+  h += "<h2>单位排名（按时办结率从高到低，并列时办结量多者在前）</h2>\n";
+  if (f.units.empty()) {
+    h += "<p>无数据</p>\n";
+  } else {
+    h += "<table id=\"ranking\"><tr><th>名次</th><th>单位</th><th>所在</th><th>办件</th><th>办结</th>"
+         "<th>按时办结率</th><th>一次办好率</th><th>即办件占比</th><th>满意率</th><th>曾亮红灯</th>"
+         "<th>当前红灯</th></tr>\n";
+    int rank = 0;
+    for (const UnitFigures& u : f.units) {
+      const bool last = std::find(f.last_three.begin(), f.last_three.end(), u.id) != f.last_three.end();
+      h += fmt::format("<tr{}><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                       "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                       last ? " style=\"background:#fbe3e1\"" : "", ++rank, esc(u.name), esc(u.id),
+                       esc(names.offices.count(u.office) ? names.offices.at(u.office) : u.office),
+                       u.cases, u.decided, pct(u.on_time), pct(u.first_time_right),
+                       pct(u.instant_share), pct(u.satisfaction), u.red_ever, u.red_now);
+    }
+    h += "</table>\n";
+    std::string last;
+    for (const std::string& id : f.last_three)
+      last += (last.empty() ? "" : "、") + (names.departments.count(id) ? names.departments.at(id) : id);
+    h += fmt::format("<p>排名末三位（有办结数据的单位）：{}</p>\n", esc(last.empty() ? "无数据" : last));
+  }
+
   h += services_html(f, names);
   h += "</body></html>\n";
   return h;
