@@ -30,6 +30,9 @@ class NullStore final : public CaseStore {
   std::vector<StoredRuleSet> rule_sets() const override { return {}; }
   std::optional<RequestRecord> find_request(std::string_view) const override { return std::nullopt; }
   bool read_only() const noexcept override { return false; }
+  LogBatch events_after(std::uint64_t, std::size_t) const override {
+    return {{}, 0, std::string(64, '0'), 0};
+  }
   std::uint64_t events() const { return events_.load(); }
 
  private:

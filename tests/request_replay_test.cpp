@@ -103,6 +103,9 @@ class HeldStore final : public CaseStore {
     done(error);
   }
   std::vector<Event> history(CaseId id) const override { return inner_->history(id); }
+  LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
+    return inner_->events_after(position, limit);
+  }
   void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
     inner_->for_each_case(visit);
   }

@@ -16,6 +16,7 @@ void add_audit_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 // `workflow report DB [--rules DIR] [--json] [--html FILE]`: the supervision report
 void add_report_command(CLI::App& app, int& exit_code);
+void add_export_command(CLI::App& app, int& exit_code);  // export_command.cpp: the change feed
 // `workflow rules diff|plan|install|history ...`: change the rules of a live case store
 void add_rules_command(CLI::App& app, int& exit_code);
 

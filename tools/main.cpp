@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   workflow::cli::add_audit_command(app, exit_code);
   workflow::cli::add_simulate_command(app, exit_code);
   workflow::cli::add_report_command(app, exit_code);
+  workflow::cli::add_export_command(app, exit_code);
   workflow::cli::add_rules_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,192 +1,39 @@
-// The supervision figures (report.hpp): computed from the cases and their histories, printed
-// as text or JSON.
+// The supervision figures (workflow/supervision.hpp) printed as text or JSON (report.hpp).
 #include "report.hpp"
 
 #include "report_format.hpp"
-#include "report_services.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
 namespace workflow::cli {
-namespace {
-
-bool is_decision(EventKind k) {
-  return k == EventKind::approve || k == EventKind::deny || k == EventKind::higher_approve ||
-         k == EventKind::higher_deny;
-}
-
-int light_rank(std::string_view light) {
-  return light == "escalated_red" ? 3 : light == "red" ? 2 : light == "yellow" ? 1 : 0;
-}
-
-}  // namespace
-
-// A 办不成事 window: where a rule install sends the stages of a removed post.
-static bool is_unresolved_post(const RuleSet& rules, const std::string& id) {
-  const auto post = rules.find_post(id);
-  return post && rules.post(*post).role == PostRole::unresolved;
-}
-
-Figures compute_figures(const Engine& engine) {
-  const Calendar& cal = engine.calendar();
-  Figures f;
-  f.rules_version = engine.rules().version().substr(0, 12);
-  std::map<std::string, MatterTiming> timing;
-  std::map<std::string, long long> timing_sum;
-  DateTime as_of;
-  struct Pending {
-    FlaggedCase flag;
-    std::optional<Date> promised, decision;
-    int worst = 0;
-  };
-  std::vector<Pending> flagged;
-  ServiceTally services(engine);
-  for (const CaseView& summary : engine.list()) {
-    const CaseView c = engine.get(summary.id);
-    services.add(c);
-    ++f.cases;
-    ++f.by_kind[std::string(to_string(c.kind))];
-    ++f.by_state[std::string(to_string(c.state))];
-    ++f.by_office[c.accepting_office];
-    ++f.light_now[std::string(to_string(c.light))];
-    if (c.kind == MatterKind::instant) ++f.instant;
-    if (c.state == CaseState::terminated) ++f.terminated;
-    if (!c.delegation.empty()) {
-      ++f.delegated_by_township[c.accepting_office];
-      if (c.delegation_mode) ++f.delegated_by_mode[std::string(to_string(*c.delegation_mode))];
-    }
-    bool notified = false, tolerated = false, suspended = false, reported = false, unresolved = false;
-    bool recomputed = false;
-    int worst = 0;
-    std::optional<Date> decision;
-    for (const Event& e : c.history) {
-      as_of = std::max(as_of, e.time);
-      switch (e.kind) {
-        case EventKind::submitted: {
-          if (e.reason.starts_with("no delegation")) ++f.delegation_lapsed;
-          break;
-        }
-        case EventKind::notify_missing: notified = true; break;
-        case EventKind::accept:
-          // The accept event names the materials accepted as owed (容缺受理).
-          tolerated = tolerated || e.detail.starts_with("tolerate_missing=");
-          break;
-        case EventKind::suspend: suspended = true; break;
-        case EventKind::report_up: reported = true; break;
-        case EventKind::routed_unresolved:
-          if (!unresolved) ++f.unresolved_by_office[e.office];
-          unresolved = true;
-          break;
-        case EventKind::rerouted:
-          // A rule install moved the case: to the 办不成事 window if its post was removed.
-          if (is_unresolved_post(engine.rules(), detail_value(e.detail, "to_post"))) {
-            if (!unresolved) ++f.unresolved_by_office[e.office];
-            unresolved = true;
-          }
-          break;
-        case EventKind::deadlines_recomputed: recomputed = true; break;
-        case EventKind::handoff: {
-          ++f.handoffs;
-          std::string post = detail_value(e.detail, "post");
-          ++f.handoffs_by_post[post.empty() ? e.post : post];
-          break;
-        }
-        case EventKind::light_changed:
-          // A rectification task's own light (差评整改) is not the case's.
-          if (detail_value(e.detail, "task").empty())
-            worst = std::max(worst, light_rank(detail_value(e.detail, "to")));
-          break;
-        default:
-          if (is_decision(e.kind) && !decision) decision = e.time.date();
-      }
-    }
-    f.notices += notified;
-    f.tolerated += tolerated;
-    f.suspended += suspended;
-    f.escalated += reported;
-    f.unresolved += unresolved;
-    f.deadlines_recomputed += recomputed;
-    if (c.deadlines_provisional && c.state < CaseState::issued) ++f.provisional_now;
-    if ((c.holding == Holding::unresolved || is_unresolved_post(engine.rules(), c.post)) &&
-        c.state < CaseState::issued)
-      ++f.unresolved_now;
-    for (int r = 1; r <= 3; ++r)
-      if (worst >= r) ++f.ever_light[r == 1 ? "yellow" : r == 2 ? "red" : "escalated_red"];
-    if (c.accepted) {
-      ++f.accepted;
-      if (!notified) ++f.first_time_right;
-    }
-    if (decision && c.accepted) {
-      ++f.decided;
-      const bool on_time = !c.promised_deadline || *decision <= *c.promised_deadline;
-      f.decided_on_time += on_time;
-      if (c.kind != MatterKind::instant) {
-        MatterTiming& t = timing[c.matter];
-        if (t.code.empty()) {
-          t.code = c.matter;
-          t.name = c.matter_name;
-          t.kind = std::string(to_string(c.kind));
-          if (auto m = engine.rules().find_matter(c.matter)) t.promised_limit = engine.rules().matter(*m).promised_limit;
-        }
-        const int used = cal.working_days_between(*c.accepted, *decision);
-        ++t.decided;
-        t.on_time += on_time;
-        t.max_days_used = std::max(t.max_days_used, used);
-        timing_sum[c.matter] += used;
-      }
-    }
-    if (worst > 0 || c.light == Light::yellow) {
-      Pending p;
-      p.flag = {c.id, c.matter, c.matter_name, c.office, std::string(to_string(c.state)),
-                std::string(to_string(c.light)), "", "", 0};
-      p.worst = std::max(worst, light_rank(to_string(c.light)));
-      p.flag.worst_light = p.worst == 3 ? "escalated_red" : p.worst == 2 ? "red" : "yellow";
-      p.promised = c.promised_deadline;
-      p.decision = decision;
-      if (c.promised_deadline) p.flag.promised_deadline = c.promised_deadline->to_string();
-      flagged.push_back(std::move(p));
-    }
-  }
-  f.as_of = f.cases ? as_of.to_string() : "";
-  for (Pending& p : flagged) {
-    if (!p.promised) continue;
-    const Date end = p.decision ? *p.decision : as_of.date();
-    p.flag.days_over = end > *p.promised ? cal.working_days_between(*p.promised, end) : 0;
-  }
-  std::sort(flagged.begin(), flagged.end(), [](const Pending& a, const Pending& b) {
-    if (a.worst != b.worst) return a.worst > b.worst;
-    if (a.flag.days_over != b.flag.days_over) return a.flag.days_over > b.flag.days_over;
-    return a.flag.id < b.flag.id;
-  });
-  for (std::size_t i = 0; i < flagged.size() && i < 10; ++i) f.worst.push_back(flagged[i].flag);
-  for (auto& [code, t] : timing) {
-    t.mean_days_used = double(timing_sum[code]) / t.decided;
-    f.timing.push_back(t);
-  }
-  services.finish(f);
-  f.on_time_rate = rate(f.decided_on_time, f.decided);
-  f.instant_share = rate(f.instant, f.cases);
-  f.first_time_right_rate = rate(f.first_time_right, f.accepted);
-  return f;
-}
 
 std::string report_text(const Figures& f) {
   std::string o;
   auto line = [&o](const std::string& s) { o += s + "\n"; };
-  line(fmt::format("== Supervision report (电子监察), as of {}, rules {}", f.as_of, f.rules_version));
+  line(fmt::format("== Supervision report (电子监察), as of {}, rules {}",
+                   f.as_of.empty() ? "no data" : f.as_of, f.rules_version));
+  line(fmt::format("hall: {}; period: {}; office: {}", f.hall,
+                   f.period ? f.period->to_string() : "all cases",
+                   f.office.empty() ? "the whole hall" : f.office_name + " (" + f.office + ")"));
   line(fmt::format("cases: {}", f.cases));
   line(fmt::format("  by kind:   {}", counts_line(f.by_kind)));
   line(fmt::format("  by state:  {}", counts_line(f.by_state)));
   line(fmt::format("  by office: {}", counts_line(f.by_office)));
-  line(fmt::format("on-time rate: {:.1f}% ({} of {} decided within the promised deadline)",
-                   100 * f.on_time_rate, f.decided_on_time, f.decided));
-  line(fmt::format("instant-case share: {:.1f}% ({} of {}; target >= 40%)", 100 * f.instant_share,
-                   f.instant, f.cases));
-  line(fmt::format("一次办好 rate: {:.1f}% ({} of {} accepted without a notice of missing "
+  line(fmt::format("on-time rate: {} ({} of {} decided within the promised deadline)",
+                   pct_text(f.on_time), f.decided_on_time, f.decided));
+  line(fmt::format("instant-case share: {} ({} of {}; target >= 40%); by matters: {} ({} of {} "
+                   "matters in scope)",
+                   pct_text(f.instant_share), f.instant, f.cases, pct_text(f.instant_matters),
+                   f.instant_matters.numerator, f.instant_matters.denominator));
+  line(fmt::format("一次办好 rate: {} ({} of {} accepted without a notice of missing "
                    "materials; target >= 90%)",
-                   100 * f.first_time_right_rate, f.first_time_right, f.accepted));
+                   pct_text(f.first_time_right_rate), f.first_time_right, f.accepted));
+  line(fmt::format("满意率 (ratings 4-5): {} ({} of {}); 差评 handled: {} ({} of {} tasks closed)",
+                   pct_text(f.ratings.satisfaction), f.ratings.satisfaction.numerator,
+                   f.ratings.satisfaction.denominator, pct_text(f.ratings.handled),
+                   f.ratings.handled.numerator, f.ratings.handled.denominator));
   line(fmt::format("notices {}, 容缺 acceptances {}, §45 suspensions {}, terminated {}", f.notices,
                    f.tolerated, f.suspended, f.terminated));
   auto ever = [&f](const char* k) {
@@ -196,6 +43,8 @@ std::string report_text(const Figures& f) {
   line(fmt::format("lights (cases that ever showed): yellow {}, red {}, escalated red {}",
                    ever("yellow"), ever("red"), ever("escalated_red")));
   line(fmt::format("lights now: {}", counts_line(f.light_now)));
+  line(fmt::format("red: {} ever red (or escalated), {} red now", plural(f.red_ever, "case", "cases"),
+                   f.red_now));
   if (!f.worst.empty()) line("worst cases:");
   for (const FlaggedCase& c : f.worst)
     line(fmt::format("  case {:>5} {:<13} {:>2} days over  {} {} [{}] at {}, promised {}", c.id,
@@ -218,7 +67,22 @@ std::string report_text(const Figures& f) {
                    "recomputed on the official calendar: {}",
                    f.provisional_now, f.provisional_now == 1 ? "case" : "cases",
                    f.deadlines_recomputed));
-  return o + services_text(f);
+  return o + services_text(f) + ranking_text(f);
+}
+
+std::string ranking_text(const Figures& f) {
+  std::string o = "units ranked by on-time rate (ties: more decided cases first):\n";
+  if (f.units.empty()) return o + "  no data\n";
+  int rank = 0;
+  for (const UnitFigures& u : f.units)
+    o += fmt::format("  {:>2}. {:<14} on time {:>8} ({}/{})  cases {:>4}  一次办好 {:>8}  满意率 {:>8}  "
+                     "red ever {} / now {}  {}\n",
+                     ++rank, u.id, pct_text(u.on_time), u.on_time.numerator, u.on_time.denominator,
+                     u.cases, pct_text(u.first_time_right), pct_text(u.satisfaction), u.red_ever,
+                     u.red_now, u.name);
+  std::string last;
+  for (const std::string& id : f.last_three) last += (last.empty() ? "" : ", ") + id;
+  return o + fmt::format("  last three: {}\n", last.empty() ? "no data" : last);
 }
 
 std::string report_json(const Figures& f) {
@@ -228,6 +92,12 @@ std::string report_json(const Figures& f) {
   };
   key("as_of", json_string(f.as_of));
   key("rules_version", json_string(f.rules_version));
+  key("hall", json_string(f.hall));
+  key("period", f.period ? fmt::format("{{\"from\": {}, \"to\": {}}}",
+                                       json_string(f.period->from.to_string()),
+                                       json_string(f.period->to.to_string()))
+                         : "null");
+  key("office", json_string(f.office));
   key("cases", std::to_string(f.cases));
   key("by_kind", json_counts(f.by_kind));
   key("by_state", json_counts(f.by_state));
@@ -235,17 +105,43 @@ std::string report_json(const Figures& f) {
   key("accepted", std::to_string(f.accepted));
   key("decided", std::to_string(f.decided));
   key("decided_on_time", std::to_string(f.decided_on_time));
-  key("on_time_rate", fmt::format("{:.4f}", f.on_time_rate));
+  key("on_time_rate", json_rate(f.on_time));
   key("instant", std::to_string(f.instant));
-  key("instant_share", fmt::format("{:.4f}", f.instant_share));
+  key("instant_share", json_rate(f.instant_share));
+  key("instant_matters_share", json_rate(f.instant_matters));
   key("first_time_right", std::to_string(f.first_time_right));
-  key("first_time_right_rate", fmt::format("{:.4f}", f.first_time_right_rate));
+  key("first_time_right_rate", json_rate(f.first_time_right_rate));
   key("notices", std::to_string(f.notices));
   key("tolerated", std::to_string(f.tolerated));
   key("suspended", std::to_string(f.suspended));
   key("terminated", std::to_string(f.terminated));
   key("ever_light", json_counts(f.ever_light));
   key("light_now", json_counts(f.light_now));
+  key("red_ever", std::to_string(f.red_ever));
+  key("red_now", std::to_string(f.red_now));
+  std::string units = "[";
+  for (const UnitFigures& u : f.units)
+    units += fmt::format(
+        "{}\n    {{\"id\": {}, \"name\": {}, \"office\": {}, \"cases\": {}, \"decided\": {}, "
+        "\"on_time_rate\": {}, \"instant_share\": {}, \"first_time_right_rate\": {}, "
+        "\"satisfaction\": {}, \"bad_ratings\": {}, \"red_ever\": {}, \"red_now\": {}, "
+        "\"handoffs\": {}}}",
+        units.size() > 1 ? "," : "", json_string(u.id), json_string(u.name), json_string(u.office),
+        u.cases, u.decided, json_rate(u.on_time), json_rate(u.instant_share),
+        json_rate(u.first_time_right), json_rate(u.satisfaction), u.bad_ratings, u.red_ever,
+        u.red_now, u.handoffs);
+  key("units", units + (f.units.empty() ? "]" : "\n  ]"));
+  std::string last = "[";
+  for (const std::string& id : f.last_three) last += (last.size() > 1 ? ", " : "") + json_string(id);
+  key("last_three", last + "]");
+  std::string weeks = "[";
+  for (const WeekFigures& w : f.weeks)
+    weeks += fmt::format("{}\n    {{\"from\": {}, \"to\": {}, \"received\": {}, \"decided\": {}, "
+                         "\"on_time_rate\": {}, \"first_time_right_rate\": {}}}",
+                         weeks.size() > 1 ? "," : "", json_string(w.from.to_string()),
+                         json_string(w.to.to_string()), w.received, w.decided,
+                         json_rate(w.on_time), json_rate(w.first_time_right));
+  key("weeks", weeks + (f.weeks.empty() ? "]" : "\n  ]"));
   std::string worst = "[";
   for (const FlaggedCase& c : f.worst) {
     worst += fmt::format(

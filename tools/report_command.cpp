@@ -1,5 +1,6 @@
-// `workflow report DB [--rules DIR] [--json] [--html FILE]`: the supervision report of a case
-// store, read-only (the database file is never written).
+// `workflow report DB [--rules DIR] [--period 2026Q1 | --from DATE --to DATE] [--office ID]
+// [--json] [--html FILE]`: the supervision report of a case store, read-only (the database
+// file is never written); a thin printer over workflow::supervise().
 //
 // Output contract:
 //   text (default): the figures of report.hpp, one per line, on stdout; exit 0.
@@ -7,6 +8,10 @@
 //   --html FILE: also writes one self-contained HTML page with inline SVG charts.
 //   A missing, corrupt or foreign database, or one recorded under another rule set:
 //   "workflow: error: MESSAGE" on stderr; exit 2.
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -28,6 +33,7 @@ struct ReportArgs {
   std::string db;
   std::string rules;  // empty: shipped ningdu
   std::string html;
+  std::string period, from, to, office;
   bool json = false;
 };
 
@@ -52,16 +58,31 @@ int report(const ReportArgs& args) {
     Calendar calendar = Calendar::load(calendar_for_rules(rules_dir));
     // The clock is never moved: a read-only engine only serves list() and get().
     auto clock = std::make_shared<ManualClock>(DateTime{});
-    std::map<std::string, std::string> office_names;
-    for (const Office& o : rules.offices()) office_names[o.id] = o.name;
+    const Names names = names_of(rules);
+    SupervisionQuery query{.office = args.office};
+    // Default: every case in the store (the demo's simulated days straddle two quarters).
+    if (!args.period.empty()) query.period = Period::parse(args.period);
+    if (!args.from.empty() || !args.to.empty()) {
+      if (args.from.empty() || args.to.empty()) {
+        fmt::print(stderr, "workflow: error: --from and --to go together\n");
+        return 2;
+      }
+      query.period = Period{Date::parse(args.from), Date::parse(args.to)};
+    }
     Engine engine(std::move(rules), std::move(calendar), clock, Options{.store = std::move(store)});
-    const Figures figures = compute_figures(engine);
+    const Figures figures = supervise(engine, query);
     if (!args.html.empty()) {
+      const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+      char stamp[64] = "";
+      std::strftime(stamp, sizeof stamp, "%Y年%m月%d日 %H:%M", std::localtime(&now));
+      errno = 0;
       std::ofstream out(args.html, std::ios::binary | std::ios::trunc);
-      out << report_html(figures, office_names);
-      out.close();
+      if (out) out << report_html(figures, names, stamp);
+      if (out) out.close();
       if (!out) {
-        fmt::print(stderr, "workflow: error: {}: cannot write the HTML report\n", args.html);
+        const int err = errno;
+        fmt::print(stderr, "workflow: error: {}: cannot write the HTML report: {}\n", args.html,
+                   err ? std::strerror(err) : "write failed");
         return 2;
       }
     }
@@ -82,6 +103,12 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--rules", args->rules,
                   "Rule set the store runs (default: the one the store holds, else the shipped "
                   "rules/ningdu)");
+  cmd->add_option("--period", args->period,
+                  "Cases received in this period: 2026Q1, 2026-03 or 2026 (default: every case)");
+  cmd->add_option("--from", args->from, "First day of the period (YYYY-MM-DD), with --to");
+  cmd->add_option("--to", args->to, "Last day of the period (YYYY-MM-DD), with --from");
+  cmd->add_option("--office", args->office,
+                  "Only cases of this office (and the offices under it) or department");
   cmd->add_flag("--json", args->json, "Print the figures as one JSON object");
   cmd->add_option("--html", args->html, "Also write a self-contained HTML page with charts");
   cmd->callback([args, &exit_code] { exit_code = report(*args); });

@@ -18,6 +18,20 @@ std::string detail_value(std::string_view detail, std::string_view key) {
   return {};
 }
 
+std::string pct_text(const Rate& r) {
+  const auto v = r.value();
+  return v ? fmt::format("{:.1f}%", 100 * *v) : "no data";
+}
+
+std::string json_rate(const Rate& r) {
+  const auto v = r.value();
+  return v ? fmt::format("{:.4f}", *v) : "null";
+}
+
+std::string plural(long long n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 std::string json_string(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {

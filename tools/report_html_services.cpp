@@ -12,9 +12,10 @@ namespace {
 
 constexpr const char* kScoreNames[] = {"", "非常不满意", "不满意", "基本满意", "满意", "非常满意"};
 
-std::string office_label(const std::string& id, const std::map<std::string, std::string>& names) {
-  auto it = names.find(id);
-  return it == names.end() ? id : it->second + " (" + id + ")";
+std::string office_label(const std::string& id, const Names& names) { return names.office(id); }
+
+std::string zh_channel(const std::string& c) {
+  return c == "window_device" ? "窗口评价器" : c == "online" ? "网上" : c == "phone" ? "电话" : c;
 }
 
 std::string ratings_html(const RatingFigures& r) {
@@ -23,24 +24,24 @@ std::string ratings_html(const RatingFigures& r) {
       "<div><span class=\"kpi\"><b>{}</b>rated</span><span class=\"kpi\"><b>{}</b>bad (1–2)</span>"
       "<span class=\"kpi\"><b>{}</b>rectified on time</span><span class=\"kpi\"><b>{}</b>named "
       "called back</span></div>\n",
-      r.rated, r.bad, pct(r.on_time_rate), pct(r.call_back_rate));
+      r.rated, r.bad, pct(r.on_time), pct(r.call_back));
   std::vector<Bar> scores;
   for (int s = 5; s >= 1; --s) {
     const int n = r.by_score.count(std::to_string(s)) ? r.by_score.at(std::to_string(s)) : 0;
     scores.push_back({fmt::format("{} {}", s, kScoreNames[s]), double(n), s <= 2 ? kRed : kBlue});
   }
   h += hbar_chart("chart-ratings-score", "Ratings by score (red: bad, a rectification task each)", scores);
-  h += hbar_chart("chart-ratings-channel", "Ratings by channel", count_bars(r.by_channel, kBlue));
+  h += hbar_chart("chart-ratings-channel", "Ratings by channel", [&] { std::vector<Bar> v; for (const auto& [c, n] : r.by_channel) v.push_back({zh_channel(c), double(n), kBlue}); return v; }());
   h += hbar_chart("chart-call-back",
                   "Call-back rate of named bad ratings (dashed: the target, 100%)",
                   {{fmt::format("called back ({} of {})", r.named_called_back, r.bad_named),
-                    100 * r.call_back_rate, r.call_back_rate >= 1 ? kGreen : kRed, pct(r.call_back_rate)}},
+                    pct_value(r.call_back), r.call_back.value().value_or(1) >= 1 ? kGreen : kRed, pct(r.call_back)}},
                   100, 100, "100%");
   h += hbar_chart("chart-rectification",
                   fmt::format("Rectification tasks: {} opened, {} closed, {} open ({} overdue)",
                               r.tasks_opened, r.tasks_closed, r.tasks_open, r.open_overdue),
                   {{fmt::format("closed by the due day ({} of {})", r.closed_on_time, r.tasks_closed),
-                    100 * r.on_time_rate, kGreen, pct(r.on_time_rate)}},
+                    pct_value(r.on_time), kGreen, pct(r.on_time)}},
                   100);
   std::vector<const RectificationTask*> watch;
   for (const RectificationTask& t : r.tasks)
@@ -74,12 +75,12 @@ std::string bundles_html(const BundleFigures& b) {
                    {"with a denied part", double(b.with_denied), kBlue}});
   h += hbar_chart("chart-bundle-on-time",
                   "Bundles done within their own promise (dashed: the target, 100%)",
-                  {{fmt::format("on time ({} of {} done)", b.on_time, b.done), 100 * b.on_time_rate,
-                    b.on_time_rate >= 1 ? kGreen : kRed, pct(b.on_time_rate)}},
+                  {{fmt::format("on time ({} of {} done)", b.on_time, b.done), pct_value(b.on_time_rate),
+                    b.on_time_rate.value().value_or(1) >= 1 ? kGreen : kRed, pct(b.on_time_rate)}},
                   100, 100, "100%");
   std::vector<Bar> days;
   for (const auto& [d, n] : b.days_used)
-    days.push_back({fmt::format("{} working day{}", d, d == 1 ? "" : "s"), double(n),
+    days.push_back({fmt::format("{} 个工作日", d), double(n),
                     d > promise ? kRed : kBlue});
   h += hbar_chart("chart-bundle-days",
                   fmt::format("Done bundles by working days used (promise: {}; red: over it)", promise),
@@ -95,7 +96,7 @@ std::string bundles_html(const BundleFigures& b) {
 }
 
 std::string cross_region_html(const CrossRegionFigures& x,
-                              const std::map<std::string, std::string>& names) {
+                              const Names& names) {
   std::string h = "<h2>Cross-region handling (跨域通办)</h2>\n";
   h += fmt::format("<p>{} cases accepted at one office and handled at another; {} issued; {} to be "
                    "issued away from the accepting office ({} at a third office).</p>\n",
@@ -112,7 +113,7 @@ std::string cross_region_html(const CrossRegionFigures& x,
   return h;
 }
 
-std::string proxy_html(const ProxyFigures& p, const std::map<std::string, std::string>& names) {
+std::string proxy_html(const ProxyFigures& p, const Names& names) {
   std::string h = "<h2>Village proxy (帮办代办)</h2>\n";
   h += fmt::format("<p>{} cases handed in by village agents; {} notices delivered to agents ({} to "
                    "B); {} cases followed by B while A was away.</p>\n",
@@ -145,7 +146,7 @@ std::string proxy_html(const ProxyFigures& p, const std::map<std::string, std::s
 
 }  // namespace
 
-std::string services_html(const Figures& f, const std::map<std::string, std::string>& office_names) {
+std::string services_html(const Figures& f, const Names& office_names) {
   return ratings_html(f.ratings) + bundles_html(f.bundles) +
          cross_region_html(f.cross_region, office_names) + proxy_html(f.proxy, office_names);
 }

@@ -35,20 +35,20 @@ std::string services_text(const Figures& f) {
                    "{} open ({} overdue); by resolution: {}",
                    r.bad, r.bad_named, r.tasks_opened, r.tasks_closed, r.tasks_open,
                    r.open_overdue, counts_line(r.by_resolution)));
-  line(fmt::format("  rectification on time: {:.1f}% ({} of {} closed by the due day)",
-                   100 * r.on_time_rate, r.closed_on_time, r.tasks_closed));
-  line(fmt::format("  call-back rate of named bad ratings: {:.1f}% ({} of {}; target 100%; {} "
+  line(fmt::format("  rectification on time: {} ({} of {} closed by the due day)",
+                   pct_text(r.on_time), r.closed_on_time, r.tasks_closed));
+  line(fmt::format("  call-back rate of named bad ratings: {} ({} of {}; target 100%; {} "
                    "not yet, their tasks open); anonymous closed without a call-back: {}",
-                   100 * r.call_back_rate, r.named_called_back, r.bad_named, r.named_pending,
+                   pct_text(r.call_back), r.named_called_back, r.bad_named, r.named_pending,
                    r.anonymous_closed_without_call_back));
 
   const BundleFigures& b = f.bundles;
   line(fmt::format("bundles (一件事一次办): {} ({}), {} accepted, {} given the one notice; {} done, "
                    "{} open",
                    b.count, counts_line(b.by_rule), b.accepted, b.notified, b.done, b.open));
-  line(fmt::format("  on time against the bundle's own promise (working days: {}): {:.1f}% ({} of "
+  line(fmt::format("  on time against the bundle's own promise (working days: {}): {} ({} of "
                    "{} done; target 100%)",
-                   counts_line(b.promised_limit), 100 * b.on_time_rate, b.on_time, b.done));
+                   counts_line(b.promised_limit), pct_text(b.on_time_rate), b.on_time, b.done));
   line(fmt::format("  working days used (acceptance to the last part concluded): {}",
                    days_line(b.days_used)));
   std::string denied;
@@ -98,16 +98,17 @@ std::string services_json(const Figures& f) {
         json_string(t.closed), json_string(t.light), json_bool(t.called_back), json_bool(t.on_time));
   tasks += r.tasks.empty() ? "]" : "\n    ]";
   o += fmt::format(
-      "  \"ratings\": {{\n    \"rated\": {}, \"by_score\": {}, \"by_channel\": {},\n"
+      "  \"ratings\": {{\n    \"rated\": {}, \"by_score\": {}, \"by_channel\": {}, \"satisfaction\": {}, \"handled\": {},\n"
       "    \"bad\": {}, \"bad_named\": {}, \"tasks_opened\": {}, \"tasks_closed\": {}, "
       "\"tasks_open\": {}, \"open_overdue\": {},\n"
-      "    \"closed_on_time\": {}, \"on_time_rate\": {:.4f}, \"named_called_back\": {}, "
-      "\"call_back_rate\": {:.4f}, \"call_back_target\": 1.0, \"named_pending\": {},\n"
+      "    \"closed_on_time\": {}, \"on_time_rate\": {}, \"named_called_back\": {}, "
+      "\"call_back_rate\": {}, \"call_back_target\": 1.0, \"named_pending\": {},\n"
       "    \"anonymous_closed_without_call_back\": {}, \"by_resolution\": {}, \"by_department\": {},\n"
       "    \"tasks\": {}\n  }},\n",
-      r.rated, json_counts(r.by_score), json_counts(r.by_channel), r.bad, r.bad_named,
+      r.rated, json_counts(r.by_score), json_counts(r.by_channel), json_rate(r.satisfaction),
+      json_rate(r.handled), r.bad, r.bad_named,
       r.tasks_opened, r.tasks_closed, r.tasks_open, r.open_overdue, r.closed_on_time,
-      r.on_time_rate, r.named_called_back, r.call_back_rate, r.named_pending,
+      json_rate(r.on_time), r.named_called_back, json_rate(r.call_back), r.named_pending,
       r.anonymous_closed_without_call_back,
       json_counts(r.by_resolution), json_counts(r.by_department), tasks);
 
@@ -122,10 +123,10 @@ std::string services_json(const Figures& f) {
   o += fmt::format(
       "  \"bundles\": {{\n    \"count\": {}, \"by_rule\": {}, \"promised_limit\": {}, "
       "\"accepted\": {}, \"notified\": {},\n    \"done\": {}, \"on_time\": {}, "
-      "\"on_time_rate\": {:.4f}, \"on_time_target\": 1.0, \"open\": {},\n"
+      "\"on_time_rate\": {}, \"on_time_target\": 1.0, \"open\": {},\n"
       "    \"days_used\": {}, \"light_now\": {}, \"with_denied\": {},\n    \"denied\": {}\n  }},\n",
       b.count, json_counts(b.by_rule), json_counts(b.promised_limit), b.accepted, b.notified,
-      b.done, b.on_time, b.on_time_rate, b.open, json_int_counts(b.days_used),
+      b.done, b.on_time, json_rate(b.on_time_rate), b.open, json_int_counts(b.days_used),
       json_counts(b.light_now), b.with_denied, denied);
 
   const CrossRegionFigures& x = f.cross_region;

@@ -6,7 +6,10 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
+
+#include "workflow/supervision.hpp"
 
 namespace workflow::cli {
 
@@ -28,17 +31,35 @@ struct Bar {
   double second = -1;  // a thin second bar below (e.g. the promise), -1 for none
 };
 
-// A horizontal bar chart. `max` 0 = the largest value; `target` >= 0 draws a dashed line;
-// `text_w` is the room kept right of the bars for their texts (the bars get the rest).
+// The approximate width of `text` in pixels at `font_px`: ASCII 0.6 em, anything wider
+// (CJK) 1.05 em. Used to size the label and text columns so nothing is cut.
+int text_width(std::string_view text, int font_px = 13);
+
+// A horizontal bar chart. `max` 0 = the largest value; `target` >= 0 draws a dashed line.
+// The label column is as wide as the widest label and the texts after the bars get the room
+// they need; the SVG scales to the page width (viewBox), never cutting text.
 std::string hbar_chart(const std::string& id, const std::string& title, const std::vector<Bar>& bars,
                        double max = 0, double target = -1, const std::string& target_label = "",
-                       int text_w = 90);
+                       int unused_text_w = 0);
+
+// A line chart of one or more series over the same x labels (e.g. weeks); values in
+// [0, max]; a point without data (nullopt) breaks the line.
+struct Series {
+  std::string name;
+  std::string color;
+  std::vector<std::optional<double>> values;
+};
+std::string line_chart(const std::string& id, const std::string& title,
+                       const std::vector<std::string>& x_labels, const std::vector<Series>& series,
+                       double max, const std::string& unit);
 
 // One bar per key (label: the name from `names` and the key), largest first when `top` > 0.
 std::vector<Bar> count_bars(const std::map<std::string, int>& m, const char* color,
                             const std::map<std::string, std::string>& names = {}, std::size_t top = 0);
 
-// "12.3%"
-std::string pct(double r);
+// "12.3%", or `none` when the rate has no data.
+std::string pct(const Rate& r, const char* none = "无数据");
+// 100 * value, 0 when there is no data (bar lengths only; the text says 无数据).
+double pct_value(const Rate& r);
 
 }  // namespace workflow::cli

@@ -315,7 +315,7 @@ def test_chromium_draws_the_new_sections(html, tmp_path):
     # The whole page at half scale: the new sections are far below the first screen.
     shot = tmp_path / "full.png"
     r = chromium_run(html, f"--screenshot={shot}", "--force-device-scale-factor=0.5",
-                     size="1280,7000")
+                     size="1280,14000")
     assert shot.exists(), r.stderr.decode(errors="replace")[-2000:]
     width, height, channels, rows = png_rows(shot)
     white = b"\xff" * width * channels

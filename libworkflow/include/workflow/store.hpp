@@ -54,6 +54,29 @@ struct WORKFLOW_EXPORT StoreCommit {
   std::optional<StoredRuleSet> rules;       // a rule set installed by this commit, if any
 };
 
+// One event of the log with its log position: 1, 2, ... in the order the store made events
+// durable, across every case (and case 0, the engine's own events); a position is never
+// reused and never moves (it is hashed into the chain).
+struct LoggedEvent {
+  std::uint64_t position = 0;
+  Event event;
+};
+
+// One page of the change feed (CaseStore::events_after).
+struct LogBatch {
+  // The durable events after the position asked for, at most `limit`, positions ascending
+  // and contiguous.
+  std::vector<LoggedEvent> events;
+  // The position of the batch's last event (the position asked for if the batch is empty)
+  // and the hash chain at it: 64 lower-case hex digits of SHA-256 as docs/storage.md
+  // specifies ("000...0", 64 zeros, at position 0).
+  std::uint64_t head_position = 0;
+  std::string head_hash;
+  // The last durable position when the batch was read (>= head_position): how far behind the
+  // reader is.
+  std::uint64_t last_position = 0;
+};
+
 // Implementations must be safe for concurrent access from multiple threads without any
 // external synchronization.
 class WORKFLOW_EXPORT CaseStore {
@@ -87,6 +110,15 @@ class WORKFLOW_EXPORT CaseStore {
   virtual std::optional<RequestRecord> find_request(std::string_view request_id) const = 0;
   // True if the store was opened for reading only: every append throws.
   virtual bool read_only() const noexcept = 0;
+
+  // The change feed (`workflow export`, a provincial platform's collector): the durable
+  // events after log position `position` (0: from the start), at most `limit` of them, with
+  // their positions and the chain hash at the batch's last one. Works on a read-only store
+  // while another engine writes. Throws Error(invalid_argument) if `position` is beyond the
+  // last durable one. Every store must implement it, keeping positions stable and the chain
+  // as docs/storage.md specifies (the memory store and the SQLite store do; so must any
+  // server-database store).
+  virtual LogBatch events_after(std::uint64_t position, std::size_t limit) const = 0;
 };
 
 // A store that keeps everything in memory: the default, for tests and simulations.

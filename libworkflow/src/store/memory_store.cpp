@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "store/sqlite_store.hpp"  // chain_hash: the memory store keeps the same chain
 #include "workflow/error.hpp"
 #include "workflow/store.hpp"
 
@@ -24,7 +25,11 @@ class MemoryStore final : public CaseStore {
       if (e.case_id != 0) highest = check(e.case_id, highest);
     }
     for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
-    for (Event& e : c.events) slot(e.case_id).events.push_back(std::move(e));
+    for (Event& e : c.events) {
+      Slot& to = slot(e.case_id);
+      log_.push_back({e.case_id, static_cast<std::uint32_t>(to.events.size())});
+      to.events.push_back(std::move(e));
+    }
     for (CaseSnapshot& s : c.cases) {
       Slot& to = slot(s.id);
       to.has_snapshot = true;
@@ -73,6 +78,31 @@ class MemoryStore final : public CaseStore {
 
   bool read_only() const noexcept override { return false; }
 
+  // Positions are indexes into log_ (plus one); the chain is computed on first demand, so a
+  // store nobody exports from never hashes.
+  LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
+    std::lock_guard lock(mutex_);
+    if (position > log_.size()) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("log position {} is beyond the last one ({})", position, log_.size()));
+    }
+    LogBatch batch;
+    const std::uint64_t end = std::min<std::uint64_t>(log_.size(), position + limit);
+    for (std::uint64_t p = position + 1; p <= end; ++p) batch.events.push_back({p, event_at(p)});
+    batch.head_position = end;
+    batch.last_position = log_.size();
+    while (chain_.size() < end) {
+      const std::uint64_t p = chain_.size() + 1;
+      const Event& e = event_at(p);
+      const detail::ChainedEvent c{static_cast<std::int64_t>(p), static_cast<std::int64_t>(e.case_id),
+                                   e.seq, to_string(e.kind), e.time.seconds(), e.actor, e.office,
+                                   e.post, e.reason, e.detail, e.rules_version, e.notify};
+      chain_.push_back(detail::chain_hash(chain_.empty() ? detail::Sha256::Digest{} : chain_.back(), c));
+    }
+    batch.head_hash = detail::to_hex(end == 0 ? detail::Sha256::Digest{} : chain_[end - 1]);
+    return batch;
+  }
+
  private:
   // Case ids are dense (1, 2, ...), so a case's events and snapshot sit at its index: no
   // tree or hash look-up per commit, and for_each_case visits in id order for free.
@@ -97,8 +127,16 @@ class MemoryStore final : public CaseStore {
   }
   static constexpr std::size_t kMaxGap = 1 << 20;
 
+  const Event& event_at(std::uint64_t position) const {
+    const auto& [id, index] = log_[position - 1];
+    return slots_[id].events[index];
+  }
+
   mutable std::mutex mutex_;
   std::uint64_t tickets_ = 0;
+  // The log: (case, index in its events) per position, and the chain hashes computed so far.
+  std::vector<std::pair<CaseId, std::uint32_t>> log_;
+  mutable std::vector<detail::Sha256::Digest> chain_;
   std::vector<Slot> slots_;
   std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;

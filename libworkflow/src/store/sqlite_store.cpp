@@ -39,6 +39,11 @@ class SqliteStore final : public CaseStore {
     rule_sets_ = {r, path_,
                   "SELECT position, version, installed_at, installed_by, files FROM rule_sets "
                   "ORDER BY position"};
+    events_after_ = {r, path_,
+                     "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
+                     "rules_version, notify, hash FROM events WHERE id > ? ORDER BY id LIMIT ?"};
+    hash_at_ = {r, path_, "SELECT hash FROM events WHERE id = ?"};
+    last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
     if (!read_only_) writer_ = std::thread([this] { run_writer(); });
   }
 
@@ -90,25 +95,54 @@ class SqliteStore final : public CaseStore {
     history_.bind(1, static_cast<std::int64_t>(id));
     std::vector<Event> events;
     while (history_.step()) {
-      Event& e = events.emplace_back();
-      e.case_id = static_cast<CaseId>(history_.int64(0));
-      e.seq = static_cast<std::uint32_t>(history_.int64(1));
-      const std::string kind = history_.text(2);
-      const auto parsed = parse_event_kind(kind);
-      if (!parsed) {
-        fail(fmt::format("has an event of unknown kind '{}' (case {} seq {})", kind, id, e.seq));
-      }
-      e.kind = *parsed;
-      e.time = DateTime::from_seconds(history_.int64(3));
-      e.actor = history_.text(4);
-      e.office = history_.text(5);
-      e.post = history_.text(6);
-      e.reason = history_.text(7);
-      e.detail = history_.text(8);
-      e.rules_version = history_.text(9);
-      e.notify = history_.text(10);
+      events.push_back(read_event(history_, 0));
     }
     return events;
+  }
+
+  LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
+    std::lock_guard lock(read_mutex_);
+    // One read transaction: the events, the head and the last position agree.
+    sqlite3* r = reader();
+    if (sqlite3_exec(r, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw_sqlite(path_, r, "cannot begin a read transaction");
+    struct End {
+      sqlite3* db;
+      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
+    } end{r};
+    LogBatch batch;
+    {
+      ResetOnExit guard{last_position_};
+      last_position_.step();
+      batch.last_position = static_cast<std::uint64_t>(last_position_.int64(0));
+    }
+    if (position > batch.last_position) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("{}: log position {} is beyond the last one ({})", path_.string(),
+                              position, batch.last_position));
+    }
+    batch.head_position = position;
+    std::string head(32, '\0');
+    if (position > 0) {
+      ResetOnExit guard{hash_at_};
+      hash_at_.bind(1, static_cast<std::int64_t>(position));
+      if (hash_at_.step()) head = hash_at_.blob(0);
+    }
+    {
+      ResetOnExit guard{events_after_};
+      events_after_.bind(1, static_cast<std::int64_t>(position));
+      events_after_.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+      while (events_after_.step()) {
+        const auto p = static_cast<std::uint64_t>(events_after_.int64(0));
+        batch.events.push_back({p, read_event(events_after_, 1)});
+        batch.head_position = p;
+        head = events_after_.blob(12);
+      }
+    }
+    Sha256::Digest digest{};
+    std::copy_n(head.begin(), std::min(head.size(), digest.size()), digest.begin());
+    batch.head_hash = to_hex(digest);
+    return batch;
   }
 
   // Pages of 256 in id order, visited with no lock held: `visit` may call back into the
@@ -178,6 +212,30 @@ class SqliteStore final : public CaseStore {
     std::uint64_t ticket;
     StoreCommit commit;
   };
+
+  // An event from columns first.. first+10 (case_id, seq, kind, time, actor, office, post,
+  // reason, detail, rules_version, notify).
+  Event read_event(const Statement& s, int first) const {
+    Event e;
+    e.case_id = static_cast<CaseId>(s.int64(first));
+    e.seq = static_cast<std::uint32_t>(s.int64(first + 1));
+    const std::string kind = s.text(first + 2);
+    const auto parsed = parse_event_kind(kind);
+    if (!parsed) {
+      fail(fmt::format("has an event of unknown kind '{}' (case {} seq {})", kind, e.case_id,
+                       e.seq));
+    }
+    e.kind = *parsed;
+    e.time = DateTime::from_seconds(s.int64(first + 3));
+    e.actor = s.text(first + 4);
+    e.office = s.text(first + 5);
+    e.post = s.text(first + 6);
+    e.reason = s.text(first + 7);
+    e.detail = s.text(first + 8);
+    e.rules_version = s.text(first + 9);
+    e.notify = s.text(first + 10);
+    return e;
+  }
 
   [[noreturn]] void fail(std::string_view problem) const {
     throw Error(ErrorCode::store_error, fmt::format("{} {}", path_.string(), problem));
@@ -354,7 +412,8 @@ class SqliteStore final : public CaseStore {
   Sha256::Digest head_{};
 
   mutable std::mutex read_mutex_;  // the read connection and its statements
-  mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_;
+  mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
+      events_after_, hash_at_, last_position_;
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;

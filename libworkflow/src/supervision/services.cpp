@@ -1,11 +1,11 @@
-// The ratings, bundles, cross-region and proxy figures (report_services.hpp). Everything is
-// read from the cases (CaseView: rating, rectification, bundle, offices, agent) and their
-// events; bundles from Engine::list_bundles().
-#include "report_services.hpp"
+// The ratings, bundles, cross-region and proxy figures (tally.hpp). Everything is read from
+// the cases (CaseView: rating, rectification, bundle, offices, agent) and their events;
+// bundles from Engine::list_bundles().
+#include <algorithm>
 
-#include "report_format.hpp"
+#include "supervision/tally.hpp"
 
-namespace workflow::cli {
+namespace workflow::detail {
 
 ServiceTally::ServiceTally(const Engine& engine) : engine_(engine) {
   for (int s = 1; s <= 5; ++s) ratings_.by_score[std::to_string(s)] = 0;
@@ -18,6 +18,7 @@ void ServiceTally::add(const CaseView& c) {
     ++ratings_.rated;
     ++ratings_.by_score[std::to_string(r.score)];
     ++ratings_.by_channel[std::string(to_string(r.channel))];
+    ratings_.satisfaction.add(r.score >= 4);
     if (r.score <= 2) {
       ++ratings_.bad;
       ratings_.bad_named += r.named;
@@ -33,14 +34,17 @@ void ServiceTally::add(const CaseView& c) {
       ++ratings_.tasks_opened;
       ++ratings_.by_department[t.department];
       if (!t.resolution.empty()) ++ratings_.by_resolution[t.resolution];
+      ratings_.handled.add(t.closed.has_value());
       if (t.closed) {
         ++ratings_.tasks_closed;
         ratings_.closed_on_time += task.on_time;
+        ratings_.on_time.add(task.on_time);
         if (!r.named && !t.called_back) ++ratings_.anonymous_closed_without_call_back;
       } else {
         ++ratings_.tasks_open;
         if (t.light == Light::red) ++ratings_.open_overdue;
       }
+      if (r.named) ratings_.call_back.add(t.called_back);
       if (r.named && t.called_back) ++ratings_.named_called_back;
       if (r.named && !t.called_back && !t.closed) ++ratings_.named_pending;
       ratings_.tasks.push_back(std::move(task));
@@ -98,10 +102,8 @@ void ServiceTally::add(const CaseView& c) {
   }
 }
 
-void ServiceTally::finish(Figures& f) const {
+void ServiceTally::finish(SupervisionFigures& f) const {
   f.ratings = ratings_;
-  f.ratings.on_time_rate = rate(ratings_.closed_on_time, ratings_.tasks_closed);
-  f.ratings.call_back_rate = rate(ratings_.named_called_back, ratings_.bad_named);
   f.cross_region = cross_;
   f.proxy = proxy_;
 
@@ -110,6 +112,10 @@ void ServiceTally::finish(Figures& f) const {
   BundleFigures& b = f.bundles;
   for (const Bundle& rule : rules.bundles()) b.promised_limit[rule.id] = rule.promised_limit;
   for (const BundleView& v : engine_.list_bundles()) {
+    // Only bundles with a part in scope.
+    if (std::none_of(v.parts.begin(), v.parts.end(),
+                     [&](CaseId id) { return parts_.count(id) != 0; }))
+      continue;
     ++b.count;
     ++b.by_rule[v.bundle];
     ++b.light_now[std::string(to_string(v.light))];
@@ -117,10 +123,13 @@ void ServiceTally::finish(Figures& f) const {
     if (notified_.count(v.id)) ++b.notified;
     if (v.done) {
       ++b.done;
+      bool on_time = false;
       if (v.accepted && v.finished) {
         ++b.days_used[cal.working_days_between(*v.accepted, *v.finished)];
-        if (v.promised_deadline && *v.finished <= *v.promised_deadline) ++b.on_time;
+        on_time = v.promised_deadline && *v.finished <= *v.promised_deadline;
       }
+      b.on_time += on_time;
+      b.on_time_rate.add(on_time);
     } else {
       ++b.open;
     }
@@ -130,7 +139,6 @@ void ServiceTally::finish(Figures& f) const {
       if (it != parts_.end()) b.denied.push_back(it->second);
     }
   }
-  b.on_time_rate = rate(b.on_time, b.done);
 }
 
-}  // namespace workflow::cli
+}  // namespace workflow::detail
