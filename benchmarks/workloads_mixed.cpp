@@ -199,7 +199,10 @@ class MixedHall {
         continue;
       }
       if (board_.away(p.a, from) || !board_.may_leave(rules_, p.a, from, until)) continue;
-      command([&] { engine_.mark_away(rules_.staff(p.a).id, kind, from, until); }, std::nullopt);
+      command([&] {
+        const std::string& who = rules_.staff(p.a).id;
+        engine_.mark_away(who, kind, from, until, who);  // recorded by the person
+      }, std::nullopt);
       board_.set(p.a, from, until);
       count(fmt::format("absence_{}", to_string(kind)));
     }

@@ -82,7 +82,7 @@ struct Week {
     hall.suspend(suspended, suspend);
     // An absence announced for later in the week, for a reviewer with work.
     hall.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-06T08:00"),
-                   DateTime::parse("2025-03-12T00:00"));
+                   DateTime::parse("2025-03-12T00:00"), "nd-s017");
     clock.set(DateTime::parse("2025-03-04T17:00"));
   }
 

@@ -291,11 +291,11 @@ TEST_CASE("replay: retried mark_away and mark_back wait until the original is du
   const DateTime from = DateTime::parse("2026-03-03T08:00");
   const DateTime until = DateTime::parse("2026-03-05T18:00");
   retry_waits_for_durability(*h.store, [&]() -> std::uint64_t {
-    h.hall.engine.mark_away("nd-s022", AbsenceKind::leave, from, until, "nd-s001", "qx-0001");
+    h.hall.engine.mark_away("nd-s022", AbsenceKind::leave, from, until, "nd-s017", "qx-0001");
     return 0;
   });
   retry_waits_for_durability(*h.store, [&]() -> std::uint64_t {
-    h.hall.engine.mark_back("nd-s022", "nd-s001", "qx-0002");
+    h.hall.engine.mark_back("nd-s022", "nd-s017", "qx-0002");
     return 0;
   });
 }

@@ -3,6 +3,7 @@
 // delegation that lapses between two applications.
 #include <doctest/doctest.h>
 
+#include "error_of.hpp"
 #include "hall_fixture.hpp"
 #include "workflow/error.hpp"
 
@@ -62,21 +63,21 @@ TEST_CASE("AB岗: an absence announced ahead starts on time; mark_back ends it a
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
   const CaseId id = food_case_at_review(hall);
   hall.engine.mark_away("nd-s022", AbsenceKind::field_work, DateTime::parse("2025-03-05T08:00"),
-                        DateTime::parse("2025-03-06T18:00"));
+                        DateTime::parse("2025-03-06T18:00"), "nd-s022");
   hall.at("2025-03-05T07:59");
   CHECK(hall.view(id).holder == "nd-s022");
   hall.at("2025-03-05T08:00");
   CHECK(hall.view(id).holder == "nd-s023");
   CHECK(hall.view(id).history.back().time == DateTime::parse("2025-03-05T08:00"));
-  hall.engine.mark_back("nd-s022");
+  hall.engine.mark_back("nd-s022", "nd-s022");
   CHECK(hall.view(food_case_at_review(hall)).holder == "nd-s022");
   CHECK_THROWS_AS(hall.engine.mark_away("nd-s022", AbsenceKind::out,
                                         DateTime::parse("2025-03-05T10:00"),
-                                        DateTime::parse("2025-03-05T10:00")),
+                                        DateTime::parse("2025-03-05T10:00"), "nd-s017"),
                   Error);
   CHECK_THROWS_AS(hall.engine.mark_away("nobody", AbsenceKind::out,
                                         DateTime::parse("2025-03-05T10:00"),
-                                        DateTime::parse("2025-03-05T11:00")),
+                                        DateTime::parse("2025-03-05T11:00"), "nd-s017"),
                   Error);
 }
 
@@ -84,9 +85,9 @@ TEST_CASE("AB岗: with A and B both away the case goes to the 办不成事 windo
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
   const CaseId id = food_case_at_review(hall);
   hall.engine.mark_away("nd-s023", AbsenceKind::vacation, DateTime::parse("2025-03-03T09:00"),
-                        DateTime::parse("2025-03-10T00:00"));
+                        DateTime::parse("2025-03-10T00:00"), "nd-s017");
   hall.engine.mark_away("nd-s022", AbsenceKind::leave, DateTime::parse("2025-03-03T09:00"),
-                        DateTime::parse("2025-03-10T00:00"));
+                        DateTime::parse("2025-03-10T00:00"), "nd-s017");
   CaseView v = hall.view(id);
   CHECK(v.holding == Holding::unresolved);
   CHECK(v.post == "nd-unresolved");
@@ -169,4 +170,32 @@ TEST_CASE("委托 full: 梅江 decides temporary assistance itself, in the count
   CHECK(approve->office == "nd-mj");
   const auto kinds = hall.kinds(id);
   CHECK(std::find(kinds.begin(), kinds.end(), "routed") == kinds.end());  // never left 梅江
+}
+
+TEST_CASE("status board: only the person, their unit's leader or the duty officer records an absence") {
+  Hall hall(ningdu_rules(), "2026-03-02T09:00");
+  const DateTime from = DateTime::parse("2026-03-03T08:00"), until = DateTime::parse("2026-03-04T00:00");
+  const auto refused = [&](const char* actor) {
+    return error_of([&] { hall.engine.mark_away("nd-s022", AbsenceKind::leave, from, until, actor); });
+  };
+  // B of the post may not send A away to take A's cases; nor a window clerk, a village agent,
+  // nobody named, or the engine's own name.
+  CHECK(refused("nd-s023").code() == ErrorCode::permission_denied);
+  CHECK(std::string(refused("nd-s023").what()).find("duty officer") != std::string::npos);
+  CHECK(refused("nd-s001").code() == ErrorCode::permission_denied);
+  CHECK(refused("nd-mj-v1-s1").code() == ErrorCode::permission_denied);
+  CHECK(refused("").code() == ErrorCode::permission_denied);
+  CHECK(refused("system").code() == ErrorCode::not_found);
+  CHECK(error_of([&] { hall.engine.mark_back("nd-s022", "nd-s023"); }).code() ==
+        ErrorCode::permission_denied);
+  // The person, the leader of the unit (市场监管局首席代表, supervisor of 审核岗) and the county
+  // centre's duty officer may; so may a township director for a village agent of the township.
+  hall.engine.mark_away("nd-s022", AbsenceKind::leave, from, until, "nd-s022");
+  hall.engine.mark_back("nd-s022", "nd-s024");
+  hall.engine.mark_away("nd-s022", AbsenceKind::field_work, from, until, "nd-s017");
+  hall.engine.mark_away("nd-mj-v1-s1", AbsenceKind::leave, from, until, "nd-mj-s08");
+  // ... but not for the county's clerks.
+  CHECK(error_of([&] {
+          hall.engine.mark_away("nd-s001", AbsenceKind::leave, from, until, "nd-mj-s08");
+        }).code() == ErrorCode::permission_denied);
 }

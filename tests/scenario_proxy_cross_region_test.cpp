@@ -39,7 +39,7 @@ TEST_CASE("帮办代办: the agent follows the resident's case and gets its noti
 
   // Agent 1 goes on leave: agent 2, B of the post, follows the case from now on.
   hall.engine.mark_away("nd-mj-v1-s1", AbsenceKind::leave, DateTime::parse("2025-03-04T00:00"),
-                        DateTime::parse("2025-03-08T00:00"));
+                        DateTime::parse("2025-03-08T00:00"), "nd-mj-s08");
   hall.at("2025-03-04T10:00");
   CHECK(hall.view(id).following_agent == "nd-mj-v1-s2");
   CHECK(hall.engine.list(CaseFilter{.agent = "nd-mj-v1-s2"}).size() == 1);

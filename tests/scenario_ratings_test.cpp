@@ -107,7 +107,7 @@ TEST_CASE("差评整改: a named bad rating is verified, rectified and called ba
   CHECK(error_of([&] { hall.act(id, Verb::call_back, "nd-s023", "申请人表示认可"); }).code() ==
         ErrorCode::permission_denied);
   hall.engine.mark_away("nd-s022", AbsenceKind::out, DateTime::parse("2025-03-07T15:00"),
-                        DateTime::parse("2025-03-08T00:00"));
+                        DateTime::parse("2025-03-08T00:00"), "nd-s022");
   hall.act(id, Verb::call_back, "nd-s023", "申请人表示认可");
   hall.act(id, Verb::close_rectification, "nd-s024");          // the 首席代表
   v = hall.view(id);

@@ -81,7 +81,8 @@ class HallModel {
 
   void mark_away(const std::string& staff, AbsenceKind kind, DateTime from, DateTime until) {
     if (away(staff)) return;
-    engine_.mark_away(staff, kind, from, until);
+    // Each clerk records their own absence on the status board (去向牌).
+    engine_.mark_away(staff, kind, from, until, staff);
     away_until_[staff] = until;
     ++counts_[std::string("absence_") + std::string(to_string(kind))];
   }

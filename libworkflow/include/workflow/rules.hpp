@@ -102,6 +102,10 @@ struct WORKFLOW_EXPORT Post {
   StaffRef b{};
   std::optional<PostRef> supervisor;  // a post that may also act on this post's work
   bool approves_extensions = false;   // may approve the one §42 extension of a case
+  // The hall's duty officer (值班长): may record anyone's absence on the status board of this
+  // office and the offices below it. The person themselves and the leader of their unit (the
+  // supervisor of a post they hold) may always.
+  bool keeps_status_board = false;
 };
 
 struct WORKFLOW_EXPORT Material {

@@ -214,6 +214,11 @@ class EngineCore {
   bool live(const Timer& t) const;
   // `recorded_by`: who put it on the status board, if known (named in the handoff events).
   void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
+  // The status board (去向牌): throws permission_denied unless `actor` is the person, the
+  // leader of their unit or the duty officer of their office (rules decide), not_found if
+  // the actor is unknown.
+  void check_board_recorder(StaffRef staff, std::string_view actor, std::string_view verb,
+                            DateTime now) const;
 
   RuleSet current_;  // the installed set as loaded: what rules() shows, diffs compare
   // The running set: every entry of every installed version at a stable index (cases refer

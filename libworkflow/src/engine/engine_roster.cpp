@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine_core.hpp"
+#include "rules/rule_merge.hpp"
 #include "support/sha256.hpp"
 #include "workflow/error.hpp"
 
@@ -17,10 +18,43 @@ std::string roster_fingerprint(std::string_view verb, std::string_view staff,
 
 }  // namespace
 
+void EngineCore::check_board_recorder(StaffRef staff, std::string_view actor,
+                                      std::string_view verb, DateTime now) const {
+  const std::string& who = rules_.staff(staff).id;
+  if (actor.empty()) {
+    throw Error(ErrorCode::permission_denied,
+                fmt::format("{} of {} needs who records it: {} themselves, the leader of their "
+                            "unit or the duty officer", verb, who, who));
+  }
+  const StaffRef recorder = staff_ref(actor);
+  if (recorder == staff) return;
+  const auto posts = rules_.posts();
+  for (std::uint32_t i = 0; i < posts.size(); ++i) {
+    const Post& p = posts[i];
+    if (retired(rules_, PostRef{i})) continue;
+    // The leader of the unit: whoever holds now the supervisor post of a post they hold.
+    if ((p.a == staff || p.b == staff) && p.supervisor && holds_now(recorder, *p.supervisor, now)) {
+      return;
+    }
+    // The duty officer of the person's office or an office above it.
+    if (p.keeps_status_board && holds_now(recorder, PostRef{i}, now)) {
+      for (std::optional<OfficeRef> at = rules_.staff(staff).office; at;
+           at = rules_.office(*at).parent) {
+        if (*at == p.office) return;
+      }
+    }
+  }
+  throw Error(ErrorCode::permission_denied,
+              fmt::format("staff {} may not record the {} of {}: only {} themselves, the leader "
+                          "of their unit (who holds the supervisor post of their post) or the "
+                          "duty officer of their office (a post with keeps_status_board) may",
+                          actor, verb == "mark_away" ? "absence" : "return", who, who));
+}
+
 void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime from,
                            DateTime until, std::string_view actor, std::string_view request_id) {
   const StaffRef s = staff_ref(staff);
-  if (!actor.empty()) staff_ref(actor);  // an unknown recorder is not_found too
+  check_board_recorder(s, actor, "mark_away", clock_->now());
   const std::string print = roster_fingerprint(
       "mark_away", staff,
       fmt::format("{} {} {} {}", to_string(kind), from.to_string(), until.to_string(), actor));
@@ -54,7 +88,7 @@ void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime fr
 void EngineCore::mark_back(std::string_view staff, std::string_view actor,
                            std::string_view request_id) {
   const StaffRef s = staff_ref(staff);
-  if (!actor.empty()) staff_ref(actor);
+  check_board_recorder(s, actor, "mark_back", clock_->now());
   const std::string print = roster_fingerprint("mark_back", staff, actor);
   if (!request_id.empty() && replayed(std::string(request_id), print)) return;
   const Roster::Absence before = roster_.absence(s);

@@ -37,7 +37,8 @@ FieldList fields_of(const RuleSet& r, const Post& p) {
           {"a", r.staff(p.a).id},
           {"b", r.staff(p.b).id},
           {"supervisor", id_or_none(p.supervisor, [&](PostRef s) { return r.post(s).id; })},
-          {"approves_extensions", yes_no(p.approves_extensions)}};
+          {"approves_extensions", yes_no(p.approves_extensions)},
+          {"keeps_status_board", yes_no(p.keeps_status_board)}};
 }
 
 FieldList fields_of(const RuleSet& r, const Matter& m) {

@@ -122,6 +122,7 @@ void read_post(FileContext& cx, FieldReader& r) {
   p.b = r.text("b", true);
   p.supervisor = r.text("supervisor");
   p.approves_extensions = r.flag("approves_extensions");
+  p.keeps_status_board = r.flag("keeps_status_board");
   cx.raw.posts.push_back(std::move(p));
 }
 

@@ -145,6 +145,7 @@ struct RawPost : RawEntry {
   PostRole role = PostRole::window;
   std::optional<Text> a, b, supervisor;
   bool approves_extensions = false;
+  bool keeps_status_board = false;
 };
 
 struct RawStage : RawEntry {

@@ -127,7 +127,7 @@ class Validator : Checker {
       out_.posts.push_back({text(p.id), text(p.name), post_office_[i].value_or(OfficeRef{}),
                             post_department_[i].value_or(DepartmentRef{}), p.role,
                             a.value_or(StaffRef{}), b.value_or(StaffRef{}), supervisor,
-                            p.approves_extensions});
+                            p.approves_extensions, p.keeps_status_board});
     }
   }
 
