@@ -178,7 +178,7 @@ TEST_CASE("postgres store: queued commits are visible to find_request, callbacks
   CHECK(error_of([&] { store->wait_durable(ticket + 5); }).code() == ErrorCode::invalid_argument);
 }
 
-TEST_CASE("postgres store: concurrent appends share transactions (group commit); the chain verifies") {
+TEST_CASE("postgres store: concurrent appends share transactions (group commit), the chain verifies") {
   REQUIRE_POSTGRES();
   const std::string p = fresh_partition("group");
   constexpr int kThreads = 8, kEach = 100;
@@ -213,7 +213,7 @@ TEST_CASE("postgres store: concurrent appends share transactions (group commit);
   CHECK(audit.events_checked == kThreads * kEach);
 }
 
-TEST_CASE("postgres store: closing flushes what was queued; synchronous_commit is the session's") {
+TEST_CASE("postgres store: closing flushes what was queued, under the session's synchronous_commit") {
   REQUIRE_POSTGRES();
   const std::string p = fresh_partition("flush");
   {
@@ -368,7 +368,7 @@ TEST_CASE("postgres store: a standby waiting on the lock takes over from a SIGKI
   CHECK(verify_postgres_log(conninfo(), p).ok);
 }
 
-TEST_CASE("postgres store: read-only opening sees data and refuses appends; missing partitions") {
+TEST_CASE("postgres store: read-only opening sees data and refuses appends, missing partitions are refused") {
   REQUIRE_POSTGRES();
   const std::string p = fresh_partition("readonly");
   PostgresOptions ro;
@@ -412,7 +412,7 @@ TEST_CASE("postgres store: a failed write fails its waiters and every later appe
   CHECK(verify_postgres_log(conninfo(), p).ok);
 }
 
-TEST_CASE("postgres store: the schema is versioned; a newer one or a bad server is refused") {
+TEST_CASE("postgres store: the schema is versioned, a newer one or a bad server is refused") {
   REQUIRE_POSTGRES();
   open_pg(fresh_partition("schema"));  // the schema exists, even when this test runs alone
   const auto migrations = detail::postgres_migrations();

@@ -137,6 +137,8 @@ PgSession::PgSession(const std::string& conninfo, const std::string& partition,
   conn_ = PQconnectdbParams(keys, values, 1);
   if (conn_ == nullptr) throw_pg(partition_, "cannot connect: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) fail("cannot connect");
+  // Notices ("relation ... already exists, skipping") are not the library's to print.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
 }
 
 void PgSession::fail(std::string_view what) const {
