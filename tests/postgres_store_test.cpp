@@ -481,3 +481,37 @@ TEST_CASE("postgres store: an engine runs a hall on it and reopens it exactly") 
   CHECK(hall->get(incomplete).state != CaseState::received);
   CHECK(verify_postgres_log(conninfo(), p).ok);
 }
+
+TEST_CASE("postgres store: commands from several engine threads share its transactions") {
+  REQUIRE_POSTGRES();
+  const std::string p = fresh_partition("throughput");
+  Options o;
+  std::shared_ptr<CaseStore> store = open_pg(p);
+  o.store = store;
+  Engine hall(RuleSet::load(ningdu_rules()), shipped_calendar(),
+              std::make_shared<ManualClock>(DateTime::parse("2026-03-02T09:00")), std::move(o));
+  constexpr int kThreads = 4, kEach = 100;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> clerks;
+  for (int t = 0; t < kThreads; ++t) {
+    clerks.emplace_back([&hall, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const CaseId id = hall.submit({"360730-SCJG-0004", "nd", "nd-s001",
+                                       fmt::format("申请人{}-{}", t, i), food_licence_materials()});
+        Action a;
+        a.actor = "nd-s001";
+        hall.act(id, Verb::accept, a);
+      }
+    });
+  }
+  for (std::thread& t : clerks) t.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const detail::PostgresStats stats = detail::postgres_stats(*store);
+  CHECK(hall.list().size() == kThreads * kEach);
+  CHECK(stats.transactions <= stats.commits);
+  MESSAGE(fmt::format("{} engine commands (submit, accept) from {} threads in {:.2f} s: {:.0f} "
+                      "commands/s, {} commits in {} transactions",
+                      2 * kThreads * kEach, kThreads, seconds, 2 * kThreads * kEach / seconds,
+                      stats.commits, stats.transactions));
+  CHECK(verify_postgres_log(conninfo(), p).ok);
+}
