@@ -406,6 +406,15 @@ TEST_CASE("postgres store: a failed write fails its waiters and every later appe
     CHECK(seen != nullptr);
     CHECK(contains(message_of([&] { store->append(commit_of({event(4, 1)})); }), "duplicate key"));
   }
+  {
+    // Text PostgreSQL cannot hold fails the commit instead of being stored truncated.
+    const std::string q = fresh_partition("nul");
+    auto store = open_pg(q);
+    const std::uint64_t bad =
+        store->append(commit_of({event(1, 1, EventKind::accept, std::string("a\0b", 3))}));
+    const std::string message = message_of([&] { store->wait_durable(bad); });
+    CHECK(contains(message, "PostgreSQL partition '" + q + "': a text value contains a NUL byte"));
+  }
   auto store = open_pg(p);
   CHECK(store->history(1).size() == 1);
   CHECK(store->history(3).empty());  // rolled back with the rest of its commit

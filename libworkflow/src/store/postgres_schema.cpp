@@ -92,7 +92,13 @@ PgParams& PgParams::integer(std::int64_t v) {
   formats_.push_back(0);
   return *this;
 }
+// Text parameters go as C strings and PostgreSQL text cannot hold NUL: refuse rather than
+// store a truncated value whose hash would no longer match.
 PgParams& PgParams::text(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) {
+    throw Error(ErrorCode::store_error,
+                "a text value contains a NUL byte, which PostgreSQL text cannot hold");
+  }
   values_.emplace_back(s);
   formats_.push_back(0);
   return *this;

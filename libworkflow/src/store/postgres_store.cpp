@@ -280,6 +280,11 @@ class PostgresStore final : public CaseStore {
         } catch (const std::exception& e) {
           error = std::current_exception();
           message = e.what();
+          const std::string prefix = fmt::format("PostgreSQL partition '{}': ", partition_);
+          if (!message.starts_with(prefix)) {  // e.g. a value refused before it was sent
+            message = prefix + message;
+            error = std::make_exception_ptr(Error(ErrorCode::store_error, message));
+          }
         }
       }
       const std::uint64_t last = batch.back().ticket;
