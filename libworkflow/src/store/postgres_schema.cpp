@@ -142,7 +142,14 @@ PgSession::PgSession(const std::string& conninfo, const std::string& partition,
   const char* values[] = {app.c_str(), conninfo.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
   if (conn_ == nullptr) throw_pg(partition_, "cannot connect: out of memory");
-  if (PQstatus(conn_) != CONNECTION_OK) fail("cannot connect");
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    // The destructor does not run for a constructor that throws: free the connection here.
+    std::string msg = PQerrorMessage(conn_);
+    PQfinish(conn_);
+    conn_ = nullptr;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    throw_pg(partition_, fmt::format("cannot connect: {}", msg));
+  }
   // Notices ("relation ... already exists, skipping") are not the library's to print.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
 }
