@@ -40,5 +40,12 @@ install(FILES "${PROJECT_BINARY_DIR}/workflowConfig.cmake"
 file(RELATIVE_PATH WORKFLOW_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig"
      "${CMAKE_INSTALL_PREFIX}")
 string(REGEX REPLACE "/$" "" WORKFLOW_PC_TO_PREFIX "${WORKFLOW_PC_TO_PREFIX}")
+# The PostgreSQL store links libpq when it is built: named in Libs.private rather than as
+# Requires.private libpq, whose --static closure asks for libpgcommon/libpgport archives that
+# Debian ships only with the server development package.
+set(WORKFLOW_PC_LIBS_PRIVATE "-pthread")
+if(WORKFLOW_POSTGRES)
+  string(PREPEND WORKFLOW_PC_LIBS_PRIVATE "-lpq ")
+endif()
 configure_file(cmake/workflow.pc.in "${PROJECT_BINARY_DIR}/workflow.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/workflow.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

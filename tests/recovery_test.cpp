@@ -12,6 +12,12 @@
 #include "hall_fixture.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/store.hpp"
+#ifdef WORKFLOW_HAS_POSTGRES
+#include <chrono>
+#include <cstdlib>
+
+#include "workflow/postgres_store.hpp"
+#endif
 
 using namespace workflow;
 using namespace workflow::testing;
@@ -254,6 +260,23 @@ TEST_CASE("recovery: a reopened SQLite store continues exactly like an engine ne
   recovery_is_exact([&] { return std::shared_ptr<CaseStore>(open_sqlite_store(db)); },
                     [&] { return std::shared_ptr<CaseStore>(open_sqlite_store(db)); });
 }
+
+#ifdef WORKFLOW_HAS_POSTGRES
+// Named for ctest's postgres.store, which runs it against a throwaway cluster.
+TEST_CASE("postgres store: recovery of a reopened partition continues exactly like an engine never closed") {
+  const char* conninfo = std::getenv("WORKFLOW_PG_CONNINFO");
+  if (conninfo == nullptr || *conninfo == 0) {
+    MESSAGE("skipped: WORKFLOW_PG_CONNINFO is not set (ctest's postgres.store sets it)");
+    return;
+  }
+  const std::string partition =
+      "recovery-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto open = [&] {
+    return std::shared_ptr<CaseStore>(open_postgres_store(conninfo, partition));
+  };
+  recovery_is_exact(open, open);
+}
+#endif
 
 TEST_CASE("recovery: an SQLite store reopened later fires what fell due, in order") {
   ScratchDir dir;

@@ -1,9 +1,19 @@
-// The in-memory store (store.hpp's make_memory_store): the engine's default. The SQLite
-// store has its own file, sqlite_store_test.cpp.
+// The in-memory store (store.hpp's make_memory_store): the engine's default. What every
+// store must do is checked on every kind: memory, SQLite, and PostgreSQL when
+// WORKFLOW_PG_CONNINFO names a database. The SQLite and PostgreSQL stores have their own
+// files too (sqlite_store_test.cpp, postgres_store_test.cpp).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+
 #include "error_of.hpp"
+#include "sqlite_files.hpp"
 #include "workflow/store.hpp"
+#ifdef WORKFLOW_HAS_POSTGRES
+#include "workflow/postgres_store.hpp"
+#endif
 
 using namespace workflow;
 using namespace workflow::testing;
@@ -23,18 +33,46 @@ StoreCommit commit(std::initializer_list<std::pair<CaseId, std::uint32_t>> event
   return c;
 }
 
+// Every kind of store this build and environment can open, each fresh, by name.
+struct StoreKind {
+  const char* name;
+  std::function<std::unique_ptr<CaseStore>()> open;
+};
+std::vector<StoreKind> store_kinds(const TempDir& dir) {
+  std::vector<StoreKind> kinds;
+  kinds.push_back({"memory", [] { return make_memory_store(); }});
+  kinds.push_back({"sqlite", [&dir] { return open_sqlite_store(dir / "cases.db"); }});
+#ifdef WORKFLOW_HAS_POSTGRES
+  if (const char* conninfo = std::getenv("WORKFLOW_PG_CONNINFO"); conninfo && *conninfo) {
+    const std::string partition =
+        "store-test-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    kinds.push_back({"postgres", [conninfo, partition] {
+                       return open_postgres_store(conninfo, partition);
+                     }});
+  }
+#endif
+  return kinds;
+}
+
 }  // namespace
 
-TEST_CASE("memory store: events and snapshots by case, visited in id order") {
-  auto store = make_memory_store();
-  store->wait_durable(store->append(commit({{2, 1}, {1, 1}})));
-  store->wait_durable(store->append(commit({{1, 2}})));
-  CHECK(store->history(1).size() == 2);
-  CHECK(store->history(2).size() == 1);
-  CHECK(store->history(3).empty());
-  std::vector<CaseId> seen;
-  store->for_each_case([&](const CaseSnapshot& s) { seen.push_back(s.id); });
-  CHECK(seen == std::vector<CaseId>{1, 2});
+TEST_CASE("every store: events and snapshots by case, visited in id order") {
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    store->wait_durable(store->append(commit({{2, 1}, {1, 1}})));
+    store->wait_durable(store->append(commit({{1, 2}})));
+    CHECK(store->history(1).size() == 2);
+    CHECK(store->history(2).size() == 1);
+    CHECK(store->history(3).empty());
+    std::vector<CaseId> seen;
+    store->for_each_case([&](const CaseSnapshot& s) { seen.push_back(s.id); });
+    CHECK(seen == std::vector<CaseId>{1, 2});
+    CHECK(store->engine_state().empty());
+    CHECK(store->rule_sets().empty());
+    CHECK_FALSE(store->read_only());
+  }
 }
 
 TEST_CASE("memory store: a case id far past the others is refused and nothing is kept") {

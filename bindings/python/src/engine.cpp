@@ -8,6 +8,9 @@
 
 #include "py_engine.hpp"
 #include "workflow/store.hpp"
+#ifdef WORKFLOW_HAS_POSTGRES
+#include "workflow/postgres_store.hpp"
+#endif
 
 namespace workflow::python {
 namespace {
@@ -75,15 +78,33 @@ std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object&
                                       const py::object& db, const py::object& clock,
                                       bool record_denied_attempts, const std::string& system_actor,
                                       bool synchronous_full, bool install_rules,
-                                      const std::string& rules_installer) {
+                                      const std::string& rules_installer,
+                                      const std::optional<std::string>& partition) {
   LoadedRules loaded = rules_arg(rules);
   Calendar cal = calendar_arg(calendar, loaded);
   std::shared_ptr<Clock> clk = clock.is_none() ? std::make_shared<SystemClock>()
                                                : cast_arg<std::shared_ptr<Clock>>(
                                                      clock, "clock", "a ManualClock, a SystemClock or None");
-  std::optional<Path> file;  // none: the in-memory store
-  if (!db.is_none() && !(py::isinstance<py::str>(db) && db.cast<std::string>() == ":memory:")) {
-    file = cast_arg<Path>(db, "db", "':memory:', a file path or None");
+  std::optional<Path> file;  // none: the in-memory store (or PostgreSQL)
+  std::optional<std::string> postgres;  // a postgresql:// URI
+  if (py::isinstance<py::str>(db)) {
+    const std::string text = db.cast<std::string>();
+    if (text.starts_with("postgresql://") || text.starts_with("postgres://")) postgres = text;
+  }
+  if (postgres) {
+#ifndef WORKFLOW_HAS_POSTGRES
+    throw Error(ErrorCode::invalid_argument,
+                "db: this build of libworkflow has no PostgreSQL store (WORKFLOW_POSTGRES=OFF)");
+#endif
+    if (!partition || partition->empty()) {
+      throw Error(ErrorCode::invalid_argument,
+                  "partition: a PostgreSQL db needs the partition to open, e.g. '360730'");
+    }
+  } else if (partition) {
+    throw Error(ErrorCode::invalid_argument, "partition: only for a postgresql:// db");
+  } else if (!db.is_none() &&
+             !(py::isinstance<py::str>(db) && db.cast<std::string>() == ":memory:")) {
+    file = cast_arg<Path>(db, "db", "':memory:', a file path, a postgresql:// URI or None");
   }
   Options options;
   options.record_denied_attempts = record_denied_attempts;
@@ -94,7 +115,11 @@ std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object&
   {
     // Opening an SQLite store and recovering its cases can take a while.
     py::gil_scoped_release unlocked;
-    if (file) {
+    if (postgres) {
+#ifdef WORKFLOW_HAS_POSTGRES
+      options.store = open_postgres_store(*postgres, *partition);
+#endif
+    } else if (file) {
       SqliteOptions sqlite;
       sqlite.synchronous_full = synchronous_full;
       options.store = open_sqlite_store(*file, sqlite);
@@ -104,7 +129,8 @@ std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object&
     engine = std::make_shared<Engine>(loaded.rules, cal, clk, std::move(options));
   }
   return std::make_unique<PyEngine>(std::move(loaded), std::move(cal), std::move(clk),
-                                    file ? file->string() : ":memory:", std::move(engine));
+                                    postgres ? *postgres : file ? file->string() : ":memory:",
+                                    std::move(engine));
 }
 
 }  // namespace
@@ -115,12 +141,14 @@ void bind_engine(py::module_& m) {
       "The back office of one hall system: rules, calendar, clock, store and cases.\n\n"
       "Engine(rules, calendar=None, *, db=':memory:', clock=None,\n"
       "       record_denied_attempts=True, system_actor='system', synchronous_full=True,\n"
-      "       install_rules=False, rules_installer='')\n\n"
+      "       install_rules=False, rules_installer='', partition=None)\n\n"
       "rules: a RuleSet, or a rule directory to load. calendar: a Calendar, a calendar\n"
       "directory, or None for the 'calendar' directory next to the rule directory (the\n"
       "shipped layout rules/<hall>/ + rules/calendar/). db: ':memory:' (or None) for an\n"
       "in-memory store, else the path of an SQLite store, created if missing; an existing\n"
-      "store's cases and timers are recovered. clock: a ManualClock, a SystemClock, or None\n"
+      "store's cases and timers are recovered; or a postgresql:// URI (libpq's form) with\n"
+      "partition= naming the hall's partition (e.g. '360730'): the PostgreSQL store, one\n"
+      "writer per partition (see docs/deployment.md). clock: a ManualClock, a SystemClock, or None\n"
       "for the SystemClock (China Standard Time). A store that runs another rule set than\n"
       "`rules` raises StoreError, unless install_rules=True: then `rules` is installed on it\n"
       "(as install_rules() does), recorded as done by the staff id rules_installer.\n"
@@ -129,7 +157,7 @@ void bind_engine(py::module_& m) {
           py::kw_only(), py::arg("db") = ":memory:", py::arg("clock") = py::none(),
           py::arg("record_denied_attempts") = true, py::arg("system_actor") = "system",
           py::arg("synchronous_full") = true, py::arg("install_rules") = false,
-          py::arg("rules_installer") = "");
+          py::arg("rules_installer") = "", py::arg("partition") = py::none());
   cls.def(
       "submit",
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,

@@ -13,6 +13,8 @@ namespace {
 // the running table): an organisation entry keeps the index of the last entry with its id.
 template <class T>
 std::vector<std::uint32_t> place_by_id(std::vector<T>& out, const std::vector<T>& next) {
+  // `last` views the ids inside `out`: room first, so the emplace_back below never moves them.
+  out.reserve(out.size() + next.size());
   std::unordered_map<std::string_view, std::uint32_t> last;
   for (std::uint32_t i = 0; i < out.size(); ++i) last[out[i].id] = i;
   std::vector<std::uint32_t> where(next.size());

@@ -1,9 +1,9 @@
-// The blob a store keeps a rule set's files in (see sqlite_store.hpp).
+// The blob a store keeps a rule set's files in (see store/hash_chain.hpp).
 #include <charconv>
 
 #include <fmt/format.h>
 
-#include "store/sqlite_store.hpp"
+#include "store/hash_chain.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {

@@ -1,55 +1,8 @@
-// The event log's hash chain: its canonical encoding (shared with the writer) and the audit
-// that recomputes it. The encoding is a published format (docs/storage.md, "Hash chain"):
-// changing it breaks every existing log.
+// The audit of an SQLite store: recomputes the hash chain (store/hash_chain.cpp).
 #include <fmt/format.h>
 
 #include "store/sqlite_store.hpp"
 #include "workflow/error.hpp"
-
-namespace workflow::detail {
-namespace {
-
-void put_u64(Sha256& h, std::uint64_t v) {
-  char bytes[8];
-  for (int i = 7; i >= 0; --i, v >>= 8) bytes[i] = static_cast<char>(v & 0xff);
-  h.update({bytes, 8});
-}
-
-// Length-prefixed, so no two different field lists encode to the same bytes.
-void put_text(Sha256& h, std::string_view s) {
-  const auto n = static_cast<std::uint32_t>(s.size());
-  const char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                       static_cast<char>(n >> 8), static_cast<char>(n)};
-  h.update({len, 4});
-  h.update(s);
-}
-
-std::string_view bytes_of(const Sha256::Digest& d) {
-  return {reinterpret_cast<const char*>(d.data()), d.size()};
-}
-
-}  // namespace
-
-Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& e) {
-  Sha256 h;
-  h.update(bytes_of(previous));
-  // The log position is hashed too, so moving an event to another place breaks the chain.
-  put_u64(h, static_cast<std::uint64_t>(e.id));
-  put_u64(h, static_cast<std::uint64_t>(e.case_id));
-  put_u64(h, static_cast<std::uint64_t>(e.seq));
-  put_text(h, e.kind);
-  put_u64(h, static_cast<std::uint64_t>(e.time));  // two's complement
-  put_text(h, e.actor);
-  put_text(h, e.office);
-  put_text(h, e.post);
-  put_text(h, e.reason);
-  put_text(h, e.detail);
-  put_text(h, e.rules_version);
-  if (!e.notify.empty()) put_text(h, e.notify);
-  return h.finish();
-}
-
-}  // namespace workflow::detail
 
 namespace workflow {
 
@@ -94,7 +47,7 @@ AuditResult verify_sqlite_log(const std::filesystem::path& path) {
     const auto computed = detail::chain_hash(
         head, {id, case_id, seq, kind, rows.int64(4), actor, office, post, reason, detail,
                rules_version, notify});
-    if (rows.blob(11) != std::string(detail::bytes_of(computed))) {
+    if (rows.blob(11) != std::string(detail::digest_bytes(computed))) {
       bad(id, case_id, seq, "hash does not match its contents and its predecessor's hash");
       break;
     }
@@ -128,7 +81,7 @@ AuditResult verify_sqlite_log(const std::filesystem::path& path) {
     bad(head_id + 1, after.int64(0), after.int64(1),
         fmt::format("beyond the log head, which records event {}", head_id));
     after.reset();
-  } else if (head_hash != std::string(detail::bytes_of(head))) {
+  } else if (head_hash != std::string(detail::digest_bytes(head))) {
     bad(last, last_case, last_seq, "the log head's hash does not match this event's");
   }
   return result;

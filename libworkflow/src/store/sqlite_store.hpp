@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "store/hash_chain.hpp"
 #include "support/sha256.hpp"
 #include "workflow/store.hpp"
 
@@ -122,24 +123,6 @@ struct OpenedFile {
 OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options);
 // Another read-only connection on a file open_store_file accepted.
 DbHandle open_read_connection(const std::filesystem::path& path);
-
-// The hash chain: SHA-256(previous hash || canonical encoding of the event at log position
-// `id`), the encoding as docs/storage.md specifies. The first event chains from 32 zeros.
-struct ChainedEvent {
-  std::int64_t id = 0;
-  std::int64_t case_id = 0;
-  std::int64_t seq = 0;
-  std::string_view kind;
-  std::int64_t time = 0;
-  std::string_view actor, office, post, reason, detail, rules_version;
-  std::string_view notify;  // schema 2; hashed only when not empty
-};
-Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& event);
-
-// A rule set's files in one blob: per file its name, NUL, decimal length, NUL, bytes (the
-// same framing as RuleSet::version hashes). decode throws Error(store_error) on bad bytes.
-std::string encode_rule_files(std::span<const RuleFile> files);
-std::vector<RuleFile> decode_rule_files(std::string_view bytes, std::int64_t position);
 
 // What tests measure: commits written and the transactions that wrote them.
 struct SqliteStats {

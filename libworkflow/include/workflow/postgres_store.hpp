@@ -1,0 +1,52 @@
+// The PostgreSQL case store: many halls (partitions, e.g. one per county) in one database,
+// each with its own hash-chained event log, snapshots, engine state, requests and rule sets.
+// Built when the library was configured with WORKFLOW_POSTGRES (the default when libpq is
+// found; WORKFLOW_HAS_POSTGRES is then defined). See docs/storage.md and docs/deployment.md.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "workflow/export.hpp"
+#include "workflow/store.hpp"
+
+namespace workflow {
+
+struct WORKFLOW_EXPORT PostgresOptions {
+  // Open for reading only (reports, a hot-standby replica): no partition lock is taken, the
+  // session is read-only, every append throws, and the partition's writer may write
+  // meanwhile. The database must already hold this library's schema version and the
+  // partition. Default: false.
+  bool read_only = false;
+  // Create the schema (or migrate an older one) and the partition if missing; with false an
+  // absent schema or partition is an error. Never for read_only. Default: true.
+  bool create = true;
+  // A writer holds the partition's advisory lock for its life. false: a partition another
+  // writer holds is refused at once (store_error naming the holder). true: block until the
+  // holder's session ends (a standby engine), then recover from the database. Default: false.
+  bool wait_for_lock = false;
+  // The session's synchronous_commit, sent as is: "on" (a commit is acknowledged once in
+  // the primary's WAL on disk, and on synchronous standbys if configured), "remote_apply",
+  // "remote_write", "local" or "off" (may lose the last commits on a server crash; never for
+  // a hall). Default: empty, the server's setting (PostgreSQL's default is "on").
+  std::string synchronous_commit;
+};
+
+// Opens the case store of `partition` (a non-empty name, e.g. "360730" for 宁都县) in the
+// database `conninfo` names (libpq keyword/value or URI form). Every table is shared by all
+// partitions and keyed by partition; a writer takes the partition's session-level advisory
+// lock on its own connection, so one writer per partition is enforced by the database and a
+// writer that dies releases it with its session.
+// Throws Error(store_error) naming the partition and the problem: no connection, a schema
+// newer than this library, a partition held by another writer (its pid, application_name
+// and client address), a missing schema or partition when it may not be created.
+// Thread safety: like every CaseStore, safe for concurrent use from any number of threads.
+WORKFLOW_EXPORT std::unique_ptr<CaseStore> open_postgres_store(const std::string& conninfo,
+                                               const std::string& partition,
+                                               PostgresOptions options = {});
+
+// Recomputes one partition's hash chain, read-only, in one snapshot of the database.
+// Throws like open_postgres_store.
+WORKFLOW_EXPORT AuditResult verify_postgres_log(const std::string& conninfo, const std::string& partition);
+
+}  // namespace workflow

@@ -1,0 +1,496 @@
+// The PostgreSQL case store: like the SQLite store, append() queues a commit under a mutex
+// and one writer thread writes everything queued in one transaction (group commit), then
+// wakes waiters and runs callbacks. The writer's connection holds the partition's advisory
+// lock for the store's life; reads use a second connection and see committed data only.
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "store/hash_chain.hpp"
+#include "store/postgres_store.hpp"
+#include "workflow/error.hpp"
+
+namespace workflow::detail {
+
+namespace {
+
+using Callback = std::function<void(std::exception_ptr)>;
+
+class PostgresStore final : public CaseStore {
+ public:
+  PostgresStore(const std::string& conninfo, const std::string& partition,
+                const PostgresOptions& options)
+      : partition_(partition), read_only_(options.read_only) {
+    if (partition.empty() || partition.find('\0') != std::string::npos) {
+      throw Error(ErrorCode::invalid_argument, "a PostgreSQL partition needs a name (no NUL)");
+    }
+    reader_ = std::make_unique<PgSession>(conninfo, partition, read_only_ ? "reader" : "reads");
+    if (read_only_) {
+      reader_->exec("SET default_transaction_read_only = on", "opening read-only");
+      prepare_schema(*reader_, options);
+    } else {
+      writer_db_ = std::make_unique<PgSession>(conninfo, partition, "writer");
+      prepare_schema(*writer_db_, options);
+      // Only after the schema exists: the lock is the last check before any write.
+      lock_partition(*writer_db_, options.wait_for_lock);
+      if (!options.synchronous_commit.empty()) {
+        writer_db_->query("SELECT set_config('synchronous_commit', $1, false)",
+                          PgParams().text(options.synchronous_commit), "setting synchronous_commit");
+      }
+      prepare_writer();
+    }
+    prepare_reader();
+    if (!read_only_) writer_ = std::thread([this] { run_writer(); });
+  }
+
+  // Flushes everything queued (the writer drains the queue before it stops), then closes:
+  // closing the writer's connection releases the partition lock.
+  ~PostgresStore() override {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    work_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  std::uint64_t append(StoreCommit commit) override {
+    std::unique_lock lock(mutex_);
+    if (read_only_) throw_pg(partition_, "is open read-only");
+    if (failure_) throw Error(ErrorCode::store_error, failure_message_);
+    if (stopping_) throw_pg(partition_, "is closing");
+    const std::uint64_t ticket = ++issued_;
+    if (commit.request) pending_requests_[commit.request->request_id] = {*commit.request, ticket};
+    queue_.push_back({ticket, std::move(commit)});
+    lock.unlock();
+    work_cv_.notify_one();
+    return ticket;
+  }
+
+  void wait_durable(std::uint64_t ticket) override {
+    std::unique_lock lock(mutex_);
+    check_issued(ticket);
+    durable_cv_.wait(lock, [&] { return durable_ >= ticket || failure_; });
+    if (durable_ < ticket) throw Error(ErrorCode::store_error, failure_message_);
+  }
+
+  void on_durable(std::uint64_t ticket, Callback done) override {
+    std::unique_lock lock(mutex_);
+    check_issued(ticket);
+    if (durable_ < ticket && !failure_) {
+      callbacks_.emplace(ticket, std::move(done));
+      return;
+    }
+    const std::exception_ptr error = durable_ >= ticket ? nullptr : failure_;
+    lock.unlock();
+    done(error);
+  }
+
+  // The change feed: events in log order with their positions and the chain head (see
+  // store.hpp). The last position is read first and bounds the batch, so the head and the
+  // events agree even while the writer appends.
+  LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
+    std::lock_guard lock(read_mutex_);
+    LogBatch batch;
+    {
+      const PgResult r = reader_->run("last_position", PgParams().text(partition_),
+                                      "reading the log's last position");
+      batch.last_position = static_cast<std::uint64_t>(pg_int(r.get(), 0, 0));
+    }
+    if (position > batch.last_position) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("PostgreSQL partition '{}': log position {} is beyond the last one "
+                              "({})", partition_, position, batch.last_position));
+    }
+    batch.head_position = position;
+    std::string head(32, '\0');
+    if (position > 0) {
+      const PgResult r = reader_->run(
+          "hash_at", PgParams().text(partition_).integer(static_cast<std::int64_t>(position)),
+          "reading the chain head");
+      if (PQntuples(r.get()) == 1) head = pg_bytes(r.get(), 0, 0);
+    }
+    const std::int64_t bound = static_cast<std::int64_t>(
+        std::min<std::uint64_t>(limit, batch.last_position - position));
+    const PgResult r = reader_->run(
+        "events_after",
+        PgParams().text(partition_).integer(static_cast<std::int64_t>(position)).integer(bound),
+        "reading the change feed");
+    const PGresult* rows = r.get();
+    for (int i = 0, n = PQntuples(rows); i < n; ++i) {
+      const auto p = static_cast<std::uint64_t>(pg_int(rows, i, 0));
+      Event e;
+      e.case_id = static_cast<CaseId>(pg_int(rows, i, 1));
+      e.seq = static_cast<std::uint32_t>(pg_int(rows, i, 2));
+      const std::string kind = pg_bytes(rows, i, 3);
+      const auto parsed = parse_event_kind(kind);
+      if (!parsed) {
+        throw_pg(partition_, fmt::format("has an event of unknown kind '{}' at position {}",
+                                         kind, p));
+      }
+      e.kind = *parsed;
+      e.time = DateTime::from_seconds(pg_int(rows, i, 4));
+      e.actor = pg_bytes(rows, i, 5);
+      e.office = pg_bytes(rows, i, 6);
+      e.post = pg_bytes(rows, i, 7);
+      e.reason = pg_bytes(rows, i, 8);
+      e.detail = pg_bytes(rows, i, 9);
+      e.rules_version = pg_bytes(rows, i, 10);
+      e.notify = pg_bytes(rows, i, 11);
+      head = pg_bytes(rows, i, 12);
+      batch.events.push_back({p, std::move(e)});
+      batch.head_position = p;
+    }
+    Sha256::Digest digest{};
+    std::copy_n(head.begin(), std::min(head.size(), digest.size()), digest.begin());
+    batch.head_hash = to_hex(digest);
+    return batch;
+  }
+
+  std::vector<Event> history(CaseId id) const override {
+    std::lock_guard lock(read_mutex_);
+    const PgResult r = reader_->run(
+        "history", PgParams().text(partition_).integer(static_cast<std::int64_t>(id)),
+        "reading a case's history");
+    const PGresult* rows = r.get();
+    std::vector<Event> events;
+    for (int i = 0, n = PQntuples(rows); i < n; ++i) {
+      Event& e = events.emplace_back();
+      e.case_id = static_cast<CaseId>(pg_int(rows, i, 0));
+      e.seq = static_cast<std::uint32_t>(pg_int(rows, i, 1));
+      const std::string kind = pg_bytes(rows, i, 2);
+      const auto parsed = parse_event_kind(kind);
+      if (!parsed) {
+        throw_pg(partition_, fmt::format("has an event of unknown kind '{}' (case {} seq {})",
+                                         kind, id, e.seq));
+      }
+      e.kind = *parsed;
+      e.time = DateTime::from_seconds(pg_int(rows, i, 3));
+      e.actor = pg_bytes(rows, i, 4);
+      e.office = pg_bytes(rows, i, 5);
+      e.post = pg_bytes(rows, i, 6);
+      e.reason = pg_bytes(rows, i, 7);
+      e.detail = pg_bytes(rows, i, 8);
+      e.rules_version = pg_bytes(rows, i, 9);
+      e.notify = pg_bytes(rows, i, 10);
+    }
+    return events;
+  }
+
+  // Pages of 256 in id order, visited with no lock held (see the SQLite store).
+  void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
+    std::int64_t after = 0;
+    for (;;) {
+      std::vector<CaseSnapshot> page;
+      {
+        std::lock_guard lock(read_mutex_);
+        const PgResult r = reader_->run("cases_page", PgParams().text(partition_).integer(after),
+                                        "reading case snapshots");
+        for (int i = 0, n = PQntuples(r.get()); i < n; ++i) {
+          page.push_back({static_cast<CaseId>(pg_int(r.get(), i, 0)),
+                          static_cast<std::uint32_t>(pg_int(r.get(), i, 1)),
+                          pg_bytes(r.get(), i, 2)});
+        }
+      }
+      if (page.empty()) return;
+      after = static_cast<std::int64_t>(page.back().id);
+      for (const CaseSnapshot& s : page) visit(s);
+    }
+  }
+
+  std::string engine_state() const override {
+    std::lock_guard lock(read_mutex_);
+    const PgResult r =
+        reader_->run("engine_state", PgParams().text(partition_), "reading the engine state");
+    return PQntuples(r.get()) > 0 ? pg_bytes(r.get(), 0, 0) : std::string();
+  }
+
+  std::vector<StoredRuleSet> rule_sets() const override {
+    std::lock_guard lock(read_mutex_);
+    const PgResult r = reader_->run("rule_sets", PgParams().text(partition_), "reading rule sets");
+    std::vector<StoredRuleSet> out;
+    for (int i = 0, n = PQntuples(r.get()); i < n; ++i) {
+      const std::int64_t position = pg_int(r.get(), i, 0);
+      out.push_back(StoredRuleSet{pg_bytes(r.get(), i, 1),
+                                  decode_rule_files(pg_bytes(r.get(), i, 4), position),
+                                  DateTime::from_seconds(pg_int(r.get(), i, 2)),
+                                  pg_bytes(r.get(), i, 3)});
+    }
+    return out;
+  }
+
+  // A request leaves pending_requests_ only after its transaction committed.
+  std::optional<RequestRecord> find_request(std::string_view request_id) const override {
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = pending_requests_.find(std::string(request_id));
+      if (it != pending_requests_.end()) return it->second.first;
+    }
+    std::lock_guard lock(read_mutex_);
+    const PgResult r = reader_->run("find_request", PgParams().text(partition_).text(request_id),
+                                    "looking up a request");
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return RequestRecord{std::string(request_id), pg_bytes(r.get(), 0, 0),
+                         static_cast<CaseId>(pg_int(r.get(), 0, 1))};
+  }
+
+  bool read_only() const noexcept override { return read_only_; }
+
+  PostgresStats stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+  }
+
+ private:
+  struct Queued {
+    std::uint64_t ticket;
+    StoreCommit commit;
+  };
+
+  void check_issued(std::uint64_t ticket) const {
+    if (ticket > issued_) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("PostgreSQL partition '{}': ticket {} was never issued", partition_,
+                              ticket));
+    }
+  }
+
+  void prepare_reader() {
+    PgSession& r = *reader_;
+    r.prepare("history",
+              "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
+              "rules_version, notify FROM wf_events WHERE partition = $1 AND case_id = $2 "
+              "ORDER BY seq");
+    r.prepare("events_after",
+              "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
+              "rules_version, notify, hash FROM wf_events WHERE partition = $1 AND id > $2 "
+              "ORDER BY id LIMIT $3");
+    r.prepare("hash_at", "SELECT hash FROM wf_events WHERE partition = $1 AND id = $2");
+    r.prepare("last_position",
+              "SELECT COALESCE(MAX(id), 0)::bigint FROM wf_events WHERE partition = $1");
+    r.prepare("cases_page",
+              "SELECT id, last_seq, encoded FROM wf_cases WHERE partition = $1 AND id > $2 "
+              "ORDER BY id LIMIT 256");
+    r.prepare("engine_state",
+              "SELECT value FROM wf_engine WHERE partition = $1 AND key = 'state'");
+    r.prepare("find_request",
+              "SELECT fingerprint, case_id FROM wf_requests WHERE partition = $1 AND "
+              "request_id = $2");
+    r.prepare("rule_sets",
+              "SELECT position, version, installed_at, installed_by, files FROM wf_rule_sets "
+              "WHERE partition = $1 ORDER BY position");
+  }
+
+  void prepare_writer() {
+    PgSession& w = *writer_db_;
+    w.prepare("insert_event",
+              "INSERT INTO wf_events (partition, id, case_id, seq, kind, time, actor, office, "
+              "post, reason, detail, rules_version, hash, notify) VALUES "
+              "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
+    w.prepare("put_case",
+              "INSERT INTO wf_cases (partition, id, last_seq, encoded) VALUES ($1,$2,$3,$4) "
+              "ON CONFLICT (partition, id) DO UPDATE SET last_seq = excluded.last_seq, "
+              "encoded = excluded.encoded");
+    w.prepare("put_engine",
+              "INSERT INTO wf_engine (partition, key, value) VALUES ($1, 'state', $2) "
+              "ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value");
+    // The first record of a request id stands, as find_request answered it.
+    w.prepare("put_request",
+              "INSERT INTO wf_requests (partition, request_id, fingerprint, case_id) "
+              "VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING");
+    w.prepare("put_rules",
+              "INSERT INTO wf_rule_sets (partition, position, version, installed_at, "
+              "installed_by, files) VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM "
+              "wf_rule_sets WHERE partition = $1), $2, $3, $4, $5)");
+    // Moves the head only from where this writer left it: should the lock ever fail to keep
+    // a second writer out, its transaction finds no row to update and rolls back.
+    w.prepare("put_head",
+              "INSERT INTO wf_log_head AS h (partition, last_id, hash) VALUES ($1,$2,$3) "
+              "ON CONFLICT (partition) DO UPDATE SET last_id = excluded.last_id, "
+              "hash = excluded.hash WHERE h.last_id = $4");
+    // Continue the chain from the head, not from the last row (see the SQLite store).
+    const PgResult head = w.query("SELECT last_id, hash FROM wf_log_head WHERE partition = $1",
+                                  PgParams().text(partition_), "reading the log head");
+    if (PQntuples(head.get()) > 0) load_head(pg_int(head.get(), 0, 0), pg_bytes(head.get(), 0, 1));
+    const PgResult last = w.query(
+        "SELECT id, hash FROM wf_events WHERE partition = $1 ORDER BY id DESC LIMIT 1",
+        PgParams().text(partition_), "reading the log head");
+    if (PQntuples(last.get()) > 0 && pg_int(last.get(), 0, 0) > last_id_) {
+      load_head(pg_int(last.get(), 0, 0), pg_bytes(last.get(), 0, 1));
+    }
+    head_row_id_ = PQntuples(head.get()) > 0 ? pg_int(head.get(), 0, 0) : -1;
+  }
+
+  void load_head(std::int64_t id, const std::string& hash) {
+    last_id_ = id;
+    head_ = {};
+    std::copy_n(hash.begin(), std::min(hash.size(), head_.size()), head_.begin());
+  }
+
+  void run_writer() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything is written
+      std::vector<Queued> batch;
+      batch.swap(queue_);
+      std::exception_ptr error = failure_;
+      std::string message;
+      lock.unlock();
+      if (!error) {
+        try {
+          write(batch);
+        } catch (const std::exception& e) {
+          error = std::current_exception();
+          message = e.what();
+          const std::string prefix = fmt::format("PostgreSQL partition '{}': ", partition_);
+          if (!message.starts_with(prefix)) {  // e.g. a value refused before it was sent
+            message = prefix + message;
+            error = std::make_exception_ptr(Error(ErrorCode::store_error, message));
+          }
+        }
+      }
+      const std::uint64_t last = batch.back().ticket;
+      const std::size_t commits = batch.size();
+      batch.clear();
+      lock.lock();
+      if (error && !failure_) {
+        failure_ = error;
+        failure_message_ = std::move(message);
+      } else if (!error) {
+        durable_ = last;
+        ++stats_.transactions;
+        stats_.commits += commits;
+      }
+      std::erase_if(pending_requests_, [&](const auto& kv) { return kv.second.second <= last; });
+      const auto end = error ? callbacks_.end() : callbacks_.upper_bound(durable_);
+      std::vector<Callback> due;
+      for (auto it = callbacks_.begin(); it != end; ++it) due.push_back(std::move(it->second));
+      callbacks_.erase(callbacks_.begin(), end);
+      lock.unlock();
+      durable_cv_.notify_all();
+      for (Callback& done : due) {
+        try {
+          done(error);
+        } catch (...) {
+          // A callback must not throw; the writer thread must not die of it either.
+        }
+      }
+      lock.lock();
+    }
+  }
+
+  // One transaction for the whole batch; the in-memory head moves only after COMMIT.
+  void write(const std::vector<Queued>& batch) {
+    PgSession& w = *writer_db_;
+    w.exec("BEGIN", "writing");
+    try {
+      std::int64_t id = last_id_;
+      Sha256::Digest head = head_;
+      for (const Queued& q : batch) {
+        for (const Event& e : q.commit.events) {
+          const std::string_view kind = to_string(e.kind);
+          const ChainedEvent c{++id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
+                               e.time.seconds(), e.actor, e.office, e.post, e.reason,
+                               e.detail, e.rules_version, e.notify};
+          head = chain_hash(head, c);
+          w.run("insert_event",
+                PgParams()
+                    .text(partition_).integer(c.id).integer(c.case_id).integer(c.seq)
+                    .text(kind).integer(c.time).text(e.actor).text(e.office).text(e.post)
+                    .text(e.reason).text(e.detail).text(e.rules_version)
+                    .bytes(digest_bytes(head)).text(e.notify),
+                "writing an event");
+        }
+        for (const CaseSnapshot& snap : q.commit.cases) {
+          w.run("put_case",
+                PgParams().text(partition_).integer(static_cast<std::int64_t>(snap.id))
+                    .integer(snap.last_seq).bytes(snap.encoded),
+                "writing a case snapshot");
+        }
+        if (q.commit.engine_state) {
+          w.run("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
+                "writing the engine state");
+        }
+        if (const auto& rs = q.commit.rules) {
+          w.run("put_rules",
+                PgParams().text(partition_).text(rs->version).integer(rs->installed_at.seconds())
+                    .text(rs->installed_by).bytes(encode_rule_files(rs->files)),
+                "writing a rule set");
+        }
+        if (const auto& r = q.commit.request) {
+          w.run("put_request",
+                PgParams().text(partition_).text(r->request_id).text(r->fingerprint)
+                    .integer(static_cast<std::int64_t>(r->case_id)),
+                "writing a request");
+        }
+      }
+      if (id != last_id_) {
+        const PgResult moved = w.run(
+            "put_head",
+            PgParams().text(partition_).integer(id).bytes(digest_bytes(head)).integer(head_row_id_),
+            "writing the log head");
+        if (std::string_view(PQcmdTuples(moved.get())) != "1") {
+          throw_pg(partition_, "the log head moved under this writer: another engine wrote "
+                               "the partition");
+        }
+      }
+      w.exec("COMMIT", "committing");
+      if (id != last_id_) head_row_id_ = id;
+      last_id_ = id;
+      head_ = head;
+    } catch (...) {
+      PQclear(PQexec(w.get(), "ROLLBACK"));
+      throw;
+    }
+  }
+
+  const std::string partition_;
+  const bool read_only_;
+
+  // Used by the writer thread only (and the constructor before it starts).
+  std::unique_ptr<PgSession> writer_db_;
+  std::int64_t last_id_ = 0;
+  std::int64_t head_row_id_ = -1;  // last_id in wf_log_head, -1 while there is no row
+  Sha256::Digest head_{};
+
+  mutable std::mutex read_mutex_;  // the read connection
+  std::unique_ptr<PgSession> reader_;
+
+  mutable std::mutex mutex_;  // everything below
+  std::condition_variable work_cv_, durable_cv_;
+  std::vector<Queued> queue_;
+  std::multimap<std::uint64_t, Callback> callbacks_;
+  std::unordered_map<std::string, std::pair<RequestRecord, std::uint64_t>> pending_requests_;
+  std::uint64_t issued_ = 0, durable_ = 0;
+  std::exception_ptr failure_;
+  std::string failure_message_;
+  bool stopping_ = false;
+  PostgresStats stats_;
+  std::thread writer_;
+};
+
+}  // namespace
+
+PostgresStats postgres_stats(const CaseStore& store) {
+  const auto* pg = dynamic_cast<const PostgresStore*>(&store);
+  if (pg == nullptr) throw Error(ErrorCode::invalid_argument, "not a PostgreSQL store");
+  return pg->stats();
+}
+
+}  // namespace workflow::detail
+
+namespace workflow {
+
+std::unique_ptr<CaseStore> open_postgres_store(const std::string& conninfo,
+                                               const std::string& partition,
+                                               PostgresOptions options) {
+  return std::make_unique<detail::PostgresStore>(conninfo, partition, options);
+}
+
+}  // namespace workflow

@@ -1,0 +1,101 @@
+// Private parts of the PostgreSQL case store (postgres_store.cpp, postgres_schema.cpp), and
+// what its tests look into. See docs/storage.md ("PostgreSQL") and docs/deployment.md.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workflow/postgres_store.hpp"
+
+namespace workflow::detail {
+
+// The schema version this library writes (table wf_schema); shared by every partition.
+inline constexpr int kPgSchemaVersion = 1;
+
+struct PgMigration {
+  int to_version;
+  const char* sql;
+};
+// Every migration, in version order (to_version 1, 2, ...).
+std::span<const PgMigration> postgres_migrations() noexcept;
+
+// Throws Error(store_error) "PostgreSQL partition 'P': PROBLEM".
+[[noreturn]] void throw_pg(std::string_view partition, std::string_view problem);
+
+struct PgResultFree {
+  void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, PgResultFree>;
+
+// Query parameters: integers and text in text format, bytea in binary format.
+class PgParams {
+ public:
+  PgParams& integer(std::int64_t v);
+  PgParams& text(std::string_view s);
+  PgParams& bytes(std::string_view s);
+  int size() const noexcept { return static_cast<int>(values_.size()); }
+  std::vector<const char*> values() const;
+  std::vector<int> lengths() const;
+  const int* formats() const noexcept { return formats_.data(); }
+
+ private:
+  std::vector<std::string> values_;
+  std::vector<int> formats_;
+};
+
+// Results come back in binary format: integers (int4/int8) big-endian, text and bytea raw.
+std::int64_t pg_int(const PGresult* r, int row, int col);
+std::string pg_bytes(const PGresult* r, int row, int col);
+
+// One libpq connection, named in pg_stat_activity "libworkflow PARTITION ROLE" unless the
+// conninfo names its own application_name.
+class PgSession {
+ public:
+  PgSession(const std::string& conninfo, const std::string& partition, std::string_view role);
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+  ~PgSession() { PQfinish(conn_); }
+
+  // Runs SQL without parameters (may be several statements); throws on an error.
+  void exec(const std::string& sql, std::string_view what);
+  // Runs one statement with parameters; rows in binary format.
+  PgResult query(const std::string& sql, const PgParams& params, std::string_view what);
+  // Prepared statements, prepared once per session.
+  void prepare(const std::string& name, const std::string& sql);
+  PgResult run(const std::string& name, const PgParams& params, std::string_view what);
+
+  const std::string& partition() const noexcept { return partition_; }
+  PGconn* get() const noexcept { return conn_; }
+  [[noreturn]] void fail(std::string_view what) const;
+
+ private:
+  PgResult check(PGresult* r, std::string_view what) const;
+  PGconn* conn_ = nullptr;
+  std::string partition_;
+};
+
+// Opening (postgres_schema.cpp). A writer creates or migrates the schema and registers the
+// partition (if options.create), a reader only checks them.
+void prepare_schema(PgSession& session, const PostgresOptions& options);
+// The advisory lock key of a partition: the first 8 bytes of SHA-256("libworkflow
+// partition" NUL name), big-endian, as a signed 64-bit integer.
+std::int64_t partition_lock_key(std::string_view partition);
+// Takes the partition's session-level advisory lock on `session`, for the session's life:
+// refused with the holder named, or (wait) blocks until it is free.
+void lock_partition(PgSession& session, bool wait);
+
+// What tests measure: commits written and the transactions that wrote them.
+struct PostgresStats {
+  std::uint64_t commits = 0;
+  std::uint64_t transactions = 0;
+};
+// Throws Error(invalid_argument) if `store` is not a PostgreSQL store.
+PostgresStats postgres_stats(const CaseStore& store);
+
+}  // namespace workflow::detail
