@@ -44,3 +44,15 @@ TEST_CASE("error codes have stable names") {
   CHECK(plain.diagnostics().empty());
   CHECK(std::string(plain.what()) == "no case 42");
 }
+
+TEST_CASE("an error never carries control characters or broken UTF-8 to a terminal") {
+  // ESC [2J would clear the screen, OSC 0 retitle it, BEL ring; a stray byte breaks UTF-8.
+  const Error e(ErrorCode::not_found, "unknown staff '\x1b[2J\x1b]0;pwned\x07\xff' at 综合窗口\n");
+  CHECK(std::string(e.what()) ==
+        "unknown staff '\\x1B[2J\\x1B]0;pwned\\x07\\xFF' at 综合窗口\n");
+  const Error d(ErrorCode::rules_invalid, "rule set x has 1 problem",
+                {Diagnostic{"a\x1b.yaml", 2, 3, "staff[0].name", "name '\xc2\x9b' is odd"}});
+  CHECK(d.diagnostics()[0].file == "a\\x1B.yaml");
+  CHECK(d.diagnostics()[0].message == "name '\\u009B' is odd");
+  CHECK(std::string(d.what()).find('\x1b') == std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "support/identity_mask.hpp"
+#include "support/printable.hpp"
 
 namespace workflow {
 
@@ -47,16 +48,27 @@ std::string join(const std::string& summary, const std::vector<Diagnostic>& diag
 }
 }  // namespace
 
-// Messages often quote what a caller passed in (an applicant, a staff id, a file line), so
-// identity numbers are masked here, once, for every error the library raises.
+namespace {
+// Messages often quote what a caller or a file passed in (an applicant, a staff id, a line of
+// YAML): identity numbers are masked and control characters escaped here, once, for every
+// error the library raises, so none reaches a log or a terminal raw.
+std::string safe(std::string_view text) {
+  return detail::printable(detail::mask_identity_numbers(text));
+}
+}  // namespace
+
 Error::Error(ErrorCode code, const std::string& message)
-    : std::runtime_error(detail::mask_identity_numbers(message)), code_(code) {}
+    : std::runtime_error(safe(message)), code_(code) {}
 
 Error::Error(ErrorCode code, const std::string& summary, std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(detail::mask_identity_numbers(join(summary, diagnostics))),
+    : std::runtime_error(safe(join(summary, diagnostics))),
       code_(code),
       diagnostics_(std::move(diagnostics)) {
-  for (Diagnostic& d : diagnostics_) d.message = detail::mask_identity_numbers(d.message);
+  for (Diagnostic& d : diagnostics_) {
+    d.file = detail::printable(d.file);
+    d.field = detail::printable(d.field);
+    d.message = safe(d.message);
+  }
 }
 
 }  // namespace workflow
