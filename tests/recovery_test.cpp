@@ -374,33 +374,29 @@ TEST_CASE("recovery: a snapshot whose values are out of range is refused, never 
   const std::pair<std::size_t, std::string> edits[] = {
       {kPhase, "phase 99"}, {kHolding, "holding 99"}, {kDecision, "decision 99"},
       {kLight, "light 99"}, {kStage, "stage 99"}};
-  for (const auto& [at, what] : edits) {
-    CaseSnapshot bad = good;
-    bad.encoded[at] = 99;
+  // A store holding `snapshot` (and the rest as written), reopened by a new engine.
+  const auto reopen_with = [&](const CaseSnapshot& snapshot) {
     auto edited = std::shared_ptr<CaseStore>(make_memory_store());
     StoreCommit c;
     c.events = store->history(1);
-    c.cases = {bad};
+    c.cases = {snapshot};
     c.engine_state = store->engine_state();
     c.rules = store->rule_sets().front();
     edited->wait_durable(edited->append(std::move(c)));
     Options reopen;
     reopen.store = edited;
-    const Error e = error_of([&] { Hall again(ningdu_rules(), "2025-03-03T10:00", reopen); });
+    return error_of([&] { Hall again(ningdu_rules(), "2025-03-03T10:00", reopen); });
+  };
+  for (const auto& [at, what] : edits) {
+    CaseSnapshot bad = good;
+    bad.encoded[at] = 99;
+    const Error e = reopen_with(bad);
     CHECK(e.code() == ErrorCode::store_error);
     CHECK_MESSAGE(std::string(e.what()).find(what + " is out of range") != std::string::npos, e.what());
   }
   // A stage in range of the engine but past the matter's own stages (the food licence has 2).
   CaseSnapshot bad = good;
   bad.encoded[kStage] = 5;
-  auto edited = std::shared_ptr<CaseStore>(make_memory_store());
-  StoreCommit c;
-  c.cases = {bad};
-  c.engine_state = store->engine_state();
-  c.rules = store->rule_sets().front();
-  edited->wait_durable(edited->append(std::move(c)));
-  Options reopen;
-  reopen.store = edited;
-  const Error e = error_of([&] { Hall again(ningdu_rules(), "2025-03-03T10:00", reopen); });
+  const Error e = reopen_with(bad);
   CHECK(std::string(e.what()).find("stage of its matter") != std::string::npos);
 }

@@ -10,6 +10,7 @@
 
 #include "rules/rules_fields.hpp"
 #include "rules/rules_raw.hpp"
+#include "support/printable.hpp"
 #include "support/sha256.hpp"
 
 namespace workflow::detail {
@@ -312,34 +313,12 @@ void read_sections(FileContext& cx, const YAML::Node& root) {
 // and reading it whole into YAML nodes would take memory without bound.
 constexpr std::size_t kMaxRuleFileBytes = 4u << 20;
 
-// The first byte that is not well-formed UTF-8 (overlong forms, surrogates and code points
-// past U+10FFFF included), or npos.
+// The first byte that is not well-formed UTF-8, or npos.
 std::size_t invalid_utf8_at(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0, min = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3, cp = c & 0x07, min = 0x10000;
-    } else {
-      return i;
-    }
-    if (s.size() - i <= n) return i;
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += n + 1;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return i;
+    i += n;
   }
   return std::string_view::npos;
 }

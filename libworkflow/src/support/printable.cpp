@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 namespace workflow::detail {
-namespace {
-
-// Length of the well-formed UTF-8 sequence starting at s[i], or 0.
-std::size_t sequence_length(std::string_view s, std::size_t i) {
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
   std::size_t n = 0;
   std::uint32_t cp = 0, min = 0;
   if ((c & 0xE0) == 0xC0) {
@@ -29,8 +27,6 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   return n + 1;
 }
 
-}  // namespace
-
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -45,7 +41,7 @@ std::string printable(std::string_view text) {
       ++i;
       continue;
     }
-    const std::size_t n = sequence_length(text, i);
+    const std::size_t n = utf8_sequence_length(text, i);
     if (n == 0) {
       out += fmt::format("\\x{:02X}", c);
       ++i;

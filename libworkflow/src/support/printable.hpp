@@ -13,4 +13,8 @@ namespace workflow::detail {
 // The result is valid UTF-8 and prints as what it says.
 std::string printable(std::string_view text);
 
+// The length of the well-formed UTF-8 sequence starting at text[i] (1 for ASCII), or 0 if the
+// bytes there are not one (overlong forms, surrogates, past U+10FFFF, cut short).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
 }  // namespace workflow::detail
