@@ -29,7 +29,7 @@ def find_cli() -> str | None:
     explicit = os.environ.get("WORKFLOW_CLI")
     if explicit:
         return explicit
-    for candidate in (HERE / "bin" / "workflow", HERE.parent.parent / "tools" / "workflow"):
+    for candidate in (HERE / "bin" / "workflow", HERE.parents[2] / "tools" / "workflow"):
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     return shutil.which("workflow")
