@@ -211,3 +211,11 @@ def test_every_usage_error_is_exit_2():
         r = run(*args)
         assert r.returncode == 2, (args, r.returncode, r.stderr)
         assert r.stderr.startswith("workflow: error: "), (args, r.stderr)
+
+
+def test_rules_diff_of_a_missing_directory_is_an_error_like_validate(tmp_path):
+    r = run("rules", "diff", tmp_path / "absent", RULES / "ningdu")
+    assert r.returncode == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("workflow: error: ")
+    assert r.stderr.count(str(tmp_path / "absent")) == 1, r.stderr
