@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "plural.hpp"
 #include "workflow/error.hpp"
 #include "workflow/store.hpp"
 
@@ -22,7 +23,7 @@ int verify(const std::string& db) {
   try {
     const AuditResult r = verify_sqlite_log(db);
     if (r.ok) {
-      fmt::print("{}: ok: {} events, hash chain intact\n", db, r.events_checked);
+      fmt::print("{}: ok: {}, hash chain intact\n", db, plural(r.events_checked, "event"));
       return 0;
     }
     const std::string where =

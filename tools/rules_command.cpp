@@ -56,7 +56,7 @@ RuleSet load_rules(const std::string& dir) {
   try {
     return RuleSet::load(dir);
   } catch (const Error& e) {
-    if (e.diagnostics().empty()) fmt::print("{}: {}\n", dir, e.what());
+    if (e.diagnostics().empty()) fail(e.what());  // an unreadable directory, named by the message
     for (const Diagnostic& d : e.diagnostics()) fmt::print("{}\n", d.to_string());
     throw Exit{1};
   }

@@ -8,7 +8,8 @@
 //   stderr: a progress bar, only when stderr is a terminal.
 //   An existing non-empty FILE is refused (exit 2) unless --force, which deletes it (and its
 //   -wal/-shm side files) and starts fresh. Bad rules, calendar or store: exit 2,
-//   "workflow: error: MESSAGE".
+//   "workflow: error: MESSAGE". The run writes FILE.tmp-PID beside FILE and renames it to FILE
+//   when complete; a run that fails on a simulated day says which and leaves FILE as it was.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +22,7 @@
 
 #include "commands.hpp"
 #include "paths.hpp"
+#include "plural.hpp"
 #include "simulation.hpp"
 #include "workflow/error.hpp"
 
@@ -45,6 +47,40 @@ void progress_bar(int day, int days) {
   std::fflush(stderr);
 }
 
+// The run's database is written to a temporary file beside FILE and renamed to FILE once the
+// run is complete, so a failed or interrupted run never leaves a partial store under FILE.
+struct TempDatabase {
+  std::filesystem::path path;
+  bool keep = false;
+  explicit TempDatabase(const std::filesystem::path& target)
+      : path(target.string() + fmt::format(".tmp-{}", ::getpid())) {
+    remove_with_side_files(path);
+  }
+  ~TempDatabase() {
+    if (!keep) remove_with_side_files(path);
+  }
+  TempDatabase(const TempDatabase&) = delete;
+  TempDatabase& operator=(const TempDatabase&) = delete;
+
+  static void remove_with_side_files(const std::filesystem::path& db) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(db.string() + suffix, ec);
+  }
+  // Moves the closed database (and any side file SQLite left) to `target`, replacing it.
+  void commit(const std::filesystem::path& target) {
+    namespace fs = std::filesystem;
+    remove_with_side_files(target);
+    std::error_code ec;
+    for (const char* suffix : {"-wal", "-shm"}) {
+      if (fs::exists(path.string() + suffix, ec))
+        fs::rename(path.string() + suffix, target.string() + suffix);
+    }
+    fs::rename(path, target);
+    keep = true;
+  }
+};
+
 int simulate(const SimulateArgs& args) {
   namespace fs = std::filesystem;
   try {
@@ -61,46 +97,50 @@ int simulate(const SimulateArgs& args) {
     SimulationOptions options{.days = args.days, .seed = args.seed, .start = Date::parse(args.start)};
     RuleSet rules = RuleSet::load(rules_dir);
     Calendar calendar = Calendar::load(calendar_for_rules(rules_dir));
-    // The run's days must be in the calendar (deadlines beyond it fail later, as they would
-    // in a hall): checked before the database is touched.
-    calendar.add_working_days(options.start, options.days + 1);
-    if (args.force) {
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(db.string() + suffix, ec);
-    }
     auto clock = std::make_shared<ManualClock>(DateTime::at(options.start, 7, 0));
+    TempDatabase temp(db);
     // NORMAL sync: a simulation can be rerun, so it need not sync the WAL on every commit.
-    auto store = open_sqlite_store(db, SqliteOptions{.synchronous_full = false});
+    auto store = open_sqlite_store(temp.path, SqliteOptions{.synchronous_full = false});
     const auto started = std::chrono::steady_clock::now();
     SimulationTally tally;
-    {
+    try {
       Engine engine(std::move(rules), std::move(calendar), clock, Options{.store = std::move(store)});
       const bool tty = ::isatty(::fileno(stderr)) == 1;
       tally = simulate_hall(engine, *clock, options,
                             tty ? std::function<void(int, int)>(progress_bar) : nullptr);
+    } catch (const SimulationFailed& f) {
+      if (::isatty(::fileno(stderr)) == 1) fmt::print(stderr, "\n");  // end the progress bar
+      fmt::print(stderr,
+                 "workflow: error: simulate: failed on simulated day {} (day {} of {}): {}; {} "
+                 "was not written\n",
+                 f.day.to_string(), f.n, f.days, f.what(), db.string());
+      return 2;
     }
+    temp.commit(db);  // the engine is closed: the store is complete
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto n = [&](const char* key) {
       auto it = tally.counts.find(key);
       return it == tally.counts.end() ? 0 : it->second;
     };
-    fmt::print("simulated {} working days, {} .. {}, seed {}\n", tally.days,
+    fmt::print("simulated {}, {} .. {}, seed {}\n", plural(tally.days, "working day"),
                tally.first_day.to_string(), tally.last_day.to_string(), args.seed);
-    fmt::print("cases: {} submitted ({} by village agents), {} one complete notices ({} came "
-               "back), {} 容缺 acceptances ({} supplied, {} too late), {} suspended (§45)\n",
-               n("submitted"), n("by_village_agent"), n("notify_missing"), n("came_back"),
-               n("tolerated"), n("tolerated_supplied"), n("tolerated_too_late"), n("suspended"));
-    fmt::print("services: {} bundles ({} given the one notice, {} issued), {} cross-region "
-               "cases ({} to be issued at another office), {} ratings ({} bad: {} rectification "
-               "tasks closed, {} called back)\n",
-               n("bundles"), n("bundle_notices"), n("bundle_issued"), n("cross_region"),
-               n("cross_region_issue_elsewhere"), n("rated"), n("bad_ratings"),
-               n("close_rectification"), n("call_back"));
-    fmt::print("staff away: {} on leave, {} on field work, {} out ({} village agents)\n",
-               n("absence_leave"), n("absence_field_work"), n("absence_out"), n("agent_away"));
+    fmt::print("cases: {} submitted ({} by village agents), {} ({} came back), {} ({} supplied, "
+               "{} too late), {} suspended (§45)\n",
+               n("submitted"), n("by_village_agent"), plural(n("notify_missing"), "one complete notice"),
+               n("came_back"), plural(n("tolerated"), "容缺 acceptance"), n("tolerated_supplied"),
+               n("tolerated_too_late"), n("suspended"));
+    fmt::print("services: {} ({} given the one notice, {} issued), {} ({} to be issued at "
+               "another office), {} ({} bad: {} closed, {} called back)\n",
+               plural(n("bundles"), "bundle"), n("bundle_notices"), n("bundle_issued"),
+               plural(n("cross_region"), "cross-region case"), n("cross_region_issue_elsewhere"),
+               plural(n("rated"), "rating"), n("bad_ratings"),
+               plural(n("close_rectification"), "rectification task"), n("call_back"));
+    fmt::print("staff away: {} on leave, {} on field work, {} out ({})\n", n("absence_leave"),
+               n("absence_field_work"), n("absence_out"), plural(n("agent_away"), "village agent"));
     if (n("engine_refusals") > 0)
-      fmt::print("engine refused {} commands of the model (first: {})\n", n("engine_refusals"),
-                 tally.first_refusal);
+      fmt::print("engine refused {} of the model (first: {})\n",
+                 plural(n("engine_refusals"), "command"), tally.first_refusal);
     fmt::print("database: {} ({:.1f} s)\n", db.string(), seconds);
     return 0;
   } catch (const Error& e) {

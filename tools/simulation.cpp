@@ -41,13 +41,21 @@ class HallModel {
     while (!cal_.is_working_day(day)) day = day + 1;
     tally.first_day = day;
     for (int n = 1; n <= options_.days; ++n) {
-      run_day(day, n);
-      tally.last_day = day;
-      if (progress) progress(n, options_.days);
-      day = cal_.add_working_days(day, 1);
+      try {
+        run_day(day, n);
+        tally.last_day = day;
+        if (progress) progress(n, options_.days);
+        day = cal_.add_working_days(day, 1);
+      } catch (const Error& e) {
+        throw SimulationFailed(day, n, options_.days, e.what());
+      }
     }
     // The supervisor reads the board the next working morning.
-    engine_.advance_to(DateTime::at(day, 8, 0));
+    try {
+      engine_.advance_to(DateTime::at(day, 8, 0));
+    } catch (const Error& e) {
+      throw SimulationFailed(day, options_.days, options_.days, e.what());
+    }
     tally.days = options_.days;
     tally.counts = counts_;
     tally.first_refusal = first_refusal_;

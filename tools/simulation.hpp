@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "workflow/engine.hpp"
@@ -26,8 +27,18 @@ struct SimulationTally {
   std::string first_refusal;          // the first command the engine refused, if any
 };
 
+// A library error on a simulated day: which day (its date, its number of `days`) and why.
+struct SimulationFailed : std::runtime_error {
+  SimulationFailed(Date day, int n, int days, const std::string& why)
+      : std::runtime_error(why), day(day), n(n), days(days) {}
+  Date day;
+  int n;
+  int days;
+};
+
 // Runs the simulation on `engine` (whose clock must be a ManualClock set before the start and
-// passed here too). `progress(day, days)` is called after each simulated day.
+// passed here too). `progress(day, days)` is called after each simulated day. A workflow::Error
+// on the way (e.g. a deadline past the calendar's last year) is thrown as SimulationFailed.
 SimulationTally simulate_hall(Engine& engine, ManualClock& clock, const SimulationOptions& options,
                               const std::function<void(int, int)>& progress);
 

@@ -4,16 +4,19 @@
 //   success: one line per set, "DIR: ok: N offices, N posts, N matters, N delegations,
 //            N bundles (version XXXXXXXXXXXX)", then any warnings as diagnostics; exit 0.
 //   failure: every diagnostic, one per line, "file:line:col: message", on stdout; exit 1.
+//   a directory that cannot be read: "workflow: error: MESSAGE" on stderr; exit 2.
 //   --summary adds a breakdown (offices by level, posts by role, matters by kind,
 //   delegations by mode, bundles and cross-region matters) after each ok line.
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "plural.hpp"
 #include "workflow/rules.hpp"
 
 namespace workflow::cli {
@@ -52,18 +55,18 @@ void print_summary(const RuleSet& rules) {
   std::size_t parts = 0;
   for (const Bundle& b : rules.bundles()) parts += b.matters.size();
   const auto matters = rules.matters();
-  fmt::print("  bundles:     {} ({} parts), cross-region matters: {}\n",
-             rules.bundles().size(), parts,
+  fmt::print("  bundles:     {} ({}), cross-region matters: {}\n",
+             rules.bundles().size(), plural(parts, "part"),
              std::count_if(matters.begin(), matters.end(),
                            [](const Matter& m) { return m.cross_region; }));
   fmt::print("  staff:       {}, departments: {}\n", rules.staff().size(),
              rules.departments().size());
   const Policy& p = rules.policy();
   fmt::print(
-      "  policy:      promised <= {:g} x legal, notice within {} days, yellow at {} day(s) "
-      "left, 容缺 {} days, extension <= {} days\n",
-      p.promised_ratio_cap, p.notify_missing_days, p.yellow_days_left,
-      p.tolerance_supplement_days, p.extension_max_days);
+      "  policy:      promised <= {:g} x legal, notice within {}, yellow at {} left, 容缺 {}, "
+      "extension <= {}\n",
+      p.promised_ratio_cap, plural(p.notify_missing_days, "day"), plural(p.yellow_days_left, "day"),
+      plural(p.tolerance_supplement_days, "day"), plural(p.extension_max_days, "day"));
 }
 
 int validate(const std::vector<std::string>& dirs, bool summary) {
@@ -72,16 +75,23 @@ int validate(const std::vector<std::string>& dirs, bool summary) {
     try {
       const RuleSet rules = RuleSet::load(dir);
       fmt::print(
-          "{}: ok: {} offices, {} posts, {} matters, {} delegations, {} bundles (version {})\n",
-          dir, rules.offices().size(), rules.posts().size(), rules.matters().size(),
-          rules.delegations().size(), rules.bundles().size(), rules.version().substr(0, 12));
+          "{}: ok: {}, {}, {}, {}, {} (version {})\n", dir,
+          plural(rules.offices().size(), "office"), plural(rules.posts().size(), "post"),
+          plural(rules.matters().size(), "matter"),
+          plural(rules.delegations().size(), "delegation"),
+          plural(rules.bundles().size(), "bundle"), rules.version().substr(0, 12));
       for (const Diagnostic& w : rules.warnings()) fmt::print("{}\n", w.to_string());
       if (summary) print_summary(rules);
     } catch (const Error& e) {
-      exit_code = 1;
       if (e.diagnostics().empty()) {
-        fmt::print("{}: {}\n", dir, e.what());
+        // Not a rule set problem but an unreadable directory: an error like every other
+        // command's (the message names the path), exit 2.
+        std::fflush(stdout);
+        fmt::print(stderr, "workflow: error: {}\n", e.what());
+        exit_code = 2;
+        continue;
       }
+      exit_code = std::max(exit_code, 1);
       for (const Diagnostic& d : e.diagnostics()) fmt::print("{}\n", d.to_string());
     }
   }

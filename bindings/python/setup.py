@@ -10,15 +10,27 @@ python3-wheel and the library's -dev packages). Use:
 
 Environment: CMAKE_BUILD_PARALLEL_LEVEL (compile jobs, default 2), WORKFLOW_CMAKE_ARGS
 (extra arguments for the CMake configure step), WORKFLOW_SOURCE_DIR (the libworkflow
-checkout, default: two directories up from this file).
+checkout, default: two directories up from this file), WORKFLOW_PIP_BUILD_DIR (where to
+build; default a temporary directory removed afterwards).
+
+Nothing is written into the source tree: setuptools' build/ and *.egg-info go to that
+build directory. Besides the extension, the wheel holds the shipped rule sets
+(workflow/rules/{ningdu,sandu,calendar}, workflow.shipped_rules()) and the `workflow`
+command-line tool (workflow/bin/workflow, run by `python -m workflow`).
+
+The distribution is `libworkflow-hall`; the import name stays `workflow` (see
+bindings/README.md, "Naming"). The metadata is in pyproject.toml; the version is the
+CMake project's.
 """
 
 import os
 import re
 import shlex
+import atexit
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from setuptools import Extension, setup
@@ -26,6 +38,20 @@ from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("WORKFLOW_SOURCE_DIR", HERE.parent.parent)).resolve()
+
+
+def build_base() -> Path:
+    """Where setuptools and CMake build: never the source tree."""
+    given = os.environ.get("WORKFLOW_PIP_BUILD_DIR")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        return Path(given).resolve()
+    temp = Path(tempfile.mkdtemp(prefix="libworkflow-pip-"))
+    atexit.register(shutil.rmtree, temp, ignore_errors=True)
+    return temp
+
+
+BUILD = build_base()
 
 
 def project_version() -> str:
@@ -58,7 +84,7 @@ class CMakeBuild(build_ext):
             "-DWORKFLOW_BUILD_TESTS=OFF",
             "-DWORKFLOW_BUILD_EXAMPLES=OFF",
             "-DWORKFLOW_BUILD_BENCHMARKS=OFF",
-            "-DWORKFLOW_BUILD_TOOLS=OFF",
+            "-DWORKFLOW_BUILD_TOOLS=ON",  # the `workflow` tool, shipped in the wheel
             "-DWORKFLOW_INSTALL=OFF",
         ]
         try:  # Debian's python3-pybind11 knows where pybind11-dev's CMake files are
@@ -72,25 +98,31 @@ class CMakeBuild(build_ext):
         args += shlex.split(os.environ.get("WORKFLOW_CMAKE_ARGS", ""))
         subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build_dir), *args], check=True)
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", "2")
-        subprocess.run(["cmake", "--build", str(build_dir), "--target", "_workflow", "-j", jobs],
-                       check=True)
-        built = sorted((build_dir / "bindings" / "python" / "workflow").glob("_workflow*.so"))
+        subprocess.run(["cmake", "--build", str(build_dir), "--target", "_workflow",
+                        "workflow_cli", "-j", jobs], check=True)
+        package = build_dir / "bindings" / "python" / "workflow"
+        built = sorted(package.glob("_workflow*.so"))
         if not built:
             raise RuntimeError(f"CMake did not produce _workflow*.so under {build_dir}")
         target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built[0], target)
+        # The data the CMake build put beside the extension: the rule sets, and the tool.
+        shutil.copytree(package / "rules", target.parent / "rules", dirs_exist_ok=True)
+        (target.parent / "bin").mkdir(exist_ok=True)
+        shutil.copy2(build_dir / "tools" / "workflow", target.parent / "bin" / "workflow")
 
 
 setup(
-    name="workflow",
+    # name, description, licence, classifiers, URLs...: pyproject.toml [project]
     version=project_version(),
-    description="Back-office case engine for government service halls (libworkflow)",
-    license="MIT",
-    python_requires=">=3.9",
     packages=["workflow"],
     package_data={"workflow": ["py.typed", "*.pyi"]},
     ext_modules=[CMakeExtension("workflow._workflow")],
     cmdclass={"build_ext": CMakeBuild},
     zip_safe=False,
+    options={
+        "build": {"build_base": str(BUILD / "build")},
+        "egg_info": {"egg_base": str(BUILD)},
+    },
 )

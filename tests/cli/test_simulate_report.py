@@ -5,6 +5,7 @@ checks that the charts are drawn (screenshot.py). The ratings, bundles, cross-re
 proxy sections are checked against the store in test_report_services.py.
 """
 import json
+import re
 import os
 import shutil
 import sqlite3
@@ -103,6 +104,36 @@ def test_simulate_refuses_to_overwrite_without_force(hall_db, tmp_path):
     assert db.read_bytes() == before
     r = run("simulate", "--db", db, "--days", 1, "--seed", 2, "--force")
     assert r.returncode == 0, r.stderr
+
+
+def test_a_run_that_fails_halfway_leaves_no_database_and_says_on_which_day(tmp_path):
+    # The calendar ends with 2035: deadlines of cases accepted in December 2035 reach 2036.
+    db = tmp_path / "h.db"
+    r = run("simulate", "--db", db, "--start", "2035-12-01", "--days", 40)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    first = r.stderr.splitlines()[0]
+    assert re.fullmatch(r"workflow: error: simulate: failed on simulated day 2035-12-\d\d "
+                        r"\(day \d+ of 40\): .*2036.*; .*h\.db was not written", first), first
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no partial store, no temporary
+    # A failed --force run leaves the old database as it was.
+    assert run("simulate", "--db", db, "--days", 1).returncode == 0
+    before = db.read_bytes()
+    r = run("simulate", "--db", db, "--start", "2035-12-01", "--days", 40, "--force")
+    assert r.returncode == 2
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.db"]
+    # And a rerun of a good run is not refused because of it.
+    r = run("simulate", "--db", tmp_path / "other.db", "--days", 1)
+    assert r.returncode == 0, r.stderr
+
+
+def test_simulate_output_uses_singular_for_one(tmp_path):
+    r = run("simulate", "--db", tmp_path / "h.db", "--days", 1)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("simulated 1 working day, ")
+    assert not re.search(r"\b1 (working days|bundles|ratings|cross-region cases|"
+                         r"one complete notices|容缺 acceptances|village agents)\b", r.stdout)
 
 
 def test_default_db_is_created_in_the_current_directory(tmp_path):

@@ -36,7 +36,7 @@ void bind_calendar(py::module_& m) {
           "load",
           [](const Path& dir) {
             py::gil_scoped_release unlocked;
-            return Calendar::load(dir);
+            return loading(dir, [&] { return Calendar::load(dir); });
           },
           py::arg("dir"),
           "Loads every year file of `dir` (see docs/calendar.md). Raises CalendarError\n"

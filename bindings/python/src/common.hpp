@@ -109,6 +109,26 @@ std::string name(Enum e) {
 // A path argument: str or os.PathLike, as pybind11's filesystem caster accepts.
 using Path = std::filesystem::path;
 
+// An io_error about a known path: raised as FileError with .filename and .errno set (the
+// C++ error carries only a message).
+struct PathError : Error {
+  PathError(const Error& e, Path p) : Error(e), path(std::move(p)) {}
+  Path path;
+};
+
+// Runs `load()`, a loader of the directory `dir`; an io_error becomes a PathError.
+template <class F>
+auto loading(const Path& dir, F&& load) {
+  try {
+    return load();
+  } catch (const PathError&) {
+    throw;
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::io_error) throw PathError(e, dir);
+    throw;
+  }
+}
+
 // Registration functions, one per translation unit.
 void bind_errors(py::module_& m);
 void bind_calendar(py::module_& m);

@@ -31,7 +31,7 @@ LoadedRules rules_arg(const py::object& rules) {
   if (py::isinstance<LoadedRules>(rules)) return rules.cast<LoadedRules>();
   const Path dir = cast_arg<Path>(rules, "rules", "a RuleSet or a directory");
   py::gil_scoped_release unlocked;
-  return LoadedRules{RuleSet::load(dir), dir};
+  return loading(dir, [&] { return LoadedRules{RuleSet::load(dir), dir}; });
 }
 
 // The fields a Submission and a BundleSubmission share, from the keyword arguments.
@@ -71,7 +71,7 @@ Calendar calendar_arg(const py::object& calendar, const LoadedRules& rules) {
     dir = cast_arg<Path>(calendar, "calendar", "a Calendar, a directory or None");
   }
   py::gil_scoped_release unlocked;
-  return Calendar::load(dir);
+  return loading(dir, [&] { return Calendar::load(dir); });
 }
 
 std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object& calendar,
@@ -201,7 +201,7 @@ void bind_engine(py::module_& m) {
       "every part or none. Raises like submit, and NotFound for an unknown bundle,\n"
       "InvalidArgument if the bundle is not accepted at that office or a material is not one\n"
       "of the bundle's.");
-  bind_engine_commands(cls);
+  bind_engine_commands(m, cls);
   cls.def_property_readonly("rules", [](const PyEngine& self) { return self.rules; })
       .def_property_readonly("calendar", [](const PyEngine& self) { return self.calendar; })
       .def_property_readonly("clock", [](const PyEngine& self) { return self.clock; })

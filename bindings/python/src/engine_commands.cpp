@@ -2,7 +2,9 @@
 // observers. Every call into the C++ engine runs with the GIL released: commands wait for the
 // store's sync, and observers (which take the GIL) run on the commanding thread, so holding the
 // GIL across a call could deadlock against another Python thread.
+#include <algorithm>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -12,67 +14,92 @@
 namespace workflow::python {
 namespace {
 
-Action action_of(std::string actor, std::string reason, std::vector<std::string> materials,
-                 int days, const std::optional<std::string>& procedure, bool tolerate_missing,
-                 bool on_promise, const std::string& channel,
-                 const std::optional<std::string>& request_id) {
-  Action a;
-  a.actor = std::move(actor);
-  a.reason = std::move(reason);
-  a.materials = std::move(materials);
-  a.days = days;
-  if (procedure) {
-    a.procedure = parse_name(parse_special_procedure, *procedure, "procedure",
-                             SpecialProcedure::expert_review);
+// The details (keyword arguments beyond actor and request_id) each verb uses: the fields of
+// workflow::Action the engine reads for it (case.hpp, docs/engine.md). Every verb records a
+// reason if given; the ones whose reason the engine requires are listed in kActDoc.
+std::vector<std::string> details_of(Verb v) {
+  switch (v) {
+    case Verb::accept: return {"tolerate_missing", "on_promise"};
+    case Verb::supplement: return {"materials"};
+    case Verb::issue: return {"channel"};
+    case Verb::suspend: return {"reason", "procedure", "days"};
+    case Verb::extend: return {"reason", "days"};
+    case Verb::refuse: case Verb::review_return: case Verb::deny: case Verb::higher_deny:
+    case Verb::opinion_disagree: case Verb::resume: case Verb::withdraw: case Verb::terminate:
+    case Verb::verify: case Verb::rectify: case Verb::explain: case Verb::appeal:
+    case Verb::call_back: case Verb::close_rectification:
+      return {"reason"};
+    default: return {};
   }
-  a.tolerate_missing = tolerate_missing;
-  a.on_promise = on_promise;
-  a.channel = parse_name(parse_issue_channel, channel, "channel", IssueChannel::e_certificate);
-  a.request_id = request_id.value_or("");
-  return a;
 }
 
-void run_act(PyEngine& self, CaseId id, Verb verb, Action action) {
-  auto engine = self.get();
-  py::gil_scoped_release unlocked;
-  engine->act(id, verb, action);
+// The Action of act()/act_bundle(): a detail the verb does not use is a TypeError naming it
+// and the verb (None means "not given").
+Action action_of(const char* method, Verb verb, std::string actor, const py::object& reason,
+                 const py::object& materials, const py::object& days, const py::object& procedure,
+                 const py::object& tolerate_missing, const py::object& on_promise,
+                 const py::object& channel, const std::optional<std::string>& request_id) {
+  const std::vector<std::string> uses = details_of(verb);
+  const std::pair<const char*, const py::object*> given[] = {
+      {"reason", &reason}, {"materials", &materials}, {"days", &days},
+      {"procedure", &procedure}, {"tolerate_missing", &tolerate_missing},
+      {"on_promise", &on_promise}, {"channel", &channel}};
+  for (const auto& [key, value] : given) {
+    if (value->is_none() || std::find(uses.begin(), uses.end(), key) != uses.end()) continue;
+    std::string takes = "actor";
+    for (const std::string& u : uses) takes += ", " + u;
+    throw py::type_error(std::string(method) + "(): verb '" + name(verb) +
+                         "' takes no keyword argument '" + key + "' (it takes " + takes +
+                         ", request_id)");
+  }
+  Action a;
+  a.actor = std::move(actor);
+  if (!reason.is_none()) a.reason = reason.cast<std::string>();
+  if (!materials.is_none()) a.materials = materials.cast<std::vector<std::string>>();
+  if (!days.is_none()) a.days = days.cast<int>();
+  if (!procedure.is_none()) {
+    a.procedure = parse_name(parse_special_procedure, procedure.cast<std::string>(), "procedure",
+                             SpecialProcedure::expert_review);
+  }
+  if (!tolerate_missing.is_none()) a.tolerate_missing = tolerate_missing.cast<bool>();
+  if (!on_promise.is_none()) a.on_promise = on_promise.cast<bool>();
+  if (!channel.is_none()) {
+    a.channel = parse_name(parse_issue_channel, channel.cast<std::string>(), "channel",
+                           IssueChannel::e_certificate);
+  }
+  a.request_id = request_id.value_or("");
+  return a;
 }
 
 // The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs).
 constexpr Verb kLastVerb = Verb::close_rectification;
 
-// Defines one command with the shared keyword-only details, so act(), act_bundle() and the 25
-// named verb methods take exactly the same arguments. `subject` names the first argument:
-// "case_id" or "bundle_id".
-template <bool WithVerb, class Class, class F>
+// act() and act_bundle(): the subject, the verb, then every detail keyword-only, None when
+// not given. The named verb methods (engine.accept(...), ...) are defined in Python
+// (workflow/_verbs.py) from VERB_DETAILS, each with exactly its own keywords.
+template <class Class, class F>
 void def_command(Class& cls, const char* name, const char* subject, F f, const char* doc) {
-  auto details = [&](auto... head) {
-    cls.def(name, f, py::arg(subject), head..., py::kw_only(), py::arg("actor"),
-            py::arg("reason") = "", py::arg("materials") = std::vector<std::string>{},
-            py::arg("days") = 0, py::arg("procedure") = py::none(),
-            py::arg("tolerate_missing") = false, py::arg("on_promise") = false,
-            py::arg("channel") = "pickup", py::arg("request_id") = py::none(), doc);
-  };
-  if constexpr (WithVerb) {
-    details(py::arg("verb"));
-  } else {
-    details();
-  }
+  cls.def(name, f, py::arg(subject), py::arg("verb"), py::kw_only(), py::arg("actor"),
+          py::arg("reason") = py::none(), py::arg("materials") = py::none(),
+          py::arg("days") = py::none(), py::arg("procedure") = py::none(),
+          py::arg("tolerate_missing") = py::none(), py::arg("on_promise") = py::none(),
+          py::arg("channel") = py::none(), py::arg("request_id") = py::none(), doc);
 }
 
 const char* const kActDoc =
     "Gives a command on a case.\n\n"
-    "verb: one of workflow.VERBS. actor: staff id (required). reason: required for refuse,\n"
-    "review_return, deny, higher_deny, opinion_disagree, suspend, extend, withdraw, terminate,\n"
-    "and for the rectification verbs verify, rectify, explain, appeal, call_back (what was\n"
-    "found or done; close_rectification needs none).\n"
+    "verb: one of workflow.VERBS. actor: staff id (required). Each verb takes only the\n"
+    "details it uses (workflow.VERB_DETAILS); another one raises TypeError naming it:\n"
+    "reason: refuse, review_return, deny, higher_deny, opinion_disagree, suspend, extend,\n"
+    "withdraw, terminate and the rectification verbs verify, rectify, explain, appeal,\n"
+    "call_back (required: what was found or done); resume and close_rectification (optional).\n"
     "materials: supplement. days: suspend (expected working days), extend (added days).\n"
     "procedure: suspend, one of workflow.PROCEDURES. tolerate_missing / on_promise: accept.\n"
-    "channel: issue, one of workflow.CHANNELS. request_id: a retry with the same id is\n"
-    "answered without being redone.\n\n"
-    "Raises NotFound, PermissionDenied, InvalidTransition, InvalidArgument, CalendarError or\n"
-    "StoreError; a refused command changes nothing (a refused attempt by someone without the\n"
-    "stage is recorded as a 'permission_denied' event).\n\n"
+    "channel: issue, one of workflow.CHANNELS (default 'pickup'). request_id (every verb): a\n"
+    "retry with the same id is answered without being redone.\n\n"
+    "Raises NotFound, PermissionDenied, InvalidTransition, InvalidArgument (e.g. a required\n"
+    "reason missing), CalendarError or StoreError; a refused command changes nothing (a\n"
+    "refused attempt by someone without the stage is recorded as a 'permission_denied' event).\n\n"
     "On a concluded case with a bad rating, the rectification verbs work its task (差评整改),\n"
     "in order: verify; then rectify, explain or appeal; then call_back (required when the\n"
     "rating was named); then close_rectification. They are given by the unit that handled\n"
@@ -89,46 +116,34 @@ const char* const kActBundleDoc =
     "to no part now).";
 
 void bind_commands(py::class_<PyEngine>& cls) {
-  def_command<true>(
+  def_command(
       cls, "act", "case_id",
-      [](PyEngine& self, CaseId id, const std::string& verb, std::string actor, std::string reason,
-         std::vector<std::string> materials, int days, std::optional<std::string> procedure,
-         bool tolerate_missing, bool on_promise, std::string channel,
+      [](PyEngine& self, CaseId id, const std::string& verb, std::string actor,
+         const py::object& reason, const py::object& materials, const py::object& days,
+         const py::object& procedure, const py::object& tolerate_missing,
+         const py::object& on_promise, const py::object& channel,
          std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
-        run_act(self, id, v,
-                action_of(std::move(actor), std::move(reason), std::move(materials), days,
-                          procedure, tolerate_missing, on_promise, channel, request_id));
+        const Action a = action_of("act", v, std::move(actor), reason, materials, days,
+                                   procedure, tolerate_missing, on_promise, channel, request_id);
+        auto engine = self.get();
+        py::gil_scoped_release unlocked;
+        engine->act(id, v, a);
       },
       kActDoc);
-  for (const std::string& verb : names_of(kLastVerb)) {
-    const Verb v = *parse_verb(verb);
-    const std::string doc = "engine.act(case_id, '" + verb + "', ...): see Engine.act.";
-    def_command<false>(
-        cls, verb.c_str(), "case_id",
-        [v](PyEngine& self, CaseId id, std::string actor, std::string reason,
-            std::vector<std::string> materials, int days, std::optional<std::string> procedure,
-            bool tolerate_missing, bool on_promise, std::string channel,
-            std::optional<std::string> request_id) {
-          run_act(self, id, v,
-                  action_of(std::move(actor), std::move(reason), std::move(materials), days,
-                            procedure, tolerate_missing, on_promise, channel, request_id));
-        },
-        doc.c_str());
-  }
 }
 
 void bind_bundle_and_rating_commands(py::class_<PyEngine>& cls) {
-  def_command<true>(
+  def_command(
       cls, "act_bundle", "bundle_id",
       [](PyEngine& self, BundleId id, const std::string& verb, std::string actor,
-         std::string reason, std::vector<std::string> materials, int days,
-         std::optional<std::string> procedure, bool tolerate_missing, bool on_promise,
-         std::string channel, std::optional<std::string> request_id) {
+         const py::object& reason, const py::object& materials, const py::object& days,
+         const py::object& procedure, const py::object& tolerate_missing,
+         const py::object& on_promise, const py::object& channel,
+         std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
-        const Action a = action_of(std::move(actor), std::move(reason), std::move(materials),
-                                   days, procedure, tolerate_missing, on_promise, channel,
-                                   request_id);
+        const Action a = action_of("act_bundle", v, std::move(actor), reason, materials, days,
+                                   procedure, tolerate_missing, on_promise, channel, request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act_bundle(id, v, a);
@@ -372,7 +387,12 @@ void bind_rule_install(py::class_<PyEngine>& cls) {
 
 }  // namespace
 
-void bind_engine_commands(py::class_<PyEngine>& cls) {
+void bind_engine_commands(py::module_& m, py::class_<PyEngine>& cls) {
+  py::dict details;
+  for (const std::string& verb : names_of(kLastVerb)) {
+    details[py::str(verb)] = py::tuple(py::cast(details_of(*parse_verb(verb))));
+  }
+  m.attr("VERB_DETAILS") = details;
   bind_rule_install(cls);
   bind_commands(cls);
   bind_bundle_and_rating_commands(cls);

@@ -17,11 +17,16 @@ py::list diagnostics_of(const Error& e) {
 
 // Raises the Python exception for `e` (sets the error indicator). Falls back to RuntimeError
 // if the package is not importable, e.g. when the extension is loaded on its own.
-void raise_python(const Error& e) {
+// `filename`: the path of a FileError (None otherwise); _errors.FileError derives .errno.
+void raise_python(const Error& e, py::object filename = py::none()) {
   const std::string code(to_string(e.code()));
   try {
     py::object cls = py::module_::import("workflow._errors").attr("class_for_code")(code);
-    py::object exc = cls(e.what(), py::arg("code") = code, py::arg("diagnostics") = diagnostics_of(e));
+    py::object exc =
+        e.code() == ErrorCode::io_error
+            ? cls(e.what(), py::arg("code") = code, py::arg("diagnostics") = diagnostics_of(e),
+                  py::arg("filename") = filename)
+            : cls(e.what(), py::arg("code") = code, py::arg("diagnostics") = diagnostics_of(e));
     PyErr_SetObject(cls.ptr(), exc.ptr());
   } catch (py::error_already_set&) {
     PyErr_SetString(PyExc_RuntimeError, (code + ": " + e.what()).c_str());
@@ -70,6 +75,8 @@ void bind_errors(py::module_& m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const PathError& e) {
+      raise_python(e, py::str(e.path.string()));
     } catch (const Error& e) {
       raise_python(e);
     }

@@ -81,6 +81,6 @@ struct PyEngine {
   ~PyEngine() { close(); }
 };
 
-void bind_engine_commands(py::class_<PyEngine>& cls);
+void bind_engine_commands(py::module_& m, py::class_<PyEngine>& cls);
 
 }  // namespace workflow::python

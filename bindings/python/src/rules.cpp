@@ -233,7 +233,7 @@ void bind_rules(py::module_& m) {
           "load",
           [](const Path& dir) {
             py::gil_scoped_release unlocked;
-            return LoadedRules{RuleSet::load(dir), dir};
+            return loading(dir, [&] { return LoadedRules{RuleSet::load(dir), dir}; });
           },
           py::arg("dir"),
           "Loads every *.yaml/*.yml file of `dir`. Raises RuleError with every problem in\n"

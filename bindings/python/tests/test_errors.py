@@ -3,6 +3,8 @@ message, and the hall's refusals raise what docs/engine.md says they raise."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import workflow
@@ -140,3 +142,42 @@ def test_a_file_that_is_not_a_store_is_a_store_error(tmp_path, ningdu):
         workflow.Engine(ningdu, db=bogus)
     assert caught.value.code == "store_error"
     assert bogus.read_text(encoding="utf-8") == "这不是数据库" * 200  # left as it was
+
+
+def test_file_error_has_errno_and_filename(tmp_path):
+    import errno
+    missing = tmp_path / "absent"
+    with pytest.raises(OSError) as info:
+        workflow.load_rules(missing)
+    assert isinstance(info.value, workflow.FileError)
+    assert info.value.errno == errno.ENOENT and info.value.filename == str(missing)
+    assert info.value.strerror == os.strerror(errno.ENOENT)
+    a_file = tmp_path / "file.yaml"
+    a_file.write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(workflow.FileError) as info:
+        workflow.Calendar.load(a_file)
+    assert info.value.errno == errno.ENOTDIR and info.value.filename == str(a_file)
+    with pytest.raises(OSError) as info:
+        workflow.Engine(missing)
+    assert info.value.errno == errno.ENOENT and info.value.filename == str(missing)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any directory")
+def test_file_error_for_an_unreadable_directory(tmp_path):
+    import errno
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0)
+    try:
+        with pytest.raises(workflow.FileError) as info:
+            workflow.load_rules(closed)
+        assert info.value.errno == errno.EACCES
+    finally:
+        closed.chmod(0o755)
+
+
+def test_file_error_errno_from_the_path_alone():
+    import errno
+    e = workflow.FileError("gone", filename="/nonexistent/rules")
+    assert (e.errno, e.filename, str(e)) == (errno.ENOENT, "/nonexistent/rules", "gone")
+    assert workflow.FileError("no path").errno is None

@@ -5,7 +5,7 @@ A thin layer over the C++ engine (the ``workflow._workflow`` extension)::
     import datetime as dt
     import workflow
 
-    rules = workflow.load_rules("rules/ningdu")
+    rules = workflow.load_rules(workflow.shipped_rules("ningdu"))
     clock = workflow.ManualClock(dt.datetime(2025, 3, 3, 9, 0))
     with workflow.Engine(rules, db=":memory:", clock=clock) as hall:   # calendar: rules/calendar
         case_id = hall.submit("360730-SCJG-0004", "nd", materials, actor="nd-s001")
@@ -37,6 +37,7 @@ Conventions:
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Union
 
 from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidTransition,
@@ -48,20 +49,23 @@ from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_K
                         InstallPlan, ManualClock, Matter, Office, Post, RatingView,
                         RectificationView, RuleChange, RuleSet, Stage, StaffMember, SystemClock,
                         diff_rules)
-from . import _workflow
+from . import _verbs, _workflow
+from ._workflow import VERB_DETAILS
+
+_verbs.install()  # Engine.accept(...), Engine.approve(...), ...: one method per verb
 
 __version__: str = _workflow.__version__  # the CMake project version the extension was built as
 
 __all__ = [
     "ABSENCE_KINDS", "CHANNELS", "DECISIONS", "ERROR_CODES", "EVENT_KINDS", "HOLDINGS", "LIGHTS",
-    "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS",
+    "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS", "VERB_DETAILS",
     "Bundle", "BundleView", "Calendar", "CalendarYear", "Case", "Clock", "Department",
     "Delegation", "Diagnostic", "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office",
     "Post", "RatingView", "RectificationView", "RuleSet", "Stage", "StaffMember", "SystemClock",
     "CaseReroute", "InstalledRules", "InstallPlan", "RuleChange", "diff_rules",
     "CalendarError", "Error", "FileError", "InvalidArgument", "InvalidTransition", "NotFound",
     "PermissionDenied", "RuleError", "StoreError",
-    "load_rules", "load_calendar",
+    "load_rules", "load_calendar", "shipped_rules",
 ]
 
 
@@ -75,6 +79,25 @@ def load_rules(dir: PathLike) -> RuleSet:
     field, message), or ``FileError`` if ``dir`` is not a readable directory.
     """
     return RuleSet.load(dir)
+
+
+SHIPPED_RULE_SETS = ("ningdu", "sandu", "calendar")
+
+
+def shipped_rules(name: str) -> Path:
+    """The directory of a rule set shipped with the package: ``"ningdu"`` (宁都县: county,
+    townships, villages), ``"sandu"`` (耒阳市三都镇) or ``"calendar"`` (the working-day
+    calendar). ``Engine(load_rules(shipped_rules("ningdu")))`` finds the shipped calendar
+    next to it. Raises ValueError for another name.
+    """
+    if name not in SHIPPED_RULE_SETS:
+        raise ValueError(f"no shipped rule set {name!r}; the shipped ones are "
+                         f"{', '.join(map(repr, SHIPPED_RULE_SETS))}")
+    path = Path(__file__).resolve().parent / "rules" / name
+    if not path.is_dir():  # a package copied without its data
+        raise FileError(f"shipped rule set {name!r} is missing from the package: {path}",
+                        filename=str(path))
+    return path
 
 
 def load_calendar(dir: PathLike) -> Calendar:

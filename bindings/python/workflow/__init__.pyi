@@ -2,6 +2,7 @@
 hierarchy, and the two loading functions."""
 
 import os
+from pathlib import Path
 from typing import Union
 
 from ._errors import (CalendarError as CalendarError, Error as Error, FileError as FileError,
@@ -23,7 +24,7 @@ from ._workflow import (ABSENCE_KINDS as ABSENCE_KINDS, CHANNELS as CHANNELS,
                         StaffMember as StaffMember, SystemClock as SystemClock,
                         CaseReroute as CaseReroute, InstalledRules as InstalledRules,
                         InstallPlan as InstallPlan, RuleChange as RuleChange,
-                        diff_rules as diff_rules)
+                        diff_rules as diff_rules, VERB_DETAILS as VERB_DETAILS)
 
 __version__: str
 __all__: list[str]
@@ -32,3 +33,5 @@ PathLike = Union[str, os.PathLike[str]]
 
 def load_rules(dir: PathLike) -> RuleSet: ...
 def load_calendar(dir: PathLike) -> Calendar: ...
+SHIPPED_RULE_SETS: tuple[str, ...]
+def shipped_rules(name: str) -> Path: ...

@@ -27,6 +27,8 @@ OSError lets ``except OSError`` catch a missing directory, as it would for ``ope
 
 from __future__ import annotations
 
+import errno as errno_module
+import os
 from typing import Any, Sequence
 
 
@@ -103,9 +105,35 @@ class StoreError(Error):
 
 
 class FileError(Error, OSError):
-    """A rule or calendar directory (or file) could not be read."""
+    """A rule or calendar directory (or file) could not be read.
+
+    Like the ``OSError`` of ``open()``: ``filename`` is the path (None if unknown) and
+    ``errno`` says why (``errno.ENOENT`` missing, ``errno.ENOTDIR`` not a directory,
+    ``errno.EACCES`` not readable, ``errno.EIO`` otherwise), with ``strerror`` its text.
+    """
 
     default_code = "io_error"
+
+    def __init__(self, message: str = "", *, code: str | None = None,
+                 diagnostics: Sequence[Any] = (), filename: str | None = None,
+                 errno: int | None = None) -> None:
+        super().__init__(message, code=code, diagnostics=diagnostics)
+        if errno is None and filename is not None:
+            errno = _errno_of(filename)
+        self.errno = errno
+        self.strerror = os.strerror(errno) if errno is not None else None
+        self.filename = filename
+
+
+def _errno_of(path: str) -> int:
+    """Why ``path`` cannot be read as a directory, as an errno value."""
+    if not os.path.lexists(path):
+        return errno_module.ENOENT
+    if not os.path.isdir(path):
+        return errno_module.ENOTDIR
+    if not os.access(path, os.R_OK | os.X_OK):
+        return errno_module.EACCES
+    return errno_module.EIO
 
 
 _BY_CODE: dict[str, type[Error]] = {

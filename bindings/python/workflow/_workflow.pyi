@@ -10,6 +10,8 @@ _Path = Union[str, os.PathLike[str]]
 
 STATES: tuple[str, ...]
 VERBS: tuple[str, ...]
+# The details (keywords beyond actor and request_id) each verb takes, by verb.
+VERB_DETAILS: dict[str, tuple[str, ...]]
 LIGHTS: tuple[str, ...]
 DECISIONS: tuple[str, ...]
 CHANNELS: tuple[str, ...]
@@ -499,65 +501,70 @@ class Engine:
     def submit_bundle(self, bundle: str, office: str, materials: Sequence[str] = ..., *,
                       actor: str, applicant: str = "", issue_office: Optional[str] = None,
                       request_id: Optional[str] = None) -> int: ...
-    def act(self, case_id: int, verb: str, *, actor: str, reason: str = "",
-            materials: Sequence[str] = ..., days: int = 0, procedure: Optional[str] = None,
-            tolerate_missing: bool = False, on_promise: bool = False, channel: str = "pickup",
+    # Each verb takes only the details it uses (VERB_DETAILS); None: not given.
+    def act(self, case_id: int, verb: str, *, actor: str, reason: Optional[str] = None,
+            materials: Optional[Sequence[str]] = None, days: Optional[int] = None,
+            procedure: Optional[str] = None, tolerate_missing: Optional[bool] = None,
+            on_promise: Optional[bool] = None, channel: Optional[str] = None,
             request_id: Optional[str] = None) -> None: ...
-    # The named verbs: engine.accept(id, actor=...) is engine.act(id, "accept", actor=...).
+    # The named verbs: engine.accept(id, actor=...) is engine.act(id, "accept", actor=...),
+    # each with exactly its verb's details (workflow/_verbs.py).
     def accept(self, case_id: int, *, actor: str, tolerate_missing: bool = False,
                on_promise: bool = False, request_id: Optional[str] = None) -> None: ...
-    def refuse(self, case_id: int, *, actor: str, reason: str,
+    def refuse(self, case_id: int, *, actor: str, reason: str = "",
                request_id: Optional[str] = None) -> None: ...
     def notify_missing(self, case_id: int, *, actor: str,
                        request_id: Optional[str] = None) -> None: ...
-    def supplement(self, case_id: int, *, actor: str, materials: Sequence[str],
+    def supplement(self, case_id: int, *, actor: str, materials: Sequence[str] = ...,
                    request_id: Optional[str] = None) -> None: ...
-    def review_pass(self, case_id: int, *, actor: str, request_id: Optional[str] = None) -> None: ...
-    def review_return(self, case_id: int, *, actor: str, reason: str,
+    def review_pass(self, case_id: int, *, actor: str,
+                    request_id: Optional[str] = None) -> None: ...
+    def review_return(self, case_id: int, *, actor: str, reason: str = "",
                       request_id: Optional[str] = None) -> None: ...
     def approve(self, case_id: int, *, actor: str, request_id: Optional[str] = None) -> None: ...
-    def deny(self, case_id: int, *, actor: str, reason: str,
+    def deny(self, case_id: int, *, actor: str, reason: str = "",
              request_id: Optional[str] = None) -> None: ...
     def report_up(self, case_id: int, *, actor: str, request_id: Optional[str] = None) -> None: ...
     def higher_approve(self, case_id: int, *, actor: str,
                        request_id: Optional[str] = None) -> None: ...
-    def higher_deny(self, case_id: int, *, actor: str, reason: str,
+    def higher_deny(self, case_id: int, *, actor: str, reason: str = "",
                     request_id: Optional[str] = None) -> None: ...
     def opinion_agree(self, case_id: int, *, actor: str,
                       request_id: Optional[str] = None) -> None: ...
-    def opinion_disagree(self, case_id: int, *, actor: str, reason: str,
+    def opinion_disagree(self, case_id: int, *, actor: str, reason: str = "",
                          request_id: Optional[str] = None) -> None: ...
     def issue(self, case_id: int, *, actor: str, channel: str = "pickup",
               request_id: Optional[str] = None) -> None: ...
-    def suspend(self, case_id: int, *, actor: str, reason: str, procedure: str, days: int,
+    def suspend(self, case_id: int, *, actor: str, reason: str = "",
+                procedure: Optional[str] = None, days: int = 0,
                 request_id: Optional[str] = None) -> None: ...
     def resume(self, case_id: int, *, actor: str, reason: str = "",
                request_id: Optional[str] = None) -> None: ...
-    def extend(self, case_id: int, *, actor: str, reason: str, days: int,
+    def extend(self, case_id: int, *, actor: str, reason: str = "", days: int = 0,
                request_id: Optional[str] = None) -> None: ...
-    def withdraw(self, case_id: int, *, actor: str, reason: str,
+    def withdraw(self, case_id: int, *, actor: str, reason: str = "",
                  request_id: Optional[str] = None) -> None: ...
-    def terminate(self, case_id: int, *, actor: str, reason: str,
+    def terminate(self, case_id: int, *, actor: str, reason: str = "",
                   request_id: Optional[str] = None) -> None: ...
     # The rectification verbs, on a concluded case whose bad rating opened a task.
-    def verify(self, case_id: int, *, actor: str, reason: str,
+    def verify(self, case_id: int, *, actor: str, reason: str = "",
                request_id: Optional[str] = None) -> None: ...
-    def rectify(self, case_id: int, *, actor: str, reason: str,
+    def rectify(self, case_id: int, *, actor: str, reason: str = "",
                 request_id: Optional[str] = None) -> None: ...
-    def explain(self, case_id: int, *, actor: str, reason: str,
+    def explain(self, case_id: int, *, actor: str, reason: str = "",
                 request_id: Optional[str] = None) -> None: ...
-    def appeal(self, case_id: int, *, actor: str, reason: str,
+    def appeal(self, case_id: int, *, actor: str, reason: str = "",
                request_id: Optional[str] = None) -> None: ...
-    def call_back(self, case_id: int, *, actor: str, reason: str,
+    def call_back(self, case_id: int, *, actor: str, reason: str = "",
                   request_id: Optional[str] = None) -> None: ...
     def close_rectification(self, case_id: int, *, actor: str, reason: str = "",
                             request_id: Optional[str] = None) -> None: ...
     # Window verbs on every part of a bundle: accept, refuse, notify_missing, supplement,
     # issue, withdraw (the details as for act).
-    def act_bundle(self, bundle_id: int, verb: str, *, actor: str, reason: str = "",
-                   materials: Sequence[str] = ..., days: int = 0,
-                   procedure: Optional[str] = None, tolerate_missing: bool = False,
-                   on_promise: bool = False, channel: str = "pickup",
+    def act_bundle(self, bundle_id: int, verb: str, *, actor: str, reason: Optional[str] = None,
+                   materials: Optional[Sequence[str]] = None, days: Optional[int] = None,
+                   procedure: Optional[str] = None, tolerate_missing: Optional[bool] = None,
+                   on_promise: Optional[bool] = None, channel: Optional[str] = None,
                    request_id: Optional[str] = None) -> None: ...
     def rate(self, case_id: int, score: int, *, channel: str = "window_device",
              named: bool = False, comment: str = "",

@@ -1,0 +1,78 @@
+"""docs/hall-demo.md quotes the figures of `tools/run demo`: rerun it exactly (default seed,
+days and start) and check that every figure the page quotes is still what the report says."""
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CLI = os.environ["WORKFLOW_CLI"]
+SOURCE = Path(os.environ["WORKFLOW_SOURCE_DIR"])
+# Line breaks inside a sentence are spaces.
+DOC = re.sub(r"\s+", " ", (SOURCE / "docs" / "hall-demo.md").read_text(encoding="utf-8"))
+
+
+def run(*args):
+    r = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "hall.db"
+    run("simulate", "--db", db, "--force")  # as tools/run demo does
+    return json.loads(run("report", db, "--json"))
+
+
+def pct(rate):
+    return f"{rate * 100:.1f} %"
+
+
+def test_the_page_quotes_the_demo_figures(demo):
+    f, r, b, x, p = demo, demo["ratings"], demo["bundles"], demo["cross_region"], demo["proxy"]
+    by_township = f["delegated_by_township"].values()
+    light = f["ever_light"]
+    quoted = [
+        f"{f['cases']:,} cases and {r['rated']:,} ratings",
+        f"{pct(f['instant_share'])} ({f['instant']:,} of {f['cases']:,} cases)",
+        f"| {pct(f['first_time_right_rate'])} (",
+        f"| {pct(f['on_time_rate'])} |",
+        f"{light['yellow']} yellow, {light['red']} red, {light['escalated_red']} escalated red",
+        f"{f['handoffs']} handoffs",
+        f"| {f['unresolved']} case{'s' if f['unresolved'] != 1 else ''}, at ",
+        f"({min(by_township)} to {max(by_township)})",
+        f"{f['delegation_lapsed']} cases sent back",
+        f"{f['escalated']} cases reported up",
+        f"{r['rated']:,} rated, {r['by_score']['5'] * 100 / r['rated']:.0f} % 5 and "
+        f"{r['by_score']['4'] * 100 / r['rated']:.0f} % 4; {r['bad']} bad "
+        f"({r['bad'] * 100 / r['rated']:.1f} %), {r['bad_named']} named",
+        f"{pct(r['on_time_rate'])} on time ({r['closed_on_time']} of {r['tasks_closed']} closed); "
+        f"{r['tasks_open']} still open",
+        f"{r['open_overdue']} overdue",
+        f"{pct(r['call_back_rate'])} ({r['named_called_back']} of {r['bad_named']}): the "
+        f"{r['named_pending']} named tasks",
+        f"{b['count']} bundles, {pct(b['on_time_rate'])} on time ({b['on_time']} of {b['done']} "
+        f"done;",
+        f"{b['with_denied']} with a denied part",
+        f"{x['cases']} cases; the county handles the three county matters "
+        f"({x['by_office']['nd']['handled_for_others']} cases), "
+        f"竹笮 ({x['by_office']['nd-zz']['handled_for_others']}) and "
+        f"会同 ({x['by_office']['nd-ht']['handled_for_others']})",
+        f"{p['cases']} cases, {p['notices']:,} notices ({p['notices_to_b']} to B), "
+        f"{p['followed_by_b']} cases followed by B",
+    ]
+    missing = [q for q in quoted if q not in DOC]
+    assert not missing, "docs/hall-demo.md is out of date; the demo now gives:\n" + \
+        "\n".join(missing)
+
+
+def test_the_page_names_only_offices_of_the_rule_set():
+    offices = (SOURCE / "rules" / "ningdu" / "offices.yaml").read_text(encoding="utf-8")
+    # The townships the page names (the demo's pilot townships), each an office of rules/ningdu.
+    named = set(re.findall(r"(梅江|竹笮|小布|长胜|赖村|会同|黄陂|湛田|田埠|洛口|青塘)", DOC))
+    assert named, "the page names no township"
+    for township in named:
+        assert f"{township}镇综合" in offices or f"{township}乡综合" in offices, township
