@@ -47,8 +47,9 @@ std::string report_text(const Figures& f) {
                    f.red_now));
   if (!f.worst.empty()) line("worst cases:");
   for (const FlaggedCase& c : f.worst)
-    line(fmt::format("  case {:>5} {:<13} {:>2} days over  {} {} [{}] at {}, promised {}", c.id,
-                     c.worst_light, c.days_over, c.matter, c.matter_name, c.state, c.office,
+    line(fmt::format("  case {:>5} {:<13} {:>2} {} over  {} {} [{}] at {}, promised {}", c.id,
+                     c.worst_light, c.days_over, c.days_over == 1 ? "day " : "days", c.matter,
+                     c.matter_name, c.state, c.office,
                      c.promised_deadline));
   line("working days used vs promised (acceptance to decision, decided cases):");
   for (const MatterTiming& t : f.timing)
@@ -61,8 +62,9 @@ std::string report_text(const Figures& f) {
                    counts_line(f.delegated_by_township), counts_line(f.delegated_by_mode),
                    f.delegation_lapsed));
   line(fmt::format("escalated (上报): {}", f.escalated));
-  line(fmt::format("办不成事 window: {} cases routed there ({}), {} still held",
-                   f.unresolved, counts_line(f.unresolved_by_office), f.unresolved_now));
+  line(fmt::format("办不成事 window: {} routed there ({}), {} still held",
+                   plural(f.unresolved, "case", "cases"), counts_line(f.unresolved_by_office),
+                   f.unresolved_now));
   line(fmt::format("provisional deadlines (next year's holiday notice not out): {} open {}; "
                    "recomputed on the official calendar: {}",
                    f.provisional_now, f.provisional_now == 1 ? "case" : "cases",

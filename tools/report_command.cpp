@@ -90,6 +90,12 @@ int report(const ReportArgs& args) {
     return 0;
   } catch (const Error& e) {
     fmt::print(stderr, "workflow: error: {}\n", e.what());
+    // A rule-set mismatch: the report reads the store under the set it runs by default.
+    if (e.code() == ErrorCode::store_error && !args.rules.empty() &&
+        std::string_view(e.what()).find("rule set") != std::string_view::npos) {
+      fmt::print(stderr, "workflow: the store was opened with --rules {}; leave --rules out to "
+                         "report under the rule set the store runs\n", args.rules);
+    }
     return 2;
   }
 }

@@ -59,16 +59,17 @@ std::string services_text(const Figures& f) {
                    denied.empty() ? "" : " (" + denied + ")"));
 
   const CrossRegionFigures& x = f.cross_region;
-  line(fmt::format("cross-region (跨域通办): {} cases, {} issued; {} to be issued away from the "
+  line(fmt::format("cross-region (跨域通办): {}, {} issued; {} to be issued away from the "
                    "accepting office ({} at a third office); by matter: {}",
-                   x.cases, x.issued, x.issue_elsewhere, x.third_office, counts_line(x.by_matter)));
+                   plural(x.cases, "case", "cases"), x.issued, x.issue_elsewhere, x.third_office, counts_line(x.by_matter)));
   for (const auto& [office, n] : x.by_office)
     line(fmt::format("  {:<10} accepted for others {:>3}, handled for others {:>3}, issued here {:>3}",
                      office, n.accepted_for_others, n.handled_for_others, n.issued_here));
   const ProxyFigures& p = f.proxy;
-  line(fmt::format("village proxy (帮办代办): {} cases handed in by agents, {} notices delivered to "
-                   "agents ({} to B), {} cases followed by B while A was away",
-                   p.cases, p.notices, p.notices_to_b, p.followed_by_b));
+  line(fmt::format("village proxy (帮办代办): {} handed in by agents, {} delivered to "
+                   "agents ({} to B), {} followed by B while A was away",
+                   plural(p.cases, "case", "cases"), plural(p.notices, "notice", "notices"),
+                   p.notices_to_b, plural(p.followed_by_b, "case", "cases")));
   std::map<std::string, AgentPostFigures> stations;
   for (const auto& [post, a] : p.by_post) {
     AgentPostFigures& s = stations[a.station];
