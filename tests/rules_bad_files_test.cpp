@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -558,4 +559,34 @@ TEST_CASE("rules bad files: 62-extension-rules") {
         "working days (15 is for joint handling), found 15\n"
         "case.yaml:33:21: matters[2].extension_days: an instant matter is decided on the spot: "
         "it has no extension\n");
+}
+
+TEST_CASE("rules bad files: what the engine could not run is refused by validation too") {
+  // 65 materials, 33 stages, a limit of 5000 working days: validate and the engine agree.
+  Scratch scratch("engine-limits");
+  fs::copy(k_rules / "bad" / "_base", scratch.dir);
+  std::string yaml =
+      "matters:\n  - code: ND-AMR-0009\n    name: 超大事项\n    basis: 测试\n"
+      "    department: nd-amr\n    level: county\n    kind: committed\n"
+      "    legal_limit: 5000\n    promised_limit: 10\n    materials:\n";
+  for (int i = 0; i < 65; ++i) yaml += "      - 材料" + std::to_string(i) + "\n";
+  yaml += "    stages:\n";
+  for (int i = 0; i < 33; ++i) yaml += "      - {name: 环节" + std::to_string(i) + ", post: nd-amr-review}\n";
+  {
+    std::ofstream out(scratch.dir / "case.yaml");
+    out << yaml;
+  }
+  const std::string problems = problems_loading(scratch.dir);
+  CHECK(problems.find("case.yaml:8:18: matters[0].legal_limit: 5000 working days is more than "
+                      "1000") != std::string::npos);
+  CHECK(problems.find("case.yaml:77:7: matters[0].stages: 33 stages, more than the 32") !=
+        std::string::npos);
+  CHECK(problems.find("case.yaml:2:5: matters[0]: 65 materials, more than the 64") !=
+        std::string::npos);
+
+  Scratch empty("no-offices");
+  fs::create_directories(empty.dir);
+  std::ofstream(empty.dir / "offices.yaml") << "offices: []\n";
+  CHECK(problems_loading(empty.dir) == "offices.yaml: the rule set has no offices: a hall needs "
+                                       "at least one\n");
 }

@@ -33,6 +33,9 @@ class Validator : Checker {
     index(raw_.delegations, &RawDelegation::id, "id", "delegation id", out_.delegation_index);
     index(raw_.bundles, &RawBundle::id, "id", "bundle id", out_.bundle_index);
     check_offices();
+    if (raw_.offices.empty() && !raw_.some_file_unreadable) {
+      f_.error({0, 0, 0}, "", "the rule set has no offices: a hall needs at least one");
+    }
     for (const RawPlaced& d : raw_.departments) {
       department_office_.push_back(resolve(d, "office", d.office, out_.office_index, "office"));
       out_.departments.push_back(
@@ -230,6 +233,9 @@ class Validator : Checker {
     }
   }
 
+  // Time limits longer than this are mistakes (a typo, a count in calendar days of decades).
+  static constexpr int kMaxLimitDays = 1000;
+
   void check_limits(const RawMatter& m, Matter& matter) {
     const bool instant = m.kind && m.kind->value == MatterKind::instant;
     const std::string_view kind = m.kind ? to_string(m.kind->value) : "";
@@ -243,6 +249,12 @@ class Validator : Checker {
                    fmt::format("missing required field '{}' for a {} matter", name, kind));
         }
         comparable = comparable && instant && !m.reported(name);
+      } else if ((*limit)->value > kMaxLimitDays) {
+        f_.error((*limit)->at, field(m, name),
+                 fmt::format("{} working days is more than {} (about four years): no time limit "
+                             "of the implementation list is that long, and the calendar cannot "
+                             "count it", (*limit)->value, kMaxLimitDays));
+        comparable = false;
       } else if ((*limit)->value == 0 && m.kind && !instant) {
         f_.error((*limit)->at, field(m, name),
                  fmt::format("a {} matter needs at least 1 working day, found 0", kind));
@@ -269,6 +281,17 @@ class Validator : Checker {
 
   void check_stages(const RawMatter& m, Matter& matter) {
     const MatterKind kind = m.kind->value;
+    // The engine keeps materials and opinions as bit sets in the compact case record.
+    if (m.stages_listed > 32) {
+      f_.error(*m.stages_at, field(m, "stages"),
+               fmt::format("{} stages, more than the 32 the engine supports per matter",
+                           m.stages_listed));
+    }
+    if (m.materials.size() > 64) {
+      f_.error(m.at, m.path,
+               fmt::format("{} materials, more than the 64 the engine supports per matter",
+                           m.materials.size()));
+    }
     const bool needs_stages = kind == MatterKind::committed || kind == MatterKind::joint;
     if (m.reported("stages")) {
       // not a list: nothing more to say about it
