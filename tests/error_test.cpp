@@ -56,3 +56,18 @@ TEST_CASE("an error never carries control characters or broken UTF-8 to a termin
   CHECK(d.diagnostics()[0].message == "name '\\u009B' is odd");
   CHECK(std::string(d.what()).find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("identity numbers are masked however they are written") {
+  const auto what = [](const std::string& text) {
+    return std::string(Error(ErrorCode::invalid_argument, text).what());
+  };
+  CHECK(what("applicant 36073019900101123X") == "applicant 3607**********123X");
+  CHECK(what("applicant 360730199001011234abc") == "applicant 3607**********1234abc");
+  CHECK(what("证件 360730 19900101 1234 已登记") == "证件 3607** ******** 1234 已登记");
+  CHECK(what("证件３６０７３０１９９００１０１１２３４号") == "证件３６０７**********１２３４号");
+  CHECK(what("old 360730900101123") == "old 3607*******1123");
+  // Not identity numbers: a longer number, a run inside a hash, a short code.
+  CHECK(what("n 1234567890123456789") == "n 1234567890123456789");
+  CHECK(what("rules c3a29e0ea2a6123456789012345678") == "rules c3a29e0ea2a6123456789012345678");
+  CHECK(what("matter 360730-SCJG-0004") == "matter 360730-SCJG-0004");
+}
