@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "report.hpp"
+#include "report_format.hpp"
 #include "report_svg.hpp"
 
 namespace workflow::cli {
@@ -98,9 +99,9 @@ std::string bundles_html(const BundleFigures& b) {
 std::string cross_region_html(const CrossRegionFigures& x,
                               const Names& names) {
   std::string h = "<h2>Cross-region handling (跨域通办)</h2>\n";
-  h += fmt::format("<p>{} cases accepted at one office and handled at another; {} issued; {} to be "
+  h += fmt::format("<p>{} accepted at one office and handled at another; {} issued; {} to be "
                    "issued away from the accepting office ({} at a third office).</p>\n",
-                   x.cases, x.issued, x.issue_elsewhere, x.third_office);
+                   plural(x.cases, "case", "cases"), x.issued, x.issue_elsewhere, x.third_office);
   std::vector<Bar> bars;
   for (const auto& [office, n] : x.by_office)
     bars.push_back({office_label(office, names), double(n.accepted_for_others), kBlue,
@@ -115,9 +116,10 @@ std::string cross_region_html(const CrossRegionFigures& x,
 
 std::string proxy_html(const ProxyFigures& p, const Names& names) {
   std::string h = "<h2>Village proxy (帮办代办)</h2>\n";
-  h += fmt::format("<p>{} cases handed in by village agents; {} notices delivered to agents ({} to "
-                   "B); {} cases followed by B while A was away.</p>\n",
-                   p.cases, p.notices, p.notices_to_b, p.followed_by_b);
+  h += fmt::format("<p>{} handed in by village agents; {} delivered to agents ({} to "
+                   "B); {} followed by B while A was away.</p>\n",
+                   plural(p.cases, "case", "cases"), plural(p.notices, "notice", "notices"),
+                   p.notices_to_b, plural(p.followed_by_b, "case", "cases"));
   std::map<std::string, AgentPostFigures> stations;
   for (const auto& [post, a] : p.by_post) {
     AgentPostFigures& s = stations[a.station];
@@ -128,8 +130,8 @@ std::string proxy_html(const ProxyFigures& p, const Names& names) {
   std::vector<Bar> bars;
   for (const auto& [station, s] : stations)
     bars.push_back({office_label(station, names), double(s.cases), kBlue,
-                    fmt::format("{} cases · {} notices · {} followed by B", s.cases, s.notices,
-                                s.followed_by_b),
+                    fmt::format("{} · {} · {} followed by B", plural(s.cases, "case", "cases"),
+                                plural(s.notices, "notice", "notices"), s.followed_by_b),
                     double(s.followed_by_b)});
   h += hbar_chart("chart-proxy", "Per village station: cases handed in (bar), followed by B (grey)",
                   bars, 0, -1, "", 230);
