@@ -91,6 +91,30 @@ class PostgresStore final : public CaseStore {
     done(error);
   }
 
+  // One event from a row whose columns from `first` on are case_id, seq, kind, time, actor,
+  // office, post, reason, detail, rules_version, notify (history and the change feed).
+  Event read_event(const PGresult* rows, int i, int first) const {
+    Event e;
+    e.case_id = static_cast<CaseId>(pg_int(rows, i, first));
+    e.seq = static_cast<std::uint32_t>(pg_int(rows, i, first + 1));
+    const std::string kind = pg_bytes(rows, i, first + 2);
+    const auto parsed = parse_event_kind(kind);
+    if (!parsed) {
+      throw_pg(partition_, fmt::format("has an event of unknown kind '{}' (case {} seq {})", kind,
+                                       e.case_id, e.seq));
+    }
+    e.kind = *parsed;
+    e.time = DateTime::from_seconds(pg_int(rows, i, first + 3));
+    e.actor = pg_bytes(rows, i, first + 4);
+    e.office = pg_bytes(rows, i, first + 5);
+    e.post = pg_bytes(rows, i, first + 6);
+    e.reason = pg_bytes(rows, i, first + 7);
+    e.detail = pg_bytes(rows, i, first + 8);
+    e.rules_version = pg_bytes(rows, i, first + 9);
+    e.notify = pg_bytes(rows, i, first + 10);
+    return e;
+  }
+
   // The change feed: events in log order with their positions and the chain head (see
   // store.hpp). The last position is read first and bounds the batch, so the head and the
   // events agree even while the writer appends.
@@ -124,26 +148,8 @@ class PostgresStore final : public CaseStore {
     const PGresult* rows = r.get();
     for (int i = 0, n = PQntuples(rows); i < n; ++i) {
       const auto p = static_cast<std::uint64_t>(pg_int(rows, i, 0));
-      Event e;
-      e.case_id = static_cast<CaseId>(pg_int(rows, i, 1));
-      e.seq = static_cast<std::uint32_t>(pg_int(rows, i, 2));
-      const std::string kind = pg_bytes(rows, i, 3);
-      const auto parsed = parse_event_kind(kind);
-      if (!parsed) {
-        throw_pg(partition_, fmt::format("has an event of unknown kind '{}' at position {}",
-                                         kind, p));
-      }
-      e.kind = *parsed;
-      e.time = DateTime::from_seconds(pg_int(rows, i, 4));
-      e.actor = pg_bytes(rows, i, 5);
-      e.office = pg_bytes(rows, i, 6);
-      e.post = pg_bytes(rows, i, 7);
-      e.reason = pg_bytes(rows, i, 8);
-      e.detail = pg_bytes(rows, i, 9);
-      e.rules_version = pg_bytes(rows, i, 10);
-      e.notify = pg_bytes(rows, i, 11);
+      batch.events.push_back({p, read_event(rows, i, 1)});
       head = pg_bytes(rows, i, 12);
-      batch.events.push_back({p, std::move(e)});
       batch.head_position = p;
     }
     Sha256::Digest digest{};
@@ -159,26 +165,7 @@ class PostgresStore final : public CaseStore {
         "reading a case's history");
     const PGresult* rows = r.get();
     std::vector<Event> events;
-    for (int i = 0, n = PQntuples(rows); i < n; ++i) {
-      Event& e = events.emplace_back();
-      e.case_id = static_cast<CaseId>(pg_int(rows, i, 0));
-      e.seq = static_cast<std::uint32_t>(pg_int(rows, i, 1));
-      const std::string kind = pg_bytes(rows, i, 2);
-      const auto parsed = parse_event_kind(kind);
-      if (!parsed) {
-        throw_pg(partition_, fmt::format("has an event of unknown kind '{}' (case {} seq {})",
-                                         kind, id, e.seq));
-      }
-      e.kind = *parsed;
-      e.time = DateTime::from_seconds(pg_int(rows, i, 3));
-      e.actor = pg_bytes(rows, i, 4);
-      e.office = pg_bytes(rows, i, 5);
-      e.post = pg_bytes(rows, i, 6);
-      e.reason = pg_bytes(rows, i, 7);
-      e.detail = pg_bytes(rows, i, 8);
-      e.rules_version = pg_bytes(rows, i, 9);
-      e.notify = pg_bytes(rows, i, 10);
-    }
+    for (int i = 0, n = PQntuples(rows); i < n; ++i) events.push_back(read_event(rows, i, 0));
     return events;
   }
 
