@@ -107,6 +107,12 @@ elseif(STEP STREQUAL "shared")
   expect("${exports}" "workflow::Engine::Engine\\(" "an exported Engine")
   expect("${exports}" "workflow::RuleSet::load\\(" "an exported RuleSet::load")
   expect("${exports}" "typeinfo for workflow::Error" "an exported workflow::Error")
+  # Free functions of every public header are exported too (each needs WORKFLOW_EXPORT).
+  expect("${exports}" "workflow::supervise\\(" "an exported supervise()")
+  expect("${exports}" "workflow::mask_identity_numbers(\\[abi:cxx11\\])?\\(" "an exported mask_identity_numbers()")
+  expect("${exports}" "workflow::diff_rules\\(" "an exported diff_rules()")
+  expect("${exports}" "workflow::Period::quarter\\(" "an exported Period::quarter()")
+  expect("${exports}" "workflow::Engine::install_rules\\(" "an exported Engine::install_rules")
   # Symbols of namespace workflow::detail (functions, variables, typeinfo, vtables). A private
   # member of an exported class may still mention a detail type in its signature, e.g.
   # workflow::Calendar::Calendar(std::shared_ptr<workflow::detail::CalendarData const>).

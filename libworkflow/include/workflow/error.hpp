@@ -64,4 +64,8 @@ class WORKFLOW_EXPORT Error : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
+// Masks resident identity numbers (居民身份证号码) in `text` as 3607**********1234, however
+// they are written: what every Error message gets, for tools that show applicants too.
+WORKFLOW_EXPORT std::string mask_identity_numbers(std::string_view text);
+
 }  // namespace workflow

@@ -33,6 +33,7 @@
 
 #include "workflow/date.hpp"
 #include "workflow/engine.hpp"
+#include "workflow/export.hpp"
 
 namespace workflow {
 
@@ -51,7 +52,7 @@ struct Rate {
 };
 
 // Calendar days from `from` to `to`, both inclusive.
-struct Period {
+struct WORKFLOW_EXPORT Period {
   Date from;
   Date to;
   // The whole month or quarter (1-4). Throw Error(invalid_argument) for a bad month/quarter.
@@ -283,10 +284,6 @@ struct SupervisionFigures {
 // Reads every case (engine.list(), then engine.get(id) for its history) and the bundles.
 // Throws Error(invalid_argument) for an office that is neither an office nor a department of
 // the engine's rule set, or a period whose end is before its start.
-SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query = {});
-
-// Masks resident identity numbers in `text` as 3607**********1234 (the library's masking of
-// personal data in messages, for tools that show applicants).
-std::string mask_identity_numbers(std::string_view text);
+WORKFLOW_EXPORT SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query = {});
 
 }  // namespace workflow

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "support/identity_mask.hpp"
 #include "supervision/tally.hpp"
 #include "workflow/error.hpp"
 
@@ -61,10 +60,6 @@ Period Period::parse(std::string_view text) {
 }
 
 std::string Period::to_string() const { return from.to_string() + ".." + to.to_string(); }
-
-std::string mask_identity_numbers(std::string_view text) {
-  return detail::mask_identity_numbers(text);
-}
 
 namespace detail {
 

@@ -1,5 +1,7 @@
 #include "support/identity_mask.hpp"
 
+#include "workflow/error.hpp"
+
 #include <string>
 #include <vector>
 
@@ -94,3 +96,11 @@ std::string mask_identity_numbers(std::string_view text) {
 }
 
 }  // namespace workflow::detail
+
+namespace workflow {
+
+std::string mask_identity_numbers(std::string_view text) {
+  return detail::mask_identity_numbers(text);
+}
+
+}  // namespace workflow
