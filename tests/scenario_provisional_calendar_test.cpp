@@ -173,3 +173,19 @@ TEST_CASE("provisional calendar: past the last provisional year the engine refus
   CHECK(std::string(e.what()).find("2036") != std::string::npos);
   CHECK(hall.state(id) == CaseState::received);
 }
+
+TEST_CASE("provisional calendar: lights and timers run across New Year into the provisional year") {
+  Hall hall(ningdu_rules(), "2026-12-21T09:00");
+  const CaseId id = hall.submit("360730-MZ-0001", "nd", "nd-s001", kReliefMaterials);
+  hall.act(id, Verb::accept, "nd-s001");
+  // Promised 2026-12-28 (5 working days): yellow on its last day, red from 12-29.
+  CHECK(hall.engine.next_due() == DateTime::parse("2026-12-28T00:00"));
+  hall.at("2026-12-31T23:59");
+  CHECK(hall.view(id).light == Light::red);
+  // The legal deadline 2027-01-19 (provisional year): escalated red from 01-20, not before.
+  hall.at("2027-01-19T23:59");
+  CHECK(hall.view(id).light == Light::red);
+  hall.at("2027-01-20T00:00");
+  CHECK(hall.view(id).light == Light::escalated_red);
+  CHECK_FALSE(hall.engine.next_due());
+}
