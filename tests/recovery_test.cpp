@@ -323,6 +323,39 @@ TEST_CASE("a read-only store serves reads and refuses every command, changing no
   CHECK(report->list().size() == 1);
 }
 
+TEST_CASE("a read-only engine refuses a command before looking at it, and never fires timers") {
+  ScratchDir dir;
+  const auto db = dir.path / "hall.db";
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2026-11-30T09:00"));
+  {
+    auto hall = open(clock, open_sqlite_store(db));
+    const CaseId id = hall->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+    Action accept;
+    accept.actor = "nd-s001";
+    hall->accept(id, accept);
+    CHECK_FALSE(hall->read_only());
+  }
+  auto report = open(clock, open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false}));
+  CHECK(report->read_only());
+  const auto history = report->get(1).history.size();
+  // An unknown case and an unknown actor: refused as read-only, not as not_found.
+  Action nobody;
+  nobody.actor = "nobody";
+  const Error e = error_of([&] { report->accept(99, nobody); });
+  CHECK(e.code() == ErrorCode::store_error);
+  CHECK(std::string(e.what()).find("read-only") != std::string::npos);
+  // A stranger's attempt is not audited either: nothing could record it.
+  Action stranger;
+  stranger.actor = "nd-s002";
+  CHECK(error_of([&] { report->act(1, Verb::approve, stranger); }).code() == ErrorCode::store_error);
+  // The yellow light falls due within days: a reader never fires it.
+  CHECK(error_of([&] { report->advance_to(DateTime::parse("2027-03-01T09:00")); }).code() ==
+        ErrorCode::store_error);
+  CHECK(error_of([&] { report->mark_back("nd-s001"); }).code() == ErrorCode::store_error);
+  CHECK(report->get(1).history.size() == history);
+  CHECK(report->get(1).light == Light::green);
+}
+
 TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with its agent post") {
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
   Options options;

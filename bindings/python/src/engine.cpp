@@ -79,7 +79,8 @@ std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object&
                                       bool record_denied_attempts, const std::string& system_actor,
                                       bool synchronous_full, bool install_rules,
                                       const std::string& rules_installer,
-                                      const std::optional<std::string>& partition) {
+                                      const std::optional<std::string>& partition,
+                                      bool read_only) {
   LoadedRules loaded = rules_arg(rules);
   Calendar cal = calendar_arg(calendar, loaded);
   std::shared_ptr<Clock> clk = clock.is_none() ? std::make_shared<SystemClock>()
@@ -106,31 +107,46 @@ std::unique_ptr<PyEngine> make_engine(const py::object& rules, const py::object&
              !(py::isinstance<py::str>(db) && db.cast<std::string>() == ":memory:")) {
     file = cast_arg<Path>(db, "db", "':memory:', a file path, a postgresql:// URI or None");
   }
+  if (read_only && !file && !postgres) {
+    throw Error(ErrorCode::invalid_argument,
+                "read_only: only for an SQLite file or a postgresql:// db (an in-memory store "
+                "has nothing to read)");
+  }
+  if (read_only && install_rules) {
+    throw Error(ErrorCode::invalid_argument, "install_rules: a read-only engine installs nothing");
+  }
   Options options;
   options.record_denied_attempts = record_denied_attempts;
   options.system_actor = system_actor;
   options.install_rules = install_rules;
   options.rules_installer = rules_installer;
   std::shared_ptr<Engine> engine;
+  std::shared_ptr<CaseStore> store;
   {
     // Opening an SQLite store and recovering its cases can take a while.
     py::gil_scoped_release unlocked;
     if (postgres) {
 #ifdef WORKFLOW_HAS_POSTGRES
-      options.store = open_postgres_store(*postgres, *partition);
+      PostgresOptions pg;
+      pg.read_only = read_only;
+      if (read_only) pg.create = false;
+      options.store = open_postgres_store(*postgres, *partition, pg);
 #endif
     } else if (file) {
       SqliteOptions sqlite;
       sqlite.synchronous_full = synchronous_full;
+      sqlite.read_only = read_only;
+      sqlite.create = !read_only;
       options.store = open_sqlite_store(*file, sqlite);
     } else {
       options.store = make_memory_store();
     }
+    store = options.store;
     engine = std::make_shared<Engine>(loaded.rules, cal, clk, std::move(options));
   }
   return std::make_unique<PyEngine>(std::move(loaded), std::move(cal), std::move(clk),
                                     postgres ? *postgres : file ? file->string() : ":memory:",
-                                    std::move(engine));
+                                    std::move(engine), std::move(store));
 }
 
 }  // namespace
@@ -141,7 +157,7 @@ void bind_engine(py::module_& m) {
       "The back office of one hall system: rules, calendar, clock, store and cases.\n\n"
       "Engine(rules, calendar=None, *, db=':memory:', clock=None,\n"
       "       record_denied_attempts=True, system_actor='system', synchronous_full=True,\n"
-      "       install_rules=False, rules_installer='', partition=None)\n\n"
+      "       install_rules=False, rules_installer='', partition=None, read_only=False)\n\n"
       "rules: a RuleSet, or a rule directory to load. calendar: a Calendar, a calendar\n"
       "directory, or None for the 'calendar' directory next to the rule directory (the\n"
       "shipped layout rules/<hall>/ + rules/calendar/). db: ':memory:' (or None) for an\n"
@@ -152,12 +168,17 @@ void bind_engine(py::module_& m) {
       "for the SystemClock (China Standard Time). A store that runs another rule set than\n"
       "`rules` raises StoreError, unless install_rules=True: then `rules` is installed on it\n"
       "(as install_rules() does), recorded as done by the staff id rules_installer.\n"
+      "read_only=True (reports beside a running hall): open an existing store without taking\n"
+      "its writer lock, so another process's engine may write it meanwhile; the engine sees\n"
+      "the cases as they were when it opened and every command, advance_to and rule or\n"
+      "calendar change raises StoreError (workflow.open_store reads the latest on each call).\n"
       "Close it with close() or a with-block.");
   cls.def(py::init(&make_engine), py::arg("rules"), py::arg("calendar") = py::none(),
           py::kw_only(), py::arg("db") = ":memory:", py::arg("clock") = py::none(),
           py::arg("record_denied_attempts") = true, py::arg("system_actor") = "system",
           py::arg("synchronous_full") = true, py::arg("install_rules") = false,
-          py::arg("rules_installer") = "", py::arg("partition") = py::none());
+          py::arg("rules_installer") = "", py::arg("partition") = py::none(),
+          py::arg("read_only") = false);
   cls.def(
       "submit",
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,
@@ -202,6 +223,7 @@ void bind_engine(py::module_& m) {
       "InvalidArgument if the bundle is not accepted at that office or a material is not one\n"
       "of the bundle's.");
   bind_engine_commands(m, cls);
+  bind_supervision(m, cls);
   cls.def_property_readonly("rules", [](const PyEngine& self) { return self.rules; })
       .def_property_readonly("calendar", [](const PyEngine& self) { return self.calendar; })
       .def_property_readonly("clock", [](const PyEngine& self) { return self.clock; })

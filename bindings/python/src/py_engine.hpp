@@ -59,6 +59,8 @@ struct PyEngine {
   std::shared_ptr<Clock> clock;
   std::string db;
   std::shared_ptr<Engine> engine;
+  // The engine's store, for the change feed (events_after); kept with the engine.
+  std::shared_ptr<CaseStore> store;
 
   std::shared_ptr<Engine> get() const {
     if (!engine) throw Error(ErrorCode::store_error, "the engine is closed");
@@ -68,19 +70,22 @@ struct PyEngine {
   void close() {
     std::shared_ptr<Engine> e = std::move(engine);
     if (!e) return;
+    store.reset();  // the engine holds it too: closed with the engine below
     if (finalizing()) return e.reset();
     py::gil_scoped_release unlocked;
     e.reset();
   }
   PyEngine(LoadedRules r, Calendar c, std::shared_ptr<Clock> k, std::string d,
-           std::shared_ptr<Engine> e)
+           std::shared_ptr<Engine> e, std::shared_ptr<CaseStore> s)
       : rules(std::move(r)), calendar(std::move(c)), clock(std::move(k)), db(std::move(d)),
-        engine(std::move(e)) {}
+        engine(std::move(e)), store(std::move(s)) {}
   PyEngine(const PyEngine&) = delete;
   PyEngine& operator=(const PyEngine&) = delete;
   ~PyEngine() { close(); }
 };
 
 void bind_engine_commands(py::module_& m, py::class_<PyEngine>& cls);
+// Engine.supervise, Engine.events_after, Engine.read_only, workflow.open_store (supervision.cpp).
+void bind_supervision(py::module_& m, py::class_<PyEngine>& cls);
 
 }  // namespace workflow::python

@@ -28,6 +28,10 @@ Conventions:
 * A new rule set is installed on a live engine with ``Engine.install_rules`` (see what it
   would do first with ``Engine.plan_rules``; ``workflow.diff_rules`` compares two sets). Open
   cases keep the terms of the version they were accepted under (``Case.rules_version``).
+* Supervision figures (电子监察): ``Engine.supervise(period, office=...)`` returns them as a
+  dict of plain values; ``workflow.open_store(db)`` reads a store another process's engine
+  is writing (no writer lock; each ``Store.supervise()`` sees the latest commits), and
+  ``events_after(position, limit)`` on either pages through the change feed.
 * Every failure is a ``workflow.Error`` subclass carrying ``.code`` (see ``_errors``).
 * Calls into the engine release the GIL; observers (``Engine.on_event``) take it. An
   exception raised by an observer goes to ``sys.unraisablehook``: the command that caused
@@ -47,8 +51,8 @@ from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_K
                         Bundle, BundleView, Calendar, CalendarYear, Case, CaseReroute, Clock,
                         Department, Delegation, Diagnostic, Engine, Event, Holiday, InstalledRules,
                         InstallPlan, ManualClock, Matter, Office, Post, RatingView,
-                        RectificationView, RuleChange, RuleSet, Stage, StaffMember, SystemClock,
-                        diff_rules)
+                        RectificationView, RuleChange, RuleSet, Stage, StaffMember, Store,
+                        SystemClock, diff_rules, open_store)
 from . import _verbs, _workflow
 from ._workflow import VERB_DETAILS
 
@@ -63,6 +67,7 @@ __all__ = [
     "Delegation", "Diagnostic", "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office",
     "Post", "RatingView", "RectificationView", "RuleSet", "Stage", "StaffMember", "SystemClock",
     "CaseReroute", "InstalledRules", "InstallPlan", "RuleChange", "diff_rules",
+    "Store", "open_store",
     "CalendarError", "Error", "FileError", "InvalidArgument", "InvalidTransition", "NotFound",
     "PermissionDenied", "RuleError", "StoreError",
     "load_rules", "load_calendar", "shipped_rules",

@@ -24,7 +24,8 @@ from ._workflow import (ABSENCE_KINDS as ABSENCE_KINDS, CHANNELS as CHANNELS,
                         StaffMember as StaffMember, SystemClock as SystemClock,
                         CaseReroute as CaseReroute, InstalledRules as InstalledRules,
                         InstallPlan as InstallPlan, RuleChange as RuleChange,
-                        diff_rules as diff_rules, VERB_DETAILS as VERB_DETAILS)
+                        diff_rules as diff_rules, VERB_DETAILS as VERB_DETAILS,
+                        Store as Store, open_store as open_store)
 
 __version__: str
 __all__: list[str]

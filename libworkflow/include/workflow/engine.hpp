@@ -153,6 +153,12 @@ class WORKFLOW_EXPORT Engine {
   std::optional<DateTime> next_due() const;
   // The engine clock's current time.
   DateTime now() const;
+  // True if the engine runs on a read-only store (a report reader; SqliteOptions::read_only
+  // or PostgresOptions::read_only): it serves the queries (get, list, bundles, installed
+  // rules) over the cases as they were when it opened, and refuses every command,
+  // advance_to, install_rules and update_calendar with Error(store_error) before looking at
+  // them. To see a writer's later commits, open a new engine on the store.
+  bool read_only() const noexcept;
 
   std::uint64_t subscribe(Observer observer);
   void unsubscribe(std::uint64_t subscription);

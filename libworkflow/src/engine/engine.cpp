@@ -46,11 +46,18 @@ struct Outcome {
 
 // Runs `command` on the core under its lock, after firing the timers due by the clock's
 // time. A refused command may still have committed events (an audited attempt, timers).
+// An engine on a read-only store refuses every command before looking at it: its timers
+// would need commits too, and a reader must not pretend a command could have happened.
 template <class Result, class F>
 Outcome<Result> apply(detail::EngineCore& core, F&& command) {
   Outcome<Result> out;
   std::lock_guard lock(core.mutex);
   try {
+    if (core.store().read_only()) {
+      throw Error(ErrorCode::store_error,
+                  "the engine is open read-only (its store was opened for reading): commands, "
+                  "timers and rule or calendar changes are refused; open the store for writing");
+    }
     core.advance_to(core.now());
     if constexpr (std::is_same_v<Result, std::monostate>) {
       command();
@@ -184,6 +191,8 @@ std::optional<DateTime> Engine::next_due() const {
 }
 
 DateTime Engine::now() const { return core_->now(); }
+
+bool Engine::read_only() const noexcept { return core_->store().read_only(); }
 
 std::uint64_t Engine::subscribe(Observer observer) {
   if (!observer) throw Error(ErrorCode::invalid_argument, "an observer must be callable");
