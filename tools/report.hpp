@@ -25,12 +25,15 @@ std::string report_json(const Figures& f);
 // posts, matters.
 struct Names {
   std::map<std::string, std::string> offices, departments, posts, matters;
-  std::string office(const std::string& id) const;  // "name (id)", or the id
+  std::string office(const std::string& id) const;  // the office's or department's name, or the id
+  std::string post(const std::string& id) const;    // the post's name (with its office's if shared)
 };
 Names names_of(const RuleSet& rules);
 // `generated`: when the page was made, shown in the header.
 std::string report_html(const Figures& f, const Names& names, const std::string& generated);
 std::string services_html(const Figures& f, const Names& names);
+// zh-CN names of the canonical strings the pages show.
+std::string zh_light(const std::string& light);
 // The per-unit ranking as text lines.
 std::string ranking_text(const Figures& f);
 

@@ -2,6 +2,7 @@
 // (report_svg.hpp), no scripts, no fonts, no network; zh-CN labels from the rule set. The
 // ratings, bundles, cross-region and proxy sections are in report_html_services.cpp.
 #include <algorithm>
+#include <cstdio>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,6 +36,19 @@ std::vector<Bar> zh_bars(const std::map<std::string, int>& m, std::string (*name
   return bars;
 }
 
+// "2026-01-13" → "2026年1月13日"; "2026-01-13T08:30:00" → "2026年1月13日 08:30" (the reader's
+// way of writing a date); anything else as it is.
+std::string zh_when(const std::string& iso) {
+  int y = 0, m = 0, d = 0, hh = 0, mm = 0;
+  if (iso.size() >= 10 && std::sscanf(iso.c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3) {
+    std::string out = fmt::format("{}年{}月{}日", y, m, d);
+    if (iso.size() >= 16 && std::sscanf(iso.c_str() + 10, "T%2d:%2d", &hh, &mm) == 2)
+      out += fmt::format(" {:02}:{:02}", hh, mm);
+    return out;
+  }
+  return iso;
+}
+
 std::string target_text(const std::optional<double>& t) {
   return t ? fmt::format("目标 ≥ {:g}%", 100 * *t) : "无目标";
 }
@@ -49,18 +63,31 @@ std::string zh_light(const std::string& s) {
   return it == names.end() ? s : it->second;
 }
 
+// The page is read in Chinese: an office or department shows its name only (the rule set's
+// names are unique); an id is shown only for something the rule set does not name.
 std::string Names::office(const std::string& id) const {
   auto it = offices.find(id);
-  if (it != offices.end()) return it->second + " (" + id + ")";
+  if (it != offices.end()) return it->second;
   it = departments.find(id);
-  return it == departments.end() ? id : it->second + " (" + id + ")";
+  return it == departments.end() ? id : it->second;
+}
+
+std::string Names::post(const std::string& id) const {
+  const auto it = posts.find(id);
+  return it == posts.end() ? id : it->second;
 }
 
 Names names_of(const RuleSet& rules) {
   Names n;
   for (const Office& o : rules.offices()) n.offices[o.id] = o.name;
   for (const Department& d : rules.departments()) n.departments[d.id] = d.name;
-  for (const Post& p : rules.posts()) n.posts[p.id] = p.name;
+  // Many townships have a 民政办审核岗 or a 分管领导审批岗: a post's label is its name, with its
+  // office's name before it when another post has the same name.
+  std::map<std::string, int> post_names;
+  for (const Post& p : rules.posts()) ++post_names[p.name];
+  for (const Post& p : rules.posts()) {
+    n.posts[p.id] = post_names[p.name] > 1 ? rules.office(p.office).name + " · " + p.name : p.name;
+  }
   for (const Matter& m : rules.matters()) n.matters[m.code] = m.name;
   return n;
 }
@@ -79,12 +106,13 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
       ".kpi b{font-size:22px;display:block}\n"
       "</style></head><body>\n";
   const std::string scope =
-      (f.period ? fmt::format("统计期 {} 至 {}", f.period->from.to_string(), f.period->to.to_string())
+      (f.period ? fmt::format("统计期 {}至{}", zh_when(f.period->from.to_string()),
+                              zh_when(f.period->to.to_string()))
                 : std::string("全部办件")) +
       (f.office.empty() ? "" : " · " + names.office(f.office));
   h += fmt::format("<h1>{} · 政务服务电子监察报告</h1>\n<p class=\"meta\">{} · 数据截至 {} · "
                    "生成于 {} · 规则版本 {} · 共 {} 件</p>\n",
-                   esc(f.hall), esc(scope), esc(f.as_of.empty() ? "无数据" : f.as_of), esc(generated),
+                   esc(f.hall), esc(scope), esc(f.as_of.empty() ? "暂无数据" : zh_when(f.as_of)), esc(generated),
                    esc(f.rules_version), f.cases);
   h += fmt::format(
       "<div><span class=\"kpi\"><b>{}</b>按时办结率</span><span class=\"kpi\"><b>{}</b>即办件占比"
@@ -132,7 +160,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
   h += hbar_chart("chart-lights-now", "当前亮灯（件；已决定的办件灯色冻结）", now);
   h += "<h3>最需关注的办件（最坏灯色、超期工作日最多者在前）</h3>\n";
   if (f.worst.empty()) {
-    h += "<p>无</p>\n";
+    h += f.cases == 0 ? "<p>暂无数据</p>\n" : "<p>无</p>\n";
   } else {
     h += "<table id=\"worst\"><tr><th>办件</th><th>最坏灯色</th><th>当前灯色</th><th>超期工作日</th>"
          "<th>事项</th><th>所在</th><th>状态</th><th>承诺期限</th></tr>\n";
@@ -171,7 +199,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
   h += "<h2>AB岗、赋权乡镇与“办不成事”窗口</h2>\n";
   std::map<std::string, int> handoffs;
   for (const auto& [post, n] : f.handoffs_by_post)
-    handoffs[names.posts.count(post) ? names.posts.at(post) + " (" + post + ")" : post] += n;
+    handoffs[names.post(post)] += n;
   h += hbar_chart("chart-handoffs",
                   fmt::format("各岗位AB岗转办次数（前 15 位，共 {} 个岗位）", f.handoffs_by_post.size()),
                   count_bars(handoffs, kBlue, {}, 15));
@@ -200,7 +228,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
 
   h += "<h2>单位排名（按时办结率从高到低，并列时办结量多者在前）</h2>\n";
   if (f.units.empty()) {
-    h += "<p>无数据</p>\n";
+    h += "<p>暂无数据</p>\n";
   } else {
     h += "<table id=\"ranking\"><tr><th>名次</th><th>单位</th><th>所在</th><th>办件</th><th>办结</th>"
          "<th>按时办结率</th><th>一次办好率</th><th>即办件占比</th><th>满意率</th><th>曾亮红灯</th>"
@@ -208,9 +236,9 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
     int rank = 0;
     for (const UnitFigures& u : f.units) {
       const bool last = std::find(f.last_three.begin(), f.last_three.end(), u.id) != f.last_three.end();
-      h += fmt::format("<tr{}><td>{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+      h += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                       last ? " style=\"background:#fbe3e1\"" : "", ++rank, esc(u.name), esc(u.id),
+                       last ? " style=\"background:#fbe3e1\"" : "", ++rank, esc(u.name),
                        esc(names.offices.count(u.office) ? names.offices.at(u.office) : u.office),
                        u.cases, u.decided, pct(u.on_time), pct(u.first_time_right),
                        pct(u.instant_share), pct(u.satisfaction), u.red_ever, u.red_now);
@@ -219,7 +247,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
     std::string last;
     for (const std::string& id : f.last_three)
       last += (last.empty() ? "" : "、") + (names.departments.count(id) ? names.departments.at(id) : id);
-    h += fmt::format("<p>排名末三位（有办结数据的单位）：{}</p>\n", esc(last.empty() ? "无数据" : last));
+    h += fmt::format("<p>排名末三位（有办结数据的单位）：{}</p>\n", esc(last.empty() ? "暂无数据" : last));
   }
 
   h += services_html(f, names);

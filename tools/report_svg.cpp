@@ -49,7 +49,7 @@ std::string hbar_chart(const std::string& id, const std::string& title, const st
       "viewBox=\"0 0 {} {}\" role=\"img\"><title>{}</title>\n"
       "<text x=\"0\" y=\"20\" class=\"t\">{}</text>\n",
       id, width, width, height, esc(title), esc(title));
-  if (bars.empty()) s += fmt::format("<text x=\"0\" y=\"{}\">无数据 (no data)</text>\n", top + 18);
+  if (bars.empty()) s += fmt::format("<text x=\"0\" y=\"{}\">暂无数据</text>\n", top + 18);
   int y = top;
   for (const Bar& b : bars) {
     const int w = std::max(b.value > 0 ? 2 : 0, int(bar_w * b.value / max));
@@ -91,7 +91,7 @@ std::string line_chart(const std::string& id, const std::string& title,
       "viewBox=\"0 0 {} {}\" role=\"img\"><title>{}</title>\n"
       "<text x=\"0\" y=\"20\" class=\"t\">{}</text>\n",
       id, width, width, height, esc(title), esc(title));
-  if (n == 0) return s + fmt::format("<text x=\"0\" y=\"{}\">无数据 (no data)</text></svg></figure>\n", top + 18);
+  if (n == 0) return s + fmt::format("<text x=\"0\" y=\"{}\">暂无数据</text></svg></figure>\n", top + 18);
   const auto y_of = [&](double v) { return top + plot_h - int(plot_h * v / max); };
   for (int t = 0; t <= 4; ++t) {
     const double v = max * t / 4;
@@ -126,7 +126,7 @@ std::vector<Bar> count_bars(const std::map<std::string, int>& m, const char* col
   std::vector<Bar> bars;
   for (const auto& [k, v] : m) {
     auto it = names.find(k);
-    bars.push_back({it == names.end() ? k : it->second + " (" + k + ")", double(v), color});
+    bars.push_back({it == names.end() ? k : it->second, double(v), color});
   }
   if (top > 0) {
     std::stable_sort(bars.begin(), bars.end(), [](const Bar& a, const Bar& b) { return a.value > b.value; });

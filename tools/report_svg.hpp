@@ -53,13 +53,13 @@ std::string line_chart(const std::string& id, const std::string& title,
                        const std::vector<std::string>& x_labels, const std::vector<Series>& series,
                        double max, const std::string& unit);
 
-// One bar per key (label: the name from `names` and the key), largest first when `top` > 0.
+// One bar per key (label: its name from `names`, else the key), largest first when `top` > 0.
 std::vector<Bar> count_bars(const std::map<std::string, int>& m, const char* color,
                             const std::map<std::string, std::string>& names = {}, std::size_t top = 0);
 
 // "12.3%", or `none` when the rate has no data.
-std::string pct(const Rate& r, const char* none = "无数据");
-// 100 * value, 0 when there is no data (bar lengths only; the text says 无数据).
+std::string pct(const Rate& r, const char* none = "暂无数据");
+// 100 * value, 0 when there is no data (bar lengths only; the text says 暂无数据).
 double pct_value(const Rate& r);
 
 }  // namespace workflow::cli
