@@ -109,6 +109,30 @@ TEST_CASE("supervise: the first quarter of a small hall, counted by hand") {
   CHECK(all.weeks.size() == 5);  // 03-03 .. the week of 03-31 (04-01)
 }
 
+TEST_CASE("supervise: red now is late work still waiting; a decided red case was red") {
+  Hall hall(ningdu_rules(), "2026-11-30T09:00");
+  const auto food = [&] {
+    const CaseId id = hall.submit("360730-SCJG-0004", "nd", "nd-s001", food_licence_materials(), "甲");
+    hall.act(id, Verb::accept, "nd-s001");
+    hall.act(id, Verb::review_pass, "nd-s001");  // the window's pre-review
+    hall.act(id, Verb::review_pass, "nd-s022");  // to 市场监管局's chief (nd-s024)
+    return id;
+  };
+  const CaseId decided = food(), waiting = food();
+  // The promise is 5 working days: on 2026-12-10 both are past it.
+  hall.engine.advance_to(DateTime::parse("2026-12-10T09:00"));
+  hall.act(decided, Verb::approve, "nd-s024");
+  REQUIRE(hall.engine.get(decided).light == Light::red);  // frozen at the decision
+  REQUIRE(hall.engine.get(waiting).light == Light::red);
+  const SupervisionFigures f = supervise(hall.engine);
+  CHECK(f.red_ever == 2);
+  CHECK(f.light_now.at("red") == 2);
+  CHECK(f.red_now == 1);
+  REQUIRE(f.units.size() == 1);
+  CHECK(f.units[0].red_ever == 2);
+  CHECK(f.units[0].red_now == 1);
+}
+
 TEST_CASE("supervise: an empty period or office has no data, not 0 %") {
   Hall hall(sandu_rules(), "2025-03-03T09:10");
   build(hall);

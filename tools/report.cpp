@@ -43,7 +43,7 @@ std::string report_text(const Figures& f) {
   line(fmt::format("lights (cases that ever showed): yellow {}, red {}, escalated red {}",
                    ever("yellow"), ever("red"), ever("escalated_red")));
   line(fmt::format("lights now: {}", counts_line(f.light_now)));
-  line(fmt::format("red: {} ever red (or escalated), {} red now", plural(f.red_ever, "case", "cases"),
+  line(fmt::format("red: {} ever red (or escalated), {} red now and undecided", plural(f.red_ever, "case", "cases"),
                    f.red_now));
   if (!f.worst.empty()) line("worst cases:");
   for (const FlaggedCase& c : f.worst)

@@ -117,7 +117,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
   h += fmt::format(
       "<div><span class=\"kpi\"><b>{}</b>按时办结率</span><span class=\"kpi\"><b>{}</b>即办件占比"
       "</span><span class=\"kpi\"><b>{}</b>一次办好率</span><span class=\"kpi\"><b>{}</b>满意率</span>"
-      "<span class=\"kpi\"><b>{}</b>曾亮红灯（件）</span><span class=\"kpi\"><b>{}</b>当前红灯（件）</span>"
+      "<span class=\"kpi\"><b>{}</b>曾亮红灯（件）</span><span class=\"kpi\"><b>{}</b>在办红灯（件）</span>"
       "<span class=\"kpi\"><b>{}</b>AB岗转办（次）</span></div>\n",
       pct(f.on_time), pct(f.instant_share), pct(f.first_time_right_rate), pct(f.ratings.satisfaction),
       f.red_ever, f.red_now, f.handoffs);
@@ -232,7 +232,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
   } else {
     h += "<table id=\"ranking\"><tr><th>名次</th><th>单位</th><th>所在</th><th>办件</th><th>办结</th>"
          "<th>按时办结率</th><th>一次办好率</th><th>即办件占比</th><th>满意率</th><th>曾亮红灯</th>"
-         "<th>当前红灯</th></tr>\n";
+         "<th>在办红灯</th></tr>\n";
     int rank = 0;
     for (const UnitFigures& u : f.units) {
       const bool last = std::find(f.last_three.begin(), f.last_three.end(), u.id) != f.last_three.end();

@@ -90,7 +90,7 @@ def test_the_page_names_things_in_chinese(demo_page):
     assert sum("高龄津贴申请" in l for l in labels) >= 2
     # Red now and ever red; the worst cases have a heading; rates against their targets;
     # figures per week; the ranking.
-    for needle in ("曾亮红灯", "当前红灯", "<h3>最需关注的办件", "目标 ≥ 90%", "目标 ≥ 40%",
+    for needle in ("曾亮红灯", "在办红灯", "<h3>最需关注的办件", "目标 ≥ 90%", "目标 ≥ 40%",
                    'id="chart-weeks-rates"', 'id="ranking"', "<h2>好差评与差评整改</h2>"):
         assert needle in page, needle
 

@@ -18,6 +18,8 @@
 //    opened (a bad rating, 1-2, opens one).
 //  - lights: "ever" counts the cases that ever showed yellow, red or escalated red
 //    (light_changed events); "now" the light each case shows now (frozen at the decision).
+//    Red now (red_now): cases still waiting for their decision (not decided, issued, refused,
+//    withdrawn or terminated) that show red or escalated red: the late work to chase today.
 //  - a unit (单位) is the department that handled the case (谁办理谁负责): the matter's
 //    department, or under a full delegation the township department that decided in its name.
 //
@@ -211,7 +213,7 @@ struct UnitFigures {
   Rate satisfaction;      // ratings 4-5 / ratings
   int bad_ratings = 0;
   int red_ever = 0;       // cases that ever showed red or escalated red
-  int red_now = 0;        // cases showing red or escalated red now
+  int red_now = 0;        // undecided cases showing red or escalated red now
   int handoffs = 0;
 };
 
@@ -253,7 +255,7 @@ struct SupervisionFigures {
   std::map<std::string, int> ever_light;
   std::map<std::string, int> light_now;
   int red_ever = 0;  // ever red or escalated red
-  int red_now = 0;   // red or escalated red now
+  int red_now = 0;   // undecided cases red or escalated red now (see "Red now" above)
   std::vector<FlaggedCase> worst;    // up to 10
   std::vector<MatterTiming> timing;  // committed/escalated/joint matters with decisions
   std::map<std::string, int> handoffs_by_post;

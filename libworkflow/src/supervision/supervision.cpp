@@ -138,7 +138,12 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
     ++f.by_state[std::string(to_string(c.state))];
     ++f.by_office[c.accepting_office];
     ++f.light_now[std::string(to_string(c.light))];
-    if (c.light == Light::red || c.light == Light::escalated_red) {
+    // Red now: still waiting for its decision and past its deadline. A decided case keeps
+    // its light frozen (light_now), but it is no longer late work a supervisor can chase.
+    const bool waiting = c.state != CaseState::decided && c.state != CaseState::issued &&
+                         c.state != CaseState::refused && c.state != CaseState::withdrawn &&
+                         c.state != CaseState::terminated;
+    if (waiting && (c.light == Light::red || c.light == Light::escalated_red)) {
       ++f.red_now;
       fact.red_now = true;
     }
