@@ -62,8 +62,13 @@ std::string hbar_chart(const std::string& id, const std::string& title, const st
     if (b.second >= 0)
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"8\" fill=\"{}\"/>", label_w,
                        y + 18, w2, kGrey);
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", label_w + std::max(w, w2) + 6, y + 17,
-                     esc(b.text.empty() ? fmt::format("{:g}", b.value) : b.text));
+    // The text goes after the bar, or after the dashed target line when that line would
+    // cross it (a bar just short of its target).
+    const std::string text = b.text.empty() ? fmt::format("{:g}", b.value) : b.text;
+    int end = std::max(w, w2);
+    const int line_x = target >= 0 ? int(bar_w * target / max) : -1;
+    if (line_x > end && line_x < end + 6 + text_width(text)) end = line_x;
+    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", label_w + end + 6, y + 17, esc(text));
     y += row;
   }
   if (target >= 0) {
