@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -479,6 +480,29 @@ TEST_CASE("Calendar: a FIFO among the calendar files is refused, not read") {
   REQUIRE(e.diagnostics().size() == 1);
   CHECK(e.diagnostics()[0].to_string() ==
         (dir / "2026.yaml").string() + ": cannot read '2026.yaml': it is a FIFO, not a regular file");
+}
+
+TEST_CASE("Calendar: a file holding only a comma is refused at once, not read as documents") {
+  // Found by the calendar fuzz target (docs/fuzzing.md): yaml-cpp's LoadAll, which looked for
+  // a second document, took gigabytes on ",". A second document is now found by scanning.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("workflow-calendar-comma-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "2026.yaml") << ",";
+  const Error e = error_of([&] { (void)Calendar::load(dir); });
+  std::ofstream(dir / "2026.yaml") << "year: 2026\n--- {year: 2027}\n";
+  const Error second = error_of([&] { (void)Calendar::load(dir); });
+  fs::remove_all(dir);
+  CHECK(e.code() == ErrorCode::calendar_invalid);
+  REQUIRE(e.diagnostics().size() == 1);
+  CHECK(e.diagnostics()[0].to_string() == (dir / "2026.yaml").string() +
+                                              ": expected a mapping with the keys year, source, "
+                                              "holidays and makeup_workdays");
+  REQUIRE(second.diagnostics().size() == 1);
+  CHECK(second.diagnostics()[0].to_string() ==
+        (dir / "2026.yaml").string() +
+            ":2:5: a second YAML document: a calendar file holds one year, in one document");
 }
 
 TEST_CASE("Calendar: an unreadable directory is io_error naming it") {

@@ -57,6 +57,13 @@ TEST_CASE("an error never carries control characters or broken UTF-8 to a termin
   CHECK(std::string(d.what()).find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("printable escapes for tools what Error escapes in its messages") {
+  // What the command-line tool runs names from rule files and stores through before printing.
+  CHECK(workflow::printable("临时救助\x1b[31m\x1b]0;pwned\x07\xc2\x9b" "2J\x7f\xff\tend\n") ==
+        "临时救助\\x1B[31m\\x1B]0;pwned\\x07\\u009B2J\\x7F\\xFF\tend\n");
+  CHECK(workflow::printable("综合窗口 nd-s017") == "综合窗口 nd-s017");
+}
+
 TEST_CASE("identity numbers are masked however they are written") {
   const auto what = [](const std::string& text) {
     return std::string(Error(ErrorCode::invalid_argument, text).what());

@@ -433,3 +433,33 @@ TEST_CASE("recovery: a snapshot whose values are out of range is refused, never 
   const Error e = reopen_with(bad);
   CHECK(std::string(e.what()).find("stage of its matter") != std::string::npos);
 }
+
+TEST_CASE("recovery: an engine state announcing more absences than it holds is refused at once") {
+  // Found by the engine-state fuzz target (docs/fuzzing.md): the count of absences sized the
+  // table before the bytes were checked, so a damaged count asked for about 100 GB.
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2026-11-30T09:00", options);
+    food_case_at_review(hall);
+  }
+  const std::string good = store->engine_state();
+  // Format (1), the rule version's length (4) and text, then the staff count (4).
+  REQUIRE(good.size() > 9);
+  const std::size_t count_at = 5 + static_cast<unsigned char>(good[1]);
+  std::string bad = good.substr(0, count_at) + std::string(4, '\xff') + good.substr(count_at + 4, 18);
+  auto edited = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.events = store->history(1);
+  c.engine_state = bad;
+  c.rules = store->rule_sets().front();
+  edited->wait_durable(edited->append(std::move(c)));
+  Options reopen;
+  reopen.store = edited;
+  const Error e = error_of([&] { Hall again(ningdu_rules(), "2026-11-30T10:00", reopen); });
+  CHECK(e.code() == ErrorCode::store_error);
+  CHECK_MESSAGE(std::string(e.what()).find("the engine state is corrupt: 4294967295 entries "
+                                           "announced, 18 bytes left") != std::string::npos,
+                e.what());
+}

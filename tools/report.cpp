@@ -2,6 +2,7 @@
 #include "report.hpp"
 
 #include "report_format.hpp"
+#include "workflow/error.hpp"
 
 #include <algorithm>
 
@@ -69,7 +70,8 @@ std::string report_text(const Figures& f) {
                    "recomputed on the official calendar: {}",
                    f.provisional_now, f.provisional_now == 1 ? "case" : "cases",
                    f.deadlines_recomputed));
-  return o + services_text(f) + ranking_text(f);
+  // Names and ids come from rule files and the store: escaped once here, for every section.
+  return printable(o + services_text(f) + ranking_text(f));
 }
 
 std::string ranking_text(const Figures& f) {

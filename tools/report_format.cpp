@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "workflow/error.hpp"
+
 namespace workflow::cli {
 
 std::string detail_value(std::string_view detail, std::string_view key) {
@@ -34,15 +36,36 @@ std::string plural(long long n, std::string_view one, std::string_view many) {
 
 std::string json_string(std::string_view s) {
   std::string out = "\"";
-  for (char c : s) {
+  const auto put = [&out](char c) {
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", int(c));
+        // C0 controls must be escaped in JSON; DEL is escaped too, so no control reaches a
+        // terminal that shows the JSON.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", int(c));
         else out += c;
+    }
+  };
+  const auto c1_at = [&s](std::size_t i) {  // U+0080..U+009F, a C1 control, starts at s[i]
+    return i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC2 &&
+           static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      put(s[i++]);
+    } else if (c1_at(i)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[i + 1]));
+      i += 2;
+    } else {
+      // Other non-ASCII bytes: well-formed UTF-8 stays as it is; bytes that are not UTF-8
+      // (JSON text must be UTF-8) become printable's \xNN text.
+      std::size_t end = i + 1;
+      while (end < s.size() && static_cast<unsigned char>(s[end]) >= 0x80 && !c1_at(end)) ++end;
+      for (char c : printable(s.substr(i, end - i))) put(c);
+      i = end;
     }
   }
   return out + "\"";

@@ -1,6 +1,8 @@
 // The HTML report's inline SVG charts (report_svg.hpp).
 #include "report_svg.hpp"
 
+#include "workflow/error.hpp"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -9,7 +11,7 @@ namespace workflow::cli {
 
 std::string esc(std::string_view s) {
   std::string out;
-  for (char c : s) {
+  for (char c : printable(s)) {  // control characters cannot be written in HTML, even as &#x1B;
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

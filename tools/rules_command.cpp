@@ -65,7 +65,7 @@ RuleSet load_rules(const std::string& dir) {
 std::string change_line(const RuleChange& c) {
   std::string line = fmt::format("{} {} {}", to_string(c.entity), to_string(c.change), c.id);
   if (!c.fields.empty()) line += ": " + c.fields;
-  return line;
+  return printable(line);  // ids and field values come from rule files
 }
 
 std::string summary_line(const std::vector<RuleChange>& changes) {
@@ -202,11 +202,12 @@ void print_plan(const InstallPlan& plan, const std::string& db) {
              keep.empty() ? "" : " (case" + keep + ")");
   fmt::print("rerouted: {}\n", plan.reroutes.size());
   for (const CaseReroute& r : plan.reroutes) {
-    fmt::print("case {}: {} -> {} ({})\n", r.id, r.from_post, r.to_post, r.why);
+    fmt::print("case {}: {} -> {} ({})\n", r.id, printable(r.from_post), printable(r.to_post),
+               printable(r.why));
   }
   fmt::print("absences dropped: {}\n", plan.absences_dropped.size());
-  for (const std::string& s : plan.absences_dropped) fmt::print("absence dropped: {}\n", s);
-  for (const std::string& p : plan.problems) fmt::print("problem: {}\n", p);
+  for (const std::string& s : plan.absences_dropped) fmt::print("absence dropped: {}\n", printable(s));
+  for (const std::string& p : plan.problems) fmt::print("problem: {}\n", printable(p));
 }
 
 int run_guarded(const std::function<int()>& body) {
@@ -320,7 +321,8 @@ int history(const std::string& db) {
       } catch (const Error&) {
         note = " (damaged: its files do not load)";
       }
-      fmt::print("{} {} {} {}{}\n", i + 1, s.version, s.installed_at.to_string(), s.installed_by,
+      fmt::print("{} {} {} {}{}\n", i + 1, s.version, s.installed_at.to_string(),
+                 printable(s.installed_by),
                  note);
     }
     return 0;

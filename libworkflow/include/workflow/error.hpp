@@ -68,4 +68,10 @@ class WORKFLOW_EXPORT Error : public std::runtime_error {
 // they are written: what every Error message gets, for tools that show applicants too.
 WORKFLOW_EXPORT std::string mask_identity_numbers(std::string_view text);
 
+// `text` safe to print on a terminal or in a page: C0 controls other than newline and tab,
+// DEL and bytes that are not UTF-8 written as \xNN, C1 controls as \u0080..\u009F; the
+// result is valid UTF-8. What every Error message gets, for tools that print names and
+// details from rule files and stores themselves.
+WORKFLOW_EXPORT std::string printable(std::string_view text);
+
 }  // namespace workflow

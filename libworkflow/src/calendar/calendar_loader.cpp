@@ -20,6 +20,7 @@
 
 #include "calendar/calendar_data.hpp"
 #include "support/text_columns.hpp"
+#include "support/yaml_documents.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/error.hpp"
 
@@ -41,6 +42,21 @@ struct Pos {
 Pos pos_of(const YAML::Mark& m) {
   if (m.line < 0 || m.column < 0) return {};
   return {m.line + 1, m.column + 1};
+}
+
+// Where the second document that starts on 0-based `line` has its first node: after the
+// "---" on that line, or on the next line holding more than blanks or a comment.
+Pos second_document_pos(std::string_view text, int line) {
+  std::size_t at = 0;
+  for (int l = 0; l < line && at < text.size(); ++l) at = std::min(text.find('\n', at), text.size()) + 1;
+  for (int l = line; at < text.size(); ++l) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::size_t from = at + (l == line && text.substr(at, 3) == "---" ? 3 : 0);
+    const std::size_t first = text.find_first_not_of(" \t\r", from);
+    if (first < end && text[first] != '#') return {l + 1, static_cast<int>(first - at) + 1};
+    at = end + 1;
+  }
+  return {line + 1, 1};
 }
 
 // Where one year's parts were written, so the checks that run after parsing (and the same
@@ -214,15 +230,15 @@ std::optional<ParsedYear> parse_file(const fs::path& path, Diagnostics& out) {
   }
   YAML::Node root;
   try {
-    out.contents[file] = text.str();
-    // LoadAll: YAML::Load would silently ignore everything after a first document.
-    std::vector<YAML::Node> documents = YAML::LoadAll(out.contents[file]);
-    if (documents.size() > 1) {
-      out.add(file, pos_of(documents[1].Mark()), "",
+    const std::string& contents = out.contents[file] = text.str();
+    // Looked for first: YAML::Load would silently ignore everything after a first document,
+    // and YAML::LoadAll, which would not, takes gigabytes on a file holding only ",".
+    if (const auto second = second_document_line(contents)) {
+      out.add(file, second_document_pos(contents, *second), "",
               "a second YAML document: a calendar file holds one year, in one document");
       return std::nullopt;
     }
-    if (!documents.empty()) root = documents.front();
+    root = YAML::Load(contents);
   } catch (const YAML::ParserException& e) {
     out.add(file, pos_of(e.mark), "", "invalid YAML: " + e.msg);
     return std::nullopt;

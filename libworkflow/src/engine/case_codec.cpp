@@ -100,6 +100,13 @@ class Reader {
   void finish() const {
     if (pos_ != in_.size()) fail(fmt::format("{} trailing bytes", in_.size() - pos_));
   }
+  // A count read from the bytes that sizes a table is checked against the bytes left first:
+  // a corrupt count must not ask for gigabytes before the reading runs short.
+  void need_entries(std::uint32_t n, std::size_t entry_bytes) const {
+    if (n > (in_.size() - pos_) / entry_bytes) {
+      fail(fmt::format("{} entries announced, {} bytes left", n, in_.size() - pos_));
+    }
+  }
 
  private:
   void need(std::size_t n) const {
@@ -267,6 +274,7 @@ EngineState decode_engine_state(std::string_view bytes) {
   r.get_text(state.rules_version);
   std::uint32_t n = 0;
   r.get(n);
+  r.need_entries(n, 18);  // set, kind, from, until: 1 + 1 + 8 + 8 bytes each
   state.absences.resize(n);
   for (Roster::Absence& a : state.absences) {
     r.get(a.set);

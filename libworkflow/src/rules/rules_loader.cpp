@@ -12,6 +12,7 @@
 #include "rules/rules_raw.hpp"
 #include "support/printable.hpp"
 #include "support/sha256.hpp"
+#include "support/yaml_documents.hpp"
 
 namespace workflow::detail {
 namespace {
@@ -321,31 +322,6 @@ std::size_t invalid_utf8_at(std::string_view s) {
     i += n;
   }
   return std::string_view::npos;
-}
-
-// The 0-based line where a second YAML document starts ("---" after content, or content
-// after "..."), if any. Found by scanning, because yaml-cpp's LoadAll can allocate without
-// bound on hostile input (a file holding only "," takes gigabytes).
-std::optional<int> second_document_line(std::string_view s) {
-  bool content = false, ended = false;
-  int line = 0;
-  for (std::size_t at = 0; at <= s.size(); ++line) {
-    const std::size_t end = std::min(s.find('\n', at), s.size());
-    std::string_view l = s.substr(at, end - at);
-    at = end + 1;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    const bool marker = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
-    if (marker && (content || ended)) return line;
-    if (l.substr(0, 3) == "..." && (l.size() == 3 || l[3] == ' ' || l[3] == '\t')) {
-      ended = true;
-      continue;
-    }
-    const std::size_t first = l.find_first_not_of(" \t");
-    if (marker || first == std::string_view::npos || l[first] == '#' || l[0] == '%') continue;
-    if (ended) return line;
-    content = true;
-  }
-  return std::nullopt;
 }
 
 // True if some line holds more than blanks, a comment or a document marker.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "workflow/error.hpp"
+
 namespace workflow::detail {
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
@@ -57,3 +59,9 @@ std::string printable(std::string_view text) {
 }
 
 }  // namespace workflow::detail
+
+namespace workflow {
+
+std::string printable(std::string_view text) { return detail::printable(text); }
+
+}  // namespace workflow
