@@ -158,6 +158,11 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
         start_clock(c, accepted, at);
         freeze_light(c);
         arm_law_timers(c);
+        // 综合窗口出件, as for any decision: where the applicant asked (跨域通办).
+        if (c.issue_office != c.accepting_office) {
+          route_to(c, window_for(c.issue_office, c.id), at,
+                   "approved on commitment (告知承诺): to the window to issue (综合窗口出件)");
+        }
         break;
       }
       start_clock(c, accepted, at);
