@@ -422,14 +422,13 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   }
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
-  store->for_each_case([&](const CaseSnapshot& s) {
-    CaseSnapshot v3 = s;
+  store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(s); });
+  for (CaseSnapshot& v3 : c.cases) {
     REQUIRE(v3.encoded[0] == 4);
     v3.encoded[0] = 3;
     v3.encoded.resize(v3.encoded.size() - 10);
-    c.cases.push_back(v3);
-    for (const Event& e : store->history(s.id)) c.events.push_back(e);
-  });
+    for (const Event& e : store->history(v3.id)) c.events.push_back(e);
+  }
   c.engine_state = store->engine_state();
   c.rules = store->rule_sets().front();
   old->wait_durable(old->append(std::move(c)));

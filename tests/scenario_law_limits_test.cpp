@@ -198,7 +198,8 @@ TEST_CASE("告知承诺: the commitment is verified in time, or the approval is 
   CHECK(v.missing_materials.empty());
   CHECK(v.excused_materials == std::vector<std::string>{premises});
   CHECK(v.verification == Verification::pending);
-  const Date due = add(hall, "2026-11-30", 20);
+  // The matter's own verification days (10), not the policy's 20.
+  const Date due = add(hall, "2026-11-30", 10);
   CHECK(v.verification_deadline == due);
   CHECK(v.verification_light == Light::green);
   CHECK(hall.view(ordinary).verification == Verification::none);
@@ -302,4 +303,19 @@ TEST_CASE("§43 message: the county's last stage of a 上报件 reports up, it d
   const auto actions = hall.engine.available_actions(id, "nd-s079");
   CHECK(std::find(actions.begin(), actions.end(), Verb::report_up) != actions.end());
   CHECK(std::find(actions.begin(), actions.end(), Verb::approve) == actions.end());
+}
+
+TEST_CASE("告知承诺 and 跨域通办: an approval on commitment goes to the window the applicant chose") {
+  Hall hall(ningdu_rules(), "2026-11-30T09:00");
+  Submission s{kCompany, "nd", "nd-s001", "某公司", materials_of(hall, kCompany)};
+  s.issue_office = "nd-mj";
+  const CaseId id = hall.engine.submit(s);
+  accept_on(hall, id, "nd-s001", true, false);
+  const CaseView v = hall.view(id);
+  CHECK(v.state == CaseState::decided);
+  CHECK(v.issuing_office == "nd-mj");
+  CHECK(v.office == "nd-mj");  // the result waits at that window, as after any decision
+  const std::string clerk = v.holder;
+  hall.act(id, Verb::issue, clerk);
+  CHECK(hall.view(id).history.back().office == "nd-mj");
 }
