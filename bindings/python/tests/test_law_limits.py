@@ -35,7 +35,7 @@ def test_vocabularies_name_the_new_states_verbs_and_events():
 def test_rules_show_the_new_days(ningdu):
     assert ningdu.policy["issue_days"] == 10
     assert ningdu.policy["promise_verification_days"] == 20
-    assert ningdu.matter(COMPANY).promise_verification_days == 20
+    assert ningdu.matter(COMPANY).promise_verification_days == 10  # the matter's own
     assert ningdu.matter("360730-SCJG-0004").promise_verification_days == 0
 
 
@@ -90,7 +90,7 @@ def test_promise_is_verified_or_revoked_and_the_filters_find_it(hall):
     assert case.state == "decided" and case.on_promise
     assert case.missing_materials == [] and case.excused_materials == [PREMISES]
     assert case.verification == "pending"
-    assert case.verification_deadline == engine.calendar.add_working_days(d("2026-11-30"), 20)
+    assert case.verification_deadline == engine.calendar.add_working_days(d("2026-11-30"), 10)
     assert [c.id for c in engine.cases(on_promise=True)] == [honest, false_one]
     assert [c.id for c in engine.cases(verification_due=True)] == [honest, false_one]
 
