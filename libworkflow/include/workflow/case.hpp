@@ -296,7 +296,7 @@ struct WORKFLOW_EXPORT CaseView {
   Light issue_light = Light::none;
   // 环节超时: the current back-office stage's share of time (its share_days, counted from the
   // day the case reached it, plus days suspended since), where the stage sets one.
-  std::string stage;  // the current stage's name (back-office review and opinions)
+  std::string stage;  // the current ordered stage's name (back-office review only)
   std::optional<Date> stage_deadline;
   Light stage_light = Light::none;
   // Stages that overran their share so far (names, in rule order).
