@@ -23,12 +23,12 @@ namespace {
 
 const char* const phase_names[] = {
     "received", "awaiting_materials", "on_the_spot", "preliminary_review", "back_office_review",
-    "opinions", "escalated", "decided", "issued", "refused", "withdrawn", "terminated"};
+    "opinions", "escalated", "decided", "issued", "refused", "withdrawn", "terminated", "revoked"};
 const char* const trigger_names[] = {
     "accept", "refuse", "notify_missing", "supplement", "review_pass", "review_return",
     "approve", "deny", "report_up", "higher_approve", "higher_deny", "opinion_agree",
     "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate",
-    "deemed_accept", "opinion_deemed", "supplement_overdue"};
+    "deemed_accept", "opinion_deemed", "supplement_overdue", "revoke"};
 
 std::string describe(LifecycleState s) {
   return std::string(phase_names[static_cast<int>(s.phase)]) + (s.suspended ? "+suspended" : "");
@@ -54,7 +54,7 @@ constexpr Expect REC = go(Phase::received), AWM = go(Phase::awaiting_materials),
                  BOR = go(Phase::back_office_review), OPI = go(Phase::opinions),
                  ESC = go(Phase::escalated), DEC = go(Phase::decided), ISS = go(Phase::issued),
                  REF = go(Phase::refused), WDR = go(Phase::withdrawn),
-                 TRM = go(Phase::terminated);
+                 TRM = go(Phase::terminated), RVK = go(Phase::revoked);
 // The same phase with the clock stopped (suspend).
 constexpr Expect sus(Expect e) { return {true, e.to, true}; }
 
@@ -106,6 +106,10 @@ Facts joint_pending() {
   return Facts{.path = Path::joint, .materials_complete = true, .tolerance_pending = true,
                .opinions_pending = true, .opinions_all_agree = true};
 }
+// 告知承诺: an approval on commitment whose verification found the commitment false.
+Facts false_commitment() {
+  return Facts{.path = Path::committed, .materials_complete = true, .false_commitment = true};
+}
 Facts escalated_owed() {
   return Facts{.path = Path::escalated, .materials_complete = true, .tolerance_pending = true};
 }
@@ -130,33 +134,37 @@ TEST_CASE("lifecycle: every phase x trigger pair") {
   // Columns in Trigger order: accept, refuse, notify_missing, supplement, review_pass,
   // review_return, approve, deny, report_up, higher_approve, higher_deny, opinion_agree,
   // opinion_disagree, issue, suspend, resume, extend, withdraw, terminate, deemed_accept,
-  // opinion_deemed, supplement_overdue. NO: refused; a phase: fires and lands there (the same
-  // phase: an internal step); sus(X): fires, phase X kept, clock stopped.
+  // opinion_deemed, supplement_overdue, revoke. NO: refused; a phase: fires and lands there
+  // (the same phase: an internal step); sus(X): fires, phase X kept, clock stopped.
   // clang-format off
   const MatrixRow rows[] = {
-  //                                                           acc  ref  ntfy supp pass ret  appr deny up   happ hden agr  dis  iss  suspend   res  ext  wdr  term deem opdm ovd
-  {Phase::received,           false, at_intake(),             {PRE, REF, AWM, REC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, PRE, NO,  NO }},
-  {Phase::awaiting_materials, false, at_intake(),             {NO,  REF, NO,  REC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, NO,  NO,  NO }},
-  {Phase::on_the_spot,        false, instant_owed(),          {NO,  NO,  NO,  OTS, NO,  NO,  DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(OTS), NO,  NO,  WDR, TRM, NO,  NO,  TRM}},
-  {Phase::preliminary_review, false, committed_first_stage(), {NO,  NO,  NO,  PRE, BOR, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  sus(PRE), NO,  PRE, WDR, TRM, NO,  NO,  TRM}},
-  {Phase::back_office_review, false, committed_first_stage(), {NO,  NO,  NO,  BOR, BOR, PRE, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM}},
-  {Phase::back_office_review, false, committed_last_stage(),  {NO,  NO,  NO,  BOR, NO,  BOR, DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM}},
-  {Phase::opinions,           false, joint_pending(),         {NO,  NO,  NO,  OPI, NO,  NO,  NO,  NO,  NO,  NO,  NO,  OPI, OPI, NO,  sus(OPI), NO,  OPI, WDR, TRM, NO,  OPI, TRM}},
-  {Phase::escalated,          false, escalated_owed(),        {NO,  NO,  NO,  ESC, NO,  NO,  NO,  NO,  NO,  DEC, DEC, NO,  NO,  NO,  sus(ESC), NO,  ESC, WDR, TRM, NO,  NO,  TRM}},
+  //                                                           acc  ref  ntfy supp pass ret  appr deny up   happ hden agr  dis  iss  suspend   res  ext  wdr  term deem opdm ovd  rvk
+  {Phase::received,           false, at_intake(),             {PRE, REF, AWM, REC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, PRE, NO,  NO,  NO }},
+  {Phase::awaiting_materials, false, at_intake(),             {NO,  REF, NO,  REC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  WDR, TRM, NO,  NO,  NO,  NO }},
+  {Phase::on_the_spot,        false, instant_owed(),          {NO,  NO,  NO,  OTS, NO,  NO,  DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(OTS), NO,  NO,  WDR, TRM, NO,  NO,  TRM, NO }},
+  {Phase::preliminary_review, false, committed_first_stage(), {NO,  NO,  NO,  PRE, BOR, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  sus(PRE), NO,  PRE, WDR, TRM, NO,  NO,  TRM, NO }},
+  {Phase::back_office_review, false, committed_first_stage(), {NO,  NO,  NO,  BOR, BOR, PRE, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM, NO }},
+  {Phase::back_office_review, false, committed_last_stage(),  {NO,  NO,  NO,  BOR, NO,  BOR, DEC, DEC, NO,  NO,  NO,  NO,  NO,  NO,  sus(BOR), NO,  BOR, WDR, TRM, NO,  NO,  TRM, NO }},
+  {Phase::opinions,           false, joint_pending(),         {NO,  NO,  NO,  OPI, NO,  NO,  NO,  NO,  NO,  NO,  NO,  OPI, OPI, NO,  sus(OPI), NO,  OPI, WDR, TRM, NO,  OPI, TRM, NO }},
+  {Phase::escalated,          false, escalated_owed(),        {NO,  NO,  NO,  ESC, NO,  NO,  NO,  NO,  NO,  DEC, DEC, NO,  NO,  NO,  sus(ESC), NO,  ESC, WDR, TRM, NO,  NO,  TRM, NO }},
   // Decided under 容缺 with materials owed: the result waits for them (or the case ends).
-  {Phase::decided,            false, committed_last_stage(),  {NO,  NO,  NO,  DEC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  TRM}},
-  {Phase::decided,            false, nothing_owed(),          {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  ISS, NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
+  {Phase::decided,            false, committed_last_stage(),  {NO,  NO,  NO,  DEC, NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  TRM, NO }},
+  {Phase::decided,            false, nothing_owed(),          {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  ISS, NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO }},
+  // 撤销: an approval on a false commitment (告知承诺) is revoked, issued or not yet.
+  {Phase::decided,            false, false_commitment(),      {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  ISS, NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  RVK}},
+  {Phase::issued,             false, false_commitment(),      {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  RVK}},
+  {Phase::revoked,            false, false_commitment(),      {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO }},
   // Concluded: nothing fires, whatever the facts say.
-  {Phase::issued,             false, committed_last_stage(),  {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
-  {Phase::refused,            false, at_intake(),             {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
-  {Phase::withdrawn,          false, joint_pending(),         {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
-  {Phase::terminated,         false, escalated_owed(),        {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO }},
+  {Phase::issued,             false, committed_last_stage(),  {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO }},
+  {Phase::refused,            false, at_intake(),             {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO }},
+  {Phase::withdrawn,          false, joint_pending(),         {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO }},
+  {Phase::terminated,         false, escalated_owed(),        {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO }},
   // Suspended (§45): only resume, withdraw and terminate get through; the phase is kept.
-  {Phase::on_the_spot,        true,  instant_owed(),          {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       OTS, NO,  WDR, TRM, NO,  NO,  NO }},
-  {Phase::preliminary_review, true,  committed_first_stage(), {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       PRE, NO,  WDR, TRM, NO,  NO,  NO }},
-  {Phase::back_office_review, true,  committed_last_stage(),  {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       BOR, NO,  WDR, TRM, NO,  NO,  NO }},
-  {Phase::opinions,           true,  joint_pending(),         {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       OPI, NO,  WDR, TRM, NO,  NO,  NO }},
-  {Phase::escalated,          true,  escalated_owed(),        {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       ESC, NO,  WDR, TRM, NO,  NO,  NO }},
+  {Phase::on_the_spot,        true,  instant_owed(),          {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       OTS, NO,  WDR, TRM, NO,  NO,  NO,  NO }},
+  {Phase::preliminary_review, true,  committed_first_stage(), {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       PRE, NO,  WDR, TRM, NO,  NO,  NO,  NO }},
+  {Phase::back_office_review, true,  committed_last_stage(),  {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       BOR, NO,  WDR, TRM, NO,  NO,  NO,  NO }},
+  {Phase::opinions,           true,  joint_pending(),         {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       OPI, NO,  WDR, TRM, NO,  NO,  NO,  NO }},
+  {Phase::escalated,          true,  escalated_owed(),        {NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,  NO,       ESC, NO,  WDR, TRM, NO,  NO,  NO,  NO }},
   };
   // clang-format on
 

@@ -364,14 +364,15 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
     Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
     hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
   }
-  // Format 1 is format 3 without the fields after the applicant (issue office, agent post,
+  // Format 1 is format 4 without the fields after the applicant (issue office, agent post,
   // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
-  // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes).
+  // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes; format
+  // 4's time limits of the law: 10 bytes).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
-  REQUIRE(v1.encoded[0] == 3);
+  REQUIRE(v1.encoded[0] == 4);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 28);
+  v1.encoded.resize(v1.encoded.size() - 28 - 10);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -391,7 +392,7 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
 }
 
 TEST_CASE("recovery: a snapshot whose values are out of range is refused, never acted on") {
-  // Byte offsets in a format-3 snapshot: format (1), id (8), nine 4-byte references, then
+  // Byte offsets in a format-4 snapshot: format (1), id (8), nine 4-byte references, then
   // phase, suspended, holding, decision, light, stage (1 byte each).
   constexpr std::size_t kPhase = 45, kHolding = 47, kDecision = 48, kLight = 49, kStage = 50;
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
@@ -462,4 +463,59 @@ TEST_CASE("recovery: an engine state announcing more absences than it holds is r
   CHECK_MESSAGE(std::string(e.what()).find("the engine state is corrupt: 4294967295 entries "
                                            "announced, 18 bytes left") != std::string::npos,
                 e.what());
+}
+
+TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's limits it can time") {
+  // Format 3 is format 4 without its last 10 bytes (the decision day, the overdue stages, the
+  // law flags, the verification).
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2026-11-30T09:00", options);
+    const CaseId promised = hall.submit("360730-SCJG-0001", "nd", "nd-s001",
+                                        {"公司登记（备案）申请书", "公司章程",
+                                         "股东主体资格文件或自然人身份证明",
+                                         "法定代表人、董事、监事和高级管理人员的任职文件及身份证明"});
+    Action a;
+    a.actor = "nd-s001";
+    a.on_promise = true;
+    hall.engine.act(promised, Verb::accept, a);
+    food_case_at_review(hall);
+  }
+  auto old = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(s); });
+  for (CaseSnapshot& v3 : c.cases) {
+    REQUIRE(v3.encoded[0] == 4);
+    v3.encoded[0] = 3;
+    v3.encoded.resize(v3.encoded.size() - 10);
+    for (const Event& e : store->history(v3.id)) c.events.push_back(e);
+  }
+  c.engine_state = store->engine_state();
+  c.rules = store->rule_sets().front();
+  old->wait_durable(old->append(std::move(c)));
+
+  Options reopen;
+  reopen.store = old;
+  Hall hall(ningdu_rules(), "2026-11-30T10:00", reopen);
+  // The approval on commitment is still to be verified; its decision day was not kept, so
+  // §44 is not timed for it.
+  const CaseView promised = hall.view(1);
+  CHECK(promised.state == CaseState::decided);
+  CHECK(promised.verification == Verification::pending);
+  CHECK(promised.verification_deadline.has_value());
+  CHECK_FALSE(promised.issue_deadline.has_value());
+  // The stage's first day was not kept either: no stage deadline until the next stage.
+  const CaseView food = hall.view(2);
+  CHECK(food.state == CaseState::back_office_review);
+  CHECK_FALSE(food.stage_deadline.has_value());
+  hall.act(2, Verb::review_pass, "nd-s022");
+  CHECK(hall.view(2).stage_deadline.has_value());
+  // And it is written back as format 4.
+  bool rewritten = false;
+  old->for_each_case([&](const CaseSnapshot& s) {
+    if (s.id == 2) rewritten = s.encoded[0] == 4;
+  });
+  CHECK(rewritten);
 }

@@ -29,7 +29,7 @@ TEST_CASE("diff_rules: nothing between a set and itself, every change between A 
   CHECK(find(RuleEntity::matter, "360730-SCJG-0004")->change == ChangeKind::changed);
   CHECK(find(RuleEntity::matter, "360730-SCJG-0004")->fields ==
         "promised_limit: 5 -> 3; stages: 材料审查及现场核查@nd-amr-review/3, 许可决定@nd-amr-chief/2"
-        " -> 材料审查及现场核查@nd-amr-chief/3, 许可决定@nd-amr-chief/2");
+        " -> 材料审查及现场核查@nd-amr-chief/2, 许可决定@nd-amr-chief/1");
   REQUIRE(find(RuleEntity::post, "nd-amr-chief"));
   CHECK(find(RuleEntity::post, "nd-amr-chief")->fields == "a: nd-s024 -> nd-s200");
   CHECK(find(RuleEntity::post, "nd-amr-review")->change == ChangeKind::removed);

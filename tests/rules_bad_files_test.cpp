@@ -590,3 +590,15 @@ TEST_CASE("rules bad files: what the engine could not run is refused by validati
   CHECK(problems_loading(empty.dir) == "offices.yaml: the rule set has no offices: a hall needs "
                                        "at least one\n");
 }
+
+TEST_CASE("rules bad files: 63-law-limits") {
+  // §44's issue days are at least 1; a verification period belongs to a matter approved on
+  // commitment (告知承诺) only; ordered stages' own times (环节时限) must fit the promise.
+  CHECK(problems_of("63-law-limits") ==
+        "case.yaml:2:15: policy.issue_days: must be at least 1, found 0\n"
+        "case.yaml:13:32: matters[0].promise_verification_days: only a matter with "
+        "promise_approval: true is approved on commitment (告知承诺) and has its commitment "
+        "verified\n"
+        "case.yaml:15:7: matters[0].stages: the stages' share_days add up to 11 working days, "
+        "more than the promised limit of 10\n");
+}

@@ -254,6 +254,8 @@ TEST_CASE("rules: policy overrides what the set gives and defaults the rest") {
   CHECK(policy.rectification_days == 5);
   CHECK(policy.extension_max_days == 10);
   CHECK(policy.escalation_review_days == 20);
+  CHECK(policy.issue_days == 10);                // §44
+  CHECK(policy.promise_verification_days == 20);  // 告知承诺: a local choice
 }
 
 TEST_CASE("rules: a set without a policy section has the default policy") {

@@ -14,6 +14,7 @@ BackOffice::BackOffice(Engine& engine, Rng& rng, std::map<std::string, int>& cou
       counts_(counts), away_(std::move(away)) {}
 
 void BackOffice::round(Date day, int minute) {
+  if (minute == 10 * 60 + 30) verify_commitments(day);
   std::map<std::string, int> done;
   std::vector<CaseView> cases = engine_.list();
   // 一件事一次办 first: the bundle's windows and reviewers take its parts before other work
@@ -114,6 +115,20 @@ bool BackOffice::step(const CaseView& c, CaseTrack& t, Date day) {
       target = cal_.add_working_days(*c.legal_deadline, 1);
     if (day < target) return false;
   }
+  // §43: a slow county stage reports a 上报件 up after its review days (a late tempo);
+  // §44: 3 % of approvals wait at the window past the issue days.
+  if (has(Verb::report_up) && t.tempo >= Tempo::late && c.escalation_review_deadline &&
+      day <= cal_.add_working_days(*c.escalation_review_deadline, t.late_days - 1)) {
+    return false;
+  }
+  if (has(Verb::issue) && c.issue_deadline && !t.issue_drawn) {
+    t.issue_drawn = true;
+    t.issue_late = chance(rng_, 0.03);
+  }
+  if (has(Verb::issue) && t.issue_late && c.issue_deadline &&
+      day <= cal_.add_working_days(*c.issue_deadline, t.late_days - 1)) {
+    return false;
+  }
   Verb verb;
   if (has(Verb::report_up)) {
     verb = Verb::report_up;
@@ -137,6 +152,47 @@ bool BackOffice::step(const CaseView& c, CaseTrack& t, Date day) {
   engine_.act(c.id, verb, act);
   ++counts_[std::string(to_string(verb))];
   return true;
+}
+
+// 告知承诺: the deciding organ's reviewer verifies each commitment, most in good time, some
+// after the rules' days; a few commitments turn out false and the organ's head revokes the
+// approval.
+void BackOffice::verify_commitments(Date day) {
+  CaseFilter due;
+  due.verification_due = true;
+  for (const CaseView& c : engine_.list(due)) {
+    auto [it, fresh] = checks_.try_emplace(c.id);
+    Check& check = it->second;
+    if (fresh) {
+      const double r = std::uniform_real_distribution<double>(0, 1)(rng_);
+      const Date from = c.accepted.value_or(day);
+      check.found_false = r >= 0.94;
+      check.on = r < 0.86 || check.found_false
+                     ? cal_.add_working_days(from, uniform(rng_, 2, 15))
+                     : cal_.add_working_days(*c.verification_deadline, uniform(rng_, 1, 5));
+    }
+    if (check.on > day) continue;
+    const Matter& m = rules_.matter(*rules_.find_matter(c.matter));
+    std::string reviewer, head;
+    for (const Post& p : rules_.posts()) {
+      if (p.department != m.department) continue;
+      const std::string& who = rules_.staff(away_(rules_.staff(p.a).id) ? p.b : p.a).id;
+      if (p.role == PostRole::back_office && reviewer.empty()) reviewer = who;
+      if (p.approves_extensions && head.empty()) head = who;
+    }
+    if (reviewer.empty()) continue;
+    if (!check.found_false) {
+      engine_.act(c.id, Verb::confirm_promise, {.actor = reviewer, .reason = "核查属实"});
+      ++counts_["confirm_promise"];
+      continue;
+    }
+    engine_.act(c.id, Verb::false_promise, {.actor = reviewer, .reason = "现场核查：承诺内容不实"});
+    ++counts_["false_promise"];
+    if (!head.empty()) {
+      engine_.act(c.id, Verb::revoke, {.actor = head, .reason = "申请人作出虚假承诺，依法撤销"});
+      ++counts_["revoke"];
+    }
+  }
 }
 
 }  // namespace workflow::cli::sim

@@ -1,7 +1,8 @@
 // The demo hall's back office (simulation.hpp): each round, every open case whose stage has
 // waited its pace gets one step from the person holding it, within each clerk's capacity;
 // some cases are decided on or after their deadline (yellow, red lights), a few suspended
-// under §45. Draws from the hall's one random generator, in case-id order. The parts of a
+// under §45; approvals on commitment (告知承诺) verified, a few found false and revoked.
+// Draws from the hall's one random generator, in case-id order. The parts of a
 // bundle (一件事一次办) are worked first, like any case, but issued together by the bundle desk.
 #pragma once
 
@@ -34,6 +35,7 @@ class BackOffice {
     Tempo tempo = Tempo::normal;
     int late_days = 0;
     bool suspended_once = false;
+    bool issue_drawn = false, issue_late = false;  // §44: issued after the issue days
     std::optional<Date> resume;
   };
 
@@ -41,6 +43,14 @@ class BackOffice {
   int pace(const CaseView& c);
   bool opinions(const CaseView& c);
   bool step(const CaseView& c, CaseTrack& t, Date day);
+  void verify_commitments(Date day);
+
+  // 告知承诺: when the commitment of an approval is verified, and what is found.
+  struct Check {
+    Date on;
+    bool found_false = false;
+  };
+  std::map<CaseId, Check> checks_;
 
   Engine& engine_;
   const RuleSet& rules_;

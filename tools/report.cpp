@@ -70,6 +70,15 @@ std::string report_text(const Figures& f) {
                    "recomputed on the official calendar: {}",
                    f.provisional_now, f.provisional_now == 1 ? "case" : "cases",
                    f.deadlines_recomputed));
+  const LawLimitFigures& law = f.law;
+  line(fmt::format("time limits of the law: §43 reported up late {}, §44 issued late {}, "
+                   "环节超时 {} ({}), 告知承诺 verification overdue {}",
+                   law.escalation_review_overdue, law.issue_overdue, law.stage_overdue,
+                   law.stage_overdue_by_unit.empty() ? "none"
+                                                     : counts_line(law.stage_overdue_by_unit),
+                   law.verification_overdue));
+  line(fmt::format("告知承诺: {} approved on commitment, {} verified, {} false, {} revoked",
+                   law.on_promise, law.verified, law.false_commitments, law.revoked));
   // Names and ids come from rule files and the store: escaped once here, for every section.
   return printable(o + services_text(f) + ranking_text(f));
 }
@@ -177,6 +186,14 @@ std::string report_json(const Figures& f) {
   key("unresolved_by_office", json_counts(f.unresolved_by_office));
   key("provisional_now", std::to_string(f.provisional_now));
   key("deadlines_recomputed", std::to_string(f.deadlines_recomputed));
+  key("law_limits",
+      fmt::format("{{\"escalation_review_overdue\": {}, \"issue_overdue\": {}, "
+                  "\"stage_overdue\": {}, \"stage_overdue_by_unit\": {}, \"on_promise\": {}, "
+                  "\"verified\": {}, \"false_commitments\": {}, \"verification_overdue\": {}, "
+                  "\"revoked\": {}}}",
+                  f.law.escalation_review_overdue, f.law.issue_overdue, f.law.stage_overdue,
+                  json_counts(f.law.stage_overdue_by_unit), f.law.on_promise, f.law.verified,
+                  f.law.false_commitments, f.law.verification_overdue, f.law.revoked));
   o += services_json(f);
   return o + "}\n";
 }

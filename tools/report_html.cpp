@@ -18,7 +18,8 @@ std::string zh_state(const std::string& s) {
       {"received", "已收件"}, {"awaiting_materials", "待补正材料"}, {"on_the_spot", "即办"},
       {"preliminary_review", "初审"}, {"back_office_review", "后台审查"}, {"opinions", "会签"},
       {"escalated", "已上报"}, {"decided", "已决定待出件"}, {"issued", "已出件"},
-      {"refused", "不予受理"}, {"withdrawn", "已撤回"}, {"terminated", "已终止"}};
+      {"refused", "不予受理"}, {"withdrawn", "已撤回"}, {"terminated", "已终止"},
+      {"revoked", "已撤销"}};
   auto it = names.find(s);
   return it == names.end() ? s : it->second;
 }
@@ -209,6 +210,17 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
                    f.delegation_lapsed, f.escalated, f.unresolved, f.unresolved_now);
   h += fmt::format("<p>暂定期限（次年放假安排通知尚未发布）: {} 件在办; 正式日历发布后重算: {} 件.</p>\n",
                    f.provisional_now, f.deadlines_recomputed);
+  h += "<h2>法定时限（上报、发证、环节、告知承诺核查）</h2>\n";
+  h += fmt::format("<p>上报件下级超过初审期限（§43）：{} 件；批准后超过颁证期限（§44）：{} 件；"
+                   "环节超时：{} 件；告知承诺核查超期：{} 件。告知承诺审批 {} 件，已核查 {} 件，"
+                   "虚假承诺 {} 件，撤销 {} 件。</p>\n",
+                   f.law.escalation_review_overdue, f.law.issue_overdue, f.law.stage_overdue,
+                   f.law.verification_overdue, f.law.on_promise, f.law.verified,
+                   f.law.false_commitments, f.law.revoked);
+  if (!f.law.stage_overdue_by_unit.empty()) {
+    h += hbar_chart("chart-stage-overdue", "各单位环节超时次数",
+                    count_bars(f.law.stage_overdue_by_unit, kRed, {}));
+  }
   h += "<h2>按周走势</h2>\n";
   std::vector<std::string> weeks;
   Series received{"收件（件）", kBlue, {}}, on_time{"按时办结率 %", kGreen, {}},

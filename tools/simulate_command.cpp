@@ -136,6 +136,8 @@ int simulate(const SimulateArgs& args) {
                plural(n("cross_region"), "cross-region case"), n("cross_region_issue_elsewhere"),
                plural(n("rated"), "rating"), n("bad_ratings"),
                plural(n("close_rectification"), "rectification task"), n("call_back"));
+    fmt::print("告知承诺: {} approved on commitment ({} verified true, {} false, {} revoked)\n",
+               n("on_promise"), n("confirm_promise"), n("false_promise"), n("revoke"));
     fmt::print("staff away: {} on leave, {} on field work, {} out ({})\n", n("absence_leave"),
                n("absence_field_work"), n("absence_out"), plural(n("agent_away"), "village agent"));
     if (n("engine_refusals") > 0)

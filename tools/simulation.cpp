@@ -241,6 +241,11 @@ class HallModel {
       for (const auto& mat : matter.materials)
         if (mat.name == name && !mat.tolerable) only_tolerable = false;
     Action act{.actor = c.holder};
+    // 告知承诺: where the matter allows it, about half the applicants sign the commitment and
+    // are approved at the window (with 容缺 for what they still owe).
+    act.on_promise = matter.promise_approval && matter.kind != MatterKind::instant &&
+                     (c.missing_materials.empty() || only_tolerable) && chance(rng_, 0.5);
+    if (act.on_promise) ++counts_["on_promise"];
     if (c.missing_materials.empty()) {
       engine_.accept(id, act);
     } else if (only_tolerable) {

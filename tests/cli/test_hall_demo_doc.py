@@ -33,6 +33,7 @@ def pct(rate):
 
 def test_the_page_quotes_the_demo_figures(demo):
     f, r, b, x, p = demo, demo["ratings"], demo["bundles"], demo["cross_region"], demo["proxy"]
+    law = demo["law_limits"]
     by_township = f["delegated_by_township"].values()
     light = f["ever_light"]
     quoted = [
@@ -63,6 +64,10 @@ def test_the_page_quotes_the_demo_figures(demo):
         f"会同 ({x['by_office']['nd-ht']['handled_for_others']})",
         f"{p['cases']} cases, {p['notices']:,} notices ({p['notices_to_b']} to B), "
         f"{p['followed_by_b']} cases followed by B",
+        f"{law['escalation_review_overdue']} reported up late (§43), {law['issue_overdue']} issued "
+        f"late (§44), {law['stage_overdue']} cases with a stage over its share, "
+        f"{law['verification_overdue']} verifications overdue; {law['on_promise']} approvals on "
+        f"commitment, {law['false_commitments']} found false and {law['revoked']} revoked",
     ]
     missing = [q for q in quoted if q not in DOC]
     assert not missing, "docs/hall-demo.md is out of date; the demo now gives:\n" + \
@@ -76,3 +81,18 @@ def test_the_page_names_only_offices_of_the_rule_set():
     assert named, "the page names no township"
     for township in named:
         assert f"{township}镇综合" in offices or f"{township}乡综合" in offices, township
+
+
+def test_the_demo_shows_every_time_limit_of_the_law_overrun(demo):
+    # §44, 环节超时 and 告知承诺 verification: each light has cases behind it, a few. (§43's
+    # 20 working days cannot run out within the 20 days of the demo: see the next test.)
+    law = demo["law_limits"]
+    for key in ("issue_overdue", "stage_overdue", "verification_overdue", "revoked"):
+        assert 0 < law[key] < demo["cases"] // 10, key
+
+
+def test_a_longer_run_shows_section_43_overruns(tmp_path):
+    db = tmp_path / "hall40.db"
+    run("simulate", "--db", db, "--days", 40)
+    law = json.loads(run("report", db, "--json"))["law_limits"]
+    assert law["escalation_review_overdue"] > 0

@@ -123,7 +123,7 @@ def test_refused_install_leaves_the_store_untouched(hall, rules_b):
 def test_a_damaged_stored_rule_set_is_named_and_nothing_changes(hall, rules_b):
     subprocess.run([SQLITE3, str(hall),
                     "UPDATE rule_sets SET files = CAST(replace(CAST(files AS TEXT), "
-                    "'promised_limit: 5', 'promised_limit: 4') AS BLOB) WHERE position = 1"],
+                    "'legal_limit: 10', 'legal_limit: 11') AS BLOB) WHERE position = 1"],
                    check=True, capture_output=True, timeout=60)
     before = snapshot(hall)
     for args in (("plan",), ("install", "--actor", "nd-s017")):

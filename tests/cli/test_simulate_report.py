@@ -160,6 +160,11 @@ def test_json_figures_are_consistent(figures):
     assert set(f["delegated_by_township"]) <= {"nd-mj", "nd-zz", "nd-xb", "nd-cs", "nd-lc", "nd-ht"}
     assert f["ever_light"].get("red", 0) >= f["ever_light"].get("escalated_red", 0)
     assert len(f["worst"]) <= 10
+    law = f["law_limits"]
+    # A case counts once per stage it overran: the per-unit stages are at least the cases.
+    assert sum(law["stage_overdue_by_unit"].values()) >= law["stage_overdue"]
+    assert law["revoked"] <= law["false_commitments"] <= law["verified"] <= law["on_promise"]
+    assert law["on_promise"] > 0  # 企业设立登记 on commitment, from the first day
     for t in f["working_days"]:
         assert 0 <= t["on_time"] <= t["decided"]
         assert t["max_days_used"] >= t["mean_days_used"] >= 0
@@ -172,8 +177,12 @@ def test_text_report_shows_the_figures(hall_db, figures):
     assert out.startswith("== Supervision report (电子监察), as of ")
     assert f"cases: {figures['cases']}\n" in out
     for needle in ("on-time rate: ", "instant-case share: ", "一次办好 rate: ", "AB handoffs: ",
-                   "delegated cases by township: ", "办不成事 window: "):
+                   "delegated cases by township: ", "办不成事 window: ",
+                   "time limits of the law: §43 reported up late ", "告知承诺: "):
         assert needle in out
+    law = figures["law_limits"]
+    assert (f"告知承诺: {law['on_promise']} approved on commitment, {law['verified']} verified, "
+            f"{law['false_commitments']} false, {law['revoked']} revoked\n") in out
 
 
 def test_report_is_read_only(hall_db, tmp_path):

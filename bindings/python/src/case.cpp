@@ -19,7 +19,7 @@ std::optional<std::string> non_empty(const std::string& s) {
 
 bool concluded(CaseState s) {
   return s == CaseState::issued || s == CaseState::refused || s == CaseState::withdrawn ||
-         s == CaseState::terminated;
+         s == CaseState::terminated || s == CaseState::revoked;
 }
 
 template <class Enum>
@@ -31,15 +31,16 @@ py::tuple tuple_of(Enum last) {
 }
 
 void bind_vocabularies(py::module_& m) {
-  m.attr("STATES") = tuple_of(CaseState::terminated);
-  m.attr("VERBS") = tuple_of(Verb::close_rectification);
+  m.attr("STATES") = tuple_of(CaseState::revoked);
+  m.attr("VERBS") = tuple_of(Verb::revoke);
   m.attr("LIGHTS") = tuple_of(Light::escalated_red);
   m.attr("DECISIONS") = tuple_of(Decision::denied);
   m.attr("CHANNELS") = tuple_of(IssueChannel::e_certificate);
   m.attr("PROCEDURES") = tuple_of(SpecialProcedure::expert_review);
   m.attr("ABSENCE_KINDS") = tuple_of(AbsenceKind::field_work);
   m.attr("HOLDINGS") = tuple_of(Holding::unresolved);
-  m.attr("EVENT_KINDS") = tuple_of(EventKind::deadlines_recomputed);
+  m.attr("EVENT_KINDS") = tuple_of(EventKind::verification_overdue);
+  m.attr("VERIFICATIONS") = tuple_of(Verification::false_commitment);
   m.attr("RATING_CHANNELS") = tuple_of(RatingChannel::phone);
   m.attr("RECTIFICATION_STATES") = tuple_of(RectificationState::closed);
 }
@@ -55,10 +56,10 @@ void bind_event(py::module_& m) {
           "verb",
           [](const Event& e) -> std::optional<std::string> {
             // Verb events follow `submitted` in EventKind, in the order of Verb (the case
-            // verbs, then the rectification verbs).
+            // verbs, then the rectification verbs, then the 告知承诺 follow-up verbs).
             const int k = static_cast<int>(e.kind);
             if (k >= static_cast<int>(EventKind::accept) &&
-                k <= static_cast<int>(EventKind::close_rectification)) {
+                k <= static_cast<int>(EventKind::revoke)) {
               return name(e.kind);
             }
             return std::nullopt;
@@ -160,6 +161,35 @@ void bind_case_view(py::module_& m) {
       .def_readonly("suspended_working_days", &CaseView::suspended_working_days)
       .def_readonly("extension_days", &CaseView::extension_days)
       .def_readonly("on_promise", &CaseView::on_promise, "Approved under 告知承诺制.")
+      .def_readonly("excused_materials", &CaseView::excused_materials,
+                    "告知承诺: materials the commitment stands in for (never missing).")
+      .def_readonly("escalation_review_deadline", &CaseView::escalation_review_deadline,
+                    "§43 上报件: the lower level reports up by this day, or None.")
+      .def_property_readonly(
+          "escalation_review_light",
+          [](const CaseView& v) { return name(v.escalation_review_light); },
+          "Light of the §43 review: green, yellow on its last day, red once overrun; 'none'\n"
+          "where it does not apply.")
+      .def_readonly("issue_deadline", &CaseView::issue_deadline,
+                    "§44: an approval is issued by this day, or None.")
+      .def_property_readonly("issue_light", [](const CaseView& v) { return name(v.issue_light); },
+                             "Light of the §44 issue days (as escalation_review_light).")
+      .def_property_readonly("stage", [](const CaseView& v) { return non_empty(v.stage); },
+                             "The current back-office stage's name, or None.")
+      .def_readonly("stage_deadline", &CaseView::stage_deadline,
+                    "环节时限: the current stage's share_days end on this day, or None.")
+      .def_property_readonly("stage_light", [](const CaseView& v) { return name(v.stage_light); },
+                             "Light of the current stage's share (as escalation_review_light).")
+      .def_readonly("overdue_stages", &CaseView::overdue_stages,
+                    "Names of the stages that overran their share (环节超时).")
+      .def_property_readonly(
+          "verification", [](const CaseView& v) { return name(v.verification); },
+          "告知承诺 verification: one of workflow.VERIFICATIONS ('none' for other cases).")
+      .def_readonly("verification_deadline", &CaseView::verification_deadline,
+                    "告知承诺: the commitment is verified by this day, or None.")
+      .def_property_readonly(
+          "verification_light", [](const CaseView& v) { return name(v.verification_light); },
+          "Light of the verification days (as escalation_review_light).")
       .def_readonly("deadlines_provisional", &CaseView::deadlines_provisional,
                     "A deadline reaches into a calendar year whose official notice is not out\n"
                     "yet (statutory holidays only); recomputed once the official year is loaded.")

@@ -27,7 +27,8 @@ std::vector<std::string> details_of(Verb v) {
     case Verb::refuse: case Verb::review_return: case Verb::deny: case Verb::higher_deny:
     case Verb::opinion_disagree: case Verb::resume: case Verb::withdraw: case Verb::terminate:
     case Verb::verify: case Verb::rectify: case Verb::explain: case Verb::appeal:
-    case Verb::call_back: case Verb::close_rectification:
+    case Verb::call_back: case Verb::close_rectification: case Verb::confirm_promise:
+    case Verb::false_promise: case Verb::revoke:
       return {"reason"};
     default: return {};
   }
@@ -72,7 +73,7 @@ Action action_of(const char* method, Verb verb, std::string actor, const py::obj
 }
 
 // The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs).
-constexpr Verb kLastVerb = Verb::close_rectification;
+constexpr Verb kLastVerb = Verb::revoke;
 
 // act() and act_bundle(): the subject, the verb, then every detail keyword-only, None when
 // not given. The named verb methods (engine.accept(...), ...) are defined in Python
@@ -103,7 +104,13 @@ const char* const kActDoc =
     "On a concluded case with a bad rating, the rectification verbs work its task (差评整改),\n"
     "in order: verify; then rectify, explain or appeal; then call_back (required when the\n"
     "rating was named); then close_rectification. They are given by the unit that handled\n"
-    "the case (its posts, A or B, or their supervisor).";
+    "the case (its posts, A or B, or their supervisor).\n\n"
+    "An approval on commitment (告知承诺, accept with on_promise) is followed up by the\n"
+    "deciding organ: confirm_promise (reason optional) or false_promise (reason required) by\n"
+    "one of its back-office posts, then, after a false commitment, revoke (reason required)\n"
+    "by its head (a post with approves_extensions): the case ends 'revoked'. accept may\n"
+    "combine tolerate_missing and on_promise where the matter allows 告知承诺: the 容缺\n"
+    "materials missing are owed, the rest excused.";
 
 const char* const kActBundleDoc =
     "Gives a window command to every part of a bundle it applies to now: accept, refuse,\n"
@@ -205,9 +212,10 @@ void bind_queries(py::class_<PyEngine>& cls) {
           [](PyEngine& self, std::optional<std::string> state, std::optional<std::string> office,
              std::optional<std::string> light, std::optional<std::string> post,
              std::optional<std::string> matter, std::optional<bool> suspended,
-             std::optional<std::string> agent, std::optional<BundleId> bundle) {
+             std::optional<std::string> agent, std::optional<BundleId> bundle,
+             std::optional<bool> on_promise, std::optional<bool> verification_due) {
             CaseFilter filter;
-            if (state) filter.state = parse_name(parse_case_state, *state, "state", CaseState::terminated);
+            if (state) filter.state = parse_name(parse_case_state, *state, "state", CaseState::revoked);
             if (light) filter.light = parse_name(parse_light, *light, "light", Light::escalated_red);
             filter.office = office.value_or("");
             filter.post = post.value_or("");
@@ -215,6 +223,8 @@ void bind_queries(py::class_<PyEngine>& cls) {
             filter.suspended = suspended;
             filter.agent = agent.value_or("");
             filter.bundle = bundle;
+            filter.on_promise = on_promise;
+            filter.verification_due = verification_due;
             auto engine = self.get();
             py::gil_scoped_release unlocked;
             return engine->list(filter);
@@ -223,10 +233,12 @@ void bind_queries(py::class_<PyEngine>& cls) {
           py::arg("light") = py::none(), py::arg("post") = py::none(),
           py::arg("matter") = py::none(), py::arg("suspended") = py::none(),
           py::arg("agent") = py::none(), py::arg("bundle") = py::none(),
+          py::arg("on_promise") = py::none(), py::arg("verification_due") = py::none(),
           "Cases matching every filter given, in id order, without history. `office`\n"
           "matches the office the case is at now, or where it is accepted, handled or issued.\n"
           "`agent`: a staff id; the cases whose agent post (帮办代办) they hold now. `bundle`:\n"
-          "a bundle id; its parts.")
+          "a bundle id; its parts. `on_promise`: approved on commitment (告知承诺) or not.\n"
+          "`verification_due`: the commitment's verification is still to be recorded or not.")
       .def(
           "bundle",
           [](PyEngine& self, BundleId id) {

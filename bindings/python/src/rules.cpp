@@ -41,6 +41,7 @@ struct MatterInfo {
   std::int64_t fee_fen = 0;
   bool deemed_approval = false, promise_approval = false, village_proxy = false,
        cross_region = false;
+  int promise_verification_days = 0;
 };
 struct DelegationInfo {
   std::string id, matter, from_office;
@@ -90,6 +91,7 @@ MatterInfo info(const RuleSet& r, const Matter& m) {
   out.fee_fen = m.fee_fen;
   out.deemed_approval = m.deemed_approval;
   out.promise_approval = m.promise_approval;
+  out.promise_verification_days = m.promise_verification_days;
   out.village_proxy = m.village_proxy;
   out.cross_region = m.cross_region;
   return out;
@@ -134,6 +136,8 @@ py::dict policy_of(const Policy& p) {
   d["rectification_days"] = p.rectification_days;
   d["extension_max_days"] = p.extension_max_days;
   d["escalation_review_days"] = p.escalation_review_days;
+  d["issue_days"] = p.issue_days;
+  d["promise_verification_days"] = p.promise_verification_days;
   d["matter_code_length"] = p.matter_code_length;
   return d;
 }
@@ -193,6 +197,9 @@ void bind_entries(py::module_& m) {
       .def_readonly("fee_fen", &MatterInfo::fee_fen, "Fee in fen (分); 0 = free.")
       .def_readonly("deemed_approval", &MatterInfo::deemed_approval)
       .def_readonly("promise_approval", &MatterInfo::promise_approval)
+      .def_readonly("promise_verification_days", &MatterInfo::promise_verification_days,
+                    "告知承诺: working days to verify the commitment after an approval on it\n"
+                    "(0 without promise_approval).")
       .def_readonly("village_proxy", &MatterInfo::village_proxy)
       .def_readonly("cross_region", &MatterInfo::cross_region,
                     "跨域通办: may be handed in at any office's window; handled by its own office,\n"

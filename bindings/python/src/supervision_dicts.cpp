@@ -177,6 +177,20 @@ py::dict proxy(const ProxyFigures& p) {
   return d;
 }
 
+py::dict law_limits(const LawLimitFigures& l) {
+  py::dict d;
+  d["escalation_review_overdue"] = l.escalation_review_overdue;
+  d["issue_overdue"] = l.issue_overdue;
+  d["stage_overdue"] = l.stage_overdue;
+  d["stage_overdue_by_unit"] = counts(l.stage_overdue_by_unit);
+  d["on_promise"] = l.on_promise;
+  d["verified"] = l.verified;
+  d["false_commitments"] = l.false_commitments;
+  d["verification_overdue"] = l.verification_overdue;
+  d["revoked"] = l.revoked;
+  return d;
+}
+
 py::dict unit(const UnitFigures& u) {
   py::dict d;
   d["id"] = u.id;
@@ -272,6 +286,7 @@ py::dict figures_dict(const SupervisionFigures& f) {
   d["bundles"] = bundles(f.bundles);
   d["cross_region"] = cross_region(f.cross_region);
   d["proxy"] = proxy(f.proxy);
+  d["law"] = law_limits(f.law);
   d["units"] = std::move(units);
   d["last_three"] = f.last_three;
   d["weeks"] = std::move(weeks);

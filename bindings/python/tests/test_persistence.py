@@ -56,9 +56,13 @@ def test_timers_are_recovered_with_the_cases(tmp_path, ningdu):
         case_id = food_case_at_review(e)
         lights = []
         e.on_event(lambda ev: lights.append(ev.kind))
-        assert e.next_due() == t("2025-03-10T00:00")
+        # First the review stage's own 3 working days run out (环节时限), then the yellow light.
+        assert e.next_due() == t("2025-03-07T00:00")
     assert e.closed
     with workflow.Engine(ningdu, db=db, clock=workflow.ManualClock(t("2025-03-05T09:00"))) as e:
+        assert e.next_due() == t("2025-03-07T00:00")
+        e.advance_to(t("2025-03-08T00:00"))
+        assert e.case(case_id).stage_light == "red"
         assert e.next_due() == t("2025-03-10T00:00")
         e.advance_to(t("2025-03-11T00:00"))
         assert e.case(case_id).light == "red"

@@ -116,6 +116,7 @@ def test_figures_are_plain_values(hall):
     assert f["weeks"][0]["from"] == d("2026-11-30") and f["weeks"][0]["received"] == 1
     assert [u["id"] for u in f["units"]] == ["nd-amr"]
     assert f["targets"]["first_time_right"] == 0.9
+    assert f["law"]["on_promise"] == 0 and f["law"]["stage_overdue_by_unit"] == {}
     assert engine.supervise((d("2026-12-01"), d("2026-12-31")))["cases"] == 0
     assert engine.supervise(office="nd-amr")["cases"] == 1
     with pytest.raises(workflow.InvalidArgument):

@@ -48,6 +48,7 @@ from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidT
                       NotFound, PermissionDenied, RuleError, StoreError)
 from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_KINDS, HOLDINGS,
                         LIGHTS, PROCEDURES, RATING_CHANNELS, RECTIFICATION_STATES, STATES, VERBS,
+                        VERIFICATIONS,
                         Bundle, BundleView, Calendar, CalendarYear, Case, CaseReroute, Clock,
                         Department, Delegation, Diagnostic, Engine, Event, Holiday, InstalledRules,
                         InstallPlan, ManualClock, Matter, Office, Post, RatingView,
@@ -62,7 +63,7 @@ __version__: str = _workflow.__version__  # the CMake project version the extens
 
 __all__ = [
     "ABSENCE_KINDS", "CHANNELS", "DECISIONS", "ERROR_CODES", "EVENT_KINDS", "HOLDINGS", "LIGHTS",
-    "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS", "VERB_DETAILS",
+    "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS", "VERB_DETAILS", "VERIFICATIONS",
     "Bundle", "BundleView", "Calendar", "CalendarYear", "Case", "Clock", "Department",
     "Delegation", "Diagnostic", "Engine", "Event", "Holiday", "ManualClock", "Matter", "Office",
     "Post", "RatingView", "RectificationView", "RuleSet", "Stage", "StaffMember", "SystemClock",

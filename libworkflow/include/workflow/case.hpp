@@ -35,18 +35,25 @@ enum class CaseState : std::uint8_t {
   refused,             // not accepted (不予受理): concluded
   withdrawn,           // withdrawn by the applicant: concluded
   terminated,          // terminated (e.g. 容缺 materials not supplied in time): concluded
+  // 撤销: an approval on the applicant's written commitment (告知承诺) found to rest on a
+  // false commitment, revoked by the deciding organ: concluded.
+  revoked,
 };
 
 // The commands a person gives on a case. Their lower-case names are canonical: the Python
 // layer, the store and later tools use exactly these strings. The last six work the
 // rectification task a bad rating opens on a concluded case (好差评整改), in this order:
 // verify, then one of rectify / explain / appeal, then call_back (required when the rating
-// was named), then close_rectification.
+// was named), then close_rectification. The last three follow up an approval on the
+// applicant's written commitment (告知承诺, 国办发〔2020〕42号): the deciding organ records its
+// verification as confirmed or as a false commitment, and revokes the approval (撤销) after a
+// false one.
 enum class Verb : std::uint8_t {
   accept, refuse, notify_missing, supplement, review_pass, review_return, approve, deny,
   report_up, higher_approve, higher_deny, opinion_agree, opinion_disagree, issue, suspend,
   resume, extend, withdraw, terminate,
   verify, rectify, explain, appeal, call_back, close_rectification,
+  confirm_promise, false_promise, revoke,
 };
 
 // Supervision light (电子监察). `none` until the clock starts; frozen once decided.
@@ -88,6 +95,7 @@ enum class EventKind : std::uint8_t {
   report_up, higher_approve, higher_deny, opinion_agree, opinion_disagree, issue, suspend,
   resume, extend, withdraw, terminate,
   verify, rectify, explain, appeal, call_back, close_rectification,
+  confirm_promise, false_promise, revoke,
   deemed_accepted,     // §32: no notice within the policy days, accepted as of receipt
   opinion_deemed,      // 超时默许: a silent department deemed to agree
   supplement_overdue,  // 容缺 materials not supplied in time; the case is terminated
@@ -105,6 +113,20 @@ enum class EventKind : std::uint8_t {
   // The official notice of a year replaced its provisional calendar: the case's deadlines
   // were recomputed (detail: old and new dates).
   deadlines_recomputed,
+  // Time limits of the law beyond the case's own deadlines; each is recorded once, on the
+  // day after its last day (detail names the deadline):
+  escalation_review_overdue,  // §43: the lower level did not report up within its days
+  issue_overdue,              // §44: an approval not issued within policy.issue_days
+  stage_overdue,              // 环节超时: a stage overran its share_days (detail: stage, unit)
+  verification_overdue,       // 告知承诺: the commitment not verified within its days
+};
+
+// Where the verification of an approval on commitment (告知承诺) stands.
+enum class Verification : std::uint8_t {
+  none,       // not an approval on commitment
+  pending,    // to be verified by CaseView::verification_deadline
+  confirmed,  // the commitment was found true
+  false_commitment,  // found false: the approval is to be revoked (revoke)
 };
 
 WORKFLOW_EXPORT std::string_view to_string(CaseState s) noexcept;
@@ -118,6 +140,7 @@ WORKFLOW_EXPORT std::string_view to_string(Holding h) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(EventKind k) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RatingChannel c) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RectificationState s) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Verification v) noexcept;
 // Parse the canonical names; nullopt for anything else.
 WORKFLOW_EXPORT std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<Verb> parse_verb(std::string_view s) noexcept;
@@ -171,7 +194,9 @@ struct WORKFLOW_EXPORT Action {
   int days = 0;                        // suspend: expected working days; extend: added days
   std::optional<SpecialProcedure> procedure;  // suspend: required
   bool tolerate_missing = false;  // accept: 容缺受理 with only tolerable materials missing
-  bool on_promise = false;        // accept: 告知承诺制 approval, where the matter allows it
+  bool on_promise = false;        // accept: 告知承诺制 approval, where the matter allows it;
+                                  // with tolerate_missing too, the tolerable materials
+                                  // missing are owed (容缺) and the rest excused
   IssueChannel channel = IssueChannel::pickup;  // issue
   // Optional client request id, as for Submission::request_id.
   std::string request_id;
@@ -253,6 +278,33 @@ struct WORKFLOW_EXPORT CaseView {
   int suspended_working_days = 0;
   int extension_days = 0;
   bool on_promise = false;          // approved under 告知承诺制: to be verified later
+  // Materials a 告知承诺 approval excused (the commitment stands in for them): never in
+  // missing_materials. Empty for other cases.
+  std::vector<std::string> excused_materials;
+
+  // --- time limits of the law beyond the case's deadlines (each with its own light: green,
+  // yellow on its last day, red from the day after, when its *_overdue event is recorded;
+  // none where it does not apply) ---
+  // §43 上报件: the lower level reviews and reports up within policy.escalation_review_days
+  // working days of acceptance (plus suspended days). Set for accepted escalated cases; the
+  // light runs until the case is reported up, then freezes (red if it was late).
+  std::optional<Date> escalation_review_deadline;
+  Light escalation_review_light = Light::none;
+  // §44: an approval is issued within policy.issue_days working days of the decision. Set
+  // for approved cases; the light runs while decided and not issued, then freezes.
+  std::optional<Date> issue_deadline;
+  Light issue_light = Light::none;
+  // 环节超时: the current back-office stage's share of time (its share_days, counted from the
+  // day the case reached it, plus days suspended since), where the stage sets one.
+  std::string stage;  // the current ordered stage's name (back-office review only)
+  std::optional<Date> stage_deadline;
+  Light stage_light = Light::none;
+  // Stages that overran their share so far (names, in rule order).
+  std::vector<std::string> overdue_stages;
+  // 告知承诺: the verification of the commitment, due verification_deadline.
+  Verification verification = Verification::none;
+  std::optional<Date> verification_deadline;
+  Light verification_light = Light::none;
   // A deadline above reaches into a calendar year whose State Council notice is not out yet:
   // it counts the statutory holidays only (docs/calendar.md). The engine recomputes it, once,
   // when that year's official calendar is loaded (a deadlines_recomputed event).
@@ -293,6 +345,10 @@ struct WORKFLOW_EXPORT CaseFilter {
   std::optional<BundleId> bundle;
   std::optional<Light> light;
   std::string matter;
+  // Approved on the applicant's written commitment (告知承诺), or not.
+  std::optional<bool> on_promise;
+  // The commitment's verification is still to be recorded (true), or is not (false).
+  std::optional<bool> verification_due;
 };
 
 }  // namespace workflow

@@ -115,7 +115,9 @@ struct WORKFLOW_EXPORT Material {
 
 // One back-office stage: who does it. For a joint matter the stages run in parallel, one
 // opinion each, and `share_days` is that department's share of the time (0 = the whole
-// promised limit); for other kinds stages run in order and share_days is advisory.
+// promised limit); for other kinds stages run in order and share_days, where given, is the
+// stage's own time (环节时限): an overrun is a stage_overdue event, and the shares of ordered
+// stages add up to at most the promised limit.
 struct WORKFLOW_EXPORT Stage {
   std::string name;
   PostRef post{};
@@ -142,6 +144,10 @@ struct WORKFLOW_EXPORT Matter {
   std::int64_t fee_fen = 0;             // fee in fen (分); 0 = free of charge
   bool deemed_approval = false;         // 超时默许: a silent department is deemed to agree
   bool promise_approval = false;        // 告知承诺制 allowed
+  // 告知承诺: working days after an approval on commitment within which the organ verifies
+  // the commitment (国办发〔2020〕42号). Only with promise_approval. Default: the policy's
+  // promise_verification_days; 0 for matters without promise_approval.
+  int promise_verification_days = 0;
   bool village_proxy = false;           // village agents may submit it for residents
   // 跨域通办: may be handed in at any office's window and is handled by its own office; the
   // result is issued where the applicant asks
@@ -195,6 +201,12 @@ struct WORKFLOW_EXPORT Policy {
   int extension_max_days = 10;
   // Working days the lower level has to review an escalated case (§43: 20). Default 20.
   int escalation_review_days = 20;
+  // Working days after an approval within which the licence is issued (§44: 10). Default 10.
+  int issue_days = 10;
+  // Working days after an approval on commitment (告知承诺) within which the organ verifies
+  // the commitment, unless the matter sets its own. A local choice (国办发〔2020〕42号 leaves
+  // it to the rules). Default 20.
+  int promise_verification_days = 20;
   // Required length of matter codes; 0 accepts any length. Default 0.
   int matter_code_length = 0;
 };

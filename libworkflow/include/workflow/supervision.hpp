@@ -200,6 +200,20 @@ struct ProxyFigures {
   std::map<std::string, AgentPostFigures> by_post;
 };
 
+// The law's time limits beyond a case's own deadlines (docs/engine.md): cases whose overrun
+// was recorded (each an *_overdue event), and the follow-up of approvals on commitment.
+struct LawLimitFigures {
+  int escalation_review_overdue = 0;  // §43: the lower level did not report up in its days
+  int issue_overdue = 0;              // §44: an approval not issued within issue_days
+  int stage_overdue = 0;              // 环节超时: cases with a stage over its share_days
+  std::map<std::string, int> stage_overdue_by_unit;  // unit (department id) → stages overrun
+  int on_promise = 0;                 // approvals on commitment (告知承诺)
+  int verified = 0;                   // of them, verification recorded (true or false)
+  int false_commitments = 0;          // found false
+  int verification_overdue = 0;       // not verified within the rules' days
+  int revoked = 0;                    // approvals revoked (撤销)
+};
+
 // One unit's figures (see "a unit" above), for the ranking.
 struct UnitFigures {
   std::string id;      // department id
@@ -270,6 +284,7 @@ struct SupervisionFigures {
   std::map<std::string, int> unresolved_by_office;
   int provisional_now = 0;       // open cases with deadlines in a provisional calendar year
   int deadlines_recomputed = 0;  // cases whose deadlines were recomputed on an official year
+  LawLimitFigures law;
   RatingFigures ratings;
   BundleFigures bundles;
   CrossRegionFigures cross_region;

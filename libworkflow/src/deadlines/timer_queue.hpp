@@ -18,6 +18,10 @@ enum class TimerKind : std::uint8_t {
   absence_start,   // a staff member's absence begins (subject is a staff index)
   absence_end,     // a staff member's absence ends
   rectification_light,  // a bad rating's rectification task turns yellow or red
+  escalation_review,    // §43: the lower level's days to report up are over
+  issue_window,         // §44: the days to issue an approval are over
+  stage_share,          // 环节时限: an ordered stage's share of time is over (arg: stage)
+  verification_window,  // 告知承诺: the days to verify the commitment are over
 };
 
 struct Timer {

@@ -160,6 +160,23 @@ void format3_fields(Io& io, Record& c) {
   transfer(io, c.rules_version, c.deadlines_provisional, c.materials_completed);
 }
 
+// The fields format 4 added, at the end: the time limits of the law beyond the deadlines
+// (§43, §44, stage shares, 告知承诺 verification).
+template <class Io, class Record>
+void format4_fields(Io& io, Record& c) {
+  transfer(io, c.decided_on, c.stages_overdue, c.law_flags, c.verification);
+}
+
+// A case stored before format 4: what its new fields are, so it times only what it can.
+void format4_defaults(CaseRecord& c) {
+  if (c.life.phase >= Phase::decided) c.law_flags |= kDecidedOnUnknown;
+  if (c.life.phase == Phase::back_office_review) c.law_flags |= kStageSinceUnknown;
+  // An approval on commitment stored before verification was recorded is still to verify.
+  if (c.on_promise && c.decision == Decision::approved && c.life.phase <= Phase::issued) {
+    c.verification = Verification::pending;
+  }
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -181,6 +198,7 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
   if (c.decision > Decision::denied) bad("decision", int(c.decision));
   if (c.holding > Holding::unresolved) bad("holding", int(c.holding));
   if (c.stage >= 32) bad("stage", c.stage);  // the engine supports 32 stages per matter
+  if (c.verification > Verification::false_commitment) bad("verification", int(c.verification));
   if (!rating) return;
   if (rating->score < 1 || rating->score > 5) bad("rating score", rating->score);
   if (rating->channel > RatingChannel::phone) bad("rating channel", int(rating->channel));
@@ -206,6 +224,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
     w.put_text(extras.rating->comment);
   }
   format3_fields(w, c);
+  format4_fields(w, c);
   return std::move(w).finish();
 }
 
@@ -237,6 +256,11 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
       r.get_text(rating.comment);
     }
     if (format >= 3) format3_fields(r, c);
+  }
+  if (format >= 4) {
+    format4_fields(r, c);
+  } else {
+    format4_defaults(c);
   }
   r.finish();
   check_ranges(c, out.rating, s.id);

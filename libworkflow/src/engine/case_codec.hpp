@@ -19,7 +19,7 @@ namespace workflow::detail {
 // provisional-deadline flag. decode reads formats 1 to 3 (an older case gets the defaults:
 // issued where accepted, no agent post, no bundle, not rated, the first rule version, no
 // provisional deadline).
-inline constexpr std::uint8_t kCaseFormat = 3;
+inline constexpr std::uint8_t kCaseFormat = 4;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
 // What a snapshot carries besides the hot record.

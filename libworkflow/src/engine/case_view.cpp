@@ -50,6 +50,7 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
   v.suspended_working_days = c.suspended_days;
   v.extension_days = c.extension_days;
   v.on_promise = c.on_promise;
+  fill_law_view(v, c);
   fill_rating(v);
   v.rules_version = case_rules_version(c);
   if (with_history) v.history = store_->history(id);
@@ -88,6 +89,12 @@ std::vector<CaseView> EngineCore::list(const CaseFilter& f) const {
     if (f.light && c.light != *f.light) continue;
     if (by_matter && c.matter != matter_ref) continue;
     if (f.bundle && c.bundle != *f.bundle) continue;
+    if (f.on_promise && c.on_promise != *f.on_promise) continue;
+    if (f.verification_due && (c.verification == Verification::pending &&
+                               (c.life.phase == Phase::decided ||
+                                c.life.phase == Phase::issued)) != *f.verification_due) {
+      continue;
+    }
     // 帮办代办 under the AB rule: B sees A's cases while A is away.
     if (by_agent && (c.agent_post == kNone ||
                      !holds_now(agent_ref, PostRef{c.agent_post}, now))) {
@@ -104,7 +111,11 @@ std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view acto
   std::vector<Verb> out;
   if (!staff) return out;
   const DateTime now = clock_->now();
-  if (is_concluded(c.life.phase)) return rectification_actions(c, *staff, now);
+  if (is_concluded(c.life.phase)) {
+    std::vector<Verb> concluded = rectification_actions(c, *staff, now);
+    for (const Verb v : promise_actions(c, *staff, now)) concluded.push_back(v);
+    return concluded;
+  }
   for (int v = 0; v <= static_cast<int>(Verb::terminate); ++v) {
     const Verb verb = static_cast<Verb>(v);
     if (!permitted(c, *staff, verb, now)) continue;
@@ -119,6 +130,7 @@ std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view acto
     }
     if (possible) out.push_back(verb);
   }
+  for (const Verb v : promise_actions(c, *staff, now)) out.push_back(v);
   return out;
 }
 

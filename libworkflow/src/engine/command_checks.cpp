@@ -17,7 +17,7 @@ bool needs_reason(Verb v) {
     case Verb::refuse: case Verb::review_return: case Verb::deny: case Verb::higher_deny:
     case Verb::opinion_disagree: case Verb::suspend: case Verb::extend: case Verb::withdraw:
     case Verb::terminate: case Verb::verify: case Verb::rectify: case Verb::explain:
-    case Verb::appeal: case Verb::call_back:
+    case Verb::appeal: case Verb::call_back: case Verb::false_promise: case Verb::revoke:
       return true;
     default:
       return false;
@@ -83,10 +83,6 @@ void check_details(Verb verb, const Action& a, const Policy& policy) {
   }
   if (verb == Verb::supplement && a.materials.empty()) {
     throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");
-  }
-  if (verb == Verb::accept && a.tolerate_missing && a.on_promise) {
-    throw Error(ErrorCode::invalid_argument,
-                "accept with tolerate_missing (容缺) or on_promise (告知承诺), not both");
   }
 }
 

@@ -14,7 +14,11 @@
 namespace workflow::detail {
 
 // The verbs that work a bad rating's rectification task rather than the case lifecycle.
-constexpr bool is_rectification_verb(Verb v) noexcept { return v >= Verb::verify; }
+constexpr bool is_rectification_verb(Verb v) noexcept {
+  return v >= Verb::verify && v <= Verb::close_rectification;
+}
+// The verbs that follow up an approval on commitment (告知承诺): verification, revocation.
+constexpr bool is_promise_verb(Verb v) noexcept { return v >= Verb::confirm_promise; }
 
 // "a; b; c": how lists of materials read in events and messages.
 std::string join(const std::vector<std::string>& items);

@@ -196,7 +196,7 @@ BundleView EngineCore::bundle_view(BundleId id) const {
       v.finished = v.finished ? std::max(*v.finished, c.concluded) : c.concluded;
     } else {
       v.done = false;
-      for (std::string& m : missing_materials(c, false)) {
+      for (std::string& m : owed_materials(c)) {
         if (std::find(v.missing_materials.begin(), v.missing_materials.end(), m) ==
             v.missing_materials.end()) {
           v.missing_materials.push_back(std::move(m));

@@ -26,6 +26,9 @@ void EngineCore::update_calendar(Calendar calendar) {
     calendar_ = std::move(old);
     throw;
   }
+  // The law's other limits (§43, §44, stage shares, verification) are counted on the
+  // calendar when needed: time them again on the new one (the old timers are now stale).
+  for (const CaseRecord& c : cases_) arm_law_timers(c);
 }
 
 void EngineCore::recompute_provisional(DateTime at) {

@@ -1,5 +1,6 @@
 // Commands: receiving an application (submit) and every verb on a case (act), each checked
 // completely before anything changes.
+#include <algorithm>
 #include <bit>
 
 #include <fmt/format.h>
@@ -152,10 +153,15 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
                                     "(§42; got {})", m.code, m.extension_days, a.days));
     }
   }
+  if (verb == Verb::accept && a.tolerate_missing && a.on_promise) {
+    check_promise_with_tolerance(c);
+  }
   const bool rectification = is_rectification_verb(verb);
+  const bool promise = is_promise_verb(verb);
+  if (promise) check_promise_step(c, verb);
   // A verb impossible in the case's state is invalid_transition, whoever gives it: say what
   // state the case is in and what it needs before asking who may act.
-  if (!rectification && !is_concluded(c.life.phase)) {
+  if (!rectification && !promise && !is_concluded(c.life.phase)) {
     LifecycleState probe = c.life;
     const Facts facts = facts_for(c, &a);
     if (!detail::fire(probe, static_cast<Trigger>(verb), facts).fired) {
@@ -164,6 +170,7 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   }
   // A command on a case that cannot take it is refused as such, before asking who may.
   const bool allowed = rectification ? rectification_post(open_task(c), actor, now).has_value()
+                       : promise     ? promise_permitted(c, actor, verb, now)
                                      : is_concluded(c.life.phase) ||
                                            permitted(c, actor, verb, now);
   if (!allowed) {
@@ -172,6 +179,11 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
                                     "belongs to {}",
                                     a.actor, to_string(verb), id,
                                     rules_.department(open_task(c).unit).id)
+        : promise ? fmt::format("staff {} may not {} case {}: {} of department {} does", a.actor,
+                                to_string(verb), id,
+                                verb == Verb::revoke ? "the head (a post with approves_extensions)"
+                                                     : "a back-office post",
+                                rules_.department(deciding_department(c)).id)
                       : denial(c, verb, a.actor);
     if (options_.record_denied_attempts) {
       unit([&] {
@@ -184,11 +196,29 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   unit([&] {
     if (rectification) {
       act_on_rectification(c, verb, a, actor, now);
+    } else if (promise) {
+      act_on_promise(c, verb, a, actor, now);
     } else {
       act_on(c, verb, a, actor, now);
     }
     if (!a.request_id.empty()) request_ = RequestRecord{a.request_id, print, id};
   });
+}
+
+void EngineCore::check_promise_with_tolerance(const CaseRecord& c) const {
+  const Matter& m = rules_.matter(c.matter);
+  if (!m.promise_approval) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("case {}: matter {} does not allow approval on commitment (告知承诺), "
+                            "so 容缺 and 告知承诺 cannot be combined; accept with "
+                            "tolerate_missing alone", c.id, m.code));
+  }
+  if (c.life.phase == Phase::received && missing_materials(c, true).empty()) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("case {}: no 容缺-eligible material of matter {} is missing, so there "
+                            "is nothing to owe under 容缺; accept with on_promise alone",
+                            c.id, m.code));
+  }
 }
 
 std::string EngineCore::denial(const CaseRecord& c, Verb verb, std::string_view actor) const {
@@ -234,8 +264,20 @@ void EngineCore::act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef acto
   } else if (verb == Verb::issue) {
     detail = fmt::format("channel={}", to_string(a.channel));
   } else if (verb == Verb::accept && (a.tolerate_missing || a.on_promise)) {
-    detail = a.tolerate_missing ? "tolerate_missing=" + join(missing_materials(c, false))
-                                : std::string("on_promise=true");
+    // With both, the promise excuses what is not 容缺-eligible and the rest is owed.
+    if (a.tolerate_missing) detail = "tolerate_missing=" + join(missing_materials(c, a.on_promise));
+    if (a.on_promise) {
+      detail += std::string(detail.empty() ? "" : "; ") + "on_promise=true";
+      const std::vector<std::string> excused = missing_materials(c, false);
+      std::vector<std::string> only_excused;
+      for (const std::string& name : excused) {
+        const auto owed = missing_materials(c, true);
+        if (!a.tolerate_missing || std::find(owed.begin(), owed.end(), name) == owed.end()) {
+          only_excused.push_back(name);
+        }
+      }
+      if (!only_excused.empty()) detail += "; excused=" + join(only_excused);
+    }
   } else if (opinion_stage) {
     detail = fmt::format("stage={}", m.stages[*opinion_stage].name);
   } else if ((verb == Verb::approve || verb == Verb::deny) && c.delegation != kNone) {

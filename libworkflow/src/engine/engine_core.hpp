@@ -120,6 +120,9 @@ class EngineCore {
   void act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now,
               std::string extra_detail = {});
   std::string denial(const CaseRecord& c, Verb verb, std::string_view actor) const;
+  // accept with both tolerate_missing and on_promise: only where the matter allows 告知承诺
+  // and some 容缺-eligible material is missing (throws invalid_argument otherwise).
+  void check_promise_with_tolerance(const CaseRecord& c) const;
 
   // --- ratings and rectification (engine_ratings.cpp) ----------------------------------
   void act_on_rectification(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
@@ -179,6 +182,8 @@ class EngineCore {
         calendar_.add_working_days(c.materials_completed, rules_.policy().notify_missing_days) +
         1);
   }
+  // The case reaches back-office stage c.stage today: its share of time starts.
+  void enter_stage(CaseRecord& c, DateTime at);
   // Starts the clock: acceptance date, deadlines, first light, timers.
   void start_clock(CaseRecord& c, Date accepted, DateTime at);
   // Recomputes deadlines and the light after suspension/extension; re-arms the light timer.
@@ -208,6 +213,29 @@ class EngineCore {
   // The stage (joint case) whose opinion `actor` may give now, if any.
   std::optional<std::uint8_t> opinion_stage_of(const CaseRecord& c, StaffRef actor,
                                                DateTime at) const;
+
+  // --- time limits of the law beyond the deadlines (engine_law_limits.cpp) --------------
+  // §43 上报件 review, §44 issuing, stage shares (环节时限), 告知承诺 verification. Each
+  // *_due is the last day of its limit, nullopt where it does not apply to the case now (or
+  // falls past the loaded calendar).
+  std::optional<Date> escalation_review_due(const CaseRecord& c) const;
+  std::optional<Date> issue_due(const CaseRecord& c) const;
+  std::optional<Date> stage_due(const CaseRecord& c) const;
+  std::optional<Date> verification_due(const CaseRecord& c) const;
+  // Pushes a timer for each of those limits that applies now (stale ones die in live()).
+  void arm_law_timers(const CaseRecord& c);
+  bool law_timer_live(const Timer& t) const;
+  void fire_law_timer(const Timer& t);
+  void fill_law_view(CaseView& v, const CaseRecord& c) const;
+  // 告知承诺 follow-up: confirm_promise, false_promise, revoke (engine_promise.cpp).
+  // Throws invalid_transition, naming why, if the verb cannot be given on the case now.
+  void check_promise_step(const CaseRecord& c, Verb verb) const;
+  bool promise_permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateTime at) const;
+  void act_on_promise(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now);
+  std::vector<Verb> promise_actions(const CaseRecord& c, StaffRef actor, DateTime now) const;
+  // Materials still owed: every missing one, but for an approval on commitment only the
+  // 容缺 ones it was accepted owing (the commitment excuses the rest).
+  std::vector<std::string> owed_materials(const CaseRecord& c) const;
 
   // --- timers (engine_timers.cpp) -------------------------------------------------------
   void fire(const Timer& t);

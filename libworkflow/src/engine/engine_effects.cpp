@@ -68,6 +68,14 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
   if (removed_post) c.holding = Holding::unresolved;
 }
 
+void EngineCore::enter_stage(CaseRecord& c, DateTime at) {
+  touch(c);
+  c.opinions_since = at.date();  // shared with the opinions phase (case_record.hpp)
+  c.suspended_at_opinions = c.suspended_days;
+  c.law_flags &= static_cast<std::uint8_t>(~kStageSinceUnknown);
+  arm_law_timers(c);  // once the stage is set: its share of time (环节时限)
+}
+
 void EngineCore::start_clock(CaseRecord& c, Date accepted, DateTime at) {
   touch(c);
   c.accepted = accepted;
@@ -132,21 +140,33 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       const Date accepted = trigger != Trigger::deemed_accept ? at.date()
                             : c.notified                      ? c.materials_completed
                                                               : c.received.date();
-      if (to == Phase::decided) {  // 告知承诺: approved on the applicant's written promise
-        c.on_promise = true;
-        c.decision = Decision::approved;
-        start_clock(c, accepted, at);
-        freeze_light(c);
-        break;
-      }
-      if (action && action->tolerate_missing && !missing_materials(c, false).empty()) {
+      if (to == Phase::decided) c.on_promise = true;  // 告知承诺: approved on the commitment
+      // 容缺, alone or with 告知承诺 (which excuses the rest): the tolerable materials
+      // missing are owed by a day.
+      if (action && action->tolerate_missing &&
+          !missing_materials(c, to == Phase::decided).empty()) {
         c.tolerance = true;
         c.supplement_due =
             calendar_.add_working_days(accepted, rules_.policy().tolerance_supplement_days);
         timers_.push(Timer{DateTime::at(c.supplement_due + 1), c.id, TimerKind::supplement_due,
                            0, 0});
       }
+      if (to == Phase::decided) {
+        c.decision = Decision::approved;
+        c.decided_on = at.date();
+        c.verification = Verification::pending;  // to be verified (国办发〔2020〕42号)
+        start_clock(c, accepted, at);
+        freeze_light(c);
+        arm_law_timers(c);
+        // 综合窗口出件, as for any decision: where the applicant asked (跨域通办).
+        if (c.issue_office != c.accepting_office) {
+          route_to(c, window_for(c.issue_office, c.id), at,
+                   "approved on commitment (告知承诺): to the window to issue (综合窗口出件)");
+        }
+        break;
+      }
       start_clock(c, accepted, at);
+      arm_law_timers(c);  // §43 for an escalated matter
       if (to == Phase::preliminary_review) {
         // Window-forward delegations and cross-region cases are pre-reviewed by the
         // handling office's window; otherwise the window that took the case in does it.
@@ -160,7 +180,7 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       c.notified = true;
       break;
     case Trigger::supplement:
-      if (c.tolerance && missing_materials(c, false).empty()) c.tolerance = false;
+      if (c.tolerance && owed_materials(c).empty()) c.tolerance = false;
       if (to == Phase::received && c.notified && missing_materials(c, false).empty()) {
         // §32: the notice is answered in full: accept or refuse within the notice period,
         // or the case counts as accepted from today.
@@ -176,12 +196,19 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
         arm_opinion_timers(c);
       } else {
         c.stage = from == Phase::back_office_review ? c.stage + 1 : 0;
-        route_to(c, stage_post(rules_, c, c.stage), at, m.stages[c.stage].name);
+        enter_stage(c, at);
+        // §43: the lower level's last stage reviews and reports up; it decides nothing.
+        route_to(c, stage_post(rules_, c, c.stage), at,
+                 m.kind == MatterKind::escalated && c.stage + 1u == m.stages.size() && m.escalate_to
+                     ? fmt::format("{} (reports up to post {}, §43)", m.stages[c.stage].name,
+                                   rules_.post(*m.escalate_to).id)
+                     : m.stages[c.stage].name);
       }
       break;
     case Trigger::review_return:
       if (to == Phase::back_office_review) {
         --c.stage;
+        enter_stage(c, at);
         route_to(c, stage_post(rules_, c, c.stage), at, "returned to " + m.stages[c.stage].name);
       } else {
         route_to(c, c.intake_post, at, "returned to preliminary review");
@@ -198,7 +225,9 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
                        ? Decision::approved
                        : Decision::denied;
       if (c.decision == Decision::denied) c.tolerance = false;  // nothing is owed for a denial
+      c.decided_on = at.date();
       freeze_light(c);
+      arm_law_timers(c);  // §44: the approval is issued within issue_days
       // 综合窗口出件: the window that took it in, or the one the applicant asked for.
       route_to(c, c.issue_office == c.accepting_office ? c.intake_post
                                                        : window_for(c.issue_office, c.id),
@@ -218,6 +247,7 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       // §45: the working days the special procedure took are not counted.
       c.suspended_days += calendar_.working_days_between(c.suspended_since, at.date());
       refresh_light(c, at);
+      arm_law_timers(c);  // §43 and the stage's share move by the days not counted
       break;
     case Trigger::extend:
       c.extension_days = static_cast<std::uint8_t>(action->days);
@@ -229,6 +259,7 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
     case Trigger::withdraw:
     case Trigger::terminate:
     case Trigger::supplement_overdue:
+    case Trigger::revoke:
       c.tolerance = false;
       freeze_light(c);
       break;

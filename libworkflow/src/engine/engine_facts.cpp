@@ -41,6 +41,7 @@ Facts EngineCore::facts_for(const CaseRecord& c, const Action* a) const {
   f.opinions_pending = (c.opinions_answered & all) != all;
   f.opinions_all_agree = c.opinions_agreed == c.opinions_answered;
   f.extended_already = c.extension_days > 0;
+  f.false_commitment = c.verification == Verification::false_commitment;
   return f;
 }
 
@@ -127,7 +128,7 @@ std::string EngineCore::explain_refusal(const CaseRecord& c, Verb verb, const Fa
       if (c.life.phase == Phase::decided && f.tolerance_pending) {
         return why + fmt::format(": 容缺 materials are still owed ({}), due by {}; the result is "
                                  "issued once they are supplied",
-                                 join(missing_materials(c, false)), c.supplement_due.to_string());
+                                 join(owed_materials(c)), c.supplement_due.to_string());
       }
       break;
     case Verb::suspend:

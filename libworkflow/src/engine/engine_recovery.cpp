@@ -166,6 +166,7 @@ void EngineCore::recover() {
 }
 
 void EngineCore::rearm_timers(const CaseRecord& c) {
+  arm_law_timers(c);  // an issued approval on commitment may still await verification
   if (is_concluded(c.life.phase)) return;
   if (c.life.phase == Phase::received && !c.notified) {
     const Date last =

@@ -30,6 +30,11 @@ bool EngineCore::live(const Timer& t) const {
       return it != ratings_.end() && it->second.generation == t.generation &&
              it->second.state != RectificationState::closed;
     }
+    case TimerKind::escalation_review:
+    case TimerKind::issue_window:
+    case TimerKind::stage_share:
+    case TimerKind::verification_window:
+      return law_timer_live(t);
     default:
       break;
   }
@@ -47,10 +52,15 @@ bool EngineCore::live(const Timer& t) const {
     case TimerKind::light:
       return t.generation == c.timer_generation && clock_runs_in(c.life.phase) &&
              !c.life.suspended;
-    case TimerKind::opinion_share:
+    case TimerKind::opinion_share: {
+      // Deemed to agree (超时默许) where the matter says so; else, for a share the rules set,
+      // the overrun is recorded once (环节超时).
+      const Matter& m = rules_.matter(c.matter);
       return t.generation == c.timer_generation && c.life.phase == Phase::opinions &&
              !(c.opinions_answered & (1u << t.arg)) && !c.life.suspended &&
-             rules_.matter(c.matter).deemed_approval;
+             (m.deemed_approval ||
+              (m.stages[t.arg].share_days > 0 && !(c.stages_overdue & (1u << t.arg))));
+    }
     default:
       return false;
   }
@@ -73,6 +83,10 @@ void EngineCore::fire(const Timer& t) {
   }
   if (t.kind == TimerKind::rectification_light) {
     fire_rectification_light(t);  // the case is concluded; its rating's task is not
+    return;
+  }
+  if (t.kind >= TimerKind::escalation_review) {
+    fire_law_timer(t);
     return;
   }
   CaseRecord& c = cases_[t.subject - 1];
@@ -107,7 +121,7 @@ void EngineCore::fire(const Timer& t) {
       break;
     case TimerKind::supplement_due: {
       std::string owed;
-      for (const std::string& m : missing_materials(c, false)) owed += (owed.empty() ? "" : "; ") + m;
+      for (const std::string& m : owed_materials(c)) owed += (owed.empty() ? "" : "; ") + m;
       trigger_system(Trigger::supplement_overdue, EventKind::supplement_overdue,
                      fmt::format("容缺 materials not supplied by {}: the case is terminated",
                                  c.supplement_due.to_string()),
@@ -119,6 +133,20 @@ void EngineCore::fire(const Timer& t) {
       break;
     case TimerKind::opinion_share: {
       const Matter& m = rules_.matter(c.matter);
+      if (!m.deemed_approval) {
+        touch(c);
+        c.stages_overdue |= 1u << t.arg;
+        const PostRef post = stage_post(rules_, c, static_cast<std::uint8_t>(t.arg));
+        const std::string unit = rules_.department(rules_.post(post).department).id;
+        const Date last = t.due.date() - 1;
+        emit_system(c, EventKind::stage_overdue, t.due,
+                    fmt::format("环节超时: {} of {} gave no opinion within its {} working days "
+                                "(by {})", m.stages[t.arg].name, unit,
+                                m.stages[t.arg].share_days, last.to_string()),
+                    fmt::format("stage={}; unit={}; post={}; due={}", m.stages[t.arg].name, unit,
+                                rules_.post(post).id, last.to_string()));
+        break;
+      }
       trigger_system(Trigger::opinion_deemed, EventKind::opinion_deemed,
                      fmt::format("{} gave no opinion within its share of time: deemed to "
                                  "agree (超时默许)", m.stages[t.arg].name),
@@ -126,9 +154,7 @@ void EngineCore::fire(const Timer& t) {
                      static_cast<std::uint8_t>(t.arg));
       break;
     }
-    case TimerKind::absence_start:
-    case TimerKind::absence_end:
-    case TimerKind::rectification_light:
+    default:
       break;
   }
 }

@@ -7,16 +7,17 @@
 namespace workflow {
 namespace {
 
-constexpr std::array<std::string_view, 12> kStates{
+constexpr std::array<std::string_view, 13> kStates{
     "received", "awaiting_materials", "on_the_spot", "preliminary_review",
     "back_office_review", "opinions", "escalated", "decided",
-    "issued", "refused", "withdrawn", "terminated"};
+    "issued", "refused", "withdrawn", "terminated", "revoked"};
 
-constexpr std::array<std::string_view, 25> kVerbs{
+constexpr std::array<std::string_view, 28> kVerbs{
     "accept", "refuse", "notify_missing", "supplement", "review_pass", "review_return",
     "approve", "deny", "report_up", "higher_approve", "higher_deny", "opinion_agree",
     "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate",
-    "verify", "rectify", "explain", "appeal", "call_back", "close_rectification"};
+    "verify", "rectify", "explain", "appeal", "call_back", "close_rectification",
+    "confirm_promise", "false_promise", "revoke"};
 
 constexpr std::array<std::string_view, 5> kLights{"none", "green", "yellow", "red",
                                                   "escalated_red"};
@@ -27,14 +28,17 @@ constexpr std::array<std::string_view, 6> kProcedures{"hearing",    "tender",   
 constexpr std::array<std::string_view, 4> kAbsences{"leave", "vacation", "out", "field_work"};
 constexpr std::array<std::string_view, 3> kHoldings{"a_holder", "b_covering", "unresolved"};
 
-// Event kinds: "submitted", then the 25 verbs, then the engine's own.
-constexpr std::array<std::string_view, 13> kEngineEvents{
+// Event kinds: "submitted", then the 28 verbs, then the engine's own.
+constexpr std::array<std::string_view, 17> kEngineEvents{
     "deemed_accepted", "opinion_deemed", "supplement_overdue", "handoff",
     "routed_unresolved", "routed", "light_changed", "permission_denied",
-    "rated", "rectification_opened", "rules_installed", "rerouted", "deadlines_recomputed"};
+    "rated", "rectification_opened", "rules_installed", "rerouted", "deadlines_recomputed",
+    "escalation_review_overdue", "issue_overdue", "stage_overdue", "verification_overdue"};
 constexpr std::array<std::string_view, 3> kRatingChannels{"window_device", "online", "phone"};
 constexpr std::array<std::string_view, 5> kRectificationStates{
     "verifying", "resolving", "calling_back", "called_back", "closed"};
+constexpr std::array<std::string_view, 4> kVerifications{"none", "pending", "confirmed",
+                                                         "false_commitment"};
 
 template <class Enum, std::size_t N>
 std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) noexcept {
@@ -66,6 +70,8 @@ std::string_view to_string(RectificationState s) noexcept {
   return name_of(kRectificationStates, s);
 }
 
+std::string_view to_string(Verification v) noexcept { return name_of(kVerifications, v); }
+
 std::string_view to_string(EventKind k) noexcept {
   const auto i = static_cast<std::size_t>(k);
   if (i == 0) return "submitted";
@@ -95,7 +101,7 @@ std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept {
 }
 
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
-  for (int k = 0; k <= static_cast<int>(EventKind::deadlines_recomputed); ++k) {
+  for (int k = 0; k <= static_cast<int>(EventKind::verification_overdue); ++k) {
     if (to_string(static_cast<EventKind>(k)) == s) return static_cast<EventKind>(k);
   }
   return std::nullopt;
@@ -103,9 +109,9 @@ std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
 
 // The event kinds mirror the verbs after `submitted`; keep the two lists in step.
 static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::accept));
-static_assert(static_cast<int>(EventKind::close_rectification) ==
-              1 + static_cast<int>(Verb::close_rectification));
-static_assert(static_cast<int>(EventKind::deadlines_recomputed) ==
-              static_cast<int>(EventKind::close_rectification) + kEngineEvents.size());
+static_assert(static_cast<int>(EventKind::revoke) == 1 + static_cast<int>(Verb::revoke));
+static_assert(static_cast<int>(EventKind::verification_overdue) ==
+              static_cast<int>(EventKind::revoke) + kEngineEvents.size());
+static_assert(kStates.size() == static_cast<std::size_t>(CaseState::revoked) + 1);
 
 }  // namespace workflow

@@ -14,7 +14,18 @@ namespace workflow::detail {
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-// Fields are grouped by size, widest first, so the record has no padding holes (152 bytes).
+// CaseRecord::law_flags: which overruns are recorded (each event once), and which days a
+// snapshot older than format 4 did not keep (those limits are then not timed).
+enum LawFlag : std::uint8_t {
+  kEscalationReviewOverdue = 1u << 0,  // escalation_review_overdue recorded
+  kIssueOverdue = 1u << 1,             // issue_overdue recorded
+  kVerificationOverdue = 1u << 2,      // verification_overdue recorded
+  kDecidedOnUnknown = 1u << 3,         // decided before format 4: no §44 deadline
+  kStageSinceUnknown = 1u << 4,        // at its stage since before format 4: no stage deadline
+};
+
+// Fields are grouped by size, widest first, so the record has no padding holes (160 bytes,
+// one byte of tail padding).
 struct CaseRecord {
   CaseId id = 0;
   std::uint64_t materials = 0;  // bit i: matter.materials[i] handed in
@@ -42,15 +53,26 @@ struct CaseRecord {
   Date accepted;           // valid once life.phase is past awaiting_materials
   Date suspended_since;    // valid while suspended
   Date supplement_due;     // valid while tolerance
-  Date opinions_since;     // valid in the opinions phase
+  Date opinions_since;     // valid in the opinions phase, and in back_office_review: the
+                           // day the current stage began
   Date concluded;          // valid once concluded (cases stored before format 2: unset)
   // §32: the day the last material arrived after a notice (valid while received, notified
   // and complete): the office must accept or refuse within the notice period from it.
   Date materials_completed;
   Deadlines deadlines{};   // valid once accepted
 
+  // --- Time limits of the law beyond the case's deadlines (snapshot format 4) -------------
+  // §43 上报件 review, §44 issuing, stage shares (环节时限) and the verification of a
+  // 告知承诺 approval: what the engine needs to time them and to record each overrun once.
+  // (The day the current back-office stage began is opinions_since, and the days suspended
+  // by then suspended_at_opinions: the phases are exclusive, so they share those fields.)
+  // The two one-byte fields sit in the tail's padding: the record grows by 8 bytes.
+  Date decided_on;                   // valid once decided: the §44 issue days count from it
+  std::uint32_t stages_overdue = 0;  // bit i: stage i overran its share (event recorded)
+
   std::uint16_t suspended_days = 0;          // working days not counted so far
-  std::uint16_t suspended_at_opinions = 0;   // suspended_days when opinions began
+  std::uint16_t suspended_at_opinions = 0;   // suspended_days when opinions (or the
+                                             // current back-office stage) began
   // The rule set the case was accepted under: an index into the engine's installed rule
   // versions (its matter's terms stay those of that version).
   std::uint16_t rules_version = 0;
@@ -66,6 +88,8 @@ struct CaseRecord {
   // A deadline reaches into a provisional calendar year (statutory days only): recomputed
   // once that year's official notice is loaded.
   bool deadlines_provisional = false;
+  std::uint8_t law_flags = 0;  // LawFlag bits (format 4, with decided_on above)
+  Verification verification = Verification::none;  // 告知承诺 approvals only (format 4)
 };
 
 }  // namespace workflow::detail

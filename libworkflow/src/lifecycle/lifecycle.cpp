@@ -69,6 +69,7 @@ struct terminate : EventBase {};
 struct deemed_accept : EventBase {};
 struct opinion_deemed : EventBase {};
 struct supplement_overdue : EventBase {};
+struct revoke : EventBase {};
 }  // namespace ev
 
 // ---- States ---------------------------------------------------------------------------------
@@ -91,6 +92,7 @@ struct Issued : msm::front::state<> {};
 struct Refused : msm::front::state<> {};
 struct Withdrawn : msm::front::state<> {};
 struct Terminated : msm::front::state<> {};
+struct Revoked : msm::front::state<> {};
 
 struct Running : msm::front::state<> {};
 // While a §45 procedure runs every trigger but these is blocked; the phase is untouched.
@@ -139,6 +141,7 @@ WORKFLOW_GUARD(AllAnswered, !f.opinions_pending)
 WORKFLOW_GUARD(TolerancePending, f.tolerance_pending)  // 容缺 materials still owed
 WORKFLOW_GUARD(NothingOwed, !f.tolerance_pending)      // 容缺: the licence waits for them
 WORKFLOW_GUARD(NotExtended, !f.extended_already)       // §42: extended once at most
+WORKFLOW_GUARD(FalseCommitment, f.false_commitment)    // 告知承诺: found false on verification
 #undef WORKFLOW_GUARD
 
 struct ClockRunsNow {
@@ -237,6 +240,10 @@ ROW(PreliminaryReview, ev::terminate,          Terminated,         none)
 ROW(BackOfficeReview,  ev::terminate,          Terminated,         none)
 ROW(Opinions,          ev::terminate,          Terminated,         none)
 ROW(Escalated,         ev::terminate,          Terminated,         none)
+// 撤销: an approval on the applicant's commitment (告知承诺) that verification found false is
+// revoked by the deciding organ, whether or not the licence has gone out yet.
+ROW(Decided,           ev::revoke,             Revoked,            FalseCommitment)
+ROW(Issued,            ev::revoke,             Revoked,            FalseCommitment)
 // Region 2, the clock (§45). Withdraw/terminate end the interruption here while region 1
 // concludes the case in the same event.
 ROW(Running,           ev::suspend,            Suspended,          ClockRunsNow)
@@ -281,7 +288,7 @@ struct StateList {};
 // In Phase order.
 using PhaseStates =
     StateList<Received, AwaitingMaterials, OnTheSpot, PreliminaryReview, BackOfficeReview,
-              Opinions, Escalated, Decided, Issued, Refused, Withdrawn, Terminated>;
+              Opinions, Escalated, Decided, Issued, Refused, Withdrawn, Terminated, Revoked>;
 
 template <class... S>
 constexpr std::array<int, sizeof...(S)> ids_of(StateList<S...>) {
@@ -375,6 +382,7 @@ bool dispatch(Machine& m, Trigger t, const Facts& f) {
     case Trigger::deemed_accept: return process<ev::deemed_accept>(m, f);
     case Trigger::opinion_deemed: return process<ev::opinion_deemed>(m, f);
     case Trigger::supplement_overdue: return process<ev::supplement_overdue>(m, f);
+    case Trigger::revoke: return process<ev::revoke>(m, f);
   }
   return false;  // not a trigger
 }

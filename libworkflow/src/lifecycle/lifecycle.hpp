@@ -13,9 +13,9 @@ namespace workflow::detail {
 // Mirrors workflow::CaseState, same order.
 enum class Phase : std::uint8_t {
   received, awaiting_materials, on_the_spot, preliminary_review, back_office_review,
-  opinions, escalated, decided, issued, refused, withdrawn, terminated,
+  opinions, escalated, decided, issued, refused, withdrawn, terminated, revoked,
 };
-inline constexpr int phase_count = 12;
+inline constexpr int phase_count = 13;
 
 // The first 19 mirror workflow::Verb, same order; the rest are the engine's own triggers.
 enum class Trigger : std::uint8_t {
@@ -25,8 +25,9 @@ enum class Trigger : std::uint8_t {
   deemed_accept,       // §32: notice window passed without notice: accepted as of receipt
   opinion_deemed,      // 超时默许: a silent department's share of time ran out
   supplement_overdue,  // 容缺: the promised materials did not come in time
+  revoke,              // 撤销: an approval on a false commitment (告知承诺) is revoked
 };
-inline constexpr int trigger_count = 22;
+inline constexpr int trigger_count = 23;
 
 // Mirrors workflow::MatterKind, same order.
 enum class Path : std::uint8_t { instant, committed, escalated, joint };
@@ -51,6 +52,8 @@ struct Facts {
   bool opinions_all_agree = false;      // every answer so far is agree (deemed counts)
   // Anywhere.
   bool extended_already = false;        // the one extension has been used
+  // After the decision.
+  bool false_commitment = false;        // 告知承诺: the verification found the commitment false
 };
 
 // The whole per-case state of the machine: two bytes in the case record.
@@ -73,7 +76,7 @@ Step fire(LifecycleState& state, Trigger trigger, const Facts& facts);
 // Whether the trigger would fire now, without changing anything.
 bool can_fire(const LifecycleState& state, Trigger trigger, const Facts& facts);
 
-// True for issued, refused, withdrawn and terminated.
+// True for issued, refused, withdrawn, terminated and revoked.
 constexpr bool is_concluded(Phase p) noexcept { return p >= Phase::issued; }
 // True where the time limit runs: accepted and not yet decided.
 constexpr bool clock_runs_in(Phase p) noexcept {

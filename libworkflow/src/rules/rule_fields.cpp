@@ -64,6 +64,7 @@ FieldList fields_of(const RuleSet& r, const Matter& m) {
           {"fee_fen", std::to_string(m.fee_fen)},
           {"deemed_approval", yes_no(m.deemed_approval)},
           {"promise_approval", yes_no(m.promise_approval)},
+          {"promise_verification_days", std::to_string(m.promise_verification_days)},
           {"village_proxy", yes_no(m.village_proxy)},
           {"cross_region", yes_no(m.cross_region)}};
 }
@@ -101,6 +102,8 @@ FieldList fields_of(const Policy& p) {
           {"rectification_days", std::to_string(p.rectification_days)},
           {"extension_max_days", std::to_string(p.extension_max_days)},
           {"escalation_review_days", std::to_string(p.escalation_review_days)},
+          {"issue_days", std::to_string(p.issue_days)},
+          {"promise_verification_days", std::to_string(p.promise_verification_days)},
           {"matter_code_length", std::to_string(p.matter_code_length)}};
 }
 

@@ -91,6 +91,8 @@ void read_policy(FileContext& cx, FieldReader& r, Where key_at) {
   take(r.whole("rectification_days", 1), policy.rectification_days);
   take(r.whole("extension_max_days", 1), policy.extension_max_days);
   take(r.whole("escalation_review_days", 1), policy.escalation_review_days);
+  take(r.whole("issue_days", 1), policy.issue_days);
+  take(r.whole("promise_verification_days", 1), policy.promise_verification_days);
   take(r.whole("matter_code_length", 0), policy.matter_code_length);
   p.broken = r.broken();
   cx.raw.policy = std::move(p);
@@ -164,6 +166,7 @@ void read_matter(FileContext& cx, FieldReader& r) {
   m.legal_limit = r.whole("legal_limit", 0);        // required unless instant: the validator
   m.promised_limit = r.whole("promised_limit", 0);  // knows the kind
   m.extension_days = r.whole("extension_days", 0);
+  m.promise_verification_days = r.whole("promise_verification_days", 1);
   if (const auto materials = r.node("materials")) {
     read_materials(cx, *materials, r.path() + ".materials", m);
   }

@@ -158,6 +158,7 @@ struct RawMatter : RawEntry {
   std::optional<Located<Level>> level;
   std::optional<Located<MatterKind>> kind;
   std::optional<Located<int>> legal_limit, promised_limit, extension_days;
+  std::optional<Located<int>> promise_verification_days;  // 告知承诺: only with promise_approval
   std::vector<Material> materials;
   std::optional<Where> stages_at;  // set when a `stages` list was given, even an empty one
   std::size_t stages_listed = 0;   // items in that list, the malformed ones included

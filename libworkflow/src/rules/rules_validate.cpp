@@ -169,6 +169,15 @@ class Validator : Checker {
     matter.fee_fen = m.fee_fen;
     matter.deemed_approval = m.deemed_approval;
     matter.promise_approval = m.promise_approval;
+    if (m.promise_verification_days && !m.promise_approval) {
+      f_.error(m.promise_verification_days->at, field(m, "promise_verification_days"),
+               "only a matter with promise_approval: true is approved on commitment (告知承诺) "
+               "and has its commitment verified");
+    } else if (m.promise_approval) {
+      matter.promise_verification_days = m.promise_verification_days
+                                             ? m.promise_verification_days->value
+                                             : out_.policy.promise_verification_days;
+    }
     matter.village_proxy = m.village_proxy;
     matter.cross_region = m.cross_region && m.cross_region->value;
     if (matter.cross_region && m.kind && m.kind->value == MatterKind::instant) {
@@ -325,6 +334,17 @@ class Validator : Checker {
         stage.share_days = s.share_days->value;
       }
       matter.stages.push_back(std::move(stage));
+    }
+    // 环节时限: ordered stages run one after another, so their own times must fit the promise
+    // (a joint matter's shares run side by side, each within the promise, checked above).
+    if (kind != MatterKind::joint && matter.promised_limit > 0 && m.stages_at) {
+      int sum = 0;
+      for (const Stage& s : matter.stages) sum += s.share_days;
+      if (sum > matter.promised_limit) {
+        f_.error(*m.stages_at, field(m, "stages"),
+                 fmt::format("the stages' share_days add up to {} working days, more than the "
+                             "promised limit of {}", sum, matter.promised_limit));
+      }
     }
     if (kind == MatterKind::joint && m.stages_listed >= 2 && departments_known &&
         departments.size() < 2) {

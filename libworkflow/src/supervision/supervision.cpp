@@ -155,7 +155,7 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
       if (c.delegation_mode) ++f.delegated_by_mode[std::string(to_string(*c.delegation_mode))];
     }
     bool notified = false, tolerated = false, suspended = false, reported = false, unresolved = false;
-    bool recomputed = false;
+    bool recomputed = false, stage_late = false;
     int worst = 0;
     std::optional<Date> decision;
     for (const Event& e : c.history) {
@@ -183,6 +183,15 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
           }
           break;
         case EventKind::deadlines_recomputed: recomputed = true; break;
+        case EventKind::escalation_review_overdue: ++f.law.escalation_review_overdue; break;
+        case EventKind::issue_overdue: ++f.law.issue_overdue; break;
+        case EventKind::verification_overdue: ++f.law.verification_overdue; break;
+        case EventKind::false_promise: ++f.law.false_commitments; break;
+        case EventKind::revoke: ++f.law.revoked; break;
+        case EventKind::stage_overdue:
+          stage_late = true;
+          ++f.law.stage_overdue_by_unit[event_detail(e.detail, "unit")];
+          break;
         case EventKind::handoff: {
           ++f.handoffs;
           ++fact.handoffs;
@@ -205,6 +214,14 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
     f.escalated += reported;
     f.unresolved += unresolved;
     f.deadlines_recomputed += recomputed;
+    f.law.stage_overdue += stage_late;
+    if (c.on_promise) {
+      ++f.law.on_promise;
+      if (c.verification == Verification::confirmed ||
+          c.verification == Verification::false_commitment) {
+        ++f.law.verified;
+      }
+    }
     if (c.deadlines_provisional && c.state < CaseState::issued) ++f.provisional_now;
     if ((c.holding == Holding::unresolved || is_unresolved_post(rules, c.post)) &&
         c.state < CaseState::issued)
