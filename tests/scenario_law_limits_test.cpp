@@ -296,7 +296,8 @@ TEST_CASE("§43 message: the county's last stage of a 上报件 reports up, it d
   hall.engine.mark_away("nd-s078", AbsenceKind::leave, DateTime::parse("2026-11-30T09:00"),
                         DateTime::parse("2026-12-03T00:00"), "nd-s078");
   hall.act(id, Verb::review_pass, "nd-s001");
-  const Event* handoff = last_of(hall.view(id), EventKind::handoff);
+  const CaseView view = hall.view(id);  // last_of points into the view's history
+  const Event* handoff = last_of(view, EventKind::handoff);
   REQUIRE(handoff != nullptr);
   CHECK(handoff->reason.find("初审及现场核查 (reports up to post gz-swj-approve, §43)") !=
         std::string::npos);
