@@ -218,8 +218,18 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
                    f.law.verification_overdue, f.law.on_promise, f.law.verified,
                    f.law.false_commitments, f.law.revoked);
   if (!f.law.stage_overdue_by_unit.empty()) {
-    h += hbar_chart("chart-stage-overdue", "各单位环节超时次数",
-                    count_bars(f.law.stage_overdue_by_unit, kRed, {}));
+    // A unit by its name; a township's 民政办 shares its name with the others', so the
+    // office it sits in comes first when the name alone would be ambiguous.
+    std::map<std::string, int> same_name, by_unit;
+    for (const auto& [id, name] : names.departments) ++same_name[name];
+    for (const auto& [unit, n] : f.law.stage_overdue_by_unit) {
+      std::string label = names.office(unit);
+      const auto u = std::find_if(f.units.begin(), f.units.end(),
+                                  [&](const UnitFigures& x) { return x.id == unit; });
+      if (same_name[label] > 1 && u != f.units.end()) label = names.office(u->office) + " · " + label;
+      by_unit[label] += n;
+    }
+    h += hbar_chart("chart-stage-overdue", "各单位环节超时次数", count_bars(by_unit, kRed, {}));
   }
   h += "<h2>按周走势</h2>\n";
   std::vector<std::string> weeks;
