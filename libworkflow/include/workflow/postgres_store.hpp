@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "workflow/export.hpp"
 #include "workflow/store.hpp"
@@ -48,5 +49,20 @@ WORKFLOW_EXPORT std::unique_ptr<CaseStore> open_postgres_store(const std::string
 // Recomputes one partition's hash chain, read-only, in one snapshot of the database.
 // Throws like open_postgres_store.
 WORKFLOW_EXPORT AuditResult verify_postgres_log(const std::string& conninfo, const std::string& partition);
+
+// Every partition the database holds, in name order (empty if it holds no case store).
+WORKFLOW_EXPORT std::vector<std::string> postgres_partitions(const std::string& conninfo);
+
+// Deletes every row of `partition` in one transaction (nothing if it does not exist). Refused
+// (store_error) while an engine has the partition open for writing.
+WORKFLOW_EXPORT void drop_postgres_partition(const std::string& conninfo,
+                                             const std::string& partition);
+
+// Renames partition `from` to `to` in one transaction, replacing whatever `to` held: readers
+// see the old `to` or the new one, never a mix. Refused (store_error) while an engine has
+// either open for writing, or if `from` does not exist. `workflow simulate` builds a hall in
+// a temporary partition and moves it into place with this.
+WORKFLOW_EXPORT void move_postgres_partition(const std::string& conninfo, const std::string& from,
+                                             const std::string& to);
 
 }  // namespace workflow
