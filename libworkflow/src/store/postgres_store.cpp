@@ -294,6 +294,14 @@ class PostgresStore final : public CaseStore {
               "INSERT INTO wf_rule_sets (partition, position, version, installed_at, "
               "installed_by, files) VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM "
               "wf_rule_sets WHERE partition = $1), $2, $3, $4, $5)");
+    w.prepare("put_handoff",
+              "INSERT INTO wf_outbox (partition, seq, partition_to, payload, sent_position) "
+              "VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM wf_outbox WHERE partition = "
+              "$1), $2, $3, $4)");
+    // Only the first receipt counts; a handoff is taken in once (its request id sees to it).
+    w.prepare("take_handoff",
+              "UPDATE wf_outbox SET received_position = $4 WHERE partition = $1 AND seq = $2 "
+              "AND partition_to = $3 AND received_position IS NULL");
     // Moves the head only from where this writer left it: should the lock ever fail to keep
     // a second writer out, its transaction finds no row to update and rolls back.
     w.prepare("put_head",
@@ -409,6 +417,18 @@ class PostgresStore final : public CaseStore {
                 PgParams().text(partition_).text(rs->version).integer(rs->installed_at.seconds())
                     .text(rs->installed_by).bytes(encode_rule_files(rs->files)),
                 "writing a rule set");
+        }
+        // The outbox rows and the receipt share the command's transaction (and position).
+        for (const HandoffOut& h : q.commit.handoffs) {
+          w.run("put_handoff",
+                PgParams().text(partition_).text(h.to_partition).bytes(h.payload).integer(id),
+                "writing a handoff to the outbox");
+        }
+        if (const auto& got = q.commit.receipt) {
+          w.run("take_handoff",
+                PgParams().text(got->from_partition)
+                    .integer(static_cast<std::int64_t>(got->seq)).text(partition_).integer(id),
+                "marking a handoff received");
         }
         if (const auto& r = q.commit.request) {
           w.run("put_request",

@@ -16,7 +16,7 @@
 namespace workflow::detail {
 
 // The schema version this library writes (table wf_schema); shared by every partition.
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 struct PgMigration {
   int to_version;
