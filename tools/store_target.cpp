@@ -38,10 +38,6 @@ void StoreTarget::check() const {
                               "postgresql://... or \"host=... dbname=...\")",
                               partition, db));
     }
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(db, ec)) {
-      throw Error(ErrorCode::io_error, fmt::format("{}: no such database file", db));
-    }
     return;
   }
 #ifndef WORKFLOW_HAS_POSTGRES
@@ -61,6 +57,10 @@ std::unique_ptr<CaseStore> StoreTarget::open_read_only() const {
     return open_postgres_store(db, partition, PostgresOptions{.read_only = true, .create = false});
   }
 #endif
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(db, ec)) {
+    throw Error(ErrorCode::io_error, fmt::format("{}: no such database file", db));
+  }
   return open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false});
 }
 

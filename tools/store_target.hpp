@@ -27,9 +27,10 @@ struct StoreTarget {
   // password, so it is never printed).
   std::string label() const;
   // Throws Error(invalid_argument) for --partition with a file, a conninfo without one, or a
-  // conninfo in a build without the PostgreSQL store; Error(not_found) for a missing file.
+  // conninfo in a build without the PostgreSQL store.
   void check() const;
-  // Opens it for reading only (never creating or migrating anything).
+  // Opens it for reading only (never creating or migrating anything); a missing file is
+  // Error(io_error) "FILE: no such database file".
   std::unique_ptr<CaseStore> open_read_only() const;
   AuditResult verify() const;
 };
