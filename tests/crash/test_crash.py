@@ -19,6 +19,7 @@ At the end a last child re-sends everything still unanswered and must answer all
 without it that test fails)."""
 import os
 import random
+import select
 import shutil
 import signal
 import sqlite3
@@ -36,7 +37,10 @@ KILLS = 24
 
 
 class SqliteStore:
-    startup = 0.0  # seconds added to every child's run before the random kill
+    @staticmethod
+    def first_line(p):
+        """The kill window starts at once: a child may also die while it opens the store."""
+        return ""
 
     def __init__(self, path):
         self.args = [str(path)]
@@ -58,9 +62,17 @@ class SqliteStore:
 
 class PostgresStore:
     PARTITION = "crash-360730"
-    # Two connections, the schema check and the lock before the first command: on a loaded
-    # machine without this most children would die before committing anything.
-    startup = 0.4
+
+    @staticmethod
+    def first_line(p):
+        """The kill window starts at the child's first line (a resend answered or a command
+        sent, so still before its first commit of new work): its two connections, the schema
+        check and the lock take long enough on a loaded machine that a window from its start
+        would kill most children before they commit anything."""
+        ready, _, _ = select.select([p.stdout], [], [], 30)
+        # Read from the pipe itself, as communicate() does after it: nothing is left in a
+        # buffer between the two (the child's lines are ASCII).
+        return os.read(p.stdout.fileno(), 65536).decode() if ready else ""
 
     def __init__(self, conninfo):
         self.conninfo = conninfo
@@ -179,12 +191,14 @@ def test_acknowledged_commands_survive_sigkill(tmp_path, store):
         extra = ["--die-on-retry"] if run % 3 == 0 else []
         p = child(store, "--seed", run, "--threads", 4, "--resend", resends, *extra)
         # Let it run a random while: sometimes before its first commit, mostly mid-stream.
-        deadline = time.monotonic() + store.startup + rng.uniform(0.05, 0.4)
+        first = store.first_line(p)
+        deadline = time.monotonic() + rng.uniform(0.05, 0.4)
         while time.monotonic() < deadline and p.poll() is None:
             time.sleep(0.01)
         if p.poll() is None:
             os.kill(p.pid, signal.SIGKILL)
         out, err = p.communicate(timeout=30)
+        out = first + out
         assert p.returncode == -signal.SIGKILL, err
         ledger.read(out)
         retried += len(owed & set(ledger.acked))
