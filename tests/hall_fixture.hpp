@@ -2,13 +2,63 @@
 // like the hall's own description of what happened.
 #pragma once
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "workflow/engine.hpp"
+#include "workflow/error.hpp"
+#include "workflow/store.hpp"
+#ifdef WORKFLOW_HAS_POSTGRES
+#include "workflow/postgres_store.hpp"
+#endif
 
 namespace workflow::testing {
+
+// The store a hall runs on when its test gives none, chosen by the test run, so the scenario
+// tests run unchanged on every store (ctest's sqlite.scenarios and postgres.scenarios):
+//   WORKFLOW_TEST_STORE unset or "memory": a fresh in-memory store;
+//   "sqlite": a fresh SQLite file in the temporary directory, removed when the store closes;
+//   "postgres": a fresh partition of the database WORKFLOW_PG_CONNINFO names (set by
+//   tests/postgres/with_cluster.sh), so no two halls see each other's cases.
+// Anything else, or "postgres" without a conninfo or PostgreSQL support, throws: a run that
+// asked for a store must not quietly test another.
+inline std::shared_ptr<CaseStore> test_store() {
+  static std::atomic<int> halls{0};
+  const char* kind = std::getenv("WORKFLOW_TEST_STORE");
+  const std::string which = kind == nullptr ? "memory" : kind;
+  const std::string name = "hall-" + std::to_string(::getpid()) + "-" + std::to_string(++halls);
+  if (which == "memory") return make_memory_store();
+  if (which == "sqlite") {
+    const std::filesystem::path db = std::filesystem::temp_directory_path() / (name + ".db");
+    return std::shared_ptr<CaseStore>(open_sqlite_store(db).release(), [db](CaseStore* store) {
+      delete store;
+      std::error_code ec;
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + suffix, ec);
+    });
+  }
+#ifdef WORKFLOW_HAS_POSTGRES
+  if (which == "postgres") {
+    const char* conninfo = std::getenv("WORKFLOW_PG_CONNINFO");
+    if (conninfo == nullptr) {
+      throw Error(ErrorCode::invalid_argument,
+                  "WORKFLOW_TEST_STORE=postgres needs WORKFLOW_PG_CONNINFO (with_cluster.sh)");
+    }
+    return open_postgres_store(conninfo, name);
+  }
+#endif
+  throw Error(ErrorCode::invalid_argument, "WORKFLOW_TEST_STORE=" + which + ": not a store of this build");
+}
+
+inline Options with_test_store(Options options) {
+  if (!options.store) options.store = test_store();
+  return options;
+}
 
 inline Calendar shipped_calendar() {
   static const Calendar calendar = Calendar::load(WORKFLOW_SOURCE_DIR "/rules/calendar");
@@ -19,7 +69,8 @@ struct Hall {
   explicit Hall(const std::string& rules_dir, const char* start = "2025-03-03T09:00",
                 Options options = {})
       : clock(std::make_shared<ManualClock>(DateTime::parse(start))),
-        engine(RuleSet::load(rules_dir), shipped_calendar(), clock, std::move(options)) {}
+        engine(RuleSet::load(rules_dir), shipped_calendar(), clock,
+               with_test_store(std::move(options))) {}
 
   // Moves the hall's time (and fires what falls due).
   void at(const char* when) { engine.advance_to(DateTime::parse(when)); }

@@ -157,7 +157,7 @@ TEST_CASE("企业开办: bundle commands are checked whole and change nothing wh
 }
 
 TEST_CASE("企业开办: bundles come back from a reopened store; a retried submission is one bundle") {
-  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  auto store = test_store();  // reopened below: the same store for both halls
   Options options;
   options.store = store;
   BundleSubmission s = opening(kOpeningMaterials);

@@ -75,7 +75,7 @@ TEST_CASE("§32: a material handed over before any notice is taken at the window
 }
 
 TEST_CASE("§32: a notice answered in full is accepted within 5 working days, or deemed accepted") {
-  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  auto store = test_store();  // reopened below: the same store for both halls
   Options options;
   options.store = store;
   CaseId id = 0;
@@ -126,7 +126,7 @@ TEST_CASE("errors a UI can use: impossible now is invalid_transition, whoever as
 }
 
 TEST_CASE("next_due names only a time at which something happens, the same after reopening") {
-  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  auto store = test_store();  // reopened below: the same store for both halls
   Options options;
   options.store = store;
   std::optional<DateTime> before;

@@ -148,7 +148,7 @@ TEST_CASE("差评整改: an anonymous bad rating may close without a call-back; 
 }
 
 TEST_CASE("好差评: ratings and open tasks survive a reopened store, with their timers") {
-  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  auto store = test_store();  // reopened below: the same store for both halls
   Options options;
   options.store = store;
   CaseId id = 0;

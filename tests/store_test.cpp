@@ -84,3 +84,25 @@ TEST_CASE("memory store: a case id far past the others is refused and nothing is
   CHECK(store->history(1).size() == 1);  // the good half of the commit was not kept either
   CHECK(error_of([&] { store->append(commit({{0, 1}})); }).code() == ErrorCode::invalid_argument);
 }
+
+TEST_CASE("memory and SQLite stores: a commit with a handoff is refused, the store left as it was") {
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    if (std::string(kind.name) == "postgres") continue;  // it has the outbox
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    StoreCommit out = commit({{1, 1}});
+    out.handoffs = {HandoffOut{"360731", "application"}};
+    Error e = error_of([&] { store->append(out); });
+    CHECK(e.code() == ErrorCode::store_error);
+    CHECK(std::string(e.what()).find("cross-county handoffs need the PostgreSQL store") !=
+          std::string::npos);
+    StoreCommit in = commit({{1, 1}});
+    in.receipt = HandoffReceipt{"360731", 1};
+    CHECK(error_of([&] { store->append(in); }).code() == ErrorCode::store_error);
+    CHECK(store->history(1).empty());
+    // Still usable: the refusal happened before anything was queued.
+    store->wait_durable(store->append(commit({{1, 1}})));
+    CHECK(store->history(1).size() == 1);
+  }
+}

@@ -1,5 +1,6 @@
-// `workflow export --db DB --after N [--limit K] [--format jsonl] [--rules DIR]`: the change
-// feed of a case store for a provincial platform (docs/export.md), read-only.
+// `workflow export --db DB [--partition P] --after N [--limit K] [--format jsonl] [--rules DIR]`:
+// the change feed of a case store (an SQLite file, or a PostgreSQL conninfo with --partition)
+// for a provincial platform (docs/export.md), read-only.
 //
 // Output contract (--format jsonl, the only format): one JSON object per line on stdout, one
 // per event after log position N, at most K (default 1000), in position order:
@@ -19,6 +20,7 @@
 #include "commands.hpp"
 #include "paths.hpp"
 #include "report_format.hpp"
+#include "store_target.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/error.hpp"
 #include "workflow/supervision.hpp"
@@ -27,7 +29,7 @@ namespace workflow::cli {
 namespace {
 
 struct ExportArgs {
-  std::string db;
+  StoreTarget store;
   std::string rules;
   std::uint64_t after = 0;
   std::size_t limit = 1000;
@@ -53,13 +55,7 @@ int run_export(const ExportArgs& args) {
       fmt::print(stderr, "workflow: error: --format {}: only jsonl is supported\n", args.format);
       return 2;
     }
-    std::error_code ec;
-    if (!fs::is_regular_file(args.db, ec)) {
-      fmt::print(stderr, "workflow: error: {}: no such database file\n", args.db);
-      return 2;
-    }
-    std::shared_ptr<CaseStore> store =
-        open_sqlite_store(args.db, SqliteOptions{.read_only = true, .create = false});
+    std::shared_ptr<CaseStore> store = args.store.open_read_only();
     // The engine (read-only, over the same store) knows each case's matter and applicant.
     const std::vector<StoredRuleSet> stored = args.rules.empty() ? store->rule_sets()
                                                                  : std::vector<StoredRuleSet>{};
@@ -113,7 +109,9 @@ void add_export_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ExportArgs>();
   CLI::App* cmd = app.add_subcommand(
       "export", "The change feed of a case store for a provincial platform (JSON lines), read-only");
-  cmd->add_option("--db", args->db, "SQLite case store file")->required();
+  cmd->add_option("--db", args->store.db, "SQLite case store file, or a PostgreSQL conninfo")
+      ->required();
+  add_partition_option(*cmd, args->store.partition);
   cmd->add_option("--after", args->after, "Export the events after this log position (0: all)")
       ->required();
   cmd->add_option("--limit", args->limit, "At most this many events (default 1000)");

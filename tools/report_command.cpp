@@ -1,6 +1,7 @@
-// `workflow report DB [--rules DIR] [--period 2026Q1 | --from DATE --to DATE] [--office ID]
-// [--json] [--html FILE]`: the supervision report of a case store, read-only (the database
-// file is never written); a thin printer over workflow::supervise().
+// `workflow report DB [--partition P] [--rules DIR] [--period 2026Q1 | --from DATE --to DATE] [--office ID]
+// [--json] [--html FILE]`: the supervision report of a case store (an SQLite file, or a
+// PostgreSQL conninfo with --partition), read-only (the store is never written); a thin
+// printer over workflow::supervise().
 //
 // Output contract:
 //   text (default): the figures of report.hpp, one per line, on stdout; exit 0.
@@ -24,13 +25,14 @@
 #include "commands.hpp"
 #include "paths.hpp"
 #include "report.hpp"
+#include "store_target.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::cli {
 namespace {
 
 struct ReportArgs {
-  std::string db;
+  StoreTarget store;
   std::string rules;  // empty: shipped ningdu
   std::string html;
   std::string period, from, to, office;
@@ -40,12 +42,7 @@ struct ReportArgs {
 int report(const ReportArgs& args) {
   namespace fs = std::filesystem;
   try {
-    std::error_code ec;
-    if (!fs::is_regular_file(args.db, ec)) {
-      fmt::print(stderr, "workflow: error: {}: no such database file\n", args.db);
-      return 2;
-    }
-    auto store = open_sqlite_store(args.db, SqliteOptions{.read_only = true, .create = false});
+    auto store = args.store.open_read_only();
     // The rule set: --rules if given, else the one the store runs now (a store keeps every
     // set installed on it, `workflow rules install`), else the shipped rules/ningdu.
     const std::vector<StoredRuleSet> stored = args.rules.empty() ? store->rule_sets()
@@ -105,7 +102,9 @@ int report(const ReportArgs& args) {
 void add_report_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand("report", "The supervision report (电子监察) of a case store, read-only");
-  cmd->add_option("DB", args->db, "SQLite case store file")->required();
+  cmd->add_option("DB", args->store.db, "SQLite case store file, or a PostgreSQL conninfo")
+      ->required();
+  add_partition_option(*cmd, args->store.partition);
   cmd->add_option("--rules", args->rules,
                   "Rule set the store runs (default: the one the store holds, else the shipped "
                   "rules/ningdu)");

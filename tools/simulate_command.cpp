@@ -1,5 +1,6 @@
-// `workflow simulate [--rules DIR] [--db FILE] [--days N] [--seed S] [--start DATE] [--force]`:
-// run the demo hall (simulation.hpp) into an SQLite case store on a virtual clock.
+// `workflow simulate [--rules DIR] [--db FILE] [--partition P] [--days N] [--seed S]
+// [--start DATE] [--force]`: run the demo hall (simulation.hpp) into a case store on a
+// virtual clock: an SQLite file, or a PostgreSQL partition (--db CONNINFO --partition P).
 //
 // Output contract:
 //   stdout: one line per fact of the run ("simulated N working days, FIRST .. LAST, seed S",
@@ -10,10 +11,15 @@
 //   -wal/-shm side files) and starts fresh. Bad rules, calendar or store: exit 2,
 //   "workflow: error: MESSAGE". The run writes FILE.tmp-PID beside FILE and renames it to FILE
 //   when complete; a run that fails on a simulated day says which and leaves FILE as it was.
+//   On PostgreSQL the same holds for the partition: one that has events is refused unless
+//   --force; the run writes partition P.tmp-PID and moves it onto P in one transaction when
+//   complete (a failed run drops it); "database: PostgreSQL partition 'P'" names it.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -24,7 +30,11 @@
 #include "paths.hpp"
 #include "plural.hpp"
 #include "simulation.hpp"
+#include "store_target.hpp"
 #include "workflow/error.hpp"
+#ifdef WORKFLOW_HAS_POSTGRES
+#include "workflow/postgres_store.hpp"
+#endif
 
 namespace workflow::cli {
 namespace {
@@ -32,6 +42,7 @@ namespace {
 struct SimulateArgs {
   std::string rules;  // empty: shipped ningdu
   std::string db = "workflow-demo.db";
+  std::string partition;  // with a PostgreSQL conninfo as db
   int days = 20;
   std::uint32_t seed = 1;
   std::string start = "2025-12-15";
@@ -81,13 +92,57 @@ struct TempDatabase {
   }
 };
 
+#ifdef WORKFLOW_HAS_POSTGRES
+// The PostgreSQL counterpart of TempDatabase: a partition P.tmp-PID, moved onto P once the
+// run is complete, dropped otherwise.
+struct TempPartition {
+  std::string conninfo, path;
+  bool keep = false;
+  TempPartition(std::string conninfo_, const std::string& target)
+      : conninfo(std::move(conninfo_)), path(target + fmt::format(".tmp-{}", ::getpid())) {
+    drop_postgres_partition(conninfo, path);  // a leftover of an earlier run of this pid
+  }
+  ~TempPartition() {
+    if (keep) return;
+    try {
+      drop_postgres_partition(conninfo, path);
+    } catch (const Error&) {
+      // The run's own error is the one to report; the temporary partition is harmless.
+    }
+  }
+  TempPartition(const TempPartition&) = delete;
+  TempPartition& operator=(const TempPartition&) = delete;
+  void commit(const std::string& target) {
+    move_postgres_partition(conninfo, path, target);
+    keep = true;
+  }
+};
+
+// True if the partition exists and holds at least one event.
+bool partition_has_events(const StoreTarget& target) {
+  const std::vector<std::string> all = postgres_partitions(target.db);
+  if (std::find(all.begin(), all.end(), target.partition) == all.end()) return false;
+  return target.open_read_only()->events_after(0, 0).last_position > 0;
+}
+#endif
+
 int simulate(const SimulateArgs& args) {
   namespace fs = std::filesystem;
   try {
     const fs::path rules_dir = args.rules.empty() ? shipped_ningdu_dir() : fs::path(args.rules);
+    const StoreTarget target{args.db, args.partition};
     const fs::path db = args.db;
     std::error_code ec;
-    if (fs::exists(db, ec) && fs::file_size(db, ec) > 0) {
+    if (target.postgres() || !args.partition.empty()) {
+      target.check();  // --partition only with a conninfo, which needs one
+#ifdef WORKFLOW_HAS_POSTGRES
+      if (!args.force && partition_has_events(target)) {
+        fmt::print(stderr, "workflow: error: {} already holds a hall; use --force to replace it\n",
+                   target.label());
+        return 2;
+      }
+#endif
+    } else if (fs::exists(db, ec) && fs::file_size(db, ec) > 0) {
       if (!args.force) {
         fmt::print(stderr, "workflow: error: {} already exists; use --force to replace it\n",
                    db.string());
@@ -98,9 +153,22 @@ int simulate(const SimulateArgs& args) {
     RuleSet rules = RuleSet::load(rules_dir);
     Calendar calendar = Calendar::load(calendar_for_rules(rules_dir));
     auto clock = std::make_shared<ManualClock>(DateTime::at(options.start, 7, 0));
-    TempDatabase temp(db);
-    // NORMAL sync: a simulation can be rerun, so it need not sync the WAL on every commit.
-    auto store = open_sqlite_store(temp.path, SqliteOptions{.synchronous_full = false});
+    std::optional<TempDatabase> temp_file;
+    std::unique_ptr<CaseStore> store;
+#ifdef WORKFLOW_HAS_POSTGRES
+    std::optional<TempPartition> temp_partition;
+    if (target.postgres()) {
+      temp_partition.emplace(args.db, args.partition);
+      // synchronous_commit off: like NORMAL below; the move into place is a synced commit.
+      store = open_postgres_store(args.db, temp_partition->path,
+                                  PostgresOptions{.synchronous_commit = "off"});
+    }
+#endif
+    if (!store) {
+      temp_file.emplace(db);
+      // NORMAL sync: a simulation can be rerun, so it need not sync the WAL on every commit.
+      store = open_sqlite_store(temp_file->path, SqliteOptions{.synchronous_full = false});
+    }
     const auto started = std::chrono::steady_clock::now();
     SimulationTally tally;
     try {
@@ -113,10 +181,14 @@ int simulate(const SimulateArgs& args) {
       fmt::print(stderr,
                  "workflow: error: simulate: failed on simulated day {} (day {} of {}): {}; {} "
                  "was not written\n",
-                 f.day.to_string(), f.n, f.days, f.what(), db.string());
+                 f.day.to_string(), f.n, f.days, f.what(), target.label());
       return 2;
     }
-    temp.commit(db);  // the engine is closed: the store is complete
+    // The engine is closed: the store is complete.
+    if (temp_file) temp_file->commit(db);
+#ifdef WORKFLOW_HAS_POSTGRES
+    if (temp_partition) temp_partition->commit(args.partition);
+#endif
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto n = [&](const char* key) {
@@ -143,7 +215,7 @@ int simulate(const SimulateArgs& args) {
     if (n("engine_refusals") > 0)
       fmt::print("engine refused {} of the model (first: {})\n",
                  plural(n("engine_refusals"), "command"), tally.first_refusal);
-    fmt::print("database: {} ({:.1f} s)\n", db.string(), seconds);
+    fmt::print("database: {} ({:.1f} s)\n", target.label(), seconds);
     return 0;
   } catch (const Error& e) {
     fmt::print(stderr, "workflow: error: {}\n", e.what());
@@ -161,7 +233,9 @@ void add_simulate_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Run the demo hall: N simulated working days of the county-township-village rules");
   cmd->add_option("--rules", args->rules, "Rule set directory (default: the shipped rules/ningdu)");
-  cmd->add_option("--db", args->db, "SQLite case store to create")->capture_default_str();
+  cmd->add_option("--db", args->db, "SQLite case store to create, or a PostgreSQL conninfo")
+      ->capture_default_str();
+  add_partition_option(*cmd, args->partition);
   cmd->add_option("--days", args->days, "Working days to simulate")
       ->capture_default_str()
       ->check(CLI::Range(1, 120));

@@ -1,4 +1,5 @@
-// The child of the crash test (test_crash.py): opens the engine on an SQLite store, which
+// The child of the crash test (test_crash.py): opens the engine on an SQLite store (or a
+// PostgreSQL partition: DB a conninfo, with --partition P), which
 // recovers whatever an earlier, killed child left, then gives commands from several threads
 // at full speed on that one engine (so commits share group-commit transactions) until it is
 // killed. Every command carries a request id.
@@ -10,8 +11,8 @@
 // flight (a client retrying on a second connection): that retry must not be acknowledged
 // before the original is durable.
 //
-//   crash_child RULES_DIR CALENDAR_DIR DB [--seed N] [--threads T] [--resend FILE]
-//               [--resend-only] [--die-on-retry] [--check]
+//   crash_child RULES_DIR CALENDAR_DIR DB [--partition P] [--seed N] [--threads T]
+//               [--resend FILE] [--resend-only] [--die-on-retry] [--check]
 //
 // --resend FILE: first give again every command listed in FILE ("KIND REQUEST CASE" lines,
 //   as the parent saw them sent but never acknowledged), with the same request ids: a
@@ -19,7 +20,10 @@
 // --resend-only: exit 0 after the resends (no new work).
 // --die-on-retry: SIGKILL itself right after acknowledging a retry whose original was not
 //   acknowledged yet when the retry was given (the moment a premature answer is lost).
-// --check: audit the hash chain (verify_sqlite_log), reopen the engine and print
+// --partition P: DB is a PostgreSQL conninfo and P the hall's partition. The child waits for
+//   the partition's writer lock (a killed child's session may take a moment to end).
+// --check: audit the hash chain (verify_sqlite_log / verify_postgres_log), reopen the engine
+//   and print
 //   "ok CASES EVENTS"; exit 1 with the audit's problem if the chain does not verify.
 #include <atomic>
 #include <csignal>
@@ -38,6 +42,9 @@
 #include <workflow/engine.hpp>
 #include <workflow/error.hpp>
 #include <workflow/store.hpp>
+#ifdef WORKFLOW_HAS_POSTGRES
+#include <workflow/postgres_store.hpp>
+#endif
 
 namespace {
 
@@ -117,8 +124,14 @@ std::vector<Command> read_resends(const char* path) {
   return out;
 }
 
-int check(const char* db, workflow::Engine& engine) {
+int check(const char* db, const std::string& partition, workflow::Engine& engine) {
+#ifdef WORKFLOW_HAS_POSTGRES
+  const workflow::AuditResult audit = partition.empty()
+                                          ? workflow::verify_sqlite_log(db)
+                                          : workflow::verify_postgres_log(db, partition);
+#else
   const workflow::AuditResult audit = workflow::verify_sqlite_log(db);
+#endif
   if (!audit.ok) {
     std::fprintf(stderr, "crash_child: audit failed at event %llu (case %llu seq %u): %s\n",
                  static_cast<unsigned long long>(audit.first_bad_event),
@@ -136,13 +149,15 @@ int check(const char* db, workflow::Engine& engine) {
 int main(int argc, char** argv) {
   if (argc < 4) {
     std::fprintf(stderr,
-                 "usage: crash_child RULES_DIR CALENDAR_DIR DB [--seed N] [--threads T] "
+                 "usage: crash_child RULES_DIR CALENDAR_DIR DB [--partition P] [--seed N] "
+                 "[--threads T] "
                  "[--resend FILE] [--resend-only] [--die-on-retry] [--check]\n");
     return 2;
   }
   bool checking = false, resend_only = false, die_on_retry = false;
   unsigned seed = 1, threads = 4;
   const char* resend_file = nullptr;
+  std::string partition;
   for (int i = 4; i < argc; ++i) {
     if (std::strcmp(argv[i], "--check") == 0) checking = true;
     if (std::strcmp(argv[i], "--resend-only") == 0) resend_only = true;
@@ -150,17 +165,31 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = std::stoul(argv[++i]);
     if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) threads = std::stoul(argv[++i]);
     if (std::strcmp(argv[i], "--resend") == 0 && i + 1 < argc) resend_file = argv[++i];
+    if (std::strcmp(argv[i], "--partition") == 0 && i + 1 < argc) partition = argv[++i];
   }
   try {
     auto clock = std::make_shared<workflow::ManualClock>(
         workflow::DateTime::parse("2026-03-02T09:00"));
     workflow::Options options;
-    workflow::SqliteOptions sqlite;
-    sqlite.synchronous_full = (seed % 2) == 0;  // both settings must keep acknowledged work
-    options.store = workflow::open_sqlite_store(argv[3], sqlite);
+    if (partition.empty()) {
+      workflow::SqliteOptions sqlite;
+      sqlite.synchronous_full = (seed % 2) == 0;  // both settings must keep acknowledged work
+      options.store = workflow::open_sqlite_store(argv[3], sqlite);
+    } else {
+#ifdef WORKFLOW_HAS_POSTGRES
+      workflow::PostgresOptions pg;
+      pg.wait_for_lock = true;
+      // "local" and "on" (the same without standbys) must both keep acknowledged work.
+      pg.synchronous_commit = (seed % 2) == 0 ? "on" : "local";
+      options.store = workflow::open_postgres_store(argv[3], partition, pg);
+#else
+      std::fprintf(stderr, "crash_child: this build has no PostgreSQL store\n");
+      return 2;
+#endif
+    }
     workflow::Engine engine(workflow::RuleSet::load(argv[1]), workflow::Calendar::load(argv[2]),
                             clock, options);
-    if (checking) return check(argv[3], engine);
+    if (checking) return check(argv[3], partition, engine);
 
     const std::vector<Command> resends =
         resend_file ? read_resends(resend_file) : std::vector<Command>{};

@@ -169,6 +169,22 @@ struct WORKFLOW_EXPORT Event {
   std::string notify;
 };
 
+// 跨县通办 between partitions (docs/deployment.md, "Cross-county handoff"): a message to the
+// engine of another partition of the same PostgreSQL database, kept in its outbox in the same
+// transaction as the command that carries it, so it is sent if and only if the command
+// committed. The payload is the hall systems' own (e.g. the application to take in).
+struct WORKFLOW_EXPORT HandoffOut {
+  std::string to_partition;
+  std::string payload;
+};
+
+// Which handoff a command takes in: the row (from_partition, seq) of the outbox is marked
+// received, with the receiver's log position, in the same transaction as the command.
+struct WORKFLOW_EXPORT HandoffReceipt {
+  std::string from_partition;
+  std::uint64_t seq = 0;
+};
+
 // A new application as received at a window or a village station.
 struct WORKFLOW_EXPORT Submission {
   std::string matter;     // matter code
@@ -183,6 +199,14 @@ struct WORKFLOW_EXPORT Submission {
   // changes nothing, once the first command is durable; the same id with a different command
   // is an error.
   std::string request_id;
+  // Handoffs to other partitions written with this submission (PostgreSQL store only; any
+  // other store refuses the command with store_error). Default: none.
+  std::vector<HandoffOut> hand_over;
+  // The handoff this submission takes in (PostgreSQL store only). Its request id is
+  // "handoff/FROM/SEQ" (set by the engine if empty; another is invalid_argument), so a
+  // handoff delivered again after a crash is answered with the case it made, not taken in
+  // twice. Default: none.
+  std::optional<HandoffReceipt> received_from;
 };
 
 // The details a command may carry. Which are required depends on the verb (Engine::act).

@@ -4,8 +4,11 @@
 // found; WORKFLOW_HAS_POSTGRES is then defined). See docs/storage.md and docs/deployment.md.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "workflow/export.hpp"
 #include "workflow/store.hpp"
@@ -48,5 +51,44 @@ WORKFLOW_EXPORT std::unique_ptr<CaseStore> open_postgres_store(const std::string
 // Recomputes one partition's hash chain, read-only, in one snapshot of the database.
 // Throws like open_postgres_store.
 WORKFLOW_EXPORT AuditResult verify_postgres_log(const std::string& conninfo, const std::string& partition);
+
+// Every partition the database holds, in name order (empty if it holds no case store).
+WORKFLOW_EXPORT std::vector<std::string> postgres_partitions(const std::string& conninfo);
+
+// Deletes every row of `partition` in one transaction (nothing if it does not exist). Refused
+// (store_error) while an engine has the partition open for writing.
+WORKFLOW_EXPORT void drop_postgres_partition(const std::string& conninfo,
+                                             const std::string& partition);
+
+// Renames partition `from` to `to` in one transaction, replacing whatever `to` held: readers
+// see the old `to` or the new one, never a mix. Refused (store_error) while an engine has
+// either open for writing, or if `from` does not exist. `workflow simulate` builds a hall in
+// a temporary partition and moves it into place with this.
+WORKFLOW_EXPORT void move_postgres_partition(const std::string& conninfo, const std::string& from,
+                                             const std::string& to);
+
+// One row of the outbox of cross-county handoffs (跨县通办, docs/deployment.md): written by
+// the sender's engine with the command that carries it (Submission::hand_over), taken in by
+// the receiver's with the command that names it (Submission::received_from). A plain value.
+struct WORKFLOW_EXPORT Handoff {
+  std::string from_partition;
+  std::uint64_t seq = 0;  // 1, 2, ... per sender: (from_partition, seq) names the handoff
+  std::string to_partition;
+  std::string payload;
+  std::uint64_t sent_position = 0;      // the sender's log position of that command
+  std::uint64_t received_position = 0;  // the receiver's, once taken in; 0 until then
+};
+
+// The handoffs to `partition` not taken in yet, oldest first per sender, at most `limit`:
+// what its engine polls and takes in (docs/deployment.md). Read-only; the partition need not
+// exist yet, and a database without an outbox has none. Throws Error(store_error) if the
+// database cannot be reached.
+WORKFLOW_EXPORT std::vector<Handoff> postgres_pending_handoffs(const std::string& conninfo,
+                                                               const std::string& partition,
+                                                               std::size_t limit = 100);
+
+// Every handoff `partition` has sent, in order, with whether it was taken in.
+WORKFLOW_EXPORT std::vector<Handoff> postgres_sent_handoffs(const std::string& conninfo,
+                                                            const std::string& partition);
 
 }  // namespace workflow

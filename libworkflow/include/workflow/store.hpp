@@ -52,6 +52,10 @@ struct WORKFLOW_EXPORT StoreCommit {
   std::optional<std::string> engine_state;  // engine-wide state (the roster), if it changed
   std::optional<RequestRecord> request;     // the command's request id, if it carried one
   std::optional<StoredRuleSet> rules;       // a rule set installed by this commit, if any
+  // Cross-county handoffs (PostgreSQL only: the other stores refuse a commit with either):
+  // outbox rows to write, and the row this commit takes in.
+  std::vector<HandoffOut> handoffs;
+  std::optional<HandoffReceipt> receipt;
 };
 
 // One event of the log with its log position: 1, 2, ... in the order the store made events

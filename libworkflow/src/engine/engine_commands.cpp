@@ -18,7 +18,15 @@ static_assert(static_cast<int>(Path::joint) == static_cast<int>(MatterKind::join
 
 }  // namespace
 
-CaseId EngineCore::submit(const Submission& s) {
+CaseId EngineCore::submit(const Submission& given) {
+  // A handoff taken in answers to its own request id: delivered twice, it is one case.
+  std::optional<Submission> with_id;
+  if (given.received_from && given.request_id.empty()) {
+    with_id = given;
+    with_id->request_id = handoff_request_id(given);
+  }
+  const Submission& s = with_id ? *with_id : given;
+  check_handoffs(s);
   std::string print;
   if (!s.request_id.empty()) {
     // The issue office joins the fingerprint only when given, so ids recorded before it
@@ -28,6 +36,12 @@ CaseId EngineCore::submit(const Submission& s) {
                 : fingerprint({"submit", s.matter, s.office, s.actor, s.applicant,
                                "issue_office", s.issue_office},
                               s.materials);
+    // Handoffs join the fingerprint only when given, as the issue office does.
+    for (const HandoffOut& h : s.hand_over) print += fingerprint({"hand_over", h.to_partition, h.payload}, {});
+    if (s.received_from) {
+      print += fingerprint({"received_from", s.received_from->from_partition,
+                            std::to_string(s.received_from->seq)}, {});
+    }
     if (const auto earlier = replayed(s.request_id, print)) return *earlier;
   }
   const auto matter = rules_.find_matter(s.matter);
@@ -37,8 +51,32 @@ CaseId EngineCore::submit(const Submission& s) {
   unit([&] {
     id = open_case(*matter, s, material_bits(rules_.matter(*matter), s.materials), now, 0, {});
     if (!s.request_id.empty()) request_ = RequestRecord{s.request_id, print, id};
+    handoffs_ = s.hand_over;
+    receipt_ = s.received_from;
   });
   return id;
+}
+
+std::string EngineCore::handoff_request_id(const Submission& s) {
+  return fmt::format("handoff/{}/{}", s.received_from->from_partition, s.received_from->seq);
+}
+
+void EngineCore::check_handoffs(const Submission& s) const {
+  for (const HandoffOut& h : s.hand_over) {
+    if (h.to_partition.empty()) {
+      throw Error(ErrorCode::invalid_argument, "a handoff needs the partition it goes to");
+    }
+  }
+  if (!s.received_from) return;
+  if (s.received_from->from_partition.empty() || s.received_from->seq == 0) {
+    throw Error(ErrorCode::invalid_argument,
+                "a handoff taken in needs its sender's partition and sequence number");
+  }
+  if (s.request_id != handoff_request_id(s)) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("a handoff taken in answers to request id '{}', not '{}'",
+                            handoff_request_id(s), s.request_id));
+  }
 }
 
 CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_t materials,

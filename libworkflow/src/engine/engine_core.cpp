@@ -96,6 +96,8 @@ void EngineCore::begin() noexcept {
   touched_.clear();
   roster_dirty_ = false;
   request_.reset();
+  handoffs_.clear();
+  receipt_.reset();
   cases_before_ = cases_.size();
   applicants_before_ = applicants_.size();
   bundles_before_ = bundles_.size();
@@ -174,6 +176,8 @@ void EngineCore::commit() {
   }
   out.request = request_;
   out.rules = pending_rules_;
+  out.handoffs = handoffs_;
+  out.receipt = receipt_;
   try {
     // Queued only: the facade waits for durability outside the lock (group commit).
     ticket_ = store_->append(std::move(out));
@@ -194,6 +198,8 @@ void EngineCore::commit() {
   rating_undo_.clear();
   roster_dirty_ = false;
   request_.reset();
+  handoffs_.clear();
+  receipt_.reset();
 }
 
 void EngineCore::rollback() noexcept {
@@ -215,6 +221,8 @@ void EngineCore::rollback() noexcept {
   touched_.clear();
   roster_dirty_ = false;
   request_.reset();
+  handoffs_.clear();
+  receipt_.reset();
 }
 
 }  // namespace workflow::detail

@@ -28,6 +28,9 @@ class EngineCore {
 
   // --- commands (engine_commands.cpp) -------------------------------------------------
   CaseId submit(const Submission& s);
+  // Cross-county handoffs on a submission: its request id, and the checks before it runs.
+  static std::string handoff_request_id(const Submission& s);
+  void check_handoffs(const Submission& s) const;
   void act(CaseId id, Verb verb, const Action& a);
   void mark_away(std::string_view staff, AbsenceKind kind, DateTime from, DateTime until,
                  std::string_view actor, std::string_view request_id);
@@ -279,6 +282,8 @@ class EngineCore {
   std::vector<CaseId> touched_;   // cases changed by this unit (their snapshots are written)
   bool roster_dirty_ = false;     // the roster changed: write the engine state
   std::optional<RequestRecord> request_;  // the request id this unit answers, if any
+  std::vector<HandoffOut> handoffs_;       // outbox rows this unit writes (submit)
+  std::optional<HandoffReceipt> receipt_;  // the handoff this unit takes in, if any
   std::uint64_t ticket_ = 0;
   std::uint64_t appended_ = 0;  // the highest ticket store_->append has given us
   bool state_written_ = false;  // the store has our engine state (and rules version)

@@ -17,6 +17,10 @@ namespace {
 class MemoryStore final : public CaseStore {
  public:
   std::uint64_t append(StoreCommit c) override {
+    if (!c.handoffs.empty() || c.receipt) {
+      throw Error(ErrorCode::store_error, "the memory store has no outbox: cross-county "
+                                          "handoffs need the PostgreSQL store");
+    }
     std::lock_guard lock(mutex_);
     // Every id is checked before anything is kept: a refused commit leaves the store as it was.
     std::size_t highest = slots_.empty() ? 0 : slots_.size() - 1;

@@ -73,6 +73,23 @@ CREATE TABLE wf_rule_sets (
   PRIMARY KEY (partition, position)
 );
 )sql"},
+    // Version 2, additive: the transactional outbox of cross-county handoffs
+    // (postgres_outbox.cpp, docs/deployment.md). A row is written by the sender's writer in
+    // the transaction of the command that hands the case over, and marked received by the
+    // receiver's writer in the transaction of the command that takes it in.
+    {2, R"sql(
+CREATE TABLE wf_outbox (
+  partition         text   NOT NULL,  -- the sender
+  seq               bigint NOT NULL,  -- 1, 2, ... per sender
+  partition_to      text   NOT NULL,
+  payload           bytea  NOT NULL,
+  sent_position     bigint NOT NULL,  -- the sender's log position of the command's last event
+  received_position bigint,           -- the receiver's, once taken in; NULL until then
+  PRIMARY KEY (partition, seq)
+);
+CREATE INDEX wf_outbox_pending ON wf_outbox (partition_to, partition, seq)
+  WHERE received_position IS NULL;
+)sql"},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kPgSchemaVersion);
 

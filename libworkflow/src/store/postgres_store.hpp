@@ -16,7 +16,7 @@
 namespace workflow::detail {
 
 // The schema version this library writes (table wf_schema); shared by every partition.
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 struct PgMigration {
   int to_version;
@@ -89,6 +89,12 @@ std::int64_t partition_lock_key(std::string_view partition);
 // Takes the partition's session-level advisory lock on `session`, for the session's life:
 // refused with the holder named, or (wait) blocks until it is free.
 void lock_partition(PgSession& session, bool wait);
+
+// Prepares the store's statements (postgres_statements.cpp): the reads on the read
+// connection, the writes (events, snapshots, engine state, requests, rule sets, outbox, head)
+// on the writer's.
+void prepare_store_reads(PgSession& reader);
+void prepare_store_writes(PgSession& writer);
 
 // What tests measure: commits written and the transactions that wrote them.
 struct PostgresStats {

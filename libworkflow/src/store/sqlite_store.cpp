@@ -60,6 +60,9 @@ class SqliteStore final : public CaseStore {
   std::uint64_t append(StoreCommit commit) override {
     std::unique_lock lock(mutex_);
     if (read_only_) fail("is open read-only");
+    if (!commit.handoffs.empty() || commit.receipt) {
+      fail("has no outbox: cross-county handoffs need the PostgreSQL store");
+    }
     if (failure_) throw Error(ErrorCode::store_error, failure_message_);
     if (stopping_) fail("is closing");
     const std::uint64_t ticket = ++issued_;
