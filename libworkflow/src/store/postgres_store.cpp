@@ -57,6 +57,16 @@ class PostgresStore final : public CaseStore {
     }
     work_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    // Release the partition lock before returning, not when the server gets round to ending
+    // the session: PQfinish does not wait, and whoever opens the partition next (a standby,
+    // `simulate` moving its finished partition into place) must not find it still held.
+    if (writer_db_) {
+      try {
+        writer_db_->exec("SELECT pg_advisory_unlock_all()", "releasing the partition lock");
+      } catch (const std::exception&) {
+        // A connection already lost holds no lock any more.
+      }
+    }
   }
 
   std::uint64_t append(StoreCommit commit) override {
