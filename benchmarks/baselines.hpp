@@ -81,6 +81,8 @@ std::vector<std::size_t> fixed_batches(std::size_t rows, std::size_t batch);
 // Reads every (id, last_seq, encoded) of a store's `cases` table in id order into memory,
 // as the store's recovery scan does, and returns the time and the count in `rows`.
 RawRun raw_scan_cases(const std::filesystem::path& store);
+// The events table read in log order, every column (the export workload's baseline).
+RawRun raw_scan_events(const std::filesystem::path& store);
 
 // Removes a database and its -wal and -shm files.
 void remove_db(const std::filesystem::path& path);

@@ -3,7 +3,7 @@
 // --json); see
 // benchmarks/README.md and docs/performance.md.
 //
-//   workflow-bench [--benchmarks=lifecycle-mem,lifecycle-durable,mixed,open-cases,recovery]
+//   workflow-bench [--benchmarks=lifecycle-mem,lifecycle-durable,mixed,open-cases,recovery,export]
 //                  [--cases=N] [--threads=1,2,4,8] [--depth=32] [--reuse-db] [--smoke]
 //                  [--data-dir=DIR] [--rules=DIR] [--calendar=DIR] [--seed=N]
 //                  [--json=FILE|-] [--no-progress]
@@ -40,8 +40,9 @@ const std::map<std::string, std::function<Result(const Config&, const HallData&)
     {"mixed", run_mixed},
     {"open-cases", run_open_cases},
     {"recovery", run_recovery},
+    {"export", run_export},
 };
-const std::vector<std::string> kOrder = {"lifecycle-mem", "lifecycle-durable", "mixed", "open-cases", "recovery"};
+const std::vector<std::string> kOrder = {"lifecycle-mem", "lifecycle-durable", "mixed", "open-cases", "recovery", "export"};
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;

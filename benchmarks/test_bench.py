@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 BENCH = os.environ.get("WORKFLOW_BENCH", "build/benchmarks/workflow-bench")
-WORKLOADS = ["lifecycle-mem", "lifecycle-durable", "mixed", "open-cases", "recovery"]
+WORKLOADS = ["lifecycle-mem", "lifecycle-durable", "mixed", "open-cases", "recovery", "export"]
 
 
 def bench(*args, timeout=150):
@@ -23,7 +23,7 @@ def test_smoke_writes_one_valid_json_line_per_workload(tmp_path):
     out = tmp_path / "bench.jsonl"
     r = bench("--smoke", "--json", str(out))
     assert r.returncode == 0, r.stderr
-    assert "# smoke: 5 workloads run" in r.stdout
+    assert f"# smoke: {len(WORKLOADS)} workloads run" in r.stdout
     assert '{"workload"' not in r.stdout  # the JSON lines went to the file only
     lines = out.read_text().splitlines()
     assert len(lines) == len(WORKLOADS)

@@ -12,5 +12,6 @@ Result run_lifecycle_durable(const Config& cfg, const HallData& hall); // worklo
 Result run_mixed(const Config& cfg, const HallData& hall);             // workloads_mixed.cpp
 Result run_open_cases(const Config& cfg, const HallData& hall);        // workloads_open.cpp
 Result run_recovery(const Config& cfg, const HallData& hall);          // workloads_open.cpp
+Result run_export(const Config& cfg, const HallData& hall);            // workloads_export.cpp
 
 }  // namespace bench
