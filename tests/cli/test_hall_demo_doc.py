@@ -21,10 +21,8 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db = tmp_path_factory.mktemp("demo") / "hall.db"
-    run("simulate", "--db", db, "--force")  # as tools/run demo does
-    return json.loads(run("report", db, "--json"))
+def demo(demo_db):
+    return json.loads(run("report", demo_db, "--json"))  # the hall tools/run demo makes
 
 
 def pct(rate):

@@ -28,11 +28,10 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def demo_page(tmp_path_factory):
+def demo_page(demo_db, tmp_path_factory):
     """The page of the demo hall (tools/run demo: 20 days, every matter of the rule set)."""
     tmp = tmp_path_factory.mktemp("demo")
-    run("simulate", "--db", tmp / "hall.db", "--force")
-    run("report", tmp / "hall.db", "--html", tmp / "report.html")
+    run("report", demo_db, "--html", tmp / "report.html")
     return tmp / "report.html"
 
 
