@@ -14,6 +14,7 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "postgres_fixture.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/postgres_store.hpp"
 
@@ -21,23 +22,6 @@ using namespace workflow;
 using namespace workflow::testing;
 
 namespace {
-
-const char* conninfo() {
-  const char* c = std::getenv("WORKFLOW_PG_CONNINFO");
-  return c != nullptr && *c != 0 ? c : nullptr;
-}
-
-#define REQUIRE_POSTGRES()                                                                   \
-  if (conninfo() == nullptr) {                                                               \
-    MESSAGE("skipped: WORKFLOW_PG_CONNINFO is not set (ctest's postgres.store sets it)");    \
-    return;                                                                                  \
-  }
-
-std::string fresh_partition(const char* label) {
-  static std::atomic<int> n{0};
-  return fmt::format("{}-{}-{}-{}", label, ::getpid(),
-                     std::chrono::steady_clock::now().time_since_epoch().count() % 1'000'000, n++);
-}
 
 Options on_partition(const std::string& partition) {
   Options o;

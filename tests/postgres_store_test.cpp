@@ -19,6 +19,7 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "postgres_fixture.hpp"
 #include "store/postgres_store.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/postgres_store.hpp"
@@ -28,24 +29,6 @@ using namespace workflow::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-const char* conninfo() {
-  const char* c = std::getenv("WORKFLOW_PG_CONNINFO");
-  return c != nullptr && *c != 0 ? c : nullptr;
-}
-
-#define REQUIRE_POSTGRES()                                                                   \
-  if (conninfo() == nullptr) {                                                               \
-    MESSAGE("skipped: WORKFLOW_PG_CONNINFO is not set (ctest's postgres.store sets it)");    \
-    return;                                                                                  \
-  }
-
-// A partition no other test (or earlier run on the same database) uses.
-std::string fresh_partition(const char* label) {
-  static std::atomic<int> n{0};
-  return fmt::format("{}-{}-{}-{}", label, ::getpid(),
-                     std::chrono::steady_clock::now().time_since_epoch().count() % 1'000'000, n++);
-}
 
 // Raw SQL as an administrator would run it in psql.
 void sql(const std::string& statement) {
