@@ -40,8 +40,8 @@ enum class CaseState : std::uint8_t {
 // The commands a person gives on a case. Their lower-case names are canonical: the Python
 // layer, the store and later tools use exactly these strings. The last six work the
 // rectification task a bad rating opens on a concluded case (好差评整改), in this order:
-// verify, then one of rectify / explain / appeal, then call_back (required when the rating
-// was named), then close_rectification.
+// verify, then one of rectify / explain / appeal, then call_back (required for every bad
+// rating, named or anonymous: 件件有回访), then close_rectification.
 enum class Verb : std::uint8_t {
   accept, refuse, notify_missing, supplement, review_pass, review_return, approve, deny,
   report_up, higher_approve, higher_deny, opinion_agree, opinion_disagree, issue, suspend,
@@ -76,7 +76,7 @@ enum class RatingChannel : std::uint8_t { window_device, online, phone };
 enum class RectificationState : std::uint8_t {
   verifying,     // opened: the unit that handled the case verifies the complaint (核实)
   resolving,     // verified: rectify, explain, or appeal a mistaken or malicious rating
-  calling_back,  // resolved: call the applicant back (回访); closable at once if anonymous
+  calling_back,  // resolved: call the applicant back (回访), anonymous ones through their channel
   called_back,   // the applicant was called back: ready to close
   closed,
 };
@@ -193,7 +193,7 @@ struct WORKFLOW_EXPORT BundleSubmission {
 struct WORKFLOW_EXPORT Rating {
   int score = 0;  // 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
   RatingChannel channel = RatingChannel::window_device;
-  bool named = false;   // 实名: the applicant left a name and contact, so must be called back
+  bool named = false;   // 实名: the applicant left a name and contact to be called back on
   std::string comment;  // what the applicant wrote, if anything
   std::string request_id;
 };
