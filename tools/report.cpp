@@ -69,7 +69,7 @@ std::string report_text(const Figures& f) {
                    "recomputed on the official calendar: {}",
                    f.provisional_now, f.provisional_now == 1 ? "case" : "cases",
                    f.deadlines_recomputed));
-  return o + services_text(f) + ranking_text(f);
+  return o + services_text(f) + operations_text(f) + ranking_text(f);
 }
 
 std::string ranking_text(const Figures& f) {
@@ -176,6 +176,8 @@ std::string report_json(const Figures& f) {
   key("provisional_now", std::to_string(f.provisional_now));
   key("deadlines_recomputed", std::to_string(f.deadlines_recomputed));
   o += services_json(f);
+  o.insert(o.size() - 1, ",");  // the services' last section ends the object: ours follow
+  o += operations_json(f);
   return o + "}\n";
 }
 

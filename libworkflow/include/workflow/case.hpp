@@ -69,6 +69,18 @@ enum class AbsenceKind : std::uint8_t { leave, vacation, out, field_work };
 // available (both away) so the case sits at the office's 办不成事 window.
 enum class Holding : std::uint8_t { a_holder, b_covering, unresolved };
 
+// How an application came in (渠道): at a hall window, online on the 政务服务网 or 赣服通's
+// web side, on the 赣服通 mobile app, at a self-service terminal, by post, or handed in by a
+// village agent (帮办代办). Applications that come online, on mobile or by post are received
+// into the case system by a window clerk of the accepting office (the actor of submit).
+enum class SubmissionChannel : std::uint8_t {
+  window, online, mobile, self_service, post, village_agent,
+};
+
+// Whether hall staff helped the applicant prepare and hand in the application (帮办), and at
+// which level: the county's 帮(代)办 centre or a township's 帮(代)办 window.
+enum class Assistance : std::uint8_t { none, county, township };
+
 // How an applicant rates a service (好差评 channels).
 enum class RatingChannel : std::uint8_t { window_device, online, phone };
 
@@ -117,6 +129,8 @@ WORKFLOW_EXPORT std::string_view to_string(AbsenceKind k) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Holding h) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(EventKind k) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RatingChannel c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(SubmissionChannel c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Assistance a) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RectificationState s) noexcept;
 // Parse the canonical names; nullopt for anything else.
 WORKFLOW_EXPORT std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
@@ -127,6 +141,8 @@ WORKFLOW_EXPORT std::optional<SpecialProcedure> parse_special_procedure(std::str
 WORKFLOW_EXPORT std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<SubmissionChannel> parse_submission_channel(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<Assistance> parse_assistance(std::string_view s) noexcept;
 
 // One entry of a case's history: every state change and every refused attempt.
 struct WORKFLOW_EXPORT Event {
@@ -160,6 +176,13 @@ struct WORKFLOW_EXPORT Submission {
   // changes nothing, once the first command is durable; the same id with a different command
   // is an error.
   std::string request_id;
+  // How the application came (渠道). Default: window; a submission by a village agent at a
+  // village station is village_agent (the default window is read as that there), and only
+  // such a submission may say village_agent.
+  SubmissionChannel channel = SubmissionChannel::window;
+  // 帮办: staff helped the applicant, at county level (an office of county level or above) or
+  // township level (a township, or a village station under it). Default: none.
+  Assistance assisted = Assistance::none;
 };
 
 // The details a command may carry. Which are required depends on the verb (Engine::act).
@@ -187,6 +210,9 @@ struct WORKFLOW_EXPORT BundleSubmission {
   std::vector<std::string> materials;
   std::string issue_office;
   std::string request_id;
+  // As for Submission; every part records them. Defaults: window, none.
+  SubmissionChannel channel = SubmissionChannel::window;
+  Assistance assisted = Assistance::none;
 };
 
 // An applicant's rating of a concluded case (好差评): one per case.
@@ -241,6 +267,8 @@ struct WORKFLOW_EXPORT CaseView {
   std::string following_agent;  // who holds agent_post now (B while A is away)
   BundleId bundle = 0;       // the bundle this case is a part of, if any
   std::string first_handler; // staff who first received it (首问负责制)
+  SubmissionChannel channel = SubmissionChannel::window;  // how the application came (渠道)
+  Assistance assisted = Assistance::none;                 // 帮办, and at which level
   std::string delegation;    // delegation id the case runs under, if any
   std::optional<DelegationMode> delegation_mode;
   DateTime received;

@@ -153,6 +153,14 @@ void format3_fields(Io& io, Record& c) {
   transfer(io, c.rules_version, c.deadlines_provisional, c.materials_completed);
 }
 
+// The fields format 5 added, in one block at the end (issue 14, hall operations): how the
+// application came (渠道) and the assistance given (帮办). Format 4 is another branch's
+// (issue 13); a snapshot without this block decodes with the defaults (window, none).
+template <class Io, class Record>
+void operations_fields(Io& io, Record& c) {
+  transfer(io, c.channel, c.assisted);
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -173,6 +181,8 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
   if (c.light > Light::escalated_red) bad("light", int(c.light));
   if (c.decision > Decision::denied) bad("decision", int(c.decision));
   if (c.holding > Holding::unresolved) bad("holding", int(c.holding));
+  if (c.channel > SubmissionChannel::village_agent) bad("channel", int(c.channel));
+  if (c.assisted > Assistance::township) bad("assistance", int(c.assisted));
   if (c.stage >= 32) bad("stage", c.stage);  // the engine supports 32 stages per matter
   if (!rating) return;
   if (rating->score < 1 || rating->score > 5) bad("rating score", rating->score);
@@ -199,6 +209,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
     w.put_text(extras.rating->comment);
   }
   format3_fields(w, c);
+  operations_fields(w, c);
   return std::move(w).finish();
 }
 
@@ -230,6 +241,7 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
       r.get_text(rating.comment);
     }
     if (format >= 3) format3_fields(r, c);
+    if (format >= 5) operations_fields(r, c);
   }
   r.finish();
   check_ranges(c, out.rating, s.id);

@@ -16,10 +16,13 @@ namespace workflow::detail {
 
 // Bump when a field is added or its meaning changes. Format 2 added the issue office, the
 // agent post, the bundle and the rating; format 3 the case's rule version and its
-// provisional-deadline flag. decode reads formats 1 to 3 (an older case gets the defaults:
-// issued where accepted, no agent post, no bundle, not rated, the first rule version, no
-// provisional deadline).
-inline constexpr std::uint8_t kCaseFormat = 3;
+// provisional-deadline flag; format 5 (issue 14; 4 is issue 13's, reconciled on merge) the
+// hall-operations block at the end: the channel (渠道) and assistance (帮办), and the case's
+// supervision orders, reassignments and 办不成事 coordination. decode reads formats 1 to 5
+// (an older case gets the defaults: issued where accepted, no agent post, no bundle, not
+// rated, the first rule version, no provisional deadline, a window application without
+// assistance, no orders).
+inline constexpr std::uint8_t kCaseFormat = 5;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
 // What a snapshot carries besides the hot record.

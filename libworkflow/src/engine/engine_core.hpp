@@ -120,6 +120,11 @@ class EngineCore {
   void act_on(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now,
               std::string extra_detail = {});
   std::string denial(const CaseRecord& c, Verb verb, std::string_view actor) const;
+  // The channel (渠道) and assistance (帮办) of a submission received at `at`, checked
+  // against how it came in: throws invalid_argument naming the contradiction.
+  std::pair<SubmissionChannel, Assistance> intake_channel(const Submission& s,
+                                                          const Intake& intake,
+                                                          OfficeRef at) const;
 
   // --- ratings and rectification (engine_ratings.cpp) ----------------------------------
   void act_on_rectification(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,

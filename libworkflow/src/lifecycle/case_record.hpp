@@ -66,6 +66,8 @@ struct CaseRecord {
   // A deadline reaches into a provisional calendar year (statutory days only): recomputed
   // once that year's official notice is loaded.
   bool deadlines_provisional = false;
+  SubmissionChannel channel = SubmissionChannel::window;  // how the application came (渠道)
+  Assistance assisted = Assistance::none;                 // 帮办, and at which level
 };
 
 }  // namespace workflow::detail
