@@ -331,14 +331,15 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
     Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
     hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
   }
-  // Format 1 is format 3 without the fields after the applicant (issue office, agent post,
+  // Format 1 is format 5 without the fields after the applicant (issue office, agent post,
   // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
-  // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes).
+  // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes;
+  // format 5's channel and assistance: 1 byte each, its 办不成事 home post: 4 bytes).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
-  REQUIRE(v1.encoded[0] == 3);
+  REQUIRE(v1.encoded[0] == 5);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 28);
+  v1.encoded.resize(v1.encoded.size() - 28 - 6);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -355,6 +356,37 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
   CHECK(v.following_agent == "nd-mj-v1-s1");
   CHECK(v.issuing_office == v.accepting_office);
   CHECK(v.applicant == "曾老汉");
+}
+
+TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window application") {
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2026-11-30T09:00", options);
+    Submission s{"360730-SCJG-0004", "nd", "nd-s001", "刘某", food_licence_materials()};
+    s.channel = SubmissionChannel::online;
+    s.assisted = Assistance::county;
+    hall.engine.submit(s);
+  }
+  // Format 3 is format 5 without its last block (channel, assistance, 办不成事 home post).
+  CaseSnapshot v3;
+  store->for_each_case([&](const CaseSnapshot& s) { v3 = s; });
+  REQUIRE(v3.encoded[0] == 5);
+  v3.encoded[0] = 3;
+  v3.encoded.resize(v3.encoded.size() - 6);
+  auto old = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.events = store->history(1);
+  c.cases = {v3};
+  c.engine_state = store->engine_state();
+  old->wait_durable(old->append(std::move(c)));
+  Options reopen;
+  reopen.store = old;
+  Hall hall(ningdu_rules(), "2026-11-30T10:00", reopen);
+  CHECK(hall.view(1).channel == SubmissionChannel::window);
+  CHECK(hall.view(1).assisted == Assistance::none);
+  CHECK(hall.view(1).applicant == "刘某");
 }
 
 TEST_CASE("recovery: a snapshot whose values are out of range is refused, never acted on") {

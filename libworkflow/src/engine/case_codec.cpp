@@ -154,11 +154,12 @@ void format3_fields(Io& io, Record& c) {
 }
 
 // The fields format 5 added, in one block at the end (issue 14, hall operations): how the
-// application came (渠道) and the assistance given (帮办). Format 4 is another branch's
+// application came (渠道) and the assistance given (帮办), the post whose stage the 办不成事
+// window holds while A and B are away (kNone before format 5). Format 4 is another branch's
 // (issue 13); a snapshot without this block decodes with the defaults (window, none).
 template <class Io, class Record>
 void operations_fields(Io& io, Record& c) {
-  transfer(io, c.channel, c.assisted);
+  transfer(io, c.channel, c.assisted, c.home_post);
 }
 
 template <class Io, class Rating>

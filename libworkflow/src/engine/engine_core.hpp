@@ -219,6 +219,10 @@ class EngineCore {
   bool live(const Timer& t) const;
   // `recorded_by`: who put it on the status board, if known (named in the handoff events).
   void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
+  // The staff member is back (mark_back, or the absence's end): every open case the 办不成事
+  // window holds for a post they hold returns to that post. `recorded_by` is appended to the
+  // reason (", as recorded by X"), may be empty.
+  void end_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
   // The status board (去向牌): throws permission_denied unless `actor` is the person, the
   // leader of their unit or the duty officer of their office (rules decide), not_found if
   // the actor is unknown.

@@ -14,7 +14,7 @@ namespace workflow::detail {
 
 inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-// Fields are grouped by size, widest first, so the record has no padding holes (152 bytes).
+// Fields are grouped by size, widest first, so the record has no padding holes (160 bytes).
 struct CaseRecord {
   CaseId id = 0;
   std::uint64_t materials = 0;  // bit i: matter.materials[i] handed in
@@ -38,6 +38,10 @@ struct CaseRecord {
   std::uint32_t opinions_agreed = 0;    // bit i: ... and agreed (or was deemed to)
   std::uint32_t timer_generation = 0;   // light timers older than this are stale
   std::uint32_t last_seq = 0;           // seq of the last event
+  // While the 办不成事 window holds the stage because A and B of this post (a PostRef) are
+  // both away: the post whose work it is, which takes it back when one of them returns and
+  // whose holders keep their rights on it meanwhile. kNone otherwise.
+  std::uint32_t home_post = kNone;
 
   Date accepted;           // valid once life.phase is past awaiting_materials
   Date suspended_since;    // valid while suspended
