@@ -364,15 +364,16 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
     Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
     hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
   }
-  // Format 1 is format 4 without the fields after the applicant (issue office, agent post,
+  // Format 1 is format 5 without the fields after the applicant (issue office, agent post,
   // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
   // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes; format
-  // 4's time limits of the law: 10 bytes).
+  // 4's time limits of the law: 10 bytes; format 5's channel and assistance: 1 byte each, its
+  // 办不成事 home post: 4 bytes).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
-  REQUIRE(v1.encoded[0] == 4);
+  REQUIRE(v1.encoded[0] == 5);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 28 - 10);
+  v1.encoded.resize(v1.encoded.size() - 28 - 10 - 6);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -391,8 +392,40 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
   CHECK(v.applicant == "曾老汉");
 }
 
+TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window application") {
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2026-11-30T09:00", options);
+    Submission s{"360730-SCJG-0004", "nd", "nd-s001", "刘某", food_licence_materials()};
+    s.channel = SubmissionChannel::online;
+    s.assisted = Assistance::county;
+    hall.engine.submit(s);
+  }
+  // Format 3 is format 5 without its last two blocks: format 4's time limits of the law (10
+  // bytes) and format 5's channel, assistance and 办不成事 home post (6 bytes).
+  CaseSnapshot v3;
+  store->for_each_case([&](const CaseSnapshot& s) { v3 = s; });
+  REQUIRE(v3.encoded[0] == 5);
+  v3.encoded[0] = 3;
+  v3.encoded.resize(v3.encoded.size() - 10 - 6);
+  auto old = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.events = store->history(1);
+  c.cases = {v3};
+  c.engine_state = store->engine_state();
+  old->wait_durable(old->append(std::move(c)));
+  Options reopen;
+  reopen.store = old;
+  Hall hall(ningdu_rules(), "2026-11-30T10:00", reopen);
+  CHECK(hall.view(1).channel == SubmissionChannel::window);
+  CHECK(hall.view(1).assisted == Assistance::none);
+  CHECK(hall.view(1).applicant == "刘某");
+}
+
 TEST_CASE("recovery: a snapshot whose values are out of range is refused, never acted on") {
-  // Byte offsets in a format-4 snapshot: format (1), id (8), nine 4-byte references, then
+  // Byte offsets in a format-5 snapshot: format (1), id (8), nine 4-byte references, then
   // phase, suspended, holding, decision, light, stage (1 byte each).
   constexpr std::size_t kPhase = 45, kHolding = 47, kDecision = 48, kLight = 49, kStage = 50;
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
@@ -466,8 +499,9 @@ TEST_CASE("recovery: an engine state announcing more absences than it holds is r
 }
 
 TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's limits it can time") {
-  // Format 3 is format 4 without its last 10 bytes (the decision day, the overdue stages, the
-  // law flags, the verification).
+  // Format 3 is format 5 without its last 16 bytes: format 4's 10 (the decision day, the
+  // overdue stages, the law flags, the verification) and format 5's 6 (channel, assistance,
+  // 办不成事 home post).
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
   Options options;
   options.store = store;
@@ -487,9 +521,9 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   StoreCommit c;
   store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(s); });
   for (CaseSnapshot& v3 : c.cases) {
-    REQUIRE(v3.encoded[0] == 4);
+    REQUIRE(v3.encoded[0] == 5);
     v3.encoded[0] = 3;
-    v3.encoded.resize(v3.encoded.size() - 10);
+    v3.encoded.resize(v3.encoded.size() - 10 - 6);
     for (const Event& e : store->history(v3.id)) c.events.push_back(e);
   }
   c.engine_state = store->engine_state();
@@ -512,10 +546,10 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   CHECK_FALSE(food.stage_deadline.has_value());
   hall.act(2, Verb::review_pass, "nd-s022");
   CHECK(hall.view(2).stage_deadline.has_value());
-  // And it is written back as format 4.
+  // And it is written back in the current format.
   bool rewritten = false;
   old->for_each_case([&](const CaseSnapshot& s) {
-    if (s.id == 2) rewritten = s.encoded[0] == 4;
+    if (s.id == 2) rewritten = s.encoded[0] == 5;
   });
   CHECK(rewritten);
 }

@@ -94,8 +94,11 @@ TEST_CASE("AB岗: with A and B both away the case goes to the 办不成事 windo
   CHECK(v.holder == "nd-s018");
   CHECK(v.history.back().kind == EventKind::routed_unresolved);
   CHECK(hall.engine.list({.post = "nd-unresolved"}).size() == 1);
-  // The coordinator of the 办不成事 window moves it on.
-  hall.act(id, Verb::review_pass, "nd-s018");
+  // The 办不成事 window coordinates; it does not pass the department's review in its place
+  // (tests/scenario_unresolved_test.cpp); the reviewers' supervisor may.
+  CHECK(error_of([&] { hall.act(id, Verb::review_pass, "nd-s018"); }).code() ==
+        ErrorCode::permission_denied);
+  hall.act(id, Verb::review_pass, "nd-s024");
   CHECK(hall.view(id).post == "nd-amr-chief");
   CHECK(hall.view(id).holding == Holding::a_holder);
 }

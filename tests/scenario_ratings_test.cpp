@@ -121,7 +121,7 @@ TEST_CASE("差评整改: a named bad rating is verified, rectified and called ba
   CHECK(hall.engine.available_actions(id, "nd-s022").empty());
 }
 
-TEST_CASE("差评整改: an anonymous bad rating may close without a call-back; the light turns") {
+TEST_CASE("差评整改: an anonymous bad rating is called back through its channel; the light turns") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
   const CaseId id = issued_food_case(hall);
   hall.at("2025-03-05T10:00");
@@ -135,11 +135,23 @@ TEST_CASE("差评整改: an anonymous bad rating may close without a call-back; 
   CHECK(v.history.back().kind == EventKind::light_changed);
   CHECK(v.history.back().detail == "task=rectification; from=yellow; to=red");
   hall.act(id, Verb::appeal, "nd-s024", "评价与事实不符，申请复核");
+  // 件件有回访: anonymous is no excuse to close without a call-back.
+  CHECK(hall.engine.available_actions(id, "nd-s022") == std::vector<Verb>{Verb::call_back});
+  const std::size_t before = hall.view(id).history.size();
+  CHECK_THROWS_WITH_AS(hall.act(id, Verb::close_rectification, "nd-s022"),
+                       doctest::Contains("call this anonymous one back through the channel it "
+                                         "came by (online)"),
+                       Error);
+  CHECK(hall.view(id).history.size() == before);
+  CHECK(hall.view(id).rectification->state == RectificationState::calling_back);
+  hall.act(id, Verb::call_back, "nd-s022", "通过网上评价渠道留言回访");
+  CHECK(hall.view(id).history.back().detail ==
+        "task=rectification; state=called_back; via=online");
   hall.act(id, Verb::close_rectification, "nd-s022");
   v = hall.view(id);
   CHECK(v.rectification->state == RectificationState::closed);
   CHECK(v.rectification->resolution == "appeal");
-  CHECK_FALSE(v.rectification->called_back);
+  CHECK(v.rectification->called_back);
   CHECK(v.history.back().detail.find("on_time=false") != std::string::npos);
   // Frozen once closed: no more light changes.
   const std::size_t events = v.history.size();

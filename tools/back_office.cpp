@@ -144,7 +144,15 @@ bool BackOffice::step(const CaseView& c, CaseTrack& t, Date day) {
     if (c.bundle != 0) return false;  // issued with the rest of its bundle (sim_bundles.cpp)
     verb = Verb::issue;
     const int r = uniform(rng_, 0, 9);
-    act.channel = r < 7 ? IssueChannel::pickup : r < 8 ? IssueChannel::post : IssueChannel::e_certificate;
+    // An applicant who applied from home (online, mobile, post, a village agent) mostly
+    // gets the result by post or as an e-certificate (一次不跑); one at the window mostly
+    // picks it up. The same draw either way keeps the demo's random stream.
+    const bool from_home = c.channel != SubmissionChannel::window &&
+                           c.channel != SubmissionChannel::self_service;
+    act.channel = from_home ? (r < 2 ? IssueChannel::pickup : r < 4 ? IssueChannel::post
+                                                                    : IssueChannel::e_certificate)
+                            : (r < 7 ? IssueChannel::pickup : r < 8 ? IssueChannel::post
+                                                                    : IssueChannel::e_certificate);
   } else {
     return false;
   }

@@ -80,7 +80,7 @@ std::string report_text(const Figures& f) {
   line(fmt::format("告知承诺: {} approved on commitment, {} verified, {} false, {} revoked",
                    law.on_promise, law.verified, law.false_commitments, law.revoked));
   // Names and ids come from rule files and the store: escaped once here, for every section.
-  return printable(o + services_text(f) + ranking_text(f));
+  return printable(o + services_text(f) + operations_text(f) + ranking_text(f));
 }
 
 std::string ranking_text(const Figures& f) {
@@ -195,6 +195,8 @@ std::string report_json(const Figures& f) {
                   json_counts(f.law.stage_overdue_by_unit), f.law.on_promise, f.law.verified,
                   f.law.false_commitments, f.law.verification_overdue, f.law.revoked));
   o += services_json(f);
+  o.insert(o.size() - 1, ",");  // the services' last section ends the object: ours follow
+  o += operations_json(f);
   return o + "}\n";
 }
 

@@ -20,6 +20,10 @@ std::string report_text(const Figures& f);
 std::string services_text(const Figures& f);
 std::string services_json(const Figures& f);  // "  key: value,\n" lines of report_json
 std::string report_json(const Figures& f);
+// The hall-operations sections (report_operations.cpp): channels and the seeds' rates.
+std::string operations_text(const Figures& f);
+std::string operations_json(const Figures& f);  // the last "  key: value\n" of report_json
+std::string operations_html(const Figures& f);
 // `office_names` maps office ids to names for the page's labels.
 // The names the pages show for ids (zh-CN labels from the rule set): offices, departments,
 // posts, matters.

@@ -273,6 +273,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
   }
 
   h += services_html(f, names);
+  h += operations_html(f);
   h += "</body></html>\n";
   return h;
 }

@@ -91,7 +91,13 @@ void RatingDesk::plan_rectification(CaseId id, const Rating& r, Date opened) {
                    resolution == Verb::rectify   ? "修订告知单，组织窗口人员培训"
                    : resolution == Verb::explain ? "向申请人说明政策依据和办理时限"
                                                  : "评价与事实不符，申请复核"});
-  if (r.named || chance(desk_.rng, 0.7)) steps.push_back({on(call), Verb::call_back, "电话回访，申请人表示认可"});
+  // 件件有回访: every bad rating is called back; an anonymous one through the channel it came
+  // by. (The draw keeps the demo's random stream as it was before anonymous call-backs.)
+  const bool answered = r.named || chance(desk_.rng, 0.7);
+  steps.push_back({on(call), Verb::call_back,
+                   r.named    ? "电话回访，申请人表示认可"
+                   : answered ? "通过评价渠道留言回访，申请人回复认可"
+                              : "通过评价渠道留言回访，申请人未回复"});
   steps.push_back({on(close), Verb::close_rectification, ""});
   tasks_[id] = std::move(steps);
   ++desk_.counts[late ? "rectification_planned_late" : "rectification_planned_on_time"];

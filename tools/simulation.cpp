@@ -29,7 +29,7 @@ class HallModel {
  public:
   HallModel(Engine& engine, ManualClock& clock, const SimulationOptions& options)
       : engine_(engine), rules_(engine.rules()), cal_(engine.calendar()), clock_(clock),
-        rng_(options.seed), options_(options),
+        rng_(options.seed), channel_rng_(options.seed * 7919u + 14u), options_(options),
         halls_(build_halls(rules_, cal_, options.start)),
         back_office_(engine, rng_, counts_, [this](const std::string& s) { return away(s); }),
         bundles_(desk(), [this](const std::string& office, MatterRef m) { return clerk_at(office, m); }),
@@ -224,12 +224,32 @@ class HallModel {
     }
     const std::string applicant =
         fmt::format("{}某{}", kSurnames[uniform(rng_, 0, int(kSurnames.size()) - 1)], ++applicants_);
-    const CaseId id = engine_.submit({matter.code, hall.office, clerk, applicant, materials, issue_at});
+    Submission submission{matter.code, hall.office, clerk, applicant, materials, issue_at};
+    choose_channel(hall, submission);
+    const CaseId id = engine_.submit(submission);
     ++counts_["submitted"];
     if (hall.level == Level::village) ++counts_["by_village_agent"];
     if (engine_.get(id).cross_region) ++counts_["cross_region"];
     if (!issue_at.empty()) ++counts_["cross_region_issue_elsewhere"];
     receive(id, day);
+  }
+
+  // How the application came (渠道): a third at the windows, most of the rest online on
+  // 赣服通's app or the 政务服务网, some by post or at a self-service terminal; one window
+  // applicant in eight is helped by the level's 帮(代)办 staff. Village stations hand in
+  // through their agent. Drawn from a stream of its own, so the rest of the demo is unchanged.
+  void choose_channel(const Hall& hall, Submission& s) {
+    if (hall.level == Level::village) return;  // village_agent, the engine's default there
+    const int r = uniform(channel_rng_, 0, 99);
+    s.channel = r < 33   ? SubmissionChannel::window
+                : r < 58 ? SubmissionChannel::online
+                : r < 86 ? SubmissionChannel::mobile
+                : r < 93 ? SubmissionChannel::self_service
+                         : SubmissionChannel::post;
+    if (s.channel == SubmissionChannel::window && chance(channel_rng_, 0.125)) {
+      s.assisted = hall.level >= Level::county ? Assistance::county : Assistance::township;
+    }
+    ++counts_["channel_" + std::string(to_string(s.channel))];
   }
 
   // The window checks the materials: accept, accept on 容缺 terms, or give the one notice.
@@ -269,7 +289,14 @@ class HallModel {
     if (c.state != CaseState::on_the_spot) return;
     engine_.act(id, Verb::approve, {.actor = c.holder});
     c = engine_.get(id);
-    engine_.issue(id, {.actor = c.holder});
+    // An instant case applied online is issued as an e-certificate, one by post goes back
+    // by post; at the window it is handed over.
+    const bool online = c.channel == SubmissionChannel::online ||
+                        c.channel == SubmissionChannel::mobile;
+    engine_.issue(id, {.actor = c.holder,
+                       .channel = online ? IssueChannel::e_certificate
+                                  : c.channel == SubmissionChannel::post ? IssueChannel::post
+                                                                         : IssueChannel::pickup});
   }
 
   void applicant_returns(CaseId id) {
@@ -316,6 +343,7 @@ class HallModel {
   const Calendar& cal_;
   ManualClock& clock_;
   Rng rng_;
+  Rng channel_rng_;  // the channels (渠道) and assistance: a stream of their own
   SimulationOptions options_;
   std::vector<Hall> halls_;
   std::map<std::string, DateTime> away_until_;

@@ -42,6 +42,8 @@ void bind_vocabularies(py::module_& m) {
   m.attr("EVENT_KINDS") = tuple_of(EventKind::verification_overdue);
   m.attr("VERIFICATIONS") = tuple_of(Verification::false_commitment);
   m.attr("RATING_CHANNELS") = tuple_of(RatingChannel::phone);
+  m.attr("SUBMISSION_CHANNELS") = tuple_of(SubmissionChannel::village_agent);
+  m.attr("ASSISTANCE") = tuple_of(Assistance::township);
   m.attr("RECTIFICATION_STATES") = tuple_of(RectificationState::closed);
 }
 
@@ -130,6 +132,10 @@ void bind_case_view(py::module_& m) {
           },
           "Id of the bundle (一件事一次办) this case is a part of, or None.")
       .def_readonly("first_handler", &CaseView::first_handler, "首问负责制.")
+      .def_property_readonly("channel", [](const CaseView& v) { return name(v.channel); },
+                             "How the application came (渠道): one of SUBMISSION_CHANNELS.")
+      .def_property_readonly("assisted", [](const CaseView& v) { return name(v.assisted); },
+                             "帮办: none, county or township.")
       .def_property_readonly("delegation", [](const CaseView& v) { return non_empty(v.delegation); },
                              "Delegation id the case runs under, or None.")
       .def_property_readonly(

@@ -38,8 +38,11 @@ LoadedRules rules_arg(const py::object& rules) {
 template <class Intake>
 Intake intake(std::string what, std::string office, std::vector<std::string> materials,
               std::string actor, std::string applicant, std::optional<std::string> issue_office,
-              std::optional<std::string> request_id) {
+              std::optional<std::string> request_id, std::string channel, std::string assisted) {
   Intake s;
+  s.channel = parse_name(parse_submission_channel, channel, "submission channel",
+                         SubmissionChannel::village_agent);
+  s.assisted = parse_name(parse_assistance, assisted, "assistance", Assistance::township);
   if constexpr (std::is_same_v<Intake, Submission>) {
     s.matter = std::move(what);
   } else {
@@ -183,11 +186,11 @@ void bind_engine(py::module_& m) {
       "submit",
       [](PyEngine& self, std::string matter, std::string office, std::vector<std::string> materials,
          std::string actor, std::string applicant, std::optional<std::string> issue_office,
-         std::optional<std::string> request_id) {
+         std::optional<std::string> request_id, std::string channel, std::string assisted) {
         const Submission s =
             intake<Submission>(std::move(matter), std::move(office), std::move(materials),
                                std::move(actor), std::move(applicant), std::move(issue_office),
-                               std::move(request_id));
+                               std::move(request_id), std::move(channel), std::move(assisted));
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         return engine->submit(s);
@@ -195,9 +198,13 @@ void bind_engine(py::module_& m) {
       py::arg("matter"), py::arg("office"), py::arg("materials") = std::vector<std::string>{},
       py::kw_only(), py::arg("actor"), py::arg("applicant") = "",
       py::arg("issue_office") = py::none(), py::arg("request_id") = py::none(),
+      py::arg("channel") = "window", py::arg("assisted") = "none",
       "Receives an application at a window or village station; returns the case id.\n"
       "issue_office (跨域通办): the office whose window issues the result, for a cross-region\n"
       "matter; None for the accepting office.\n"
+      "channel (渠道): window, online, mobile, self_service, post or village_agent (the only\n"
+      "one for, and the default of, a village agent's submission). assisted (帮办): none,\n"
+      "county (at an office of county level or above) or township (a township or village).\n"
       "Raises NotFound (matter, office, staff), PermissionDenied (the actor holds no window\n"
       "or agent post there) or InvalidArgument (unknown materials, matter not handled there,\n"
       "issue_office given for a matter that is not cross-region).");
@@ -205,10 +212,12 @@ void bind_engine(py::module_& m) {
       "submit_bundle",
       [](PyEngine& self, std::string bundle, std::string office,
          std::vector<std::string> materials, std::string actor, std::string applicant,
-         std::optional<std::string> issue_office, std::optional<std::string> request_id) {
+         std::optional<std::string> issue_office, std::optional<std::string> request_id,
+         std::string channel, std::string assisted) {
         const BundleSubmission s = intake<BundleSubmission>(
             std::move(bundle), std::move(office), std::move(materials), std::move(actor),
-            std::move(applicant), std::move(issue_office), std::move(request_id));
+            std::move(applicant), std::move(issue_office), std::move(request_id),
+            std::move(channel), std::move(assisted));
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         return engine->submit_bundle(s);
@@ -216,6 +225,7 @@ void bind_engine(py::module_& m) {
       py::arg("bundle"), py::arg("office"), py::arg("materials") = std::vector<std::string>{},
       py::kw_only(), py::arg("actor"), py::arg("applicant") = "",
       py::arg("issue_office") = py::none(), py::arg("request_id") = py::none(),
+      py::arg("channel") = "window", py::arg("assisted") = "none",
       "Receives a bundle (一件事一次办: one form, one set of materials, one window) and\n"
       "returns its bundle id. Creates one case per matter of the bundle (RuleSet.bundle(id)\n"
       ".matters), in order, each routed to its department and given the materials it needs;\n"

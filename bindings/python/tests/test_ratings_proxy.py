@@ -141,7 +141,7 @@ def test_a_named_bad_rating_is_verified_rectified_called_back_and_closed(hall):
         engine.rate(case_id, 5)
 
 
-def test_an_anonymous_bad_rating_closes_without_a_call_back_and_its_light_turns(hall):
+def test_an_anonymous_bad_rating_is_called_back_through_its_channel_and_its_light_turns(hall):
     engine = hall()
     case_id = issued_food_case(engine)
     engine.advance_to(t("2025-03-05T10:00"))
@@ -156,11 +156,18 @@ def test_an_anonymous_bad_rating_closes_without_a_call_back_and_its_light_turns(
         ("light_changed", "task=rectification; from=yellow; to=red")
     assert case.light == "green"  # the case's own light is not the task's
     engine.appeal(case_id, actor="nd-s024", reason="评价与事实不符，申请复核")
-    assert engine.available_actions(case_id, "nd-s022") == ["call_back", "close_rectification"]
+    # 件件有回访: an anonymous rating is called back too, through the channel it came by.
+    assert engine.available_actions(case_id, "nd-s022") == ["call_back"]
+    with pytest.raises(workflow.InvalidTransition, match=r"channel it came by \(online\)"):
+        engine.close_rectification(case_id, actor="nd-s022")
+    assert engine.case(case_id).rectification.state == "calling_back"
+    engine.call_back(case_id, actor="nd-s022", reason="通过网上评价渠道留言回访")
+    assert engine.case(case_id).history[-1].detail == \
+        "task=rectification; state=called_back; via=online"
     engine.close_rectification(case_id, actor="nd-s022")
     task = engine.case(case_id).rectification
     assert (task.state, task.resolution, task.called_back, task.closed) == \
-        ("closed", "appeal", False, d("2025-03-13"))
+        ("closed", "appeal", True, d("2025-03-13"))
     assert "on_time=false" in engine.case(case_id).history[-1].detail
     # Frozen once closed: no more light changes.
     events = len(engine.case(case_id).history)

@@ -22,6 +22,8 @@ ABSENCE_KINDS: tuple[str, ...]
 HOLDINGS: tuple[str, ...]
 EVENT_KINDS: tuple[str, ...]
 RATING_CHANNELS: tuple[str, ...]
+SUBMISSION_CHANNELS: tuple[str, ...]
+ASSISTANCE: tuple[str, ...]
 RECTIFICATION_STATES: tuple[str, ...]
 VERIFICATIONS: tuple[str, ...]
 ERROR_CODES: tuple[str, ...]
@@ -354,6 +356,10 @@ class Case:
     @property
     def first_handler(self) -> str: ...
     @property
+    def channel(self) -> str: ...
+    @property
+    def assisted(self) -> str: ...
+    @property
     def delegation(self) -> Optional[str]: ...
     @property
     def delegation_mode(self) -> Optional[str]: ...
@@ -527,10 +533,12 @@ class Engine:
     def update_calendar(self, calendar: Calendar) -> None: ...
     def submit(self, matter: str, office: str, materials: Sequence[str] = ..., *, actor: str,
                applicant: str = "", issue_office: Optional[str] = None,
-               request_id: Optional[str] = None) -> int: ...
+               request_id: Optional[str] = None, channel: str = "window",
+               assisted: str = "none") -> int: ...
     def submit_bundle(self, bundle: str, office: str, materials: Sequence[str] = ..., *,
                       actor: str, applicant: str = "", issue_office: Optional[str] = None,
-                      request_id: Optional[str] = None) -> int: ...
+                      request_id: Optional[str] = None, channel: str = "window",
+                      assisted: str = "none") -> int: ...
     # Each verb takes only the details it uses (VERB_DETAILS); None: not given.
     def act(self, case_id: int, verb: str, *, actor: str, reason: Optional[str] = None,
             materials: Optional[Sequence[str]] = None, days: Optional[int] = None,

@@ -43,8 +43,8 @@ enum class CaseState : std::uint8_t {
 // The commands a person gives on a case. Their lower-case names are canonical: the Python
 // layer, the store and later tools use exactly these strings. The last six work the
 // rectification task a bad rating opens on a concluded case (好差评整改), in this order:
-// verify, then one of rectify / explain / appeal, then call_back (required when the rating
-// was named), then close_rectification. The last three follow up an approval on the
+// verify, then one of rectify / explain / appeal, then call_back (required for every bad
+// rating, named or anonymous: 件件有回访), then close_rectification. The last three follow up an approval on the
 // applicant's written commitment (告知承诺, 国办发〔2020〕42号): the deciding organ records its
 // verification as confirmed or as a false commitment, and revokes the approval (撤销) after a
 // false one.
@@ -76,6 +76,18 @@ enum class AbsenceKind : std::uint8_t { leave, vacation, out, field_work };
 // available (both away) so the case sits at the office's 办不成事 window.
 enum class Holding : std::uint8_t { a_holder, b_covering, unresolved };
 
+// How an application came in (渠道): at a hall window, online on the 政务服务网 or 赣服通's
+// web side, on the 赣服通 mobile app, at a self-service terminal, by post, or handed in by a
+// village agent (帮办代办). Applications that come online, on mobile or by post are received
+// into the case system by a window clerk of the accepting office (the actor of submit).
+enum class SubmissionChannel : std::uint8_t {
+  window, online, mobile, self_service, post, village_agent,
+};
+
+// Whether hall staff helped the applicant prepare and hand in the application (帮办), and at
+// which level: the county's 帮(代)办 centre or a township's 帮(代)办 window.
+enum class Assistance : std::uint8_t { none, county, township };
+
 // How an applicant rates a service (好差评 channels).
 enum class RatingChannel : std::uint8_t { window_device, online, phone };
 
@@ -83,7 +95,7 @@ enum class RatingChannel : std::uint8_t { window_device, online, phone };
 enum class RectificationState : std::uint8_t {
   verifying,     // opened: the unit that handled the case verifies the complaint (核实)
   resolving,     // verified: rectify, explain, or appeal a mistaken or malicious rating
-  calling_back,  // resolved: call the applicant back (回访); closable at once if anonymous
+  calling_back,  // resolved: call the applicant back (回访), anonymous ones through their channel
   called_back,   // the applicant was called back: ready to close
   closed,
 };
@@ -139,6 +151,8 @@ WORKFLOW_EXPORT std::string_view to_string(AbsenceKind k) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Holding h) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(EventKind k) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RatingChannel c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(SubmissionChannel c) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(Assistance a) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RectificationState s) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Verification v) noexcept;
 // Parse the canonical names; nullopt for anything else.
@@ -150,6 +164,8 @@ WORKFLOW_EXPORT std::optional<SpecialProcedure> parse_special_procedure(std::str
 WORKFLOW_EXPORT std::optional<AbsenceKind> parse_absence_kind(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<EventKind> parse_event_kind(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<SubmissionChannel> parse_submission_channel(std::string_view s) noexcept;
+WORKFLOW_EXPORT std::optional<Assistance> parse_assistance(std::string_view s) noexcept;
 
 // One entry of a case's history: every state change and every refused attempt.
 struct WORKFLOW_EXPORT Event {
@@ -207,6 +223,13 @@ struct WORKFLOW_EXPORT Submission {
   // handoff delivered again after a crash is answered with the case it made, not taken in
   // twice. Default: none.
   std::optional<HandoffReceipt> received_from;
+  // How the application came (渠道). Default: window; a submission by a village agent at a
+  // village station is village_agent (the default window is read as that there), and only
+  // such a submission may say village_agent.
+  SubmissionChannel channel = SubmissionChannel::window;
+  // 帮办: staff helped the applicant, at county level (an office of county level or above) or
+  // township level (a township, or a village station under it). Default: none.
+  Assistance assisted = Assistance::none;
 };
 
 // The details a command may carry. Which are required depends on the verb (Engine::act).
@@ -236,13 +259,16 @@ struct WORKFLOW_EXPORT BundleSubmission {
   std::vector<std::string> materials;
   std::string issue_office;
   std::string request_id;
+  // As for Submission; every part records them. Defaults: window, none.
+  SubmissionChannel channel = SubmissionChannel::window;
+  Assistance assisted = Assistance::none;
 };
 
 // An applicant's rating of a concluded case (好差评): one per case.
 struct WORKFLOW_EXPORT Rating {
   int score = 0;  // 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
   RatingChannel channel = RatingChannel::window_device;
-  bool named = false;   // 实名: the applicant left a name and contact, so must be called back
+  bool named = false;   // 实名: the applicant left a name and contact to be called back on
   std::string comment;  // what the applicant wrote, if anything
   std::string request_id;
 };
@@ -290,6 +316,8 @@ struct WORKFLOW_EXPORT CaseView {
   std::string following_agent;  // who holds agent_post now (B while A is away)
   BundleId bundle = 0;       // the bundle this case is a part of, if any
   std::string first_handler; // staff who first received it (首问负责制)
+  SubmissionChannel channel = SubmissionChannel::window;  // how the application came (渠道)
+  Assistance assisted = Assistance::none;                 // 帮办, and at which level
   std::string delegation;    // delegation id the case runs under, if any
   std::optional<DelegationMode> delegation_mode;
   DateTime received;

@@ -23,6 +23,19 @@
 //  - a unit (单位) is the department that handled the case (谁办理谁负责): the matter's
 //    department, or under a full delegation the township department that decided in its name.
 //
+//  - channels (渠道, issue 14), over the cases in scope, each rate numerator / denominator:
+//    - 一次不跑 (zero trips): concluded-by-issue cases whose applicant never came to a hall:
+//      applied online, on mobile or by post and the result went out by post or as an
+//      e-certificate, or handed in by a village agent (who carries the result back too) /
+//      cases issued. (A self-service terminal or a window is a trip; so is picking the
+//      result up.)
+//    - 网上可办 (applied online): cases applied for online or on mobile / cases. The seeds
+//      measure 网上可办 by matter; the rule set does not mark matters online, so this is the
+//      share of applications that actually came online.
+//    - 全程网办 (fully online): issued cases applied online or on mobile whose result went out
+//      as an e-certificate / issued cases applied online or on mobile.
+//    - 帮办: cases where staff assisted, per level (county, township).
+//
 // A rate with no cases behind it has no value ("no data"): never 0 %.
 #pragma once
 
@@ -80,6 +93,9 @@ struct SupervisionTargets {
   std::optional<double> satisfaction;          // none set
   std::optional<double> call_back = 1.0;       // named bad ratings called back: 100 %
   std::optional<double> bundle_on_time = 1.0;  // bundles within their own promise: 100 %
+  std::optional<double> zero_trips = 0.50;     // 一次不跑 >= 50 % (宁都县 plan, seed 002)
+  std::optional<double> applied_online;        // 网上可办: the seeds set no share
+  std::optional<double> fully_online;          // 全程网办: pushed, no share set
 };
 
 // One case the supervisor should look at: late (or nearly), worst first.
@@ -214,6 +230,21 @@ struct LawLimitFigures {
   int revoked = 0;                    // approvals revoked (撤销)
 };
 
+// How applications came (渠道) and what the seeds measure of it (see "channels" above).
+struct ChannelFigures {
+  std::map<std::string, int> by_channel;  // window, online, mobile, self_service, post,
+                                          // village_agent: every channel present
+  int issued = 0;          // cases concluded by issuing the result
+  int zero_trips = 0;      // of them, the applicant never came (一次不跑)
+  Rate zero_trip_rate;     // zero_trips / issued
+  int applied_online = 0;  // applied online or on mobile
+  Rate online_rate;        // 网上可办: applied_online / cases
+  int issued_online = 0;   // issued cases applied online or on mobile
+  int fully_online = 0;    // of them, the result went out as an e-certificate (全程网办)
+  Rate fully_online_rate;  // fully_online / issued_online
+  std::map<std::string, int> assisted;  // 帮办 per level: county, township (both present)
+};
+
 // One unit's figures (see "a unit" above), for the ranking.
 struct UnitFigures {
   std::string id;      // department id
@@ -289,6 +320,7 @@ struct SupervisionFigures {
   BundleFigures bundles;
   CrossRegionFigures cross_region;
   ProxyFigures proxy;
+  ChannelFigures channels;  // 渠道, 一次不跑, 网上可办, 全程网办, 帮办 (issue 14)
   // Per unit, ranked best to worst: by on-time rate (units without a decided case last), ties
   // by more decided cases, then by id. last_three: the ids of the last three ranked units
   // that have data (fewer if fewer units do), worst last.

@@ -177,6 +177,15 @@ void format4_defaults(CaseRecord& c) {
   }
 }
 
+// The fields format 5 added, in one block after format 4's (hall operations): how the
+// application came (渠道) and the assistance given (帮办), the post whose stage the 办不成事
+// window holds while A and B are away (kNone before format 5). A snapshot without this block
+// decodes with the defaults (window, none, kNone).
+template <class Io, class Record>
+void operations_fields(Io& io, Record& c) {
+  transfer(io, c.channel, c.assisted, c.home_post);
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -197,6 +206,8 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
   if (c.light > Light::escalated_red) bad("light", int(c.light));
   if (c.decision > Decision::denied) bad("decision", int(c.decision));
   if (c.holding > Holding::unresolved) bad("holding", int(c.holding));
+  if (c.channel > SubmissionChannel::village_agent) bad("channel", int(c.channel));
+  if (c.assisted > Assistance::township) bad("assistance", int(c.assisted));
   if (c.stage >= 32) bad("stage", c.stage);  // the engine supports 32 stages per matter
   if (c.verification > Verification::false_commitment) bad("verification", int(c.verification));
   if (!rating) return;
@@ -225,6 +236,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
   }
   format3_fields(w, c);
   format4_fields(w, c);
+  operations_fields(w, c);
   return std::move(w).finish();
 }
 
@@ -262,6 +274,7 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
   } else {
     format4_defaults(c);
   }
+  if (format >= 5) operations_fields(r, c);
   r.finish();
   check_ranges(c, out.rating, s.id);
   if (c.id != s.id) {

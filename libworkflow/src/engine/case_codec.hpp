@@ -16,10 +16,13 @@ namespace workflow::detail {
 
 // Bump when a field is added or its meaning changes. Format 2 added the issue office, the
 // agent post, the bundle and the rating; format 3 the case's rule version and its
-// provisional-deadline flag. decode reads formats 1 to 3 (an older case gets the defaults:
-// issued where accepted, no agent post, no bundle, not rated, the first rule version, no
-// provisional deadline).
-inline constexpr std::uint8_t kCaseFormat = 4;
+// provisional-deadline flag; format 4 the law's time limits (§43, §44, stage shares, 告知承诺
+// verification); format 5 the hall-operations block at the end: the channel (渠道), the
+// assistance (帮办) and the post whose stage the 办不成事 window holds. decode reads formats 1
+// to 5 (an older case gets the defaults: issued where accepted, no agent post, no bundle, not
+// rated, the first rule version, no provisional deadline, no §44/stage timing it cannot know,
+// a window application without assistance, no held post).
+inline constexpr std::uint8_t kCaseFormat = 5;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
 // What a snapshot carries besides the hot record.

@@ -31,6 +31,8 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
   }
   v.bundle = c.bundle;
   v.first_handler = rules_.staff(c.first_handler).id;
+  v.channel = c.channel;
+  v.assisted = c.assisted;
   if (c.delegation != kNone) {
     const Delegation& d = rules_.delegation(DelegationRef{c.delegation});
     v.delegation = d.id;

@@ -54,11 +54,15 @@ bool clock_started(const CaseRecord& c) { return c.light != Light::none || c.on_
 }  // namespace
 
 BundleId EngineCore::submit_bundle(const BundleSubmission& s) {
-  const std::string print =
+  std::string print =
       s.request_id.empty()
           ? std::string{}
           : fingerprint({"bundle", s.bundle, s.office, s.actor, s.applicant, s.issue_office},
                         s.materials);
+  // The channel joins the fingerprint only when not the default (older ids still match).
+  if (!print.empty() && (s.channel != SubmissionChannel::window || s.assisted != Assistance::none)) {
+    print = fingerprint({print, "channel", to_string(s.channel), to_string(s.assisted)}, {});
+  }
   if (!s.request_id.empty()) {
     if (const auto earlier = replayed(s.request_id, print)) return record(*earlier).bundle;
   }
@@ -81,7 +85,9 @@ BundleId EngineCore::submit_bundle(const BundleSubmission& s) {
     for (std::size_t i = 0; i < b.matters.size(); ++i) {
       const Matter& m = rules_.matter(b.matters[i]);
       Submission part{m.code, s.office, s.actor, s.applicant, part_materials(m, s.materials),
-                      s.issue_office, {}};
+                      s.issue_office};
+      part.channel = s.channel;
+      part.assisted = s.assisted;
       const CaseId c = open_case(b.matters[i], part, material_bits(m, part.materials), now, id,
                                  fmt::format("bundle={}; bundle_rule={}; part={}/{}", id, b.id,
                                              i + 1, b.matters.size()));

@@ -42,6 +42,10 @@ CaseId EngineCore::submit(const Submission& given) {
       print += fingerprint({"received_from", s.received_from->from_partition,
                             std::to_string(s.received_from->seq)}, {});
     }
+    // Likewise the channel and the assistance, only when they are not the defaults.
+    if (s.channel != SubmissionChannel::window || s.assisted != Assistance::none) {
+      print = fingerprint({print, "channel", to_string(s.channel), to_string(s.assisted)}, {});
+    }
     if (const auto earlier = replayed(s.request_id, print)) return *earlier;
   }
   const auto matter = rules_.find_matter(s.matter);
@@ -121,6 +125,7 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
                 fmt::format("staff {} holds no {} post at {} and cannot receive applications there",
                             s.actor, to_string(role), s.office));
   }
+  const auto [channel, assisted] = intake_channel(s, intake, *at);
   if (windows_of(intake.accepting_office).empty()) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("office {} handles matter {} but has no window post to accept it",
@@ -148,6 +153,8 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
   applicants_.push_back(s.applicant);
   c.materials = materials;
   c.received = now;
+  c.channel = channel;
+  c.assisted = assisted;
 
   std::string detail = fmt::format("matter={}; handed_in_at={}; materials={}/{}", m.code,
                                    s.office, std::popcount(materials), m.materials.size());
@@ -163,6 +170,8 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
     detail += fmt::format("; issue_at={}", rules_.office(issue_office).id);
   }
   if (intake.via_agent) detail += fmt::format("; agent={}", s.actor);
+  if (channel != SubmissionChannel::window) detail += fmt::format("; channel={}", to_string(channel));
+  if (assisted != Assistance::none) detail += fmt::format("; assisted={}", to_string(assisted));
   if (!bundle_note.empty()) detail += "; " + bundle_note;
   emit(c, EventKind::submitted, now, s.actor, *receiving, intake.note, std::move(detail));
   route_to(c, c.intake_post, now, "received at the window");
@@ -171,6 +180,44 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
   const Date last = calendar_.add_working_days(now.date(), rules_.policy().notify_missing_days);
   timers_.push(Timer{DateTime::at(last + 1), c.id, TimerKind::notice_window, 0, 0});
   return id;
+}
+
+std::pair<SubmissionChannel, Assistance> EngineCore::intake_channel(const Submission& s,
+                                                                    const Intake& intake,
+                                                                    OfficeRef at) const {
+  SubmissionChannel channel = s.channel;
+  if (intake.via_agent) {
+    if (channel == SubmissionChannel::window) channel = SubmissionChannel::village_agent;
+    if (channel != SubmissionChannel::village_agent) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("an application handed in by village agent {} at {} came through "
+                              "the agent (channel village_agent), not {}",
+                              s.actor, s.office, to_string(channel)));
+    }
+  } else if (channel == SubmissionChannel::village_agent) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("channel village_agent is for applications a village agent hands "
+                            "in at a village station; {} is not one (staff {})",
+                            s.office, s.actor));
+  }
+  if (static_cast<int>(channel) > static_cast<int>(SubmissionChannel::village_agent)) {
+    throw Error(ErrorCode::invalid_argument, "unknown submission channel");
+  }
+  const Level level = rules_.office(at).level;
+  if (s.assisted == Assistance::county && level < Level::county) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("county-level assistance (帮办) is given at an office of county "
+                            "level or above; {} is a {}", s.office, to_string(level)));
+  }
+  if (s.assisted == Assistance::township && level > Level::township) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("township-level assistance (帮办) is given at a township or a "
+                            "village station under it; {} is a {}", s.office, to_string(level)));
+  }
+  if (static_cast<int>(s.assisted) > static_cast<int>(Assistance::township)) {
+    throw Error(ErrorCode::invalid_argument, "unknown assistance level");
+  }
+  return {channel, s.assisted};
 }
 
 void EngineCore::act(CaseId id, Verb verb, const Action& a) {

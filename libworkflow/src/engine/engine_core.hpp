@@ -126,6 +126,11 @@ class EngineCore {
   // accept with both tolerate_missing and on_promise: only where the matter allows 告知承诺
   // and some 容缺-eligible material is missing (throws invalid_argument otherwise).
   void check_promise_with_tolerance(const CaseRecord& c) const;
+  // The channel (渠道) and assistance (帮办) of a submission received at `at`, checked
+  // against how it came in: throws invalid_argument naming the contradiction.
+  std::pair<SubmissionChannel, Assistance> intake_channel(const Submission& s,
+                                                          const Intake& intake,
+                                                          OfficeRef at) const;
 
   // --- ratings and rectification (engine_ratings.cpp) ----------------------------------
   void act_on_rectification(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
@@ -245,6 +250,10 @@ class EngineCore {
   bool live(const Timer& t) const;
   // `recorded_by`: who put it on the status board, if known (named in the handoff events).
   void begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
+  // The staff member is back (mark_back, or the absence's end): every open case the 办不成事
+  // window holds for a post they hold returns to that post. `recorded_by` is appended to the
+  // reason (", as recorded by X"), may be empty.
+  void end_absence(StaffRef staff, DateTime at, std::string_view recorded_by = {});
   // The status board (去向牌): throws permission_denied unless `actor` is the person, the
   // leader of their unit or the duty officer of their office (rules decide), not_found if
   // the actor is unknown.

@@ -45,6 +45,10 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
   c.office = to.office;
   c.holder = to.holder;
   c.holding = to.holding;
+  // Remember whose stage the 办不成事 window holds, to give it back (engine_roster.cpp).
+  c.home_post = to.holding == Holding::unresolved && to.post != post && !removed_post
+                    ? index_of(post)
+                    : kNone;
   const Post& p = rules_.post(post);
   if (to.office != old_office) {
     emit_system(c, EventKind::routed, at, std::move(why),

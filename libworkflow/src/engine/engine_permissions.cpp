@@ -40,9 +40,16 @@ bool EngineCore::permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateT
     return opinion_stage_of(c, actor, at).has_value();
   }
   // The stage's holder: whoever it was assigned to (B keeps what B took over), or whoever
-  // holds the post now.
-  const bool stage_holder = actor == c.holder || holds_now(actor, c.post, at);
-  const auto& supervisor_post = rules_.post(c.post).supervisor;
+  // holds the post now. While the 办不成事 window holds the stage for a post whose A and B
+  // are away, that post's holders keep their rights and the window clerk coordinates but does
+  // not decide in the department's place.
+  const PostRef own_post = c.home_post != kNone ? PostRef{c.home_post} : c.post;
+  const bool stage_holder = c.home_post != kNone
+                                ? holds_now(actor, own_post, at) ||
+                                      actor == rules_.post(own_post).a ||
+                                      actor == rules_.post(own_post).b
+                                : actor == c.holder || holds_now(actor, c.post, at);
+  const auto& supervisor_post = rules_.post(own_post).supervisor;
   const bool supervisor = supervisor_post && holds_now(actor, *supervisor_post, at);
   if (stage_holder || supervisor) {
     if (verb != Verb::extend && verb != Verb::terminate) return true;

@@ -1,7 +1,8 @@
 // Ratings (好差评, 国办发〔2019〕51号) and the rectification task a bad one opens: the unit
 // that handled the case (谁办理谁负责) verifies, then rectifies, explains or appeals a
 // mistaken or malicious rating, calls the applicant back, and closes the task within
-// policy.rectification_days working days, under its own green/yellow/red light.
+// policy.rectification_days working days, under its own green/yellow/red light. Every bad
+// rating is called back, named or anonymous (件件有回访).
 #include <fmt/format.h>
 
 #include "engine/command_checks.hpp"
@@ -155,8 +156,15 @@ void EngineCore::act_on_rectification(CaseRecord& c, Verb verb, const Action& a,
       next = RectificationState::called_back;
       break;
     case Verb::close_rectification:
-      if (current.state == RectificationState::calling_back && current.named) {
-        refuse("a named bad rating needs a call-back (回访) before its task can close");
+      // 件件有回访: every bad rating is called back before its task closes, an anonymous
+      // one through the channel it came by (the device's or the platform's message, the
+      // hotline), a named one on the contact the applicant left.
+      if (current.state == RectificationState::calling_back) {
+        refuse(current.named ? "a named bad rating needs a call-back (回访) before its task can close"
+                             : fmt::format("every bad rating is called back (件件有回访): call "
+                                           "this anonymous one back through the channel it came "
+                                           "by ({}) before the task can close",
+                                           to_string(current.channel)));
       }
       if (current.state != RectificationState::calling_back &&
           current.state != RectificationState::called_back) {
@@ -172,7 +180,10 @@ void EngineCore::act_on_rectification(CaseRecord& c, Verb verb, const Action& a,
   r.state = next;
   r.resolution = resolution;
   std::string detail = fmt::format("task=rectification; state={}", to_string(next));
-  if (verb == Verb::call_back) r.called_back = true;
+  if (verb == Verb::call_back) {
+    r.called_back = true;
+    detail += fmt::format("; via={}", r.named ? std::string_view("contact") : to_string(r.channel));
+  }
   if (next == RectificationState::closed) {
     r.closed = now.date();
     ++r.generation;  // the light freezes
@@ -193,9 +204,7 @@ std::vector<Verb> EngineCore::rectification_actions(const CaseRecord& c, StaffRe
   switch (r.state) {
     case RectificationState::verifying: return {Verb::verify};
     case RectificationState::resolving: return {Verb::rectify, Verb::explain, Verb::appeal};
-    case RectificationState::calling_back:
-      if (r.named) return {Verb::call_back};
-      return {Verb::call_back, Verb::close_rectification};
+    case RectificationState::calling_back: return {Verb::call_back};
     case RectificationState::called_back: return {Verb::close_rectification};
     case RectificationState::closed: return {};
   }

@@ -162,6 +162,9 @@ void EngineCore::recover() {
     if (a.set && a.until > now) {
       timers_.push(Timer{a.from, i, TimerKind::absence_start, absence_generation_[i], 0});
     }
+    // Its end gives back what the 办不成事 window holds (at once if it ended while the engine
+    // was down; returning is idempotent).
+    if (a.set) timers_.push(Timer{a.until, i, TimerKind::absence_end, absence_generation_[i], 0});
   }
 }
 

@@ -83,6 +83,8 @@ void EngineCore::mark_away(std::string_view staff, AbsenceKind kind, DateTime fr
   if (from > now) {
     timers_.push(Timer{from, index_of(s), TimerKind::absence_start, generation, 0});
   }
+  // When it ends, the posts the person holds take back what the 办不成事 window kept for them.
+  timers_.push(Timer{until, index_of(s), TimerKind::absence_end, generation, 0});
 }
 
 void EngineCore::mark_back(std::string_view staff, std::string_view actor,
@@ -97,12 +99,36 @@ void EngineCore::mark_back(std::string_view staff, std::string_view actor,
     unit([&] {
       roster_dirty_ = true;
       if (!request_id.empty()) request_ = RequestRecord{std::string(request_id), print, 0};
+      end_absence(s, clock_->now(),
+                  actor.empty() ? std::string{} : fmt::format(", as recorded by {}", actor));
     });
   } catch (...) {
     roster_.set(s, before);
     throw;
   }
-  ++absence_generation_[index_of(s)];  // a pending absence start no longer applies
+  ++absence_generation_[index_of(s)];  // a pending absence start or end no longer applies
+}
+
+void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
+  if (roster_.is_away(staff, at)) return;
+  for (CaseRecord& c : cases_) {
+    if (c.home_post == kNone || is_concluded(c.life.phase)) continue;
+    const PostRef home{c.home_post};
+    const Post& p = rules_.post(home);
+    if ((p.a != staff && p.b != staff) || retired(rules_, home)) continue;
+    // 办不成事 only while nobody of the post can take it: back as soon as one is.
+    const PostRef window = c.post;
+    const OfficeRef before = c.office;
+    const std::string why = fmt::format("{} is back{}: post {} takes its stage back from the "
+                                        "办不成事 window {}", rules_.staff(staff).id, recorded_by,
+                                        p.id, rules_.post(window).id);
+    route_to(c, home, at, why);
+    if (c.office == before) {  // route_to names only a move between offices
+      emit_system(c, EventKind::routed, at, why,
+                  fmt::format("from={}; to={}; post={}; from_post={}", rules_.office(before).id,
+                              rules_.office(c.office).id, p.id, rules_.post(window).id));
+    }
+  }
 }
 
 void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {

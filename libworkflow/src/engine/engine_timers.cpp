@@ -24,7 +24,8 @@ bool EngineCore::live(const Timer& t) const {
     case TimerKind::absence_start:
       return t.generation == absence_generation_[t.subject];
     case TimerKind::absence_end:
-      return false;  // the roster's times already say so
+      // Only for what the 办不成事 window holds; the roster's times say the rest.
+      return t.generation == absence_generation_[t.subject];
     case TimerKind::rectification_light: {
       const auto it = ratings_.find(t.subject);
       return it != ratings_.end() && it->second.generation == t.generation &&
@@ -79,6 +80,10 @@ void EngineCore::fire(const Timer& t) {
   if (!live(t)) return;
   if (t.kind == TimerKind::absence_start) {
     begin_absence(StaffRef{static_cast<std::uint32_t>(t.subject)}, t.due);
+    return;
+  }
+  if (t.kind == TimerKind::absence_end) {
+    end_absence(StaffRef{static_cast<std::uint32_t>(t.subject)}, t.due);
     return;
   }
   if (t.kind == TimerKind::rectification_light) {

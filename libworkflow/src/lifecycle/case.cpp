@@ -35,6 +35,9 @@ constexpr std::array<std::string_view, 17> kEngineEvents{
     "rated", "rectification_opened", "rules_installed", "rerouted", "deadlines_recomputed",
     "escalation_review_overdue", "issue_overdue", "stage_overdue", "verification_overdue"};
 constexpr std::array<std::string_view, 3> kRatingChannels{"window_device", "online", "phone"};
+constexpr std::array<std::string_view, 6> kSubmissionChannels{
+    "window", "online", "mobile", "self_service", "post", "village_agent"};
+constexpr std::array<std::string_view, 3> kAssistance{"none", "county", "township"};
 constexpr std::array<std::string_view, 5> kRectificationStates{
     "verifying", "resolving", "calling_back", "called_back", "closed"};
 constexpr std::array<std::string_view, 4> kVerifications{"none", "pending", "confirmed",
@@ -66,6 +69,16 @@ std::string_view to_string(SpecialProcedure p) noexcept { return name_of(kProced
 std::string_view to_string(AbsenceKind k) noexcept { return name_of(kAbsences, k); }
 std::string_view to_string(Holding h) noexcept { return name_of(kHoldings, h); }
 std::string_view to_string(RatingChannel c) noexcept { return name_of(kRatingChannels, c); }
+std::string_view to_string(SubmissionChannel c) noexcept {
+  return name_of(kSubmissionChannels, c);
+}
+std::string_view to_string(Assistance a) noexcept { return name_of(kAssistance, a); }
+std::optional<SubmissionChannel> parse_submission_channel(std::string_view s) noexcept {
+  return parse_of<SubmissionChannel>(kSubmissionChannels, s);
+}
+std::optional<Assistance> parse_assistance(std::string_view s) noexcept {
+  return parse_of<Assistance>(kAssistance, s);
+}
 std::string_view to_string(RectificationState s) noexcept {
   return name_of(kRectificationStates, s);
 }

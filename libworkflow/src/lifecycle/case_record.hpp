@@ -24,7 +24,7 @@ enum LawFlag : std::uint8_t {
   kStageSinceUnknown = 1u << 4,        // at its stage since before format 4: no stage deadline
 };
 
-// Fields are grouped by size, widest first, so the record has no padding holes (160 bytes,
+// Fields are grouped by size, widest first, so the record has no padding holes (168 bytes,
 // one byte of tail padding).
 struct CaseRecord {
   CaseId id = 0;
@@ -49,6 +49,10 @@ struct CaseRecord {
   std::uint32_t opinions_agreed = 0;    // bit i: ... and agreed (or was deemed to)
   std::uint32_t timer_generation = 0;   // light timers older than this are stale
   std::uint32_t last_seq = 0;           // seq of the last event
+  // While the 办不成事 window holds the stage because A and B of this post (a PostRef) are
+  // both away: the post whose work it is, which takes it back when one of them returns and
+  // whose holders keep their rights on it meanwhile. kNone otherwise.
+  std::uint32_t home_post = kNone;
 
   Date accepted;           // valid once life.phase is past awaiting_materials
   Date suspended_since;    // valid while suspended
@@ -90,6 +94,8 @@ struct CaseRecord {
   bool deadlines_provisional = false;
   std::uint8_t law_flags = 0;  // LawFlag bits (format 4, with decided_on above)
   Verification verification = Verification::none;  // 告知承诺 approvals only (format 4)
+  SubmissionChannel channel = SubmissionChannel::window;  // how the application came (渠道, format 5)
+  Assistance assisted = Assistance::none;                 // 帮办, and at which level (format 5)
 };
 
 }  // namespace workflow::detail

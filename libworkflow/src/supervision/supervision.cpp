@@ -124,11 +124,13 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
   std::vector<Pending> flagged;
   std::vector<detail::CaseFacts> facts;
   detail::ServiceTally services(engine);
+  detail::OperationsTally operations;
   for (const CaseView& summary : engine.list()) {
     const std::string unit = detail::case_unit(rules, summary);
     if (!scope.matches(summary, unit)) continue;
     const CaseView c = engine.get(summary.id);
     services.add(c);
+    operations.add(c);
     detail::CaseFacts fact;
     fact.unit = unit;
     fact.received = c.received.date();
@@ -294,6 +296,7 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
     f.timing.push_back(t);
   }
   services.finish(f);
+  operations.finish(f);
   detail::rank_units(rules, facts, f);
   detail::weekly(facts, f);
   return f;

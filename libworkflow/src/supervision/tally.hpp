@@ -33,6 +33,19 @@ class ServiceTally {
   std::map<CaseId, DeniedPart> parts_;  // bundle parts in scope: matter and state
 };
 
+// The hall-operations figures (operations.cpp): channels (渠道) and assistance (帮办).
+class OperationsTally {
+ public:
+  OperationsTally();
+  // One case in scope, with its history (Engine::get).
+  void add(const CaseView& c);
+  // Fills f.channels.
+  void finish(SupervisionFigures& f) const;
+
+ private:
+  ChannelFigures channels_;
+};
+
 // What the per-unit figures and the weeks need to know of one case.
 struct CaseFacts {
   std::string unit;  // department id
