@@ -82,6 +82,21 @@ CREATE TABLE rule_sets (
   files        BLOB    NOT NULL      -- per file: name NUL length NUL bytes
 );
 )sql"},
+    // Version 4: snapshots are bound to the hash chain (the last event of each transaction
+    // lists the digests of the snapshots it wrote; cases.sealed_by names that event), and
+    // the store knows itself: its id (checked against a -wal beside it) and its chain's kind.
+    {4, R"sql(
+ALTER TABLE events ADD COLUMN snapshots BLOB NOT NULL DEFAULT x'';
+ALTER TABLE cases ADD COLUMN sealed_by INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX events_sealing ON events (id) WHERE length(snapshots) > 0;
+CREATE INDEX cases_unsealed ON cases (id) WHERE sealed_by = 0;
+CREATE TABLE store_info (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO store_info (key, value) VALUES ('store_id', lower(hex(randomblob(16)))),
+                                           ('chain', 'sha256');
+)sql"},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kSchemaVersion);
 
@@ -407,6 +422,33 @@ OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options) {
        "setting synchronous");
   migrate(out.db.get(), path, found.version);
   return out;
+}
+
+std::string read_chain_key(const fs::path& key_file) {
+  if (key_file.empty()) return {};
+  std::ifstream in(key_file, std::ios::binary);
+  if (!in) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("{}: the chain's key file cannot be read: {}", key_file.string(),
+                            std::strerror(errno)));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  std::string key = bytes.str();
+  if (key.size() < 16) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("{}: the chain's key file holds {} bytes, fewer than 16 (make one "
+                            "with: head -c 32 /dev/urandom > FILE)", key_file.string(), key.size()));
+  }
+  return key;
+}
+
+std::string store_info(sqlite3* db, const fs::path& file, std::string_view key) {
+  Statement s(db, file, "SELECT value FROM store_info WHERE key = ?");
+  s.bind_text(1, key);
+  std::string value = s.step() ? s.text(0) : std::string();
+  s.reset();
+  return value;
 }
 
 DbHandle open_read_connection(const fs::path& path) {

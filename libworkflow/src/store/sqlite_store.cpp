@@ -24,16 +24,24 @@ class SqliteStore final : public CaseStore {
   SqliteStore(std::filesystem::path path, const SqliteOptions& options)
       : path_(std::move(path)), read_only_(options.read_only),
         file_(open_store_file(path_, options)) {
+    keyed_ = store_info(file_.db.get(), path_, "chain") == "hmac-sha256";
+    const std::string key = read_chain_key(options.key_file);
+    if (!key.empty()) key_.emplace(key);
     if (!read_only_) {
       read_db_ = open_read_connection(path_);
       prepare_writer();
     }
     sqlite3* r = reader();
+    seal_event_ = {r, path_,
+                   "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
+                   "rules_version, notify, hash, snapshots FROM events WHERE id = ?"};
+    sealed_any_ = {r, path_, "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)"};
     history_ = {r, path_,
                 "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
                 "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
     cases_page_ = {r, path_,
-                   "SELECT id, last_seq, encoded FROM cases WHERE id > ? ORDER BY id LIMIT 256"};
+                   "SELECT id, last_seq, encoded, sealed_by FROM cases WHERE id > ? ORDER BY id "
+                   "LIMIT 256"};
     engine_state_ = {r, path_, "SELECT value FROM engine WHERE key = 'state'"};
     find_request_ = {r, path_, "SELECT fingerprint, case_id FROM requests WHERE request_id = ?"};
     rule_sets_ = {r, path_,
@@ -153,12 +161,17 @@ class SqliteStore final : public CaseStore {
       std::vector<CaseSnapshot> page;
       {
         std::lock_guard lock(read_mutex_);
-        ResetOnExit guard{cases_page_};
-        cases_page_.bind(1, after);
-        while (cases_page_.step()) {
-          page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
-                          static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
+        std::vector<std::int64_t> sealed_by;
+        {
+          ResetOnExit guard{cases_page_};
+          cases_page_.bind(1, after);
+          while (cases_page_.step()) {
+            page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
+                            static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
+            sealed_by.push_back(cases_page_.int64(3));
+          }
         }
+        for (std::size_t i = 0; i < page.size(); ++i) check_sealed(page[i], sealed_by[i]);
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);
@@ -250,14 +263,85 @@ class SqliteStore final : public CaseStore {
 
   sqlite3* reader() const { return read_only_ ? file_.db.get() : read_db_.get(); }
 
+  // A snapshot is used only if it is the one the chain records: the event that sealed it
+  // lists its case, last seq and digest, and that event hashes right from its predecessor
+  // (when the chain is unkeyed or its key is known). Legacy snapshots (written before
+  // schema 4, sealed_by 0) pass only while no event has sealed anything yet. Under
+  // read_mutex_.
+  void check_sealed(const CaseSnapshot& s, std::int64_t sealed_by) const {
+    const auto refuse = [&](std::string_view why) {
+      fail(fmt::format("cannot be opened: the snapshot of case {} {}; it was changed outside "
+                       "the engine. Run 'workflow audit verify {}' and restore the store from a "
+                       "backup; nothing was changed", s.id, why, path_.string()));
+    };
+    if (sealed_by == 0) {
+      if (!sealed_any_known_) {
+        ResetOnExit guard{sealed_any_};
+        sealed_any_ok_ = sealed_any_.step() && sealed_any_.int64(0) != 0;
+        sealed_any_known_ = true;
+      }
+      if (sealed_any_ok_) refuse("is not sealed by any event of the log");
+      return;
+    }
+    if (sealed_by != cached_event_) load_seals(sealed_by, refuse);
+    const auto it = cached_seals_.find(static_cast<std::int64_t>(s.id));
+    if (it == cached_seals_.end()) {
+      refuse(fmt::format("is not listed by event {}, which it names as its seal", sealed_by));
+    }
+    if (it->second.last_seq != s.last_seq || it->second.digest != snapshot_digest(s.encoded)) {
+      refuse(fmt::format("does not match the digest event {} of the log records for it",
+                         sealed_by));
+    }
+  }
+
+  template <class Refuse>
+  void load_seals(std::int64_t event_id, const Refuse& refuse) const {
+    cached_event_ = -1;
+    cached_seals_.clear();
+    std::string previous(32, '\0');
+    if (event_id > 1) {
+      ResetOnExit guard{hash_at_};
+      hash_at_.bind(1, event_id - 1);
+      if (hash_at_.step()) previous = hash_at_.blob(0);
+    }
+    ResetOnExit guard{seal_event_};
+    seal_event_.bind(1, event_id);
+    if (!seal_event_.step()) refuse(fmt::format("names event {} as its seal, which is gone", event_id));
+    const Statement& e = seal_event_;
+    const std::string kind = e.text(3), actor = e.text(5), office = e.text(6), post = e.text(7),
+                      reason = e.text(8), detail = e.text(9), rules_version = e.text(10),
+                      notify = e.text(11), hash = e.blob(12), seals = e.blob(13);
+    if (!keyed_ || key_) {
+      Sha256::Digest prev{};
+      std::copy_n(previous.begin(), std::min<std::size_t>(previous.size(), 32),
+                  reinterpret_cast<char*>(prev.data()));
+      const auto computed = chain_hash(
+          prev, {event_id, e.int64(1), e.int64(2), kind, e.int64(4), actor, office, post, reason,
+                 detail, rules_version, notify, seals},
+          key_ ? &*key_ : nullptr);
+      if (hash != digest_bytes(computed)) {
+        refuse(fmt::format("is sealed by event {}, whose hash does not match its contents",
+                           event_id));
+      }
+    }
+    for (const SnapshotSeal& seal : decode_seals(seals, fmt::format("{} event {}", path_.string(), event_id))) {
+      cached_seals_[seal.case_id] = seal;
+    }
+    cached_event_ = event_id;
+  }
+
   void prepare_writer() {
     sqlite3* w = file_.db.get();
     insert_event_ = {w, path_,
                      "INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
-                     "reason, detail, rules_version, hash, notify) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+                     "reason, detail, rules_version, hash, notify, snapshots) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
     put_case_ = {w, path_,
-                 "INSERT INTO cases (id, last_seq, encoded) VALUES (?,?,?) ON CONFLICT (id) "
-                 "DO UPDATE SET last_seq = excluded.last_seq, encoded = excluded.encoded"};
+                 "INSERT INTO cases (id, last_seq, encoded, sealed_by) VALUES (?,?,?,?) ON "
+                 "CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, encoded = "
+                 "excluded.encoded, sealed_by = excluded.sealed_by"};
+    unsealed_rows_ = {w, path_, "SELECT id, last_seq, encoded FROM cases WHERE sealed_by = 0"};
+    seal_rest_ = {w, path_, "UPDATE cases SET sealed_by = ? WHERE sealed_by = 0"};
     put_engine_ = {w, path_,
                    "INSERT INTO engine (key, value) VALUES ('state', ?) ON CONFLICT (key) "
                    "DO UPDATE SET value = excluded.value"};
@@ -281,6 +365,51 @@ class SqliteStore final : public CaseStore {
     Statement last(w, path_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
     if (last.step() && last.int64(0) > last_id_) load_head(last.int64(0), last.blob(1));
     last.reset();
+    check_key(w);
+    Statement unsealed(w, path_, "SELECT EXISTS (SELECT 1 FROM cases WHERE sealed_by = 0)");
+    unsealed_ = unsealed.step() && unsealed.int64(0) != 0;
+    unsealed.reset();
+  }
+
+  // A keyed store needs its key (and the right one: the last event must hash under it); an
+  // unkeyed store takes a key only while its log is empty, and is then keyed for good.
+  void check_key(sqlite3* w) {
+    if (keyed_ && !key_) {
+      fail("has a keyed chain (HMAC-SHA-256): give its key file (SqliteOptions::key_file, "
+           "--key FILE) to open it for writing");
+    }
+    if (!key_) return;
+    if (!keyed_) {
+      if (last_id_ > 0) {
+        fail("has an unkeyed chain with events in it: a key can be given only to a new store "
+             "(see docs/storage.md, \"Keyed chain\")");
+      }
+      Statement mark(w, path_, "UPDATE store_info SET value = 'hmac-sha256' WHERE key = 'chain'");
+      mark.run();
+      keyed_ = true;
+      return;
+    }
+    if (last_id_ == 0) return;
+    Statement e(w, path_,
+                "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
+                "rules_version, notify, snapshots, hash, "
+                "(SELECT hash FROM events WHERE id = ?1 - 1) FROM events WHERE id = ?1");
+    e.bind(1, last_id_);
+    if (!e.step()) return;  // deleted at the end: the audit reports it
+    Sha256::Digest prev{};
+    const std::string p = e.is_null(13) ? std::string(32, '\0') : e.blob(13);
+    std::copy_n(p.begin(), std::min<std::size_t>(p.size(), 32), reinterpret_cast<char*>(prev.data()));
+    const std::string kind = e.text(2), actor = e.text(4), office = e.text(5), post = e.text(6),
+                      reason = e.text(7), detail = e.text(8), rules_version = e.text(9),
+                      notify = e.text(10), seals = e.blob(11), hash = e.blob(12);
+    const auto computed = chain_hash(prev, {last_id_, e.int64(0), e.int64(1), kind, e.int64(3),
+                                            actor, office, post, reason, detail, rules_version,
+                                            notify, seals}, &*key_);
+    e.reset();
+    if (hash != digest_bytes(computed)) {
+      fail(fmt::format("cannot be opened: the key file given is not this store's key (event {} "
+                       "does not hash under it)", last_id_));
+    }
   }
 
   void load_head(std::int64_t id, const std::string& hash) {
@@ -344,13 +473,40 @@ class SqliteStore final : public CaseStore {
     try {
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
+      // The last event of the transaction seals every snapshot it writes (the latest of each
+      // case), and any left unsealed before (schema 3 stores, commits without events).
+      std::int64_t events = 0;
+      std::map<CaseId, const CaseSnapshot*> latest;
+      for (const Queued& q : batch) {
+        events += static_cast<std::int64_t>(q.commit.events.size());
+        for (const CaseSnapshot& snap : q.commit.cases) latest[snap.id] = &snap;
+      }
+      const std::int64_t sealing = events > 0 ? last_id_ + events : 0;
+      std::string seals;
+      if (sealing != 0) {
+        if (unsealed_) {
+          ResetOnExit guard{unsealed_rows_};
+          while (unsealed_rows_.step()) {
+            const auto case_id = static_cast<CaseId>(unsealed_rows_.int64(0));
+            if (!latest.contains(case_id)) {
+              append_seal(seals, unsealed_rows_.int64(0), unsealed_rows_.int64(1),
+                          unsealed_rows_.blob(2));
+            }
+          }
+        }
+        for (const auto& [case_id, snap] : latest) {
+          append_seal(seals, static_cast<std::int64_t>(case_id), snap->last_seq, snap->encoded);
+        }
+      }
       for (const Queued& q : batch) {
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
-          const ChainedEvent c{++id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
+          ++id;
+          const std::string_view listed = id == sealing ? std::string_view(seals) : "";
+          const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
-                               e.detail, e.rules_version, e.notify};
-          head = chain_hash(head, c);
+                               e.detail, e.rules_version, e.notify, listed};
+          head = chain_hash(head, c, key_ ? &*key_ : nullptr);
           Statement& s = insert_event_;
           s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text(4, kind);
           s.bind(5, c.time), s.bind_text(6, e.actor), s.bind_text(7, e.office);
@@ -358,12 +514,14 @@ class SqliteStore final : public CaseStore {
           s.bind_text(11, e.rules_version);
           s.bind_blob(12, {reinterpret_cast<const char*>(head.data()), head.size()});
           s.bind_text(13, e.notify);
+          s.bind_blob(14, listed.empty() ? std::string_view("") : listed);
           s.run();
         }
         for (const CaseSnapshot& snap : q.commit.cases) {
           put_case_.bind(1, static_cast<std::int64_t>(snap.id));
           put_case_.bind(2, snap.last_seq);
           put_case_.bind_blob(3, snap.encoded);
+          put_case_.bind(4, sealing);
           put_case_.run();
         }
         if (q.commit.engine_state) {
@@ -384,6 +542,10 @@ class SqliteStore final : public CaseStore {
           put_request_.run();
         }
       }
+      if (sealing != 0 && unsealed_) {
+        seal_rest_.bind(1, sealing);
+        seal_rest_.run();
+      }
       if (id != last_id_) {
         put_head_.bind(1, id);
         put_head_.bind_blob(2, {reinterpret_cast<const char*>(head.data()), head.size()});
@@ -392,6 +554,11 @@ class SqliteStore final : public CaseStore {
       commit_.run();
       last_id_ = id;
       head_ = head;
+      if (sealing != 0) {
+        unsealed_ = false;
+      } else if (!latest.empty()) {
+        unsealed_ = true;  // sealed by the next transaction with an event
+      }
     } catch (...) {
       sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -407,13 +574,20 @@ class SqliteStore final : public CaseStore {
 
   // Used by the writer thread only (and the constructor before it starts).
   Statement insert_event_, put_case_, put_engine_, put_request_, put_rules_, put_head_, begin_,
-      commit_;
+      commit_, unsealed_rows_, seal_rest_;
   std::int64_t last_id_ = 0;
   Sha256::Digest head_{};
+  bool unsealed_ = false;  // some case rows have sealed_by 0
+
+  bool keyed_ = false;               // store_info: the chain is HMAC-SHA-256
+  std::optional<HmacSha256> key_;    // the key, if a key file was given
 
   mutable std::mutex read_mutex_;  // the read connection and its statements
   mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
-      events_after_, hash_at_, last_position_;
+      events_after_, hash_at_, last_position_, seal_event_, sealed_any_;
+  mutable std::int64_t cached_event_ = -1;  // the sealing event whose list is cached
+  mutable std::unordered_map<std::int64_t, SnapshotSeal> cached_seals_;
+  mutable bool sealed_any_known_ = false, sealed_any_ok_ = false;
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;

@@ -20,7 +20,7 @@ namespace workflow::detail {
 
 // The schema version this library writes (PRAGMA user_version), and the PRAGMA
 // application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 inline constexpr std::int32_t kApplicationId = 0x57464C57;
 
 // One forward migration: run `sql` on a database at version to_version - 1.
@@ -121,6 +121,11 @@ struct OpenedFile {
   DbHandle db;
 };
 OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options);
+// The chain's key from a key file (its bytes, at least 16): Error(store_error) naming the
+// file if it cannot be read or is too short. Empty path: no key.
+std::string read_chain_key(const std::filesystem::path& key_file);
+// store_info's value for `key`, or empty.
+std::string store_info(sqlite3* db, const std::filesystem::path& file, std::string_view key);
 // Another read-only connection on a file open_store_file accepted.
 DbHandle open_read_connection(const std::filesystem::path& path);
 
