@@ -77,7 +77,8 @@ def make_store(path, events=EVENTS, snapshots=None, key=None):
     for case, (seq, encoded) in (snapshots or {}).items():
         con.execute("INSERT INTO cases (id, last_seq, encoded, sealed_by) VALUES (?,?,?,?)",
                     (case, seq, encoded, len(events)))
-    con.execute("INSERT INTO log_head VALUES (1, ?, ?)", (len(events), previous))
+    con.execute("INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?)",
+                (len(events), previous))
     con.commit()
     con.close()
     return path

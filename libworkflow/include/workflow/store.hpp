@@ -61,6 +61,9 @@ struct WORKFLOW_EXPORT StoreCommit {
 struct LoggedEvent {
   std::uint64_t position = 0;
   Event event;
+  // The snapshot seals the chain hashes with this event (docs/storage.md, "Snapshots in the
+  // chain"): empty but on the last event of a commit of an SQLite store.
+  std::string snapshots;
 };
 
 // One page of the change feed (CaseStore::events_after).

@@ -16,6 +16,7 @@ AuditResult verify_sqlite_log(const std::filesystem::path& path, const AuditOpti
   const detail::OpenedFile file =
       detail::open_store_file(path, SqliteOptions{.read_only = true, .create = false, .key_file = {}});
   sqlite3* db = file.db.get();
+  detail::quick_check(path, db);  // a damaged page first: the walk would stop at it anyway
   // One read transaction for the whole walk, so a writer appending meanwhile (WAL) cannot
   // make the log look inconsistent: the audit sees one committed state.
   Statement begin(db, path, "BEGIN");

@@ -32,10 +32,7 @@ class SqliteStore final : public CaseStore {
       prepare_writer();
     }
     sqlite3* r = reader();
-    seal_event_ = {r, path_,
-                   "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-                   "rules_version, notify, hash, snapshots FROM events WHERE id = ?"};
-    sealed_any_ = {r, path_, "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)"};
+    seals_.emplace(r, path_, keyed_, key_ ? &*key_ : nullptr);
     history_ = {r, path_,
                 "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
                 "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
@@ -49,7 +46,8 @@ class SqliteStore final : public CaseStore {
                   "ORDER BY position"};
     events_after_ = {r, path_,
                      "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-                     "rules_version, notify, hash FROM events WHERE id > ? ORDER BY id LIMIT ?"};
+                     "rules_version, notify, hash, snapshots FROM events WHERE id > ? ORDER BY "
+                     "id LIMIT ?"};
     hash_at_ = {r, path_, "SELECT hash FROM events WHERE id = ?"};
     last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
     if (!read_only_) writer_ = std::thread([this] { run_writer(); });
@@ -142,7 +140,7 @@ class SqliteStore final : public CaseStore {
       events_after_.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
       while (events_after_.step()) {
         const auto p = static_cast<std::uint64_t>(events_after_.int64(0));
-        batch.events.push_back({p, read_event(events_after_, 1)});
+        batch.events.push_back({p, read_event(events_after_, 1), events_after_.blob(13)});
         batch.head_position = p;
         head = events_after_.blob(12);
       }
@@ -171,7 +169,7 @@ class SqliteStore final : public CaseStore {
             sealed_by.push_back(cases_page_.int64(3));
           }
         }
-        for (std::size_t i = 0; i < page.size(); ++i) check_sealed(page[i], sealed_by[i]);
+        for (std::size_t i = 0; i < page.size(); ++i) seals_->check(page[i], sealed_by[i]);
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);
@@ -263,73 +261,6 @@ class SqliteStore final : public CaseStore {
 
   sqlite3* reader() const { return read_only_ ? file_.db.get() : read_db_.get(); }
 
-  // A snapshot is used only if it is the one the chain records: the event that sealed it
-  // lists its case, last seq and digest, and that event hashes right from its predecessor
-  // (when the chain is unkeyed or its key is known). Legacy snapshots (written before
-  // schema 4, sealed_by 0) pass only while no event has sealed anything yet. Under
-  // read_mutex_.
-  void check_sealed(const CaseSnapshot& s, std::int64_t sealed_by) const {
-    const auto refuse = [&](std::string_view why) {
-      fail(fmt::format("cannot be opened: the snapshot of case {} {}; it was changed outside "
-                       "the engine. Run 'workflow audit verify {}' and restore the store from a "
-                       "backup; nothing was changed", s.id, why, path_.string()));
-    };
-    if (sealed_by == 0) {
-      if (!sealed_any_known_) {
-        ResetOnExit guard{sealed_any_};
-        sealed_any_ok_ = sealed_any_.step() && sealed_any_.int64(0) != 0;
-        sealed_any_known_ = true;
-      }
-      if (sealed_any_ok_) refuse("is not sealed by any event of the log");
-      return;
-    }
-    if (sealed_by != cached_event_) load_seals(sealed_by, refuse);
-    const auto it = cached_seals_.find(static_cast<std::int64_t>(s.id));
-    if (it == cached_seals_.end()) {
-      refuse(fmt::format("is not listed by event {}, which it names as its seal", sealed_by));
-    }
-    if (it->second.last_seq != s.last_seq || it->second.digest != snapshot_digest(s.encoded)) {
-      refuse(fmt::format("does not match the digest event {} of the log records for it",
-                         sealed_by));
-    }
-  }
-
-  template <class Refuse>
-  void load_seals(std::int64_t event_id, const Refuse& refuse) const {
-    cached_event_ = -1;
-    cached_seals_.clear();
-    std::string previous(32, '\0');
-    if (event_id > 1) {
-      ResetOnExit guard{hash_at_};
-      hash_at_.bind(1, event_id - 1);
-      if (hash_at_.step()) previous = hash_at_.blob(0);
-    }
-    ResetOnExit guard{seal_event_};
-    seal_event_.bind(1, event_id);
-    if (!seal_event_.step()) refuse(fmt::format("names event {} as its seal, which is gone", event_id));
-    const Statement& e = seal_event_;
-    const std::string kind = e.text(3), actor = e.text(5), office = e.text(6), post = e.text(7),
-                      reason = e.text(8), detail = e.text(9), rules_version = e.text(10),
-                      notify = e.text(11), hash = e.blob(12), seals = e.blob(13);
-    if (!keyed_ || key_) {
-      Sha256::Digest prev{};
-      std::copy_n(previous.begin(), std::min<std::size_t>(previous.size(), 32),
-                  reinterpret_cast<char*>(prev.data()));
-      const auto computed = chain_hash(
-          prev, {event_id, e.int64(1), e.int64(2), kind, e.int64(4), actor, office, post, reason,
-                 detail, rules_version, notify, seals},
-          key_ ? &*key_ : nullptr);
-      if (hash != digest_bytes(computed)) {
-        refuse(fmt::format("is sealed by event {}, whose hash does not match its contents",
-                           event_id));
-      }
-    }
-    for (const SnapshotSeal& seal : decode_seals(seals, fmt::format("{} event {}", path_.string(), event_id))) {
-      cached_seals_[seal.case_id] = seal;
-    }
-    cached_event_ = event_id;
-  }
-
   void prepare_writer() {
     sqlite3* w = file_.db.get();
     insert_event_ = {w, path_,
@@ -353,8 +284,10 @@ class SqliteStore final : public CaseStore {
                   "INSERT INTO rule_sets (position, version, installed_at, installed_by, files) "
                   "VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_sets), ?, ?, ?, ?)"};
     put_head_ = {w, path_,
-                 "INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?) ON CONFLICT "
-                 "(singleton) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash"};
+                 "INSERT INTO log_head (singleton, last_id, hash, store_id) VALUES (1, ?, ?, "
+                 "(SELECT value FROM store_info WHERE key = 'store_id')) ON CONFLICT "
+                 "(singleton) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash, "
+                 "store_id = excluded.store_id"};
     begin_ = {w, path_, "BEGIN IMMEDIATE"};
     commit_ = {w, path_, "COMMIT"};
     // Continue the chain from the head, not from the last row: an event deleted at the end
@@ -365,51 +298,10 @@ class SqliteStore final : public CaseStore {
     Statement last(w, path_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
     if (last.step() && last.int64(0) > last_id_) load_head(last.int64(0), last.blob(1));
     last.reset();
-    check_key(w);
+    check_chain_key(w, path_, last_id_, keyed_, key_ ? &*key_ : nullptr);
     Statement unsealed(w, path_, "SELECT EXISTS (SELECT 1 FROM cases WHERE sealed_by = 0)");
     unsealed_ = unsealed.step() && unsealed.int64(0) != 0;
     unsealed.reset();
-  }
-
-  // A keyed store needs its key (and the right one: the last event must hash under it); an
-  // unkeyed store takes a key only while its log is empty, and is then keyed for good.
-  void check_key(sqlite3* w) {
-    if (keyed_ && !key_) {
-      fail("has a keyed chain (HMAC-SHA-256): give its key file (SqliteOptions::key_file, "
-           "--key FILE) to open it for writing");
-    }
-    if (!key_) return;
-    if (!keyed_) {
-      if (last_id_ > 0) {
-        fail("has an unkeyed chain with events in it: a key can be given only to a new store "
-             "(see docs/storage.md, \"Keyed chain\")");
-      }
-      Statement mark(w, path_, "UPDATE store_info SET value = 'hmac-sha256' WHERE key = 'chain'");
-      mark.run();
-      keyed_ = true;
-      return;
-    }
-    if (last_id_ == 0) return;
-    Statement e(w, path_,
-                "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
-                "rules_version, notify, snapshots, hash, "
-                "(SELECT hash FROM events WHERE id = ?1 - 1) FROM events WHERE id = ?1");
-    e.bind(1, last_id_);
-    if (!e.step()) return;  // deleted at the end: the audit reports it
-    Sha256::Digest prev{};
-    const std::string p = e.is_null(13) ? std::string(32, '\0') : e.blob(13);
-    std::copy_n(p.begin(), std::min<std::size_t>(p.size(), 32), reinterpret_cast<char*>(prev.data()));
-    const std::string kind = e.text(2), actor = e.text(4), office = e.text(5), post = e.text(6),
-                      reason = e.text(7), detail = e.text(8), rules_version = e.text(9),
-                      notify = e.text(10), seals = e.blob(11), hash = e.blob(12);
-    const auto computed = chain_hash(prev, {last_id_, e.int64(0), e.int64(1), kind, e.int64(3),
-                                            actor, office, post, reason, detail, rules_version,
-                                            notify, seals}, &*key_);
-    e.reset();
-    if (hash != digest_bytes(computed)) {
-      fail(fmt::format("cannot be opened: the key file given is not this store's key (event {} "
-                       "does not hash under it)", last_id_));
-    }
   }
 
   void load_head(std::int64_t id, const std::string& hash) {
@@ -473,32 +365,31 @@ class SqliteStore final : public CaseStore {
     try {
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
-      // The last event of the transaction seals every snapshot it writes (the latest of each
-      // case), and any left unsealed before (schema 3 stores, commits without events).
-      std::int64_t events = 0;
-      std::map<CaseId, const CaseSnapshot*> latest;
+      // The last event of each commit seals the snapshots it writes, and any left unsealed
+      // before it (schema 3 stores, commits without events): per commit, not per
+      // transaction, so the chain does not depend on how commits were grouped.
+      bool unsealed = unsealed_;
       for (const Queued& q : batch) {
-        events += static_cast<std::int64_t>(q.commit.events.size());
-        for (const CaseSnapshot& snap : q.commit.cases) latest[snap.id] = &snap;
-      }
-      const std::int64_t sealing = events > 0 ? last_id_ + events : 0;
-      std::string seals;
-      if (sealing != 0) {
-        if (unsealed_) {
-          ResetOnExit guard{unsealed_rows_};
-          while (unsealed_rows_.step()) {
-            const auto case_id = static_cast<CaseId>(unsealed_rows_.int64(0));
-            if (!latest.contains(case_id)) {
-              append_seal(seals, unsealed_rows_.int64(0), unsealed_rows_.int64(1),
-                          unsealed_rows_.blob(2));
+        const std::int64_t sealing =
+            q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
+        std::string seals;
+        if (sealing != 0) {
+          if (unsealed) {
+            ResetOnExit guard{unsealed_rows_};
+            while (unsealed_rows_.step()) {
+              const std::int64_t case_id = unsealed_rows_.int64(0);
+              const bool rewritten = std::any_of(
+                  q.commit.cases.begin(), q.commit.cases.end(),
+                  [&](const CaseSnapshot& c) { return static_cast<std::int64_t>(c.id) == case_id; });
+              if (!rewritten) {
+                append_seal(seals, case_id, unsealed_rows_.int64(1), unsealed_rows_.blob(2));
+              }
             }
           }
+          for (const CaseSnapshot& snap : q.commit.cases) {
+            append_seal(seals, static_cast<std::int64_t>(snap.id), snap.last_seq, snap.encoded);
+          }
         }
-        for (const auto& [case_id, snap] : latest) {
-          append_seal(seals, static_cast<std::int64_t>(case_id), snap->last_seq, snap->encoded);
-        }
-      }
-      for (const Queued& q : batch) {
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
           ++id;
@@ -524,6 +415,15 @@ class SqliteStore final : public CaseStore {
           put_case_.bind(4, sealing);
           put_case_.run();
         }
+        if (sealing != 0 && unsealed) {
+          seal_rest_.bind(1, sealing);
+          seal_rest_.run();
+        }
+        if (sealing != 0) {
+          unsealed = false;
+        } else if (!q.commit.cases.empty()) {
+          unsealed = true;  // sealed by the next commit with an event
+        }
         if (q.commit.engine_state) {
           put_engine_.bind_blob(1, *q.commit.engine_state);
           put_engine_.run();
@@ -542,10 +442,6 @@ class SqliteStore final : public CaseStore {
           put_request_.run();
         }
       }
-      if (sealing != 0 && unsealed_) {
-        seal_rest_.bind(1, sealing);
-        seal_rest_.run();
-      }
       if (id != last_id_) {
         put_head_.bind(1, id);
         put_head_.bind_blob(2, {reinterpret_cast<const char*>(head.data()), head.size()});
@@ -554,11 +450,7 @@ class SqliteStore final : public CaseStore {
       commit_.run();
       last_id_ = id;
       head_ = head;
-      if (sealing != 0) {
-        unsealed_ = false;
-      } else if (!latest.empty()) {
-        unsealed_ = true;  // sealed by the next transaction with an event
-      }
+      unsealed_ = unsealed;
     } catch (...) {
       sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -584,10 +476,8 @@ class SqliteStore final : public CaseStore {
 
   mutable std::mutex read_mutex_;  // the read connection and its statements
   mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
-      events_after_, hash_at_, last_position_, seal_event_, sealed_any_;
-  mutable std::int64_t cached_event_ = -1;  // the sealing event whose list is cached
-  mutable std::unordered_map<std::int64_t, SnapshotSeal> cached_seals_;
-  mutable bool sealed_any_known_ = false, sealed_any_ok_ = false;
+      events_after_, hash_at_, last_position_;
+  mutable std::optional<SealCheck> seals_;  // on the read connection
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;
