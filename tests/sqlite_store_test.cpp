@@ -298,8 +298,8 @@ TEST_CASE("sqlite store: bad files are refused with a clear error and left untou
 
   const fs::path newer = dir / "newer.db";
   fs::copy_file(store, newer);
-  sql(newer, "PRAGMA user_version = 4");
-  refused(newer, " has schema version 4, newer than this library's 3: upgrade libworkflow");
+  sql(newer, "PRAGMA user_version = 5");
+  refused(newer, " has schema version 5, newer than this library's 4: upgrade libworkflow");
 
   const fs::path truncated = dir / "truncated.db";
   fs::copy_file(store, truncated);
@@ -378,7 +378,7 @@ TEST_CASE("sqlite store: a version-1 store is migrated in place and its log stil
 
   // Read-only opening needs the current schema; a writer migrates it.
   CHECK(message_of([&] { open_sqlite_store(v1, {.read_only = true}); }) ==
-        v1.string() + " has schema version 1, older than this library's 3: open it for writing "
+        v1.string() + " has schema version 1, older than this library's 4: open it for writing "
                       "once to migrate it");
   {
     auto store = open_sqlite_store(v1);
@@ -393,7 +393,7 @@ TEST_CASE("sqlite store: a version-1 store is migrated in place and its log stil
     c.events = {next};
     store->wait_durable(store->append(std::move(c)));
   }
-  CHECK(sql_int(v1, "PRAGMA user_version") == 3);
+  CHECK(sql_int(v1, "PRAGMA user_version") == detail::kSchemaVersion);
   const AuditResult audit = verify_sqlite_log(v1);
   CHECK(audit.ok);
   CHECK(audit.events_checked == 2);
@@ -493,7 +493,7 @@ TEST_CASE("sqlite audit: verify finds the first edited, deleted or reordered eve
                "CREATE TEMP TABLE t AS SELECT * FROM events WHERE id IN (2, 5);"
                "DELETE FROM events WHERE id IN (2, 5);"
                "INSERT INTO events SELECT 7 - id, case_id, seq, kind, time, actor, office, post,"
-               " reason, detail, rules_version, hash, notify FROM t;");
+               " reason, detail, rules_version, hash, notify, snapshots FROM t;");
   CHECK(r.first_bad_event == 2);
   CHECK(r.first_bad_seq == 5);
 

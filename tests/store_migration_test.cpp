@@ -50,7 +50,7 @@ TEST_CASE("store migration: a schema-2 store of the previous release opens with 
   const RuleSet rules = RuleSet::load(kV2Rules);
   {
     auto e = open_on(db, rules, "2026-03-05T08:00");
-    CHECK(sql_int(db, "PRAGMA user_version") == 3);
+    CHECK(sql_int(db, "PRAGMA user_version") == 4);
     const auto all = e->list();
     CHECK(all.size() == 492);
     std::set<CaseState> states;
@@ -63,6 +63,11 @@ TEST_CASE("store migration: a schema-2 store of the previous release opens with 
     CHECK(history == static_cast<std::size_t>(events));
     CHECK(states.size() >= 6);  // open and concluded cases of many states
     CHECK(sql_int(db, "SELECT count(*) FROM rule_sets") == 0);  // nothing written yet
+    // Schema 4 binds snapshots to the chain; the old ones wait for the first write's seal.
+    const AuditResult unsealed = verify_sqlite_log(db);
+    CHECK(unsealed.ok);
+    CHECK(unsealed.snapshots_unsealed == 492);
+    CHECK(unsealed.snapshots_checked == 0);
     // The first write records the rule set the store's cases were recorded under.
     e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
   }
@@ -71,7 +76,10 @@ TEST_CASE("store migration: a schema-2 store of the previous release opens with 
   CHECK(sql_int(db, "SELECT sum(length(id || case_id || seq || kind || time || actor || office || "
                     "post || reason || detail || rules_version || hex(hash) || notify) * id) "
                     "FROM events WHERE id <= " + std::to_string(events)) == checksum);
-  CHECK(verify_sqlite_log(db).ok);
+  const AuditResult sealed = verify_sqlite_log(db);
+  CHECK(sealed.ok);
+  CHECK(sealed.snapshots_checked == 493);  // the first write sealed every old snapshot too
+  CHECK(sealed.snapshots_unsealed == 0);
   {
     auto e = open_on(db, rules, "2026-03-05T09:00");
     CHECK(e->list().size() == 493);

@@ -28,6 +28,14 @@
 namespace workflow::cli {
 namespace {
 
+// Lower-case hex of the snapshot seals (binary in the store).
+std::string hex_of(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const unsigned char c : bytes) out += fmt::format("{:02x}", c);
+  return out;
+}
+
 struct ExportArgs {
   StoreTarget store;
   std::string rules;
@@ -84,12 +92,12 @@ int run_export(const ExportArgs& args) {
           "{{\"position\": {}, \"case\": {}, \"seq\": {}, \"kind\": {}, \"time\": {}, "
           "\"time_seconds\": {}, \"office\": {}, \"actor\": {}, \"post\": {}, \"matter\": {}, "
           "\"applicant\": {}, \"reason\": {}, \"detail\": {}, \"rules_version\": {}, "
-          "\"notify\": {}, \"masked\": {}}}\n",
+          "\"notify\": {}, \"snapshots\": \"{}\", \"masked\": {}}}\n",
           le.position, e.case_id, e.seq, json_string(to_string(e.kind)),
           json_string(e.time.to_string()), e.time.seconds(), json_string(e.office),
           json_string(e.actor), json_string(e.post), json_string(matter), json_string(applicant),
           json_string(reason), json_string(detail), json_string(e.rules_version),
-          json_string(e.notify), masked ? "true" : "false");
+          json_string(e.notify), hex_of(le.snapshots), masked ? "true" : "false");
     }
     out += fmt::format("{{\"head\": {{\"position\": {}, \"hash\": {}}}, \"last_position\": {}, "
                        "\"count\": {}}}\n",

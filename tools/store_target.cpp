@@ -64,12 +64,20 @@ std::unique_ptr<CaseStore> StoreTarget::open_read_only() const {
   return open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false});
 }
 
-AuditResult StoreTarget::verify() const {
+AuditResult StoreTarget::verify(const AuditOptions& options) const {
   check();
 #ifdef WORKFLOW_HAS_POSTGRES
-  if (postgres()) return verify_postgres_log(db, partition);
+  if (postgres()) {
+    if (!options.key_file.empty() || options.expect) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("{}: --key and --expect are not available for PostgreSQL "
+                              "partitions yet",
+                              label()));
+    }
+    return verify_postgres_log(db, partition);
+  }
 #endif
-  return verify_sqlite_log(db);
+  return verify_sqlite_log(db, options);
 }
 
 void add_partition_option(CLI::App& cmd, std::string& partition) {

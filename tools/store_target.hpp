@@ -32,7 +32,9 @@ struct StoreTarget {
   // Opens it for reading only (never creating or migrating anything); a missing file is
   // Error(io_error) "FILE: no such database file".
   std::unique_ptr<CaseStore> open_read_only() const;
-  AuditResult verify() const;
+  // Audits it (key file and anchor: SQLite only for now; on PostgreSQL they are
+  // Error(invalid_argument) naming the option).
+  AuditResult verify(const AuditOptions& options = {}) const;
 };
 
 // Adds --partition to a command that takes a database.

@@ -5,6 +5,7 @@ The store is built here from docs/storage.md: its schema block and its hash-chai
 computed independently in Python, so these tests also hold the documentation to the
 implementation. Tampering uses the sqlite3 shell, as someone at the server would."""
 import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -27,7 +28,9 @@ EVENTS = [  # case, seq, kind, time, actor, office, post, reason, detail, rules_
     (2, 2, "refuse", 1700007200, "w2a", "county", "w2", "不属于本机关职权范围", "", "v1", ""),
     (1, 4, "approve", 1700086400, "b2a", "county", "b2", "", "", "v1", "v1-agent-b"),
 ]
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# Two cases' snapshots, sealed by the last event (docs/storage.md, "Snapshots in the chain").
+SNAPSHOTS = {1: (4, b"\x03case one, approved"), 2: (2, b"\x03case two, refused")}
 
 
 def schema_from_docs():
@@ -42,25 +45,40 @@ def text(value):
 
 
 def canonical(position, case, seq, kind, time, actor, office, post, reason, detail, rules,
-              notify):
+              notify, snapshots=b""):
     return (struct.pack(">QQQ", position, case, seq) + text(kind) + struct.pack(">q", time)
             + b"".join(text(v) for v in (actor, office, post, reason, detail, rules))
-            + (text(notify) if notify else b""))
+            + (text(notify) if notify or snapshots else b"")
+            + (struct.pack(">I", len(snapshots)) + snapshots if snapshots else b""))
 
 
-def make_store(path, events=EVENTS):
+def seals(snapshots):
+    return b"".join(struct.pack(">QQ", case, seq) + hashlib.sha256(encoded).digest()
+                    for case, (seq, encoded) in sorted(snapshots.items()))
+
+
+def make_store(path, events=EVENTS, snapshots=None, key=None):
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode = WAL")
     con.executescript(schema_from_docs())
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if key is not None:
+        con.execute("UPDATE store_info SET value = 'hmac-sha256' WHERE key = 'chain'")
     previous = bytes(32)
     for position, event in enumerate(events, 1):
-        digest = hashlib.sha256(previous + canonical(position, *event)).digest()
+        listed = seals(snapshots) if snapshots and position == len(events) else b""
+        message = previous + canonical(position, *event, listed)
+        digest = (hmac.new(key, message, hashlib.sha256).digest() if key is not None
+                  else hashlib.sha256(message).digest())
         con.execute("INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
-                    "reason, detail, rules_version, notify, hash) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (position, *event, digest))
+                    "reason, detail, rules_version, notify, snapshots, hash) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (position, *event, listed, digest))
         previous = digest
-    con.execute("INSERT INTO log_head VALUES (1, ?, ?)", (len(events), previous))
+    for case, (seq, encoded) in (snapshots or {}).items():
+        con.execute("INSERT INTO cases (id, last_seq, encoded, sealed_by) VALUES (?,?,?,?)",
+                    (case, seq, encoded, len(events)))
+    con.execute("INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?)",
+                (len(events), previous))
     con.commit()
     con.close()
     return path
@@ -70,9 +88,9 @@ def shell(db, sql):
     subprocess.run([SQLITE3, str(db), sql], check=True, capture_output=True, timeout=60)
 
 
-def verify(db):
-    return subprocess.run([CLI, "audit", "verify", str(db)], capture_output=True, text=True,
-                          timeout=60)
+def verify(db, *options):
+    return subprocess.run([CLI, "audit", "verify", str(db), *options], capture_output=True,
+                          text=True, timeout=60)
 
 
 @pytest.fixture
@@ -83,7 +101,8 @@ def store(tmp_path):
 def test_an_intact_log_verifies(store):
     r = verify(store)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout == f"{store}: ok: 6 events, hash chain intact\n"
+    assert r.stdout == (f"{store}: ok: 6 events, hash chain intact\n"
+                        f"{store}: 0 snapshots match the chain\n")
     assert r.stderr == ""
 
 
@@ -102,7 +121,7 @@ needs_shell = pytest.mark.skipif(SQLITE3 is None, reason="the sqlite3 shell is n
     ("CREATE TEMP TABLE t AS SELECT * FROM events WHERE id IN (2, 3);"
      "DELETE FROM events WHERE id IN (2, 3);"
      "INSERT INTO events SELECT 5 - id, case_id, seq, kind, time, actor, office, post, reason,"
-     " detail, rules_version, hash, notify FROM t;",
+     " detail, rules_version, hash, notify, snapshots FROM t;",
      "event 2 (case 1 seq 2): hash does not match its contents and its predecessor's hash"),
     # The agent a notice went to is chained too (帮办代办).
     ("UPDATE events SET notify = 'someone-else' WHERE id = 3",
@@ -122,11 +141,11 @@ def test_files_that_cannot_be_audited_exit_2_and_are_left_alone(tmp_path, store)
     notes.write_text("not a database, just text long enough to have a header\n")
     newer = tmp_path / "newer.db"
     shutil.copy(store, newer)
-    sqlite3.connect(newer).execute("PRAGMA user_version = 4").connection.close()
+    sqlite3.connect(newer).execute("PRAGMA user_version = 5").connection.close()
     cases = [
         (tmp_path / "missing.db", "does not exist"),
         (notes, "is not an SQLite database"),
-        (newer, "has schema version 4, newer than this library's 3: upgrade libworkflow"),
+        (newer, "has schema version 5, newer than this library's 4: upgrade libworkflow"),
     ]
     for path, problem in cases:
         before = path.read_bytes() if path.exists() else None
@@ -135,3 +154,63 @@ def test_files_that_cannot_be_audited_exit_2_and_are_left_alone(tmp_path, store)
         assert r.stdout == ""
         assert r.stderr == f"workflow: error: {path} {problem}\n"
         assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_a_tampered_snapshot_is_named_by_its_case(tmp_path):
+    db = make_store(tmp_path / "cases.db", snapshots=SNAPSHOTS)
+    r = verify(db)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.endswith(f"{db}: 2 snapshots match the chain\n")
+    con = sqlite3.connect(db)
+    con.execute("UPDATE cases SET encoded = ? WHERE id = 2", (b"\x03case two, issued!",))
+    con.commit()
+    con.close()
+    r = verify(db)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stdout == f"{db}: case 2: its snapshot does not match the digest the log records for it\n"
+
+
+def test_a_keyed_store_is_audited_with_its_key(tmp_path):
+    key = tmp_path / "hall.key"
+    key.write_bytes(b"k" * 32)
+    db = make_store(tmp_path / "keyed.db", snapshots=SNAPSHOTS, key=b"k" * 32)
+    r = verify(db, "--key", str(key))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith(f"{db}: ok: 6 events, hash chain, keyed, intact\n")
+    r = verify(db)
+    assert r.returncode == 2
+    assert r.stderr == (f"workflow: error: {db} has a keyed chain (HMAC-SHA-256): audit it with "
+                        "its key file (--key FILE)\n")
+    other = tmp_path / "other.key"
+    other.write_bytes(b"o" * 32)
+    r = verify(db, "--key", str(other))
+    assert r.returncode == 1
+    assert r.stdout.startswith(f"{db}: event 1 (case 1 seq 1): hash does not match")
+    # An unkeyed store audited with a key: its keyed chain may have been replaced.
+    plain = make_store(tmp_path / "plain.db")
+    r = verify(plain, "--key", str(key))
+    assert r.returncode == 1
+    assert "records an unkeyed chain, but a key was given" in r.stdout
+
+
+def test_head_prints_an_anchor_that_verify_checks(tmp_path, store):
+    r = subprocess.run([CLI, "audit", "head", str(store)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    position, digest = r.stdout.strip().split(":")
+    assert position == "6" and re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert verify(store, "--expect", r.stdout.strip()).returncode == 0
+    # Cut the log back two events and move its head: the plain audit passes, the anchor not.
+    con = sqlite3.connect(store)
+    con.execute("DELETE FROM events WHERE id > 4")
+    con.execute("UPDATE log_head SET last_id = 4, hash = (SELECT hash FROM events WHERE id = 4)")
+    con.commit()
+    con.close()
+    assert verify(store).returncode == 0
+    r = verify(store, "--expect", f"6:{digest}")
+    assert r.returncode == 1
+    assert r.stdout == (f"{store}: event 6: missing: the anchor recorded event 6, but the log "
+                        "ends at event 4\n")
+    r = verify(store, "--expect", "6:xyz")
+    assert r.returncode == 2
+    assert "give POS:HASH" in r.stderr

@@ -195,7 +195,7 @@ def test_unknown_commands_and_options_are_named_exit_2():
         ("calendar", "add", "2025-01-01", "1", "extra"):
             "workflow: error: calendar add: unexpected argument 'extra'",
         (): f"workflow: error: a command is required {COMMANDS}",
-        ("audit",): "workflow: error: audit: a command is required (commands: verify)",
+        ("audit",): "workflow: error: audit: a command is required (commands: verify, head)",
     }
     for args, first_line in cases.items():
         r = run(*args)

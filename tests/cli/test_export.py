@@ -19,7 +19,7 @@ def run(*args):
 
 
 def text(value):
-    data = value.encode("utf-8")
+    data = value if isinstance(value, bytes) else value.encode("utf-8")
     return struct.pack(">I", len(data)) + data
 
 
@@ -28,7 +28,8 @@ def canonical(e):
             + struct.pack(">q", e["time_seconds"])
             + b"".join(text(e[k]) for k in ("actor", "office", "post", "reason", "detail",
                                              "rules_version"))
-            + (text(e["notify"]) if e["notify"] else b""))
+            + (text(e["notify"]) if e["notify"] or e["snapshots"] else b"")
+            + (text(bytes.fromhex(e["snapshots"])) if e["snapshots"] else b""))
 
 
 @pytest.fixture(scope="module")

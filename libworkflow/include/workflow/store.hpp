@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "workflow/case.hpp"
@@ -64,6 +65,9 @@ struct WORKFLOW_EXPORT StoreCommit {
 struct LoggedEvent {
   std::uint64_t position = 0;
   Event event;
+  // The snapshot seals the chain hashes with this event (docs/storage.md, "Snapshots in the
+  // chain"): empty but on the last event of a commit of an SQLite store.
+  std::string snapshots;
 };
 
 // One page of the change feed (CaseStore::events_after).
@@ -142,6 +146,12 @@ struct WORKFLOW_EXPORT SqliteOptions {
   // Create the database if the file does not exist or is empty (never for read_only).
   // Default: true.
   bool create = true;
+  // A file holding the key of the event log's keyed chain (HMAC-SHA-256, docs/storage.md
+  // "Keyed chain"), kept outside the database: its bytes are the key, at least 16 of them.
+  // A new store (no events yet) given a key becomes keyed for good; a keyed store needs its
+  // key to be opened for writing, and an unkeyed store with events refuses one. Readers need
+  // none. Default: none (the chain is plain SHA-256).
+  std::filesystem::path key_file;
 };
 
 // Opens (or creates) an SQLite case store in WAL mode; see docs/storage.md for the schema.
@@ -159,9 +169,34 @@ struct WORKFLOW_EXPORT AuditResult {
   CaseId first_bad_case = 0;          // 0 when that event is gone (deleted from the end)
   std::uint32_t first_bad_seq = 0;
   std::string problem;                // e.g. "hash does not match its contents"
+  // Every case whose stored snapshot is not the one the chain records for it (edited,
+  // replaced by an older one, unsealed, or missing): the stored ones in id order, then the
+  // missing ones; snapshot_problems[i] says what is wrong with bad_snapshots[i]. Any makes
+  // ok false.
+  std::vector<CaseId> bad_snapshots;
+  std::vector<std::string> snapshot_problems;
+  std::uint64_t snapshots_checked = 0;
+  // Snapshots written before schema 4 that no event has sealed yet (the next write seals
+  // them): they cannot be checked.
+  std::uint64_t snapshots_unsealed = 0;
+  bool keyed = false;  // the chain is HMAC-SHA-256 under the key given
 };
 
-// Recomputes the hash chain of an SQLite store, read-only. Throws like open_sqlite_store.
-WORKFLOW_EXPORT AuditResult verify_sqlite_log(const std::filesystem::path& path);
+// What an audit is given besides the store.
+struct WORKFLOW_EXPORT AuditOptions {
+  // The key file of a keyed store (see SqliteOptions::key_file). Auditing a keyed store
+  // without it is Error(store_error) saying so; a store that records an unkeyed chain
+  // audited with a key is a finding (a keyed chain may have been replaced). Default: none.
+  std::filesystem::path key_file;
+  // An anchor: a log position and its chain hash (64 hex digits) recorded elsewhere
+  // (`workflow audit head`, the export feed's heads). The audit fails if the event at that
+  // position is gone or its hash differs. Default: none.
+  std::optional<std::pair<std::uint64_t, std::string>> expect;
+};
+
+// Recomputes the hash chain of an SQLite store, read-only, and checks every case snapshot
+// against the digest the chain records for it. Throws like open_sqlite_store.
+WORKFLOW_EXPORT AuditResult verify_sqlite_log(const std::filesystem::path& path,
+                                              const AuditOptions& options = {});
 
 }  // namespace workflow

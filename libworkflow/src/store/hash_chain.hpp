@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/hmac_sha256.hpp"
 #include "support/sha256.hpp"
 #include "workflow/rules.hpp"
 
@@ -24,8 +25,28 @@ struct ChainedEvent {
   std::int64_t time = 0;
   std::string_view actor, office, post, reason, detail, rules_version;
   std::string_view notify;  // schema 2; hashed only when not empty
+  // Schema 4: on the last event of a transaction, the digests of the case snapshots it wrote
+  // (SnapshotSeal entries); hashed only when not empty, after notify (even an empty one).
+  std::string_view snapshots;
 };
-Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& event);
+// With `key` (a keyed store, docs/storage.md "Keyed chain") the hash is HMAC-SHA-256 under
+// it instead of SHA-256 over the same bytes.
+Sha256::Digest chain_hash(const Sha256::Digest& previous, const ChainedEvent& event,
+                          const HmacSha256* key = nullptr);
+
+// What a chained event says about one snapshot: the case, the seq of its last event and
+// SHA-256 of the snapshot's bytes as stored. Encoded as 8 + 8 + 32 bytes (big-endian).
+struct SnapshotSeal {
+  std::int64_t case_id = 0;
+  std::int64_t last_seq = 0;
+  Sha256::Digest digest{};
+};
+inline constexpr std::size_t kSealBytes = 48;
+void append_seal(std::string& out, std::int64_t case_id, std::int64_t last_seq,
+                 std::string_view encoded);
+// Throws Error(store_error) naming `where` if the bytes are not whole entries.
+std::vector<SnapshotSeal> decode_seals(std::string_view bytes, std::string_view where);
+Sha256::Digest snapshot_digest(std::string_view encoded);
 
 inline std::string_view digest_bytes(const Sha256::Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};

@@ -100,7 +100,7 @@ class MemoryStore final : public CaseStore {
       const Event& e = event_at(p);
       const detail::ChainedEvent c{static_cast<std::int64_t>(p), static_cast<std::int64_t>(e.case_id),
                                    e.seq, to_string(e.kind), e.time.seconds(), e.actor, e.office,
-                                   e.post, e.reason, e.detail, e.rules_version, e.notify};
+                                   e.post, e.reason, e.detail, e.rules_version, e.notify, {}};
       chain_.push_back(detail::chain_hash(chain_.empty() ? detail::Sha256::Digest{} : chain_.back(), c));
     }
     batch.head_hash = detail::to_hex(end == 0 ? detail::Sha256::Digest{} : chain_[end - 1]);

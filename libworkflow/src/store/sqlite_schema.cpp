@@ -82,6 +82,22 @@ CREATE TABLE rule_sets (
   files        BLOB    NOT NULL      -- per file: name NUL length NUL bytes
 );
 )sql"},
+    // Version 4: snapshots are bound to the hash chain (the last event of each transaction
+    // lists the digests of the snapshots it wrote; cases.sealed_by names that event), and
+    // the store knows itself: its id (checked against a -wal beside it) and its chain's kind.
+    {4, R"sql(
+ALTER TABLE events ADD COLUMN snapshots BLOB NOT NULL DEFAULT x'';
+ALTER TABLE cases ADD COLUMN sealed_by INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE log_head ADD COLUMN store_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_sealing ON events (id) WHERE length(snapshots) > 0;
+CREATE INDEX cases_unsealed ON cases (id) WHERE sealed_by = 0;
+CREATE TABLE store_info (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO store_info (key, value) VALUES ('store_id', lower(hex(randomblob(16)))),
+                                           ('chain', 'sha256');
+)sql"},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kSchemaVersion);
 
@@ -185,14 +201,21 @@ struct Probe {
 
 // Reads the schema version without writing anything. With no WAL content the file is the
 // whole truth, so it is opened immutable=1: no locks, no -wal/-shm files created beside it.
-Probe probe(const fs::path& file, std::uint64_t size) {
+// With WAL content (the last writer did not close cleanly, or is still running) the WAL must
+// be this store's, and a writer first checks the file is not damaged.
+Probe probe(const fs::path& file, std::uint64_t size, bool writer) {
   if (size == 0) return {};
   std::error_code ec;
   const auto wal_size = fs::file_size(fs::path(file.string() + "-wal"), ec);
   const bool immutable = ec || wal_size == 0;
-  DbHandle db = immutable ? open_db(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-                                    uri_of(file) + "?immutable=1")
-                          : open_db(file, SQLITE_OPEN_READONLY, file.string());
+  const auto file_only = [&] {
+    return open_db(file, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, uri_of(file) + "?immutable=1");
+  };
+  DbHandle db = immutable ? file_only() : open_db(file, SQLITE_OPEN_READONLY, file.string());
+  if (!immutable) {
+    check_wal_owner(file, file_only().get(), db.get());
+    if (writer) quick_check(file, db.get());
+  }
   const std::int64_t app = query_int(db.get(), file, "PRAGMA application_id");
   const std::int64_t tables = query_int(
       db.get(), file, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
@@ -384,7 +407,8 @@ OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options) {
   if (::fstat(out.guard.fd(), &st) != 0) fail(path, "cannot be read");
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size > 0) check_header(path, out.guard.fd(), size);
-  const Probe found = probe(path, size);
+  if (writer) check_writable(path, true);
+  const Probe found = probe(path, size, writer);
   if (found.empty && (!writer || !options.create)) {
     fail(path, "is empty, not (yet) a libworkflow case store");
   }
@@ -407,6 +431,33 @@ OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options) {
        "setting synchronous");
   migrate(out.db.get(), path, found.version);
   return out;
+}
+
+std::string read_chain_key(const fs::path& key_file) {
+  if (key_file.empty()) return {};
+  std::ifstream in(key_file, std::ios::binary);
+  if (!in) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("{}: the chain's key file cannot be read: {}", key_file.string(),
+                            std::strerror(errno)));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  std::string key = bytes.str();
+  if (key.size() < 16) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("{}: the chain's key file holds {} bytes, fewer than 16 (make one "
+                            "with: head -c 32 /dev/urandom > FILE)", key_file.string(), key.size()));
+  }
+  return key;
+}
+
+std::string store_info(sqlite3* db, const fs::path& file, std::string_view key) {
+  Statement s(db, file, "SELECT value FROM store_info WHERE key = ?");
+  s.bind_text(1, key);
+  std::string value = s.step() ? s.text(0) : std::string();
+  s.reset();
+  return value;
 }
 
 DbHandle open_read_connection(const fs::path& path) {

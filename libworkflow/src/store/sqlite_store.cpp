@@ -24,16 +24,21 @@ class SqliteStore final : public CaseStore {
   SqliteStore(std::filesystem::path path, const SqliteOptions& options)
       : path_(std::move(path)), read_only_(options.read_only),
         file_(open_store_file(path_, options)) {
+    keyed_ = store_info(file_.db.get(), path_, "chain") == "hmac-sha256";
+    const std::string key = read_chain_key(options.key_file);
+    if (!key.empty()) key_.emplace(key);
     if (!read_only_) {
       read_db_ = open_read_connection(path_);
       prepare_writer();
     }
     sqlite3* r = reader();
+    seals_.emplace(r, path_, keyed_, key_ ? &*key_ : nullptr);
     history_ = {r, path_,
                 "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
                 "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
     cases_page_ = {r, path_,
-                   "SELECT id, last_seq, encoded FROM cases WHERE id > ? ORDER BY id LIMIT 256"};
+                   "SELECT id, last_seq, encoded, sealed_by FROM cases WHERE id > ? ORDER BY id "
+                   "LIMIT 256"};
     engine_state_ = {r, path_, "SELECT value FROM engine WHERE key = 'state'"};
     find_request_ = {r, path_, "SELECT fingerprint, case_id FROM requests WHERE request_id = ?"};
     rule_sets_ = {r, path_,
@@ -41,7 +46,8 @@ class SqliteStore final : public CaseStore {
                   "ORDER BY position"};
     events_after_ = {r, path_,
                      "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-                     "rules_version, notify, hash FROM events WHERE id > ? ORDER BY id LIMIT ?"};
+                     "rules_version, notify, hash, snapshots FROM events WHERE id > ? ORDER BY "
+                     "id LIMIT ?"};
     hash_at_ = {r, path_, "SELECT hash FROM events WHERE id = ?"};
     last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
     if (!read_only_) writer_ = std::thread([this] { run_writer(); });
@@ -137,7 +143,7 @@ class SqliteStore final : public CaseStore {
       events_after_.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
       while (events_after_.step()) {
         const auto p = static_cast<std::uint64_t>(events_after_.int64(0));
-        batch.events.push_back({p, read_event(events_after_, 1)});
+        batch.events.push_back({p, read_event(events_after_, 1), events_after_.blob(13)});
         batch.head_position = p;
         head = events_after_.blob(12);
       }
@@ -156,12 +162,17 @@ class SqliteStore final : public CaseStore {
       std::vector<CaseSnapshot> page;
       {
         std::lock_guard lock(read_mutex_);
-        ResetOnExit guard{cases_page_};
-        cases_page_.bind(1, after);
-        while (cases_page_.step()) {
-          page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
-                          static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
+        std::vector<std::int64_t> sealed_by;
+        {
+          ResetOnExit guard{cases_page_};
+          cases_page_.bind(1, after);
+          while (cases_page_.step()) {
+            page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
+                            static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
+            sealed_by.push_back(cases_page_.int64(3));
+          }
         }
+        for (std::size_t i = 0; i < page.size(); ++i) seals_->check(page[i], sealed_by[i]);
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);
@@ -257,10 +268,14 @@ class SqliteStore final : public CaseStore {
     sqlite3* w = file_.db.get();
     insert_event_ = {w, path_,
                      "INSERT INTO events (id, case_id, seq, kind, time, actor, office, post, "
-                     "reason, detail, rules_version, hash, notify) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+                     "reason, detail, rules_version, hash, notify, snapshots) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
     put_case_ = {w, path_,
-                 "INSERT INTO cases (id, last_seq, encoded) VALUES (?,?,?) ON CONFLICT (id) "
-                 "DO UPDATE SET last_seq = excluded.last_seq, encoded = excluded.encoded"};
+                 "INSERT INTO cases (id, last_seq, encoded, sealed_by) VALUES (?,?,?,?) ON "
+                 "CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, encoded = "
+                 "excluded.encoded, sealed_by = excluded.sealed_by"};
+    unsealed_rows_ = {w, path_, "SELECT id, last_seq, encoded FROM cases WHERE sealed_by = 0"};
+    seal_rest_ = {w, path_, "UPDATE cases SET sealed_by = ? WHERE sealed_by = 0"};
     put_engine_ = {w, path_,
                    "INSERT INTO engine (key, value) VALUES ('state', ?) ON CONFLICT (key) "
                    "DO UPDATE SET value = excluded.value"};
@@ -272,8 +287,10 @@ class SqliteStore final : public CaseStore {
                   "INSERT INTO rule_sets (position, version, installed_at, installed_by, files) "
                   "VALUES ((SELECT COALESCE(MAX(position), 0) + 1 FROM rule_sets), ?, ?, ?, ?)"};
     put_head_ = {w, path_,
-                 "INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?) ON CONFLICT "
-                 "(singleton) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash"};
+                 "INSERT INTO log_head (singleton, last_id, hash, store_id) VALUES (1, ?, ?, "
+                 "(SELECT value FROM store_info WHERE key = 'store_id')) ON CONFLICT "
+                 "(singleton) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash, "
+                 "store_id = excluded.store_id"};
     begin_ = {w, path_, "BEGIN IMMEDIATE"};
     commit_ = {w, path_, "COMMIT"};
     // Continue the chain from the head, not from the last row: an event deleted at the end
@@ -284,6 +301,10 @@ class SqliteStore final : public CaseStore {
     Statement last(w, path_, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
     if (last.step() && last.int64(0) > last_id_) load_head(last.int64(0), last.blob(1));
     last.reset();
+    check_chain_key(w, path_, last_id_, keyed_, key_ ? &*key_ : nullptr);
+    Statement unsealed(w, path_, "SELECT EXISTS (SELECT 1 FROM cases WHERE sealed_by = 0)");
+    unsealed_ = unsealed.step() && unsealed.int64(0) != 0;
+    unsealed.reset();
   }
 
   void load_head(std::int64_t id, const std::string& hash) {
@@ -347,13 +368,39 @@ class SqliteStore final : public CaseStore {
     try {
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
+      // The last event of each commit seals the snapshots it writes, and any left unsealed
+      // before it (schema 3 stores, commits without events): per commit, not per
+      // transaction, so the chain does not depend on how commits were grouped.
+      bool unsealed = unsealed_;
       for (const Queued& q : batch) {
+        const std::int64_t sealing =
+            q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
+        std::string seals;
+        if (sealing != 0) {
+          if (unsealed) {
+            ResetOnExit guard{unsealed_rows_};
+            while (unsealed_rows_.step()) {
+              const std::int64_t case_id = unsealed_rows_.int64(0);
+              const bool rewritten = std::any_of(
+                  q.commit.cases.begin(), q.commit.cases.end(),
+                  [&](const CaseSnapshot& c) { return static_cast<std::int64_t>(c.id) == case_id; });
+              if (!rewritten) {
+                append_seal(seals, case_id, unsealed_rows_.int64(1), unsealed_rows_.blob(2));
+              }
+            }
+          }
+          for (const CaseSnapshot& snap : q.commit.cases) {
+            append_seal(seals, static_cast<std::int64_t>(snap.id), snap.last_seq, snap.encoded);
+          }
+        }
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
-          const ChainedEvent c{++id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
+          ++id;
+          const std::string_view listed = id == sealing ? std::string_view(seals) : "";
+          const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
-                               e.detail, e.rules_version, e.notify};
-          head = chain_hash(head, c);
+                               e.detail, e.rules_version, e.notify, listed};
+          head = chain_hash(head, c, key_ ? &*key_ : nullptr);
           Statement& s = insert_event_;
           s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text(4, kind);
           s.bind(5, c.time), s.bind_text(6, e.actor), s.bind_text(7, e.office);
@@ -361,13 +408,24 @@ class SqliteStore final : public CaseStore {
           s.bind_text(11, e.rules_version);
           s.bind_blob(12, {reinterpret_cast<const char*>(head.data()), head.size()});
           s.bind_text(13, e.notify);
+          s.bind_blob(14, listed.empty() ? std::string_view("") : listed);
           s.run();
         }
         for (const CaseSnapshot& snap : q.commit.cases) {
           put_case_.bind(1, static_cast<std::int64_t>(snap.id));
           put_case_.bind(2, snap.last_seq);
           put_case_.bind_blob(3, snap.encoded);
+          put_case_.bind(4, sealing);
           put_case_.run();
+        }
+        if (sealing != 0 && unsealed) {
+          seal_rest_.bind(1, sealing);
+          seal_rest_.run();
+        }
+        if (sealing != 0) {
+          unsealed = false;
+        } else if (!q.commit.cases.empty()) {
+          unsealed = true;  // sealed by the next commit with an event
         }
         if (q.commit.engine_state) {
           put_engine_.bind_blob(1, *q.commit.engine_state);
@@ -395,6 +453,7 @@ class SqliteStore final : public CaseStore {
       commit_.run();
       last_id_ = id;
       head_ = head;
+      unsealed_ = unsealed;
     } catch (...) {
       sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -410,13 +469,18 @@ class SqliteStore final : public CaseStore {
 
   // Used by the writer thread only (and the constructor before it starts).
   Statement insert_event_, put_case_, put_engine_, put_request_, put_rules_, put_head_, begin_,
-      commit_;
+      commit_, unsealed_rows_, seal_rest_;
   std::int64_t last_id_ = 0;
   Sha256::Digest head_{};
+  bool unsealed_ = false;  // some case rows have sealed_by 0
+
+  bool keyed_ = false;               // store_info: the chain is HMAC-SHA-256
+  std::optional<HmacSha256> key_;    // the key, if a key file was given
 
   mutable std::mutex read_mutex_;  // the read connection and its statements
   mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
       events_after_, hash_at_, last_position_;
+  mutable std::optional<SealCheck> seals_;  // on the read connection
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;

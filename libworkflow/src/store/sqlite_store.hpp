@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include <sqlite3.h>
@@ -20,7 +22,7 @@ namespace workflow::detail {
 
 // The schema version this library writes (PRAGMA user_version), and the PRAGMA
 // application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 inline constexpr std::int32_t kApplicationId = 0x57464C57;
 
 // One forward migration: run `sql` on a database at version to_version - 1.
@@ -121,8 +123,48 @@ struct OpenedFile {
   DbHandle db;
 };
 OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options);
+// sqlite_checks.cpp. Each throws Error(store_error) beginning with the path, with advice.
+// A writer's file (if it exists) and its directory must be writable by this process.
+void check_writable(const std::filesystem::path& file, bool exists);
+// A -wal beside the file must be this store's: compares store_info (read from `file_only`,
+// a connection that ignores the WAL) with log_head.store_id read through the WAL.
+void check_wal_owner(const std::filesystem::path& file, sqlite3* file_only, sqlite3* with_wal);
+// PRAGMA quick_check must say ok.
+void quick_check(const std::filesystem::path& file, sqlite3* db);
+
+// The chain's key from a key file (its bytes, at least 16): Error(store_error) naming the
+// file if it cannot be read or is too short. Empty path: no key.
+std::string read_chain_key(const std::filesystem::path& key_file);
+// store_info's value for `key`, or empty.
+std::string store_info(sqlite3* db, const std::filesystem::path& file, std::string_view key);
 // Another read-only connection on a file open_store_file accepted.
 DbHandle open_read_connection(const std::filesystem::path& path);
+
+// sqlite_seals.cpp. Checks each snapshot, before an engine sees it, against the seal the
+// chain records for it (the event cases.sealed_by names must list it and hash right when
+// the chain can be checked); refuses with Error(store_error) naming the case and advice.
+// Caches the last sealing event's list (one transaction seals many cases in id order). Not
+// thread-safe: used under the store's read lock.
+class SealCheck {
+ public:
+  SealCheck(sqlite3* reader, const std::filesystem::path& path, bool keyed,
+            const HmacSha256* key);
+  void check(const CaseSnapshot& snapshot, std::int64_t sealed_by);
+
+ private:
+  void load(std::int64_t event_id, const std::function<void(std::string_view)>& refuse);
+  std::filesystem::path path_;
+  bool keyed_;
+  const HmacSha256* key_;
+  Statement seal_event_, hash_at_, sealed_any_;
+  std::int64_t cached_event_ = -1;  // the sealing event whose list is cached
+  std::unordered_map<std::int64_t, SnapshotSeal> cached_seals_;
+  bool sealed_any_known_ = false, sealed_any_ok_ = false;
+};
+// A keyed store needs its key (the right one: its last event must hash under it); an
+// unkeyed store takes a key only while its log is empty, and is then marked keyed.
+void check_chain_key(sqlite3* writer, const std::filesystem::path& path, std::int64_t last_id,
+                     bool& keyed, const HmacSha256* key);
 
 // What tests measure: commits written and the transactions that wrote them.
 struct SqliteStats {
