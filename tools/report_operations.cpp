@@ -65,30 +65,30 @@ std::string operations_json(const Figures& f) {
 
 std::string operations_html(const Figures& f) {
   const ChannelFigures& c = f.channels;
-  std::string h = "<h2>Channels (渠道): 一次不跑, 网上可办, 全程网办, 帮办</h2>\n";
+  std::string h = "<h2>申请渠道：一次不跑、网上可办、全程网办、帮办</h2>\n";
   h += fmt::format(
-      "<div><span class=\"kpi\"><b>{}</b>一次不跑 (target ≥ 50%)</span><span class=\"kpi\"><b>{}"
+      "<div><span class=\"kpi\"><b>{}</b>一次不跑（种子目标 ≥ 50%）</span><span class=\"kpi\"><b>{}"
       "</b>网上可办</span><span class=\"kpi\"><b>{}</b>全程网办</span></div>\n",
       pct(c.zero_trip_rate), pct(c.online_rate), pct(c.fully_online_rate));
   std::vector<Bar> channels;
   for (const auto& [name, n] : c.by_channel) {
-    channels.push_back({fmt::format("{} {}", zh_submission_channel(name), name), double(n), kBlue});
+    channels.push_back({std::string(zh_submission_channel(name)), double(n), kBlue});
   }
-  h += hbar_chart("chart-channels", "Applications by channel", channels);
+  h += hbar_chart("chart-channels", "按申请渠道（件）", channels);
   const double target = f.targets.zero_trips.value_or(0) * 100;
   h += hbar_chart(
-      "chart-zero-trips", "Seed rates (dashed: 一次不跑's target, 50%)",
-      {{fmt::format("一次不跑 ({} of {} issued)", c.zero_trips, c.issued),
+      "chart-zero-trips", "种子指标（虚线：一次不跑目标 50%）",
+      {{fmt::format("一次不跑（出件 {} 件中 {} 件）", c.issued, c.zero_trips),
         pct_value(c.zero_trip_rate),
         c.zero_trip_rate.value().value_or(0) * 100 >= target ? kGreen : kRed, pct(c.zero_trip_rate)},
-       {fmt::format("网上可办 ({} of {})", c.applied_online, c.online_rate.denominator),
+       {fmt::format("网上可办（{} 件中 {} 件）", c.online_rate.denominator, c.applied_online),
         pct_value(c.online_rate), kGreen, pct(c.online_rate)},
-       {fmt::format("全程网办 ({} of {})", c.fully_online, c.issued_online),
+       {fmt::format("全程网办（网上申请出件 {} 件中 {} 件）", c.issued_online, c.fully_online),
         pct_value(c.fully_online_rate), kGreen, pct(c.fully_online_rate)}},
       100, target, "50%");
-  h += hbar_chart("chart-assisted", "Assisted applications (帮办) by level",
-                  {{"county 县级帮办", double(c.assisted.at("county")), kBlue},
-                   {"township 乡镇帮办", double(c.assisted.at("township")), kBlue}});
+  h += hbar_chart("chart-assisted", "帮办（件，按层级）",
+                  {{"县级帮办", double(c.assisted.at("county")), kBlue},
+                   {"乡镇帮办", double(c.assisted.at("township")), kBlue}});
   return h;
 }
 
