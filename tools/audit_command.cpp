@@ -1,15 +1,15 @@
 // `workflow audit verify DB [--partition P] [--key FILE] [--expect POS:HASH]`: recompute a
-// case store's hash chain (an SQLite file, or a PostgreSQL conninfo with --partition) and, for
-// SQLite, check its snapshots against it, read-only.
+// case store's hash chain (an SQLite file, or a PostgreSQL conninfo with --partition) and
+// check its snapshots against it, read-only.
 // `workflow audit head DB [--partition P]`: print the log's head as POS:HASH, an anchor to
 // record elsewhere.
 //
 // Output contract (scripts and the supervision office rely on it):
 // DB below is the file, or "PostgreSQL partition 'P'" (never the conninfo).
 //   intact:   "DB: ok: N events, hash chain intact" on stdout (", keyed" after "chain" for
-//             a keyed store), then for SQLite "DB: M snapshots match the chain" (and, for a
-//             migrated store not yet written to, "DB: K snapshots from before schema 4 are
-//             not sealed yet"); exit 0.
+//             a keyed store), then "DB: M snapshots match the chain" (and, for a migrated
+//             store not yet written to, "DB: K snapshots from before schema 4 are not
+//             sealed yet"; PostgreSQL: schema 3); exit 0.
 //   tampered: "DB: event ID (case C seq S): PROBLEM" on stdout, naming the first bad event
 //             (without the parenthesis when the event itself is gone from the end), or
 //             "DB: case C: PROBLEM" for each tampered snapshot; exit 1.
@@ -60,7 +60,7 @@ int verify(const VerifyArgs& args) {
     if (r.ok) {
       fmt::print("{}: ok: {}, hash chain{} intact\n", db, plural(r.events_checked, "event"),
                  r.keyed ? ", keyed," : "");
-      if (!args.target.postgres()) fmt::print("{}: {} the chain\n", db,
+      fmt::print("{}: {} the chain\n", db,
                  r.snapshots_checked == 1 ? "1 snapshot matches"
                                           : fmt::format("{} snapshots match", r.snapshots_checked));
       if (r.snapshots_unsealed > 0) {

@@ -67,15 +67,7 @@ std::unique_ptr<CaseStore> StoreTarget::open_read_only() const {
 AuditResult StoreTarget::verify(const AuditOptions& options) const {
   check();
 #ifdef WORKFLOW_HAS_POSTGRES
-  if (postgres()) {
-    if (!options.key_file.empty() || options.expect) {
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("{}: --key and --expect are not available for PostgreSQL "
-                              "partitions yet",
-                              label()));
-    }
-    return verify_postgres_log(db, partition);
-  }
+  if (postgres()) return verify_postgres_log(db, partition, options);
 #endif
   return verify_sqlite_log(db, options);
 }

@@ -214,3 +214,82 @@ def test_head_prints_an_anchor_that_verify_checks(tmp_path, store):
     r = verify(store, "--expect", "6:xyz")
     assert r.returncode == 2
     assert "give POS:HASH" in r.stderr
+
+
+# The same audit of a PostgreSQL partition (`DB` is a conninfo, with --partition), run by
+# ctest under tests/postgres/with_cluster.sh: its snapshots, its key and its anchors.
+PG = os.environ.get("WORKFLOW_PG_CONNINFO")
+PSQL = shutil.which("psql")
+needs_postgres = pytest.mark.skipif(PG is None or PSQL is None,
+                                    reason="no PostgreSQL cluster (run under with_cluster.sh)")
+
+
+def psql(sql):
+    r = subprocess.run([PSQL, PG, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def pg_partition(name):
+    r = subprocess.run([CLI, "simulate", "--db", PG, "--partition", name, "--days", "1",
+                        "--seed", "5", "--force"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return name
+
+
+def pg(*args):
+    return subprocess.run([CLI, "audit", *args[:1], PG, "--partition", *args[1:]],
+                          capture_output=True, text=True, timeout=120)
+
+
+@needs_postgres
+def test_a_partitions_snapshots_are_checked_and_a_tampered_one_named():
+    p = pg_partition("audit-snapshots")
+    events = psql(f"SELECT count(*) FROM wf_events WHERE partition = '{p}'")
+    cases = int(psql(f"SELECT count(*) FROM wf_cases WHERE partition = '{p}'"))
+    label = f"PostgreSQL partition '{p}'"
+    r = pg("verify", p)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == (f"{label}: ok: {events} events, hash chain intact\n"
+                        f"{label}: {cases} snapshots match the chain\n")
+    case = psql(f"UPDATE wf_cases SET encoded = encoded || '\\x00'::bytea WHERE partition = '{p}' "
+                "AND id = (SELECT max(id) FROM wf_cases WHERE partition = "
+                f"'{p}') RETURNING id").splitlines()[0]
+    r = pg("verify", p)
+    assert r.returncode == 1
+    assert r.stdout == (f"{label}: case {case}: its snapshot does not match the digest the log "
+                        "records for it\n")
+
+
+@needs_postgres
+def test_a_partitions_head_is_an_anchor_and_its_key_is_checked(tmp_path):
+    p = pg_partition("audit-anchor")
+    label = f"PostgreSQL partition '{p}'"
+    r = pg("head", p)
+    assert r.returncode == 0, r.stderr
+    position, digest = r.stdout.strip().split(":")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    assert pg("verify", p, "--expect", r.stdout.strip()).returncode == 0
+    last = int(position)
+    psql(f"DELETE FROM wf_events WHERE partition = '{p}' AND id > {last - 2}; "
+         f"UPDATE wf_log_head SET last_id = {last - 2}, hash = (SELECT hash FROM wf_events WHERE "
+         f"partition = '{p}' AND id = {last - 2}) WHERE partition = '{p}'")
+    r = pg("verify", p, "--expect", f"{last}:{digest}")
+    assert r.returncode == 1
+    assert r.stdout.startswith(f"{label}: event {last}: missing: the anchor recorded event {last}, "
+                               f"but the log ends at event {last - 2}\n")
+    # A key given for an unkeyed partition is a finding; a keyed one needs its key.
+    key = tmp_path / "hall.key"
+    key.write_bytes(b"k" * 32)
+    r = pg("verify", p, "--key", str(key))
+    assert r.returncode == 1
+    assert "records an unkeyed chain, but a key was given" in r.stdout
+    psql(f"UPDATE wf_partitions SET chain = 'hmac-sha256' WHERE partition = '{p}'")
+    r = pg("verify", p)
+    assert r.returncode == 2
+    assert r.stderr == (f"workflow: error: {label} has a keyed chain (HMAC-SHA-256): audit it "
+                        "with its key file (--key FILE)\n")
+    r = pg("verify", p, "--key", str(key))  # its events were not hashed under this key
+    assert r.returncode == 1
+    assert r.stdout.startswith(f"{label}: event 1 (case ")

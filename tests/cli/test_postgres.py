@@ -75,7 +75,9 @@ def test_audit_verify_names_the_partition_and_the_first_bad_event(halls):
     events = int(psql("SELECT count(*) FROM wf_events WHERE partition = '360730'"))
     r = run("audit", "verify", PG, "--partition", "360730")
     assert r.returncode == 0, r.stderr
-    assert r.stdout == f"PostgreSQL partition '360730': ok: {events} events, hash chain intact\n"
+    cases = int(psql("SELECT count(*) FROM wf_cases WHERE partition = '360730'"))
+    assert r.stdout == (f"PostgreSQL partition '360730': ok: {events} events, hash chain intact\n"
+                        f"PostgreSQL partition '360730': {cases} snapshots match the chain\n")
     # Someone at the server rewrites a refusal's reason in another partition's copy.
     r = run("simulate", "--db", PG, "--partition", "tampered", "--days", 1, "--seed", 2)
     assert r.returncode == 0, r.stderr

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ struct WORKFLOW_EXPORT PostgresOptions {
   // "remote_write", "local" or "off" (may lose the last commits on a server crash; never for
   // a hall). Default: empty, the server's setting (PostgreSQL's default is "on").
   std::string synchronous_commit;
+  // A file holding the key of the partition's keyed chain (HMAC-SHA-256), kept outside the
+  // database, as SqliteOptions::key_file: a partition with no events given a key becomes
+  // keyed for good; a keyed partition needs its key to be opened for writing, and an
+  // unkeyed partition with events refuses one. Readers need none (with it, reopening also
+  // checks the sealing events' hashes). Default: none (the chain is plain SHA-256).
+  std::filesystem::path key_file;
 };
 
 // Opens the case store of `partition` (a non-empty name, e.g. "360730" for 宁都县) in the
@@ -48,9 +55,13 @@ WORKFLOW_EXPORT std::unique_ptr<CaseStore> open_postgres_store(const std::string
                                                const std::string& partition,
                                                PostgresOptions options = {});
 
-// Recomputes one partition's hash chain, read-only, in one snapshot of the database.
-// Throws like open_postgres_store.
-WORKFLOW_EXPORT AuditResult verify_postgres_log(const std::string& conninfo, const std::string& partition);
+// Recomputes one partition's hash chain, read-only, in one snapshot of the database, and
+// checks every case snapshot against the seal the chain records for it; a keyed partition
+// needs options.key_file, options.expect is an anchor (as verify_sqlite_log). Throws like
+// open_postgres_store.
+WORKFLOW_EXPORT AuditResult verify_postgres_log(const std::string& conninfo,
+                                                const std::string& partition,
+                                                const AuditOptions& options = {});
 
 // Every partition the database holds, in name order (empty if it holds no case store).
 WORKFLOW_EXPORT std::vector<std::string> postgres_partitions(const std::string& conninfo);

@@ -87,6 +87,21 @@ void append_seal(std::string& out, std::int64_t case_id, std::int64_t last_seq,
   out.append(digest_bytes(snapshot_digest(encoded)));
 }
 
+std::string commit_seals(std::span<const CaseSnapshot> cases,
+                         const std::function<void(const UnsealedVisitor&)>& unsealed) {
+  std::string seals;
+  unsealed([&](std::int64_t case_id, std::int64_t last_seq, std::string_view encoded) {
+    const bool rewritten = std::any_of(cases.begin(), cases.end(), [&](const CaseSnapshot& c) {
+      return static_cast<std::int64_t>(c.id) == case_id;
+    });
+    if (!rewritten) append_seal(seals, case_id, last_seq, encoded);
+  });
+  for (const CaseSnapshot& snap : cases) {
+    append_seal(seals, static_cast<std::int64_t>(snap.id), snap.last_seq, snap.encoded);
+  }
+  return seals;
+}
+
 std::vector<SnapshotSeal> decode_seals(std::string_view bytes, std::string_view where) {
   if (bytes.size() % kSealBytes != 0) {
     throw Error(ErrorCode::store_error,

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "support/hmac_sha256.hpp"
 #include "support/sha256.hpp"
 #include "workflow/rules.hpp"
+#include "workflow/store.hpp"
 
 namespace workflow::detail {
 
@@ -47,10 +50,20 @@ void append_seal(std::string& out, std::int64_t case_id, std::int64_t last_seq,
 // Throws Error(store_error) naming `where` if the bytes are not whole entries.
 std::vector<SnapshotSeal> decode_seals(std::string_view bytes, std::string_view where);
 Sha256::Digest snapshot_digest(std::string_view encoded);
+// What the last event of a commit carries in `snapshots`: a seal for every snapshot still
+// unsealed that the commit does not rewrite (`unsealed` visits them as case id, last seq,
+// bytes; it may visit none), then one for each of the commit's own, in its order.
+using UnsealedVisitor = std::function<void(std::int64_t, std::int64_t, std::string_view)>;
+std::string commit_seals(std::span<const CaseSnapshot> cases,
+                         const std::function<void(const UnsealedVisitor&)>& unsealed);
 
 inline std::string_view digest_bytes(const Sha256::Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};
 }
+
+// The chain's key from a key file (its bytes, at least 16): Error(store_error) naming the
+// file if it cannot be read or is too short. Empty path: no key. (sqlite_schema.cpp)
+std::string read_chain_key(const std::filesystem::path& key_file);
 
 // A rule set's files in one blob: per file its name, NUL, decimal length, NUL, bytes (the
 // same framing as RuleSet::version hashes). decode throws Error(store_error) on bad bytes.

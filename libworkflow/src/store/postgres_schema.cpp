@@ -90,6 +90,17 @@ CREATE TABLE wf_outbox (
 CREATE INDEX wf_outbox_pending ON wf_outbox (partition_to, partition, seq)
   WHERE received_position IS NULL;
 )sql"},
+    // Version 3, additive: snapshots sealed in the chain, as the SQLite store's version 4
+    // (docs/storage.md, "Snapshots in the chain"), and the partition's chain kind ("Keyed
+    // chain"). Old events keep their hashes (an empty seal list is not hashed); old snapshots
+    // stay at sealed_by 0 until the partition's next write seals them.
+    {3, R"sql(
+ALTER TABLE wf_events ADD COLUMN snapshots bytea NOT NULL DEFAULT '';
+ALTER TABLE wf_cases ADD COLUMN sealed_by bigint NOT NULL DEFAULT 0;
+ALTER TABLE wf_partitions ADD COLUMN chain text NOT NULL DEFAULT 'sha256';
+CREATE INDEX wf_events_sealing ON wf_events (partition, id) WHERE length(snapshots) > 0;
+CREATE INDEX wf_cases_unsealed ON wf_cases (partition, id) WHERE sealed_by = 0;
+)sql"},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kPgSchemaVersion);
 

@@ -11,14 +11,23 @@ void prepare_store_reads(PgSession& r) {
             "ORDER BY seq");
   r.prepare("events_after",
             "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-            "rules_version, notify, hash FROM wf_events WHERE partition = $1 AND id > $2 "
-            "ORDER BY id LIMIT $3");
+            "rules_version, notify, hash, snapshots FROM wf_events WHERE partition = $1 AND "
+            "id > $2 ORDER BY id LIMIT $3");
   r.prepare("hash_at", "SELECT hash FROM wf_events WHERE partition = $1 AND id = $2");
   r.prepare("last_position",
             "SELECT COALESCE(MAX(id), 0)::bigint FROM wf_events WHERE partition = $1");
   r.prepare("cases_page",
-            "SELECT id, last_seq, encoded FROM wf_cases WHERE partition = $1 AND id > $2 "
-            "ORDER BY id LIMIT 256");
+            "SELECT id, last_seq, encoded, sealed_by FROM wf_cases WHERE partition = $1 AND "
+            "id > $2 ORDER BY id LIMIT 256");
+  // The events a page of snapshots names as their seals, each with its predecessor's hash.
+  r.prepare("sealing_events",
+            "SELECT e.id, e.case_id, e.seq, e.kind, e.time, e.actor, e.office, e.post, "
+            "e.reason, e.detail, e.rules_version, e.notify, e.hash, e.snapshots, p.hash FROM "
+            "wf_events e LEFT JOIN wf_events p ON p.partition = e.partition AND p.id = e.id - 1 "
+            "WHERE e.partition = $1 AND e.id = ANY($2::bigint[]) ORDER BY e.id");
+  r.prepare("sealed_any",
+            "SELECT 1::bigint FROM wf_events WHERE partition = $1 AND length(snapshots) > 0 "
+            "LIMIT 1");
   r.prepare("engine_state",
             "SELECT value FROM wf_engine WHERE partition = $1 AND key = 'state'");
   r.prepare("find_request",
@@ -32,12 +41,18 @@ void prepare_store_reads(PgSession& r) {
 void prepare_store_writes(PgSession& w) {
   w.prepare("insert_event",
             "INSERT INTO wf_events (partition, id, case_id, seq, kind, time, actor, office, "
-            "post, reason, detail, rules_version, hash, notify) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
+            "post, reason, detail, rules_version, hash, notify, snapshots) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)");
   w.prepare("put_case",
-            "INSERT INTO wf_cases (partition, id, last_seq, encoded) VALUES ($1,$2,$3,$4) "
-            "ON CONFLICT (partition, id) DO UPDATE SET last_seq = excluded.last_seq, "
-            "encoded = excluded.encoded");
+            "INSERT INTO wf_cases (partition, id, last_seq, encoded, sealed_by) VALUES "
+            "($1,$2,$3,$4,$5) ON CONFLICT (partition, id) DO UPDATE SET last_seq = "
+            "excluded.last_seq, encoded = excluded.encoded, sealed_by = excluded.sealed_by");
+  // Snapshots no event has sealed yet (written before schema 3), sealed by the next commit.
+  w.prepare("unsealed_rows",
+            "SELECT id, last_seq, encoded FROM wf_cases WHERE partition = $1 AND sealed_by = 0 "
+            "ORDER BY id");
+  w.prepare("seal_rest",
+            "UPDATE wf_cases SET sealed_by = $2 WHERE partition = $1 AND sealed_by = 0");
   w.prepare("put_engine",
             "INSERT INTO wf_engine (partition, key, value) VALUES ($1, 'state', $2) "
             "ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value");

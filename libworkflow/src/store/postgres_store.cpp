@@ -29,15 +29,19 @@ class PostgresStore final : public CaseStore {
     if (partition.empty() || partition.find('\0') != std::string::npos) {
       throw Error(ErrorCode::invalid_argument, "a PostgreSQL partition needs a name (no NUL)");
     }
+    const std::string key = read_chain_key(options.key_file);
+    if (!key.empty()) key_.emplace(key);
     reader_ = std::make_unique<PgSession>(conninfo, partition, read_only_ ? "reader" : "reads");
     if (read_only_) {
       reader_->exec("SET default_transaction_read_only = on", "opening read-only");
       prepare_schema(*reader_, options);
+      keyed_ = postgres_chain_keyed(*reader_);
     } else {
       writer_db_ = std::make_unique<PgSession>(conninfo, partition, "writer");
       prepare_schema(*writer_db_, options);
       // Only after the schema exists: the lock is the last check before any write.
       lock_partition(*writer_db_, options.wait_for_lock);
+      keyed_ = postgres_chain_keyed(*writer_db_);
       if (!options.synchronous_commit.empty()) {
         writer_db_->query("SELECT set_config('synchronous_commit', $1, false)",
                           PgParams().text(options.synchronous_commit), "setting synchronous_commit");
@@ -101,83 +105,16 @@ class PostgresStore final : public CaseStore {
     done(error);
   }
 
-  // One event from a row whose columns from `first` on are case_id, seq, kind, time, actor,
-  // office, post, reason, detail, rules_version, notify (history and the change feed).
-  Event read_event(const PGresult* rows, int i, int first) const {
-    Event e;
-    e.case_id = static_cast<CaseId>(pg_int(rows, i, first));
-    e.seq = static_cast<std::uint32_t>(pg_int(rows, i, first + 1));
-    const std::string kind = pg_bytes(rows, i, first + 2);
-    const auto parsed = parse_event_kind(kind);
-    if (!parsed) {
-      throw_pg(partition_, fmt::format("has an event of unknown kind '{}' (case {} seq {})", kind,
-                                       e.case_id, e.seq));
-    }
-    e.kind = *parsed;
-    e.time = DateTime::from_seconds(pg_int(rows, i, first + 3));
-    e.actor = pg_bytes(rows, i, first + 4);
-    e.office = pg_bytes(rows, i, first + 5);
-    e.post = pg_bytes(rows, i, first + 6);
-    e.reason = pg_bytes(rows, i, first + 7);
-    e.detail = pg_bytes(rows, i, first + 8);
-    e.rules_version = pg_bytes(rows, i, first + 9);
-    e.notify = pg_bytes(rows, i, first + 10);
-    return e;
-  }
-
-  // The change feed: events in log order with their positions and the chain head (see
-  // store.hpp). The last position is read first and bounds the batch, so the head and the
-  // events agree even while the writer appends.
   LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
     std::lock_guard lock(read_mutex_);
-    LogBatch batch;
-    {
-      const PgResult r = reader_->run("last_position", PgParams().text(partition_),
-                                      "reading the log's last position");
-      batch.last_position = static_cast<std::uint64_t>(pg_int(r.get(), 0, 0));
-    }
-    if (position > batch.last_position) {
-      throw Error(ErrorCode::invalid_argument,
-                  fmt::format("PostgreSQL partition '{}': log position {} is beyond the last one "
-                              "({})", partition_, position, batch.last_position));
-    }
-    batch.head_position = position;
-    std::string head(32, '\0');
-    if (position > 0) {
-      const PgResult r = reader_->run(
-          "hash_at", PgParams().text(partition_).integer(static_cast<std::int64_t>(position)),
-          "reading the chain head");
-      if (PQntuples(r.get()) == 1) head = pg_bytes(r.get(), 0, 0);
-    }
-    const std::int64_t bound = static_cast<std::int64_t>(
-        std::min<std::uint64_t>(limit, batch.last_position - position));
-    const PgResult r = reader_->run(
-        "events_after",
-        PgParams().text(partition_).integer(static_cast<std::int64_t>(position)).integer(bound),
-        "reading the change feed");
-    const PGresult* rows = r.get();
-    for (int i = 0, n = PQntuples(rows); i < n; ++i) {
-      const auto p = static_cast<std::uint64_t>(pg_int(rows, i, 0));
-      batch.events.push_back({p, read_event(rows, i, 1)});
-      head = pg_bytes(rows, i, 12);
-      batch.head_position = p;
-    }
-    Sha256::Digest digest{};
-    std::copy_n(head.begin(), std::min(head.size(), digest.size()), digest.begin());
-    batch.head_hash = to_hex(digest);
-    return batch;
+    return postgres_events_after(*reader_, position, limit);
   }
 
   std::vector<Event> history(CaseId id) const override {
     std::lock_guard lock(read_mutex_);
-    const PgResult r = reader_->run(
-        "history", PgParams().text(partition_).integer(static_cast<std::int64_t>(id)),
-        "reading a case's history");
-    const PGresult* rows = r.get();
-    std::vector<Event> events;
-    for (int i = 0, n = PQntuples(rows); i < n; ++i) events.push_back(read_event(rows, i, 0));
-    return events;
+    return postgres_history(*reader_, id);
   }
+
 
   // Pages of 256 in id order, visited with no lock held (see the SQLite store).
   void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
@@ -188,11 +125,14 @@ class PostgresStore final : public CaseStore {
         std::lock_guard lock(read_mutex_);
         const PgResult r = reader_->run("cases_page", PgParams().text(partition_).integer(after),
                                         "reading case snapshots");
+        std::vector<std::int64_t> sealed_by;
         for (int i = 0, n = PQntuples(r.get()); i < n; ++i) {
           page.push_back({static_cast<CaseId>(pg_int(r.get(), i, 0)),
                           static_cast<std::uint32_t>(pg_int(r.get(), i, 1)),
                           pg_bytes(r.get(), i, 2)});
+          sealed_by.push_back(pg_int(r.get(), i, 3));
         }
+        seals_->check(page, sealed_by);
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);
@@ -239,8 +179,14 @@ class PostgresStore final : public CaseStore {
   bool read_only() const noexcept override { return read_only_; }
 
   PostgresStats stats() const {
-    std::lock_guard lock(mutex_);
-    return stats_;
+    PostgresStats out;
+    {
+      std::lock_guard lock(mutex_);
+      out = stats_;
+    }
+    std::lock_guard lock(read_mutex_);
+    out.sealing_events_read = seals_->events_read();
+    return out;
   }
 
  private:
@@ -257,7 +203,10 @@ class PostgresStore final : public CaseStore {
     }
   }
 
-  void prepare_reader() { prepare_store_reads(*reader_); }
+  void prepare_reader() {
+    prepare_store_reads(*reader_);
+    seals_.emplace(postgres_seal_check(*reader_, keyed_, key_ ? &*key_ : nullptr));
+  }
 
   void prepare_writer() {
     PgSession& w = *writer_db_;
@@ -273,6 +222,11 @@ class PostgresStore final : public CaseStore {
       load_head(pg_int(last.get(), 0, 0), pg_bytes(last.get(), 0, 1));
     }
     head_row_id_ = PQntuples(head.get()) > 0 ? pg_int(head.get(), 0, 0) : -1;
+    check_postgres_chain_key(w, last_id_, keyed_, key_ ? &*key_ : nullptr);
+    const PgResult unsealed = w.query(
+        "SELECT 1::bigint FROM wf_cases WHERE partition = $1 AND sealed_by = 0 LIMIT 1",
+        PgParams().text(partition_), "reading unsealed snapshots");
+    unsealed_ = PQntuples(unsealed.get()) > 0;
   }
 
   void load_head(std::int64_t id, const std::string& hash) {
@@ -341,26 +295,49 @@ class PostgresStore final : public CaseStore {
     try {
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
+      bool unsealed = unsealed_;
       for (const Queued& q : batch) {
+        // The last event of each commit seals its snapshots and any left unsealed before it,
+        // exactly as in the SQLite store (docs/storage.md, "Snapshots in the chain").
+        const std::int64_t sealing =
+            q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
+        const std::string seals = sealing == 0 ? std::string() : commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
+          if (!unsealed) return;
+          const PgResult rows = w.run("unsealed_rows", PgParams().text(partition_),
+                                      "reading unsealed snapshots");
+          for (int i = 0, n = PQntuples(rows.get()); i < n; ++i) {
+            visit(pg_int(rows.get(), i, 0), pg_int(rows.get(), i, 1), pg_view(rows.get(), i, 2));
+          }
+        });
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
-          const ChainedEvent c{++id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
+          ++id;
+          const std::string_view listed = id == sealing ? std::string_view(seals) : "";
+          const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
-                               e.detail, e.rules_version, e.notify};
-          head = chain_hash(head, c);
+                               e.detail, e.rules_version, e.notify, listed};
+          head = chain_hash(head, c, key_ ? &*key_ : nullptr);
           w.run("insert_event",
                 PgParams()
                     .text(partition_).integer(c.id).integer(c.case_id).integer(c.seq)
                     .text(kind).integer(c.time).text(e.actor).text(e.office).text(e.post)
                     .text(e.reason).text(e.detail).text(e.rules_version)
-                    .bytes(digest_bytes(head)).text(e.notify),
+                    .bytes(digest_bytes(head)).text(e.notify).bytes(listed),
                 "writing an event");
         }
         for (const CaseSnapshot& snap : q.commit.cases) {
           w.run("put_case",
                 PgParams().text(partition_).integer(static_cast<std::int64_t>(snap.id))
-                    .integer(snap.last_seq).bytes(snap.encoded),
+                    .integer(snap.last_seq).bytes(snap.encoded).integer(sealing),
                 "writing a case snapshot");
+        }
+        if (sealing != 0 && unsealed) {
+          w.run("seal_rest", PgParams().text(partition_).integer(sealing), "sealing snapshots");
+        }
+        if (sealing != 0) {
+          unsealed = false;
+        } else if (!q.commit.cases.empty()) {
+          unsealed = true;  // sealed by the next commit with an event
         }
         if (q.commit.engine_state) {
           w.run("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
@@ -405,6 +382,7 @@ class PostgresStore final : public CaseStore {
       if (id != last_id_) head_row_id_ = id;
       last_id_ = id;
       head_ = head;
+      unsealed_ = unsealed;
     } catch (...) {
       PQclear(PQexec(w.get(), "ROLLBACK"));
       throw;
@@ -419,9 +397,14 @@ class PostgresStore final : public CaseStore {
   std::int64_t last_id_ = 0;
   std::int64_t head_row_id_ = -1;  // last_id in wf_log_head, -1 while there is no row
   Sha256::Digest head_{};
+  bool unsealed_ = false;  // some snapshots have sealed_by 0
+
+  bool keyed_ = false;             // wf_partitions.chain: HMAC-SHA-256
+  std::optional<HmacSha256> key_;  // the key, if a key file was given
 
   mutable std::mutex read_mutex_;  // the read connection
   std::unique_ptr<PgSession> reader_;
+  mutable std::optional<SealCheck> seals_;  // on the read connection
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;

@@ -11,12 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "store/seal_check.hpp"
 #include "workflow/postgres_store.hpp"
 
 namespace workflow::detail {
 
 // The schema version this library writes (table wf_schema); shared by every partition.
-inline constexpr int kPgSchemaVersion = 2;
+inline constexpr int kPgSchemaVersion = 3;
 
 struct PgMigration {
   int to_version;
@@ -52,6 +53,10 @@ class PgParams {
 // Results come back in binary format: integers (int4/int8) big-endian, text and bytea raw.
 std::int64_t pg_int(const PGresult* r, int row, int col);
 std::string pg_bytes(const PGresult* r, int row, int col);
+// The same bytes without a copy, valid while the result lives.
+inline std::string_view pg_view(const PGresult* r, int row, int col) {
+  return {PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col))};
+}
 
 // One libpq connection, named in pg_stat_activity "libworkflow PARTITION ROLE" unless the
 // conninfo names its own application_name.
@@ -96,10 +101,28 @@ void lock_partition(PgSession& session, bool wait);
 void prepare_store_reads(PgSession& reader);
 void prepare_store_writes(PgSession& writer);
 
+// postgres_seals.cpp. Whether the partition's chain is keyed (wf_partitions.chain).
+bool postgres_chain_keyed(PgSession& session);
+// The reopening check (store/seal_check.hpp) reading a page's sealing events in one query on
+// `reader` (prepared by prepare_store_reads); used under the store's read lock.
+SealCheck postgres_seal_check(PgSession& reader, bool keyed, const HmacSha256* key);
+// A keyed partition needs its key (the right one: its last event must hash under it); an
+// unkeyed one takes a key only while its log is empty, and is then marked keyed.
+void check_postgres_chain_key(PgSession& writer, std::int64_t last_id, bool& keyed,
+                              const HmacSha256* key);
+
+// postgres_reads.cpp, on the read connection. One event from a row whose columns from
+// `first` on are case_id, seq, kind, time, actor, office, post, reason, detail,
+// rules_version, notify; a case's history; the change feed (CaseStore::events_after).
+Event postgres_read_event(const PGresult* rows, int row, int first, const std::string& partition);
+std::vector<Event> postgres_history(PgSession& reader, CaseId id);
+LogBatch postgres_events_after(PgSession& reader, std::uint64_t position, std::size_t limit);
+
 // What tests measure: commits written and the transactions that wrote them.
 struct PostgresStats {
   std::uint64_t commits = 0;
   std::uint64_t transactions = 0;
+  std::uint64_t sealing_events_read = 0;  // by reopening checks (SealCheck::events_read)
 };
 // Throws Error(invalid_argument) if `store` is not a PostgreSQL store.
 PostgresStats postgres_stats(const CaseStore& store);

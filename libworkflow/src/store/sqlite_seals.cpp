@@ -3,6 +3,7 @@
 // checked before a writer extends it (docs/storage.md, "Snapshots in the chain", "Keyed
 // chain").
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -19,82 +20,36 @@ namespace {
 
 }  // namespace
 
-SealCheck::SealCheck(sqlite3* reader, const fs::path& path, bool keyed, const HmacSha256* key)
-    : path_(path), keyed_(keyed), key_(key),
-      seal_event_(reader, path,
-                  "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-                  "rules_version, notify, hash, snapshots FROM events WHERE id = ?"),
-      hash_at_(reader, path, "SELECT hash FROM events WHERE id = ?"),
-      sealed_any_(reader, path,
-                  "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)") {}
-
-// A snapshot is used only if it is the one the chain records: the event that sealed it
-// lists its case, last seq and digest, and that event hashes right from its predecessor
-// (when the chain is unkeyed or its key is known). Legacy snapshots (written before
-// schema 4, sealed_by 0) pass only while no event has sealed anything yet. Under
-// read_mutex_.
-void SealCheck::check(const CaseSnapshot& s, std::int64_t sealed_by) {
-  const std::function<void(std::string_view)> refuse = [&](std::string_view why) {
-    fail(path_, fmt::format("cannot be opened: the snapshot of case {} {}; it was changed outside "
-                     "the engine. Run 'workflow audit verify {}' and restore the store from a "
-                     "backup; nothing was changed", s.id, why, path_.string()));
+// The sealing events a page of snapshots names, each with its predecessor's hash, read with
+// one prepared statement in ascending log order (sequential pages for SQLite).
+SealCheck sqlite_seal_check(sqlite3* reader, const fs::path& path, bool keyed,
+                            const HmacSha256* key) {
+  auto event = std::make_shared<Statement>(
+      reader, path,
+      "SELECT e.id, e.case_id, e.seq, e.kind, e.time, e.actor, e.office, e.post, e.reason, "
+      "e.detail, e.rules_version, e.notify, e.hash, e.snapshots, "
+      "(SELECT p.hash FROM events p WHERE p.id = e.id - 1) FROM events e WHERE e.id = ?");
+  auto sealed_any = std::make_shared<Statement>(
+      reader, path, "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)");
+  auto load = [event](std::span<const std::int64_t> ids,
+                      const std::function<void(const StoredSealingEvent&)>& row) {
+    Statement& e = *event;
+    for (const std::int64_t id : ids) {
+      ResetOnExit guard{e};
+      e.bind(1, id);
+      if (!e.step()) continue;
+      row({{e.int64(0), e.int64(1), e.int64(2), e.view(3), e.int64(4), e.view(5), e.view(6),
+            e.view(7), e.view(8), e.view(9), e.view(10), e.view(11), e.view(13)},
+           e.view(12), e.view(14)});
+    }
   };
-  if (sealed_by == 0) {
-    if (!sealed_any_known_) {
-      ResetOnExit guard{sealed_any_};
-      sealed_any_ok_ = sealed_any_.step() && sealed_any_.int64(0) != 0;
-      sealed_any_known_ = true;
-    }
-    if (sealed_any_ok_) refuse("is not sealed by any event of the log");
-    return;
-  }
-  if (sealed_by != cached_event_) load(sealed_by, refuse);
-  const auto it = cached_seals_.find(static_cast<std::int64_t>(s.id));
-  if (it == cached_seals_.end()) {
-    refuse(fmt::format("is not listed by event {}, which it names as its seal", sealed_by));
-  }
-  if (it->second.last_seq != s.last_seq || it->second.digest != snapshot_digest(s.encoded)) {
-    refuse(fmt::format("does not match the digest event {} of the log records for it",
-                       sealed_by));
-  }
+  auto any_sealed = [sealed_any] {
+    ResetOnExit guard{*sealed_any};
+    return sealed_any->step() && sealed_any->int64(0) != 0;
+  };
+  return SealCheck(path.string(), fmt::format("workflow audit verify {}", path.string()), keyed,
+                   key, std::move(load), std::move(any_sealed));
 }
-
-void SealCheck::load(std::int64_t event_id,
-                   const std::function<void(std::string_view)>& refuse) {
-  cached_event_ = -1;
-  cached_seals_.clear();
-  std::string previous(32, '\0');
-  if (event_id > 1) {
-    ResetOnExit guard{hash_at_};
-    hash_at_.bind(1, event_id - 1);
-    if (hash_at_.step()) previous = hash_at_.blob(0);
-  }
-  ResetOnExit guard{seal_event_};
-  seal_event_.bind(1, event_id);
-  if (!seal_event_.step()) refuse(fmt::format("names event {} as its seal, which is gone", event_id));
-  const Statement& e = seal_event_;
-  const std::string kind = e.text(3), actor = e.text(5), office = e.text(6), post = e.text(7),
-                    reason = e.text(8), detail = e.text(9), rules_version = e.text(10),
-                    notify = e.text(11), hash = e.blob(12), seals = e.blob(13);
-  if (!keyed_ || key_) {
-    Sha256::Digest prev{};
-    std::copy_n(previous.begin(), std::min<std::size_t>(previous.size(), 32),
-                reinterpret_cast<char*>(prev.data()));
-    const auto computed = chain_hash(
-        prev, {event_id, e.int64(1), e.int64(2), kind, e.int64(4), actor, office, post, reason,
-               detail, rules_version, notify, seals},
-        key_);
-    if (hash != digest_bytes(computed)) {
-      refuse(fmt::format("is sealed by event {}, whose hash does not match its contents",
-                         event_id));
-    }
-  }
-  for (const SnapshotSeal& seal : decode_seals(seals, fmt::format("{} event {}", path_.string(), event_id))) {
-    cached_seals_[seal.case_id] = seal;
-  }
-  cached_event_ = event_id;
-}
-
 
 // A keyed store needs its key (and the right one: the last event must hash under it); an
 // unkeyed store takes a key only while its log is empty, and is then keyed for good.

@@ -32,7 +32,7 @@ class SqliteStore final : public CaseStore {
       prepare_writer();
     }
     sqlite3* r = reader();
-    seals_.emplace(r, path_, keyed_, key_ ? &*key_ : nullptr);
+    seals_.emplace(sqlite_seal_check(r, path_, keyed_, key_ ? &*key_ : nullptr));
     history_ = {r, path_,
                 "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
                 "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
@@ -162,6 +162,9 @@ class SqliteStore final : public CaseStore {
       std::vector<CaseSnapshot> page;
       {
         std::lock_guard lock(read_mutex_);
+        // One read transaction for the page and its seals: they agree, and SQLite takes its
+        // shared lock once per page instead of once per statement (two fcntl calls each).
+        ReadTransaction tx(reader(), path_);
         std::vector<std::int64_t> sealed_by;
         {
           ResetOnExit guard{cases_page_};
@@ -172,7 +175,7 @@ class SqliteStore final : public CaseStore {
             sealed_by.push_back(cases_page_.int64(3));
           }
         }
-        for (std::size_t i = 0; i < page.size(); ++i) seals_->check(page[i], sealed_by[i]);
+        seals_->check(page, sealed_by);
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);
@@ -217,8 +220,14 @@ class SqliteStore final : public CaseStore {
   bool read_only() const noexcept override { return read_only_; }
 
   SqliteStats stats() const {
-    std::lock_guard lock(mutex_);
-    return stats_;
+    SqliteStats out;
+    {
+      std::lock_guard lock(mutex_);
+      out = stats_;
+    }
+    std::lock_guard lock(read_mutex_);
+    out.sealing_events_read = seals_->events_read();
+    return out;
   }
 
  private:
@@ -375,24 +384,13 @@ class SqliteStore final : public CaseStore {
       for (const Queued& q : batch) {
         const std::int64_t sealing =
             q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
-        std::string seals;
-        if (sealing != 0) {
-          if (unsealed) {
-            ResetOnExit guard{unsealed_rows_};
-            while (unsealed_rows_.step()) {
-              const std::int64_t case_id = unsealed_rows_.int64(0);
-              const bool rewritten = std::any_of(
-                  q.commit.cases.begin(), q.commit.cases.end(),
-                  [&](const CaseSnapshot& c) { return static_cast<std::int64_t>(c.id) == case_id; });
-              if (!rewritten) {
-                append_seal(seals, case_id, unsealed_rows_.int64(1), unsealed_rows_.blob(2));
-              }
-            }
+        const std::string seals = sealing == 0 ? std::string() : commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
+          if (!unsealed) return;
+          ResetOnExit guard{unsealed_rows_};
+          while (unsealed_rows_.step()) {
+            visit(unsealed_rows_.int64(0), unsealed_rows_.int64(1), unsealed_rows_.view(2));
           }
-          for (const CaseSnapshot& snap : q.commit.cases) {
-            append_seal(seals, static_cast<std::int64_t>(snap.id), snap.last_seq, snap.encoded);
-          }
-        }
+        });
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
           ++id;

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store/hash_chain.hpp"
+#include "store/seal_check.hpp"
 #include "support/sha256.hpp"
 #include "workflow/store.hpp"
 
@@ -78,6 +79,11 @@ class Statement {
   // Column text or blob bytes, exactly as stored (embedded NULs kept).
   std::string text(int col) const;
   std::string blob(int col) const;
+  // The same bytes without a copy: valid until the next step or reset.
+  std::string_view view(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p == nullptr ? std::string_view() : std::string_view(p, sqlite3_column_bytes(stmt_, col));
+  }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
  private:
@@ -90,6 +96,22 @@ class Statement {
 struct ResetOnExit {
   Statement& s;
   ~ResetOnExit() { s.reset(); }
+};
+
+// A read transaction on a connection for the scope (BEGIN, then COMMIT on exit): the reads in
+// it see one committed state.
+class ReadTransaction {
+ public:
+  ReadTransaction(sqlite3* db, const std::filesystem::path& file) : db_(db) {
+    if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw_sqlite(file, db_, "cannot begin a read transaction");
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  ~ReadTransaction() { sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); }
+
+ private:
+  sqlite3* db_;
 };
 
 // The process-wide hold on a store file. Closing any descriptor of a file drops every POSIX
@@ -132,35 +154,15 @@ void check_wal_owner(const std::filesystem::path& file, sqlite3* file_only, sqli
 // PRAGMA quick_check must say ok.
 void quick_check(const std::filesystem::path& file, sqlite3* db);
 
-// The chain's key from a key file (its bytes, at least 16): Error(store_error) naming the
-// file if it cannot be read or is too short. Empty path: no key.
-std::string read_chain_key(const std::filesystem::path& key_file);
 // store_info's value for `key`, or empty.
 std::string store_info(sqlite3* db, const std::filesystem::path& file, std::string_view key);
 // Another read-only connection on a file open_store_file accepted.
 DbHandle open_read_connection(const std::filesystem::path& path);
 
-// sqlite_seals.cpp. Checks each snapshot, before an engine sees it, against the seal the
-// chain records for it (the event cases.sealed_by names must list it and hash right when
-// the chain can be checked); refuses with Error(store_error) naming the case and advice.
-// Caches the last sealing event's list (one transaction seals many cases in id order). Not
-// thread-safe: used under the store's read lock.
-class SealCheck {
- public:
-  SealCheck(sqlite3* reader, const std::filesystem::path& path, bool keyed,
-            const HmacSha256* key);
-  void check(const CaseSnapshot& snapshot, std::int64_t sealed_by);
-
- private:
-  void load(std::int64_t event_id, const std::function<void(std::string_view)>& refuse);
-  std::filesystem::path path_;
-  bool keyed_;
-  const HmacSha256* key_;
-  Statement seal_event_, hash_at_, sealed_any_;
-  std::int64_t cached_event_ = -1;  // the sealing event whose list is cached
-  std::unordered_map<std::int64_t, SnapshotSeal> cached_seals_;
-  bool sealed_any_known_ = false, sealed_any_ok_ = false;
-};
+// sqlite_seals.cpp. The reopening check (store/seal_check.hpp) reading the sealing events
+// through its own statements on `reader`; used under the store's read lock.
+SealCheck sqlite_seal_check(sqlite3* reader, const std::filesystem::path& path, bool keyed,
+                            const HmacSha256* key);
 // A keyed store needs its key (the right one: its last event must hash under it); an
 // unkeyed store takes a key only while its log is empty, and is then marked keyed.
 void check_chain_key(sqlite3* writer, const std::filesystem::path& path, std::int64_t last_id,
@@ -170,6 +172,7 @@ void check_chain_key(sqlite3* writer, const std::filesystem::path& path, std::in
 struct SqliteStats {
   std::uint64_t commits = 0;
   std::uint64_t transactions = 0;
+  std::uint64_t sealing_events_read = 0;  // by reopening checks (SealCheck::events_read)
 };
 // Throws Error(invalid_argument) if `store` is not an SQLite store.
 SqliteStats sqlite_stats(const CaseStore& store);
