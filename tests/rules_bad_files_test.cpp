@@ -602,3 +602,16 @@ TEST_CASE("rules bad files: 63-law-limits") {
         "case.yaml:15:7: matters[0].stages: the stages' share_days add up to 11 working days, "
         "more than the promised limit of 10\n");
 }
+
+TEST_CASE("rules bad files: 64-oversight") {
+  // 督办 and 改派: a reply limit of at least one working day; no supervision orders from a
+  // village agent's post; no reassigning from a post that leads no unit; flags are booleans.
+  CHECK(problems_of("64-oversight") ==
+        "case.yaml:2:21: policy.order_reply_days: must be at least 1, found 0\n"
+        "case.yaml:4:123: posts[0].issues_orders: a village agent post does not issue "
+        "supervision orders (督办); give issues_orders to a post of the supervision office or "
+        "a leader\n"
+        "case.yaml:5:109: posts[1].reassigns: a policy post does not lead a unit: reassigns "
+        "(改派) is for a unit leader's window or back_office post\n"
+        "case.yaml:6:95: posts[2].issues_orders: expected true or false, found 'maybe'\n");
+}

@@ -22,7 +22,7 @@ std::string services_json(const Figures& f);  // "  key: value,\n" lines of repo
 std::string report_json(const Figures& f);
 // The hall-operations sections (report_operations.cpp): channels and the seeds' rates.
 std::string operations_text(const Figures& f);
-std::string operations_json(const Figures& f);  // the last "  key: value\n" of report_json
+std::string operations_json(const Figures& f);  // "  key: value\n" of report_json
 std::string operations_html(const Figures& f);
 // `office_names` maps office ids to names for the page's labels.
 // The names the pages show for ids (zh-CN labels from the rule set): offices, departments,
@@ -36,6 +36,10 @@ Names names_of(const RuleSet& rules);
 // `generated`: when the page was made, shown in the header.
 std::string report_html(const Figures& f, const Names& names, const std::string& generated);
 std::string services_html(const Figures& f, const Names& names);
+// The oversight sections (report_orders.cpp): 督办 and 改派.
+std::string oversight_text(const Figures& f);
+std::string oversight_json(const Figures& f);  // the last "  key: value\n" of report_json
+std::string oversight_html(const Figures& f, const Names& names);
 // zh-CN names of the canonical strings the pages show.
 std::string zh_light(const std::string& light);
 // The per-unit ranking as text lines.

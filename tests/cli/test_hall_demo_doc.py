@@ -32,6 +32,7 @@ def pct(rate):
 def test_the_page_quotes_the_demo_figures(demo):
     f, r, b, x, p = demo, demo["ratings"], demo["bundles"], demo["cross_region"], demo["proxy"]
     law = demo["law_limits"]
+    o = demo["oversight"]
     by_township = f["delegated_by_township"].values()
     light = f["ever_light"]
     quoted = [
@@ -66,6 +67,11 @@ def test_the_page_quotes_the_demo_figures(demo):
         f"late (§44), {law['stage_overdue']} cases with a stage over its share, "
         f"{law['verification_overdue']} verifications overdue; {law['on_promise']} approvals on "
         f"commitment, {law['false_commitments']} found false and {law['revoked']} revoked",
+        f"{o['orders']} orders on {o['cases_ordered']} cases",
+        f"{pct(o['reply_on_time_rate'])} ({o['replied_on_time']} of "
+        f"{o['replied'] + o['overdue']})",
+        f"{o['open']} open, {o['closed']} closed, {o['escalated']} escalated",
+        f"{o['reassignments']} reassignment{'s' if o['reassignments'] != 1 else ''}",
     ]
     missing = [q for q in quoted if q not in DOC]
     assert not missing, "docs/hall-demo.md is out of date; the demo now gives:\n" + \

@@ -64,7 +64,8 @@ def posts():
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     db = tmp_path_factory.mktemp("services") / "hall.db"
-    r = run("simulate", "--db", db, "--days", 10, "--seed", 4)
+    # Seed 7: within ten days a bundle has a denied part and a proxy case is followed by B.
+    r = run("simulate", "--db", db, "--days", 10, "--seed", 7)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "engine refused" not in r.stdout
     report = run("report", db, "--json")
@@ -266,6 +267,8 @@ def test_case_lights_ignore_the_rectification_tasks_lights(store):
     own, task = defaultdict(int), defaultdict(int)
     for e in of_kind(store, "light_changed"):
         rank = LIGHT_RANK.get(e.detail["to"], 0)
+        if e.detail.get("task") == "order":
+            continue  # a supervision order's light (督办) is the order's, not the case's
         target = task if e.detail.get("task") == "rectification" else own
         target[e.case] = max(target[e.case], rank)
     # The run has tasks whose light is worse than their case's: counting them would show.

@@ -32,19 +32,20 @@ py::tuple tuple_of(Enum last) {
 
 void bind_vocabularies(py::module_& m) {
   m.attr("STATES") = tuple_of(CaseState::revoked);
-  m.attr("VERBS") = tuple_of(Verb::revoke);
+  m.attr("VERBS") = tuple_of(Verb::reassign);
   m.attr("LIGHTS") = tuple_of(Light::escalated_red);
   m.attr("DECISIONS") = tuple_of(Decision::denied);
   m.attr("CHANNELS") = tuple_of(IssueChannel::e_certificate);
   m.attr("PROCEDURES") = tuple_of(SpecialProcedure::expert_review);
   m.attr("ABSENCE_KINDS") = tuple_of(AbsenceKind::field_work);
   m.attr("HOLDINGS") = tuple_of(Holding::unresolved);
-  m.attr("EVENT_KINDS") = tuple_of(EventKind::verification_overdue);
+  m.attr("EVENT_KINDS") = tuple_of(EventKind::reassign);
   m.attr("VERIFICATIONS") = tuple_of(Verification::false_commitment);
   m.attr("RATING_CHANNELS") = tuple_of(RatingChannel::phone);
   m.attr("SUBMISSION_CHANNELS") = tuple_of(SubmissionChannel::village_agent);
   m.attr("ASSISTANCE") = tuple_of(Assistance::township);
   m.attr("RECTIFICATION_STATES") = tuple_of(RectificationState::closed);
+  m.attr("ORDER_STATES") = tuple_of(OrderState::escalated);
 }
 
 void bind_event(py::module_& m) {
@@ -58,10 +59,13 @@ void bind_event(py::module_& m) {
           "verb",
           [](const Event& e) -> std::optional<std::string> {
             // Verb events follow `submitted` in EventKind, in the order of Verb (the case
-            // verbs, then the rectification verbs, then the 告知承诺 follow-up verbs).
+            // verbs, then the rectification verbs, then the 告知承诺 follow-up verbs); the
+            // oversight verbs (督办, 改派) follow the engine's own kinds.
             const int k = static_cast<int>(e.kind);
-            if (k >= static_cast<int>(EventKind::accept) &&
-                k <= static_cast<int>(EventKind::revoke)) {
+            if ((k >= static_cast<int>(EventKind::accept) &&
+                 k <= static_cast<int>(EventKind::revoke)) ||
+                (k >= static_cast<int>(EventKind::order) &&
+                 k <= static_cast<int>(EventKind::reassign))) {
               return name(e.kind);
             }
             return std::nullopt;
@@ -202,6 +206,10 @@ void bind_case_view(py::module_& m) {
       .def_readonly("rating", &CaseView::rating, "The applicant's rating (好差评), or None.")
       .def_readonly("rectification", &CaseView::rectification,
                     "The rectification task a bad rating opened (差评整改), or None.")
+      .def_readonly("orders", &CaseView::orders,
+                    "Supervision orders (督办) issued on the case, oldest first (OrderView).")
+      .def_readonly("reassignments", &CaseView::reassignments,
+                    "Moves of the case's stage between posts of a unit (改派), oldest first.")
       .def_readonly("rules_version", &CaseView::rules_version)
       .def_readonly("history", &CaseView::history, "Events in order (empty from Engine.cases()).")
       .def("__repr__", [](const CaseView& v) {
@@ -247,6 +255,50 @@ void bind_ratings(py::module_& m) {
       .def("__repr__", [](const RectificationView& r) {
         return "<RectificationView " + name(r.state) + " " + r.department + " due " +
                r.due.to_string() + " light=" + name(r.light) + ">";
+      });
+}
+
+void bind_oversight(py::module_& m) {
+  py::class_<OrderView>(
+      m, "OrderView",
+      "A supervision order (督办) on a case: issued to the unit holding it with a reason and a\n"
+      "reply due in working days; the unit replies; the issuing side closes or escalates it.")
+      .def_readonly("number", &OrderView::number, "1, 2, ... within the case.")
+      .def_readonly("issued_by", &OrderView::issued_by, "Staff id of the issuer.")
+      .def_readonly("issuer_post", &OrderView::issuer_post, "Their post (issues_orders).")
+      .def_readonly("department", &OrderView::department, "The unit it is addressed to.")
+      .def_readonly("reason", &OrderView::reason)
+      .def_readonly("issued", &OrderView::issued)
+      .def_readonly("reply_days", &OrderView::reply_days, "Working days to reply.")
+      .def_readonly("due", &OrderView::due, "The reply is due by this day.")
+      .def_property_readonly("state", [](const OrderView& o) { return name(o.state); },
+                             "One of workflow.ORDER_STATES.")
+      .def_property_readonly("light", [](const OrderView& o) { return name(o.light); },
+                             "'green', 'yellow' (the last day), 'red' (late); frozen at the reply.")
+      .def_readonly("replied", &OrderView::replied, "The day the unit replied, or None.")
+      .def_property_readonly("replied_by", [](const OrderView& o) { return non_empty(o.replied_by); })
+      .def_property_readonly("reply", [](const OrderView& o) { return non_empty(o.reply); })
+      .def_readonly("replied_on_time", &OrderView::replied_on_time, "Replied by `due`.")
+      .def_readonly("ended", &OrderView::ended, "The day it was closed or escalated, or None.")
+      .def_property_readonly("ended_by", [](const OrderView& o) { return non_empty(o.ended_by); })
+      .def_property_readonly("outcome", [](const OrderView& o) { return non_empty(o.outcome); },
+                             "The reason given when closing or escalating it.")
+      .def("__repr__", [](const OrderView& o) {
+        return "<OrderView " + std::to_string(o.number) + " " + name(o.state) + " to " +
+               o.department + " due " + o.due.to_string() + " light=" + name(o.light) + ">";
+      });
+  py::class_<ReassignmentView>(m, "ReassignmentView",
+                               "A move of a case's stage to another post of its unit (改派).")
+      .def_readonly("time", &ReassignmentView::time)
+      .def_readonly("actor", &ReassignmentView::actor)
+      .def_readonly("actor_post", &ReassignmentView::actor_post,
+                    "The stage's supervisor post, or the unit leader's (reassigns).")
+      .def_readonly("department", &ReassignmentView::department)
+      .def_readonly("from_post", &ReassignmentView::from_post)
+      .def_readonly("to_post", &ReassignmentView::to_post)
+      .def_readonly("reason", &ReassignmentView::reason)
+      .def("__repr__", [](const ReassignmentView& r) {
+        return "<ReassignmentView " + r.from_post + " -> " + r.to_post + " by " + r.actor + ">";
       });
 }
 
@@ -303,6 +355,7 @@ void bind_case(py::module_& m) {
   bind_vocabularies(m);
   bind_event(m);
   bind_ratings(m);  // before Case, whose .rating and .rectification return them
+  bind_oversight(m);  // before Case, whose .orders and .reassignments return them
   bind_case_view(m);
   bind_bundle_view(m);
   bind_clocks(m);

@@ -30,6 +30,10 @@ std::vector<std::string> details_of(Verb v) {
     case Verb::call_back: case Verb::close_rectification: case Verb::confirm_promise:
     case Verb::false_promise: case Verb::revoke:
       return {"reason"};
+    case Verb::order: return {"reason", "days"};
+    case Verb::reply_order: case Verb::close_order: case Verb::escalate_order:
+      return {"reason", "order"};
+    case Verb::reassign: return {"reason", "to_post"};
     default: return {};
   }
 }
@@ -39,12 +43,14 @@ std::vector<std::string> details_of(Verb v) {
 Action action_of(const char* method, Verb verb, std::string actor, const py::object& reason,
                  const py::object& materials, const py::object& days, const py::object& procedure,
                  const py::object& tolerate_missing, const py::object& on_promise,
-                 const py::object& channel, const std::optional<std::string>& request_id) {
+                 const py::object& channel, const py::object& to_post, const py::object& order,
+                 const std::optional<std::string>& request_id) {
   const std::vector<std::string> uses = details_of(verb);
   const std::pair<const char*, const py::object*> given[] = {
       {"reason", &reason}, {"materials", &materials}, {"days", &days},
       {"procedure", &procedure}, {"tolerate_missing", &tolerate_missing},
-      {"on_promise", &on_promise}, {"channel", &channel}};
+      {"on_promise", &on_promise}, {"channel", &channel}, {"to_post", &to_post},
+      {"order", &order}};
   for (const auto& [key, value] : given) {
     if (value->is_none() || std::find(uses.begin(), uses.end(), key) != uses.end()) continue;
     std::string takes = "actor";
@@ -68,12 +74,18 @@ Action action_of(const char* method, Verb verb, std::string actor, const py::obj
     a.channel = parse_name(parse_issue_channel, channel.cast<std::string>(), "channel",
                            IssueChannel::e_certificate);
   }
+  if (!to_post.is_none()) a.to_post = to_post.cast<std::string>();
+  if (!order.is_none()) {
+    const long n = order.cast<long>();
+    if (n < 0) throw py::value_error("order is a supervision order's number, 1 or more");
+    a.order = static_cast<std::uint32_t>(n);
+  }
   a.request_id = request_id.value_or("");
   return a;
 }
 
 // The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs).
-constexpr Verb kLastVerb = Verb::revoke;
+constexpr Verb kLastVerb = Verb::reassign;
 
 // act() and act_bundle(): the subject, the verb, then every detail keyword-only, None when
 // not given. The named verb methods (engine.accept(...), ...) are defined in Python
@@ -84,7 +96,8 @@ void def_command(Class& cls, const char* name, const char* subject, F f, const c
           py::arg("reason") = py::none(), py::arg("materials") = py::none(),
           py::arg("days") = py::none(), py::arg("procedure") = py::none(),
           py::arg("tolerate_missing") = py::none(), py::arg("on_promise") = py::none(),
-          py::arg("channel") = py::none(), py::arg("request_id") = py::none(), doc);
+          py::arg("channel") = py::none(), py::arg("to_post") = py::none(),
+          py::arg("order") = py::none(), py::arg("request_id") = py::none(), doc);
 }
 
 const char* const kActDoc =
@@ -110,7 +123,13 @@ const char* const kActDoc =
     "one of its back-office posts, then, after a false commitment, revoke (reason required)\n"
     "by its head (a post with approves_extensions): the case ends 'revoked'. accept may\n"
     "combine tolerate_missing and on_promise where the matter allows 告知承诺: the 容缺\n"
-    "materials missing are owed, the rest excused.";
+    "materials missing are owed, the rest excused.\n\n"
+    "Oversight (督办, 改派): order (reason required; days: the reply limit, default the\n"
+    "rules' order_reply_days) by a post with issues_orders over the unit holding the case;\n"
+    "reply_order (reason: the reply) by that unit; close_order / escalate_order by the issuing\n"
+    "side; order: the order's number when several apply. reassign (reason, to_post) by the\n"
+    "stage's supervisor or the unit's leader (reassigns), to another post of the same unit\n"
+    "and role. See Case.orders and Case.reassignments.";
 
 const char* const kActBundleDoc =
     "Gives a window command to every part of a bundle it applies to now: accept, refuse,\n"
@@ -128,11 +147,12 @@ void bind_commands(py::class_<PyEngine>& cls) {
       [](PyEngine& self, CaseId id, const std::string& verb, std::string actor,
          const py::object& reason, const py::object& materials, const py::object& days,
          const py::object& procedure, const py::object& tolerate_missing,
-         const py::object& on_promise, const py::object& channel,
-         std::optional<std::string> request_id) {
+         const py::object& on_promise, const py::object& channel, const py::object& to_post,
+         const py::object& order, std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         const Action a = action_of("act", v, std::move(actor), reason, materials, days,
-                                   procedure, tolerate_missing, on_promise, channel, request_id);
+                                   procedure, tolerate_missing, on_promise, channel, to_post,
+                                   order, request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act(id, v, a);
@@ -146,11 +166,12 @@ void bind_bundle_and_rating_commands(py::class_<PyEngine>& cls) {
       [](PyEngine& self, BundleId id, const std::string& verb, std::string actor,
          const py::object& reason, const py::object& materials, const py::object& days,
          const py::object& procedure, const py::object& tolerate_missing,
-         const py::object& on_promise, const py::object& channel,
-         std::optional<std::string> request_id) {
+         const py::object& on_promise, const py::object& channel, const py::object& to_post,
+         const py::object& order, std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         const Action a = action_of("act_bundle", v, std::move(actor), reason, materials, days,
-                                   procedure, tolerate_missing, on_promise, channel, request_id);
+                                   procedure, tolerate_missing, on_promise, channel, to_post,
+                                   order, request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act_bundle(id, v, a);

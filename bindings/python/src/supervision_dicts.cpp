@@ -191,6 +191,23 @@ py::dict law_limits(const LawLimitFigures& l) {
   return d;
 }
 
+py::dict oversight(const OversightFigures& o) {
+  py::dict d;
+  d["orders"] = o.orders;
+  d["cases_ordered"] = o.cases_ordered;
+  d["replied"] = o.replied;
+  d["replied_on_time"] = o.replied_on_time;
+  d["overdue"] = o.overdue;
+  d["reply_on_time_rate"] = rate(o.reply_on_time_rate);
+  d["open"] = o.open;
+  d["closed"] = o.closed;
+  d["escalated"] = o.escalated;
+  d["orders_by_unit"] = counts(o.orders_by_unit);
+  d["reassignments"] = o.reassignments;
+  d["reassignments_by_unit"] = counts(o.reassignments_by_unit);
+  return d;
+}
+
 py::dict unit(const UnitFigures& u) {
   py::dict d;
   d["id"] = u.id;
@@ -287,6 +304,7 @@ py::dict figures_dict(const SupervisionFigures& f) {
   d["cross_region"] = cross_region(f.cross_region);
   d["proxy"] = proxy(f.proxy);
   d["law"] = law_limits(f.law);
+  d["oversight"] = oversight(f.oversight);
   d["units"] = std::move(units);
   d["last_three"] = f.last_three;
   d["weeks"] = std::move(weeks);

@@ -69,7 +69,8 @@ def test_vocabularies_are_the_canonical_names():
     assert workflow.VERBS[0] == "accept" and workflow.VERBS[18] == "terminate"
     assert workflow.VERBS[19:] == ("verify", "rectify", "explain", "appeal", "call_back",
                                    "close_rectification", "confirm_promise", "false_promise",
-                                   "revoke")
+                                   "revoke", "order", "reply_order", "close_order",
+                                   "escalate_order", "reassign")
     assert workflow.STATES[-1] == "revoked"
     # One named method per verb, the rectification verbs included.
     for verb in workflow.VERBS:
@@ -79,10 +80,12 @@ def test_vocabularies_are_the_canonical_names():
     assert workflow.ABSENCE_KINDS == ("leave", "vacation", "out", "field_work")
     assert "expert_review" in workflow.PROCEDURES
     assert workflow.EVENT_KINDS[0] == "submitted" and "light_changed" in workflow.EVENT_KINDS
-    assert workflow.EVENT_KINDS[-9:] == ("rated", "rectification_opened", "rules_installed",
-                                         "rerouted", "deadlines_recomputed",
-                                         "escalation_review_overdue", "issue_overdue",
-                                         "stage_overdue", "verification_overdue")
+    assert workflow.EVENT_KINDS[-14:] == ("rated", "rectification_opened", "rules_installed",
+                                          "rerouted", "deadlines_recomputed",
+                                          "escalation_review_overdue", "issue_overdue",
+                                          "stage_overdue", "verification_overdue", "order",
+                                          "reply_order", "close_order", "escalate_order",
+                                          "reassign")
     assert workflow.VERIFICATIONS == ("none", "pending", "confirmed", "false_commitment")
     assert set(workflow.VERBS) < set(workflow.EVENT_KINDS)
     assert workflow.RATING_CHANNELS == ("window_device", "online", "phone")

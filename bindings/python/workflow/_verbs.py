@@ -26,6 +26,8 @@ _DETAILS: dict[str, tuple[Any, Any]] = {
     "tolerate_missing": (False, bool),
     "on_promise": (False, bool),
     "channel": ("pickup", str),
+    "to_post": ("", str),
+    "order": (0, int),
 }
 
 

@@ -47,13 +47,17 @@ enum class CaseState : std::uint8_t {
 // rating, named or anonymous: 件件有回访), then close_rectification. The last three follow up an approval on the
 // applicant's written commitment (告知承诺, 国办发〔2020〕42号): the deciding organ records its
 // verification as confirmed or as a false commitment, and revokes the approval (撤销) after a
-// false one.
+// false one. The last five are the centre's oversight of the work (docs/engine.md,
+// "Supervision orders and reassignment"): a supervision order (督办) issued on a case to the
+// unit holding it, the unit's reply, the order closed or escalated; and the move of a stage
+// to another post of the same unit (改派).
 enum class Verb : std::uint8_t {
   accept, refuse, notify_missing, supplement, review_pass, review_return, approve, deny,
   report_up, higher_approve, higher_deny, opinion_agree, opinion_disagree, issue, suspend,
   resume, extend, withdraw, terminate,
   verify, rectify, explain, appeal, call_back, close_rectification,
   confirm_promise, false_promise, revoke,
+  order, reply_order, close_order, escalate_order, reassign,
 };
 
 // Supervision light (电子监察). `none` until the clock starts; frozen once decided.
@@ -131,7 +135,15 @@ enum class EventKind : std::uint8_t {
   issue_overdue,              // §44: an approval not issued within policy.issue_days
   stage_overdue,              // 环节超时: a stage overran its share_days (detail: stage, unit)
   verification_overdue,       // 告知承诺: the commitment not verified within its days
+  // The oversight verbs (督办, 改派), in the order of Verb's last five; detail names the order
+  // (order=N) or the posts (from_post, to_post).
+  order, reply_order, close_order, escalate_order, reassign,
 };
+
+// Where a supervision order (督办) stands: issued and awaiting the unit's reply; replied;
+// closed by the office that issued it, satisfied; or escalated (to the leadership, e.g. for
+// 问责) because the reply was missing, late or unsatisfactory.
+enum class OrderState : std::uint8_t { open, replied, closed, escalated };
 
 // Where the verification of an approval on commitment (告知承诺) stands.
 enum class Verification : std::uint8_t {
@@ -155,6 +167,7 @@ WORKFLOW_EXPORT std::string_view to_string(SubmissionChannel c) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Assistance a) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RectificationState s) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Verification v) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(OrderState s) noexcept;
 // Parse the canonical names; nullopt for anything else.
 WORKFLOW_EXPORT std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<Verb> parse_verb(std::string_view s) noexcept;
@@ -247,6 +260,14 @@ struct WORKFLOW_EXPORT Action {
   IssueChannel channel = IssueChannel::pickup;  // issue
   // Optional client request id, as for Submission::request_id.
   std::string request_id;
+  // reassign: the post (id) to move the stage to, another post of the same unit and role.
+  // Default: "" (required by reassign, refused by every other verb).
+  std::string to_post;
+  // reply_order, close_order, escalate_order: the order's number on the case (1, 2, ...).
+  // Default: 0, meaning the case's one order that the verb applies to (refused with
+  // invalid_argument if there are several). `days` gives an order's reply days (督办 reply
+  // limit; default 0: the rules' policy.order_reply_days).
+  std::uint32_t order = 0;
 };
 
 // An application for a bundle of matters (一件事一次办): one form, one set of materials,
@@ -291,6 +312,38 @@ struct WORKFLOW_EXPORT RectificationView {
   Light light = Light::green;  // green, yellow, red (overdue); frozen when closed
   std::string resolution;    // "rectify", "explain" or "appeal" once resolved
   bool called_back = false;
+};
+
+// A supervision order (督办) on a case: a first-class record of the case, numbered 1, 2, ...
+struct WORKFLOW_EXPORT OrderView {
+  std::uint32_t number = 0;
+  std::string issued_by;    // staff id
+  std::string issuer_post;  // the post they issued it through (issues_orders)
+  std::string department;   // the unit it is addressed to: the one holding the case
+  std::string reason;
+  Date issued;
+  int reply_days = 0;       // working days
+  Date due;                 // issued + reply_days working days: the reply is due by this day
+  OrderState state = OrderState::open;
+  Light light = Light::green;  // green, yellow on the last day, red after; frozen at the reply
+  std::optional<Date> replied;
+  std::string replied_by;
+  std::string reply;
+  bool replied_on_time = false;  // replied by `due`
+  std::optional<Date> ended;     // closed or escalated on
+  std::string ended_by;
+  std::string outcome;           // the reason given when closing or escalating
+};
+
+// A stage moved from one post to another of the same unit (改派).
+struct WORKFLOW_EXPORT ReassignmentView {
+  DateTime time;
+  std::string actor;       // staff id
+  std::string actor_post;  // the stage's supervisor post, or the unit leader's (reassigns)
+  std::string department;  // the unit
+  std::string from_post;
+  std::string to_post;
+  std::string reason;
 };
 
 // A case as seen now. History is filled by Engine::get, left empty by Engine::list.
@@ -363,6 +416,9 @@ struct WORKFLOW_EXPORT CaseView {
   bool deadlines_provisional = false;
   std::optional<RatingView> rating;
   std::optional<RectificationView> rectification;
+  // Supervision orders (督办) issued on the case and its reassignments (改派), oldest first.
+  std::vector<OrderView> orders;
+  std::vector<ReassignmentView> reassignments;
   std::string rules_version;
   std::vector<Event> history;
 };

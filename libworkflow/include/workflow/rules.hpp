@@ -106,6 +106,13 @@ struct WORKFLOW_EXPORT Post {
   // office and the offices below it. The person themselves and the leader of their unit (the
   // supervisor of a post they hold) may always.
   bool keeps_status_board = false;
+  // The centre's supervision office (督查室, 电子监察) or a leader: may issue supervision
+  // orders (督办) on the cases of this office and the offices below it, and close or escalate
+  // them. Default: false.
+  bool issues_orders = false;
+  // The unit's leader: may move a stage held by any post of this post's department to
+  // another post of that department (改派). A stage's supervisor may always. Default: false.
+  bool reassigns = false;
 };
 
 struct WORKFLOW_EXPORT Material {
@@ -207,6 +214,9 @@ struct WORKFLOW_EXPORT Policy {
   // the commitment, unless the matter sets its own. A local choice (国办发〔2020〕42号 leaves
   // it to the rules). Default 20.
   int promise_verification_days = 20;
+  // Working days a unit has to reply to a supervision order (督办), unless the order sets its
+  // own. A local choice. Default 5.
+  int order_reply_days = 5;
   // Required length of matter codes; 0 accepts any length. Default 0.
   int matter_code_length = 0;
 };

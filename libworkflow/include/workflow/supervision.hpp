@@ -245,6 +245,24 @@ struct ChannelFigures {
   std::map<std::string, int> assisted;  // 帮办 per level: county, township (both present)
 };
 
+// Supervision orders (督办) and reassignments (改派) on the cases in scope (issue 14), read from
+// each case's records (CaseView::orders, CaseView::reassignments).
+struct OversightFigures {
+  int orders = 0;           // 督办件数: orders issued
+  int cases_ordered = 0;    // cases with at least one order
+  int replied = 0;          // orders the unit replied to
+  int replied_on_time = 0;  // of them, by their due day
+  int overdue = 0;          // orders not replied to and past their due day (red) now
+  // 按期回复率: replied_on_time / (replied + overdue): every order whose reply fell due or came.
+  Rate reply_on_time_rate;
+  int open = 0;             // awaiting a reply now
+  int closed = 0;           // closed by the issuing side after a reply
+  int escalated = 0;        // escalated (with or without a reply)
+  std::map<std::string, int> orders_by_unit;  // unit (department id) → orders addressed to it
+  int reassignments = 0;    // 改派
+  std::map<std::string, int> reassignments_by_unit;  // unit (department id) → reassignments
+};
+
 // One unit's figures (see "a unit" above), for the ranking.
 struct UnitFigures {
   std::string id;      // department id
@@ -321,6 +339,7 @@ struct SupervisionFigures {
   CrossRegionFigures cross_region;
   ProxyFigures proxy;
   ChannelFigures channels;  // 渠道, 一次不跑, 网上可办, 全程网办, 帮办 (issue 14)
+  OversightFigures oversight;  // 督办 and 改派 (issue 14)
   // Per unit, ranked best to worst: by on-time rate (units without a decided case last), ties
   // by more decided cases, then by id. last_three: the ids of the last three ranked units
   // that have data (fewer if fewer units do), worst last.

@@ -186,6 +186,60 @@ void operations_fields(Io& io, Record& c) {
   transfer(io, c.channel, c.assisted, c.home_post);
 }
 
+// The block format 6 added at the end (the centre's oversight): a flag, then the case's
+// supervision orders (督办) and reassignments (改派). A snapshot without it has none.
+template <class Io, class Order>
+void order_fields(Io& io, Order& r) {
+  transfer(io, r.issuer, r.issuer_post, r.unit, r.issued, r.due, r.reply_days, r.state, r.light,
+           r.has_reply, r.replied, r.replier, r.ended, r.ender);
+}
+
+template <class Io, class Move>
+void reassignment_fields(Io& io, Move& m) {
+  transfer(io, m.time, m.actor, m.actor_post, m.from, m.to);
+}
+
+void encode_oversight(Writer& w, const OversightRecord* o) {
+  w.put(o != nullptr);
+  if (!o) return;
+  w.put(static_cast<std::uint32_t>(o->orders.size()));
+  for (const OrderRecord& r : o->orders) {
+    order_fields(w, r);
+    w.put_text(r.reason);
+    w.put_text(r.reply);
+    w.put_text(r.outcome);
+  }
+  w.put(static_cast<std::uint32_t>(o->reassignments.size()));
+  for (const ReassignmentRecord& m : o->reassignments) {
+    reassignment_fields(w, m);
+    w.put_text(m.reason);
+  }
+}
+
+void decode_oversight(Reader& r, std::optional<OversightRecord>& out) {
+  bool present = false;
+  r.get(present);
+  if (!present) return;
+  OversightRecord& o = out.emplace();
+  std::uint32_t n = 0;
+  r.get(n);
+  r.need_entries(n, 53);  // the fixed fields (41 bytes) and three empty texts
+  o.orders.resize(n);
+  for (OrderRecord& order : o.orders) {
+    order_fields(r, order);
+    r.get_text(order.reason);
+    r.get_text(order.reply);
+    r.get_text(order.outcome);
+  }
+  r.get(n);
+  r.need_entries(n, 28);  // time, actor, three posts, an empty reason
+  o.reassignments.resize(n);
+  for (ReassignmentRecord& m : o.reassignments) {
+    reassignment_fields(r, m);
+    r.get_text(m.reason);
+  }
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -196,7 +250,8 @@ void rating_fields(Io& io, Rating& r) {
 // a snapshot edited by hand must not read past an array or reach an impossible state
 // (docs/storage.md, "Trusting what is stored"). References into the rule set are checked
 // against it on recovery (engine_recovery.cpp).
-void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating, CaseId id) {
+void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating,
+                  const std::optional<OversightRecord>& oversight, CaseId id) {
   const auto bad = [&](const char* what, int value) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot of case {} is corrupt: {} {} is out of range", id,
@@ -210,6 +265,13 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
   if (c.assisted > Assistance::township) bad("assistance", int(c.assisted));
   if (c.stage >= 32) bad("stage", c.stage);  // the engine supports 32 stages per matter
   if (c.verification > Verification::false_commitment) bad("verification", int(c.verification));
+  if (oversight) {
+    for (const OrderRecord& o : oversight->orders) {
+      if (o.state > OrderState::escalated) bad("order state", int(o.state));
+      if (o.light > Light::red) bad("order light", int(o.light));
+      if (o.reply_days < 1) bad("order reply days", o.reply_days);
+    }
+  }
   if (!rating) return;
   if (rating->score < 1 || rating->score > 5) bad("rating score", rating->score);
   if (rating->channel > RatingChannel::phone) bad("rating channel", int(rating->channel));
@@ -237,6 +299,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
   format3_fields(w, c);
   format4_fields(w, c);
   operations_fields(w, c);
+  encode_oversight(w, extras.oversight);
   return std::move(w).finish();
 }
 
@@ -275,8 +338,9 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
     format4_defaults(c);
   }
   if (format >= 5) operations_fields(r, c);
+  if (format >= 6) decode_oversight(r, out.oversight);
   r.finish();
-  check_ranges(c, out.rating, s.id);
+  check_ranges(c, out.rating, out.oversight, s.id);
   if (c.id != s.id) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot stored as case {} says it is case {}", s.id, c.id));

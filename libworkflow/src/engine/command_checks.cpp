@@ -18,6 +18,7 @@ bool needs_reason(Verb v) {
     case Verb::opinion_disagree: case Verb::suspend: case Verb::extend: case Verb::withdraw:
     case Verb::terminate: case Verb::verify: case Verb::rectify: case Verb::explain:
     case Verb::appeal: case Verb::call_back: case Verb::false_promise: case Verb::revoke:
+    case Verb::order: case Verb::reply_order: case Verb::escalate_order: case Verb::reassign:
       return true;
     default:
       return false;
@@ -81,6 +82,26 @@ void check_details(Verb verb, const Action& a, const Policy& policy) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("an extension is 1 to at most 15 working days (got {})", a.days));
   }
+  if (verb == Verb::reassign && a.to_post.empty()) {
+    throw Error(ErrorCode::invalid_argument, "reassign needs the post to move the stage to (to_post)");
+  }
+  if (verb != Verb::reassign && !a.to_post.empty()) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{} takes no post to move to (to_post is for reassign)", to_string(verb)));
+  }
+  const bool on_an_order =
+      verb == Verb::reply_order || verb == Verb::close_order || verb == Verb::escalate_order;
+  if (a.order != 0 && !on_an_order) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("{} names no supervision order (order is for reply_order, "
+                            "close_order and escalate_order)", to_string(verb)));
+  }
+  // A reply limit of the order's own: a few working days to a month and a half.
+  if (verb == Verb::order && (a.days < 0 || a.days > 30)) {
+    throw Error(ErrorCode::invalid_argument,
+                fmt::format("a supervision order's reply limit is 1 to 30 working days, or 0 "
+                            "for the rules' order_reply_days (got {})", a.days));
+  }
   if (verb == Verb::supplement && a.materials.empty()) {
     throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");
   }
@@ -104,12 +125,15 @@ std::string fingerprint(std::initializer_list<std::string_view> parts,
 
 std::string action_fingerprint(std::string_view scope, std::uint64_t id, Verb verb,
                                const Action& a) {
-  return fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
+  const std::string print = fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
                       std::to_string(a.days),
                       a.procedure ? to_string(*a.procedure) : std::string_view{},
                       a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
                       to_string(a.channel)},
                      a.materials);
+  // The oversight details join only when given, so ids recorded before them still match.
+  if (a.to_post.empty() && a.order == 0) return print;
+  return fingerprint({print, "to_post", a.to_post, "order", std::to_string(a.order)}, {});
 }
 
 }  // namespace workflow::detail

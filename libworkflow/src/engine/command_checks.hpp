@@ -18,7 +18,11 @@ constexpr bool is_rectification_verb(Verb v) noexcept {
   return v >= Verb::verify && v <= Verb::close_rectification;
 }
 // The verbs that follow up an approval on commitment (告知承诺): verification, revocation.
-constexpr bool is_promise_verb(Verb v) noexcept { return v >= Verb::confirm_promise; }
+constexpr bool is_promise_verb(Verb v) noexcept {
+  return v >= Verb::confirm_promise && v <= Verb::revoke;
+}
+// The centre's oversight: supervision orders (督办) and reassignment (改派).
+constexpr bool is_oversight_verb(Verb v) noexcept { return v >= Verb::order; }
 
 // "a; b; c": how lists of materials read in events and messages.
 std::string join(const std::vector<std::string>& items);

@@ -228,6 +228,10 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   const StaffRef actor = staff_ref(a.actor);
   const DateTime now = clock_->now();
   check_details(verb, a, rules_.policy());
+  if (is_oversight_verb(verb)) {  // 督办 and 改派: engine_orders.cpp
+    act_oversight(c, verb, a, actor, now, print);
+    return;
+  }
   if (verb == Verb::extend) {
     const Matter& m = rules_.matter(c.matter);
     if (a.days > m.extension_days) {

@@ -102,6 +102,7 @@ void EngineCore::begin() noexcept {
   applicants_before_ = applicants_.size();
   bundles_before_ = bundles_.size();
   rating_undo_.clear();
+  oversight_undo_.clear();
 }
 
 CaseRecord& EngineCore::touch(CaseRecord& c) {
@@ -164,9 +165,11 @@ void EngineCore::commit() {
   for (const CaseId id : touched_) {
     const CaseRecord& c = cases_[id - 1];
     const auto rating = ratings_.find(id);
+    const auto oversight = oversight_.find(id);
     const CaseExtras extras{
         c.bundle != 0 ? index_of(bundles_[c.bundle - 1].def) : kNone,
-        rating == ratings_.end() ? nullptr : &rating->second};
+        rating == ratings_.end() ? nullptr : &rating->second,
+        oversight == oversight_.end() ? nullptr : &oversight->second};
     out.cases.push_back(
         CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant], extras)});
   }
@@ -196,6 +199,7 @@ void EngineCore::commit() {
   undo_.clear();
   touched_.clear();
   rating_undo_.clear();
+  oversight_undo_.clear();
   roster_dirty_ = false;
   request_.reset();
   handoffs_.clear();
@@ -216,6 +220,14 @@ void EngineCore::rollback() noexcept {
     }
   }
   rating_undo_.clear();
+  for (auto u = oversight_undo_.rbegin(); u != oversight_undo_.rend(); ++u) {
+    if (u->second) {
+      oversight_[u->first] = std::move(*u->second);
+    } else {
+      oversight_.erase(u->first);
+    }
+  }
+  oversight_undo_.clear();
   pending_.clear();
   undo_.clear();
   touched_.clear();

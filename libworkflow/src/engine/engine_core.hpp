@@ -14,6 +14,7 @@
 
 #include "engine/applicant_table.hpp"
 #include "lifecycle/case_record.hpp"
+#include "lifecycle/order_record.hpp"
 #include "lifecycle/rating_record.hpp"
 #include "routing/routing.hpp"
 #include "deadlines/timer_queue.hpp"
@@ -222,6 +223,36 @@ class EngineCore {
   std::optional<std::uint8_t> opinion_stage_of(const CaseRecord& c, StaffRef actor,
                                                DateTime at) const;
 
+  // --- supervision orders (督办) and reassignment (改派) (engine_orders.cpp) ---------------
+  // Checks the oversight verb completely (recording a refused attempt by someone without the
+  // right), then applies it as one unit answering `print`'s request id.
+  void act_oversight(CaseRecord& c, Verb verb, const Action& a, StaffRef actor, DateTime now,
+                     const std::string& print);
+  std::vector<Verb> oversight_actions(const CaseRecord& c, StaffRef actor, DateTime now) const;
+  // The unit an order on the case is addressed to: the department of the post whose stage it
+  // is, or of a concluded case the unit rectifying its bad rating.
+  DepartmentRef order_unit(const CaseRecord& c) const;
+  // A post with issues_orders `actor` holds now at the unit's office or above it.
+  std::optional<PostRef> issuer_post(DepartmentRef unit, StaffRef actor, DateTime now) const;
+  // A post of the unit `actor` holds now (A, or B while A is away), or such a post's supervisor.
+  std::optional<PostRef> unit_post(DepartmentRef unit, StaffRef actor, DateTime now) const;
+  // The stage post's supervisor, or a post with reassigns in its unit, that `actor` holds now.
+  std::optional<PostRef> reassigner_post(const CaseRecord& c, StaffRef actor, DateTime now) const;
+  // Why the case's stage cannot move to `to` (empty if it can).
+  std::string reassign_target_problem(const CaseRecord& c, PostRef to) const;
+  // The order a reply/close/escalate is for: number `number`, or the one it applies to.
+  const OrderRecord* find_order(const CaseRecord& c, Verb verb, std::uint32_t number,
+                                std::uint32_t* index) const;
+  Deadlines order_deadlines(const OrderRecord& r) const;
+  // Saves the case's oversight record before its first change in this unit (for rollback).
+  OversightRecord& touch_oversight(CaseId id);
+  void arm_order_light(CaseId id, std::uint32_t index);
+  bool order_timer_live(const Timer& t) const;
+  void fire_order_light(const Timer& t);
+  // Recovery: checks the record's references against the rule set, keeps it, re-arms lights.
+  void restore_oversight(const CaseRecord& c, OversightRecord o);
+  void fill_oversight(CaseView& v) const;
+
   // --- time limits of the law beyond the deadlines (engine_law_limits.cpp) --------------
   // §43 上报件 review, §44 issuing, stage shares (环节时限), 告知承诺 verification. Each
   // *_due is the last day of its limit, nullopt where it does not apply to the case now (or
@@ -278,6 +309,7 @@ class EngineCore {
   ApplicantTable applicants_;            // CaseRecord::applicant indexes this
   std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
+  std::map<CaseId, OversightRecord> oversight_;  // cases with orders or reassignments only
   std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
@@ -301,6 +333,7 @@ class EngineCore {
   std::size_t bundles_before_ = 0;     // bundles_.size() likewise
   // Ratings as they were before this unit touched them (nullopt: there was none).
   std::vector<std::pair<CaseId, std::optional<RatingRecord>>> rating_undo_;
+  std::vector<std::pair<CaseId, std::optional<OversightRecord>>> oversight_undo_;  // likewise
   std::vector<Event> committed_;
   std::atomic<bool> observed_{false};
 };

@@ -135,6 +135,7 @@ void EngineCore::recover() {
       }
       ratings_.emplace(c.id, std::move(*extras.rating));
     }
+    if (extras.oversight) restore_oversight(c, std::move(*extras.oversight));
     c.applicant = static_cast<std::uint32_t>(applicants_.size());
     applicants_.push_back(applicant);
     cases_.push_back(c);

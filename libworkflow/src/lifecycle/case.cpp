@@ -18,6 +18,10 @@ constexpr std::array<std::string_view, 28> kVerbs{
     "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate",
     "verify", "rectify", "explain", "appeal", "call_back", "close_rectification",
     "confirm_promise", "false_promise", "revoke"};
+// The oversight verbs (督办, 改派): after the case verbs, and again after the engine's events.
+constexpr std::array<std::string_view, 5> kOversightVerbs{
+    "order", "reply_order", "close_order", "escalate_order", "reassign"};
+constexpr std::array<std::string_view, 4> kOrderStates{"open", "replied", "closed", "escalated"};
 
 constexpr std::array<std::string_view, 5> kLights{"none", "green", "yellow", "red",
                                                   "escalated_red"};
@@ -61,7 +65,11 @@ std::optional<Enum> parse_of(const std::array<std::string_view, N>& names,
 }  // namespace
 
 std::string_view to_string(CaseState s) noexcept { return name_of(kStates, s); }
-std::string_view to_string(Verb v) noexcept { return name_of(kVerbs, v); }
+std::string_view to_string(Verb v) noexcept {
+  const auto i = static_cast<std::size_t>(v);
+  return i < kVerbs.size() ? kVerbs[i] : name_of(kOversightVerbs, i - kVerbs.size());
+}
+std::string_view to_string(OrderState s) noexcept { return name_of(kOrderStates, s); }
 std::string_view to_string(Light l) noexcept { return name_of(kLights, l); }
 std::string_view to_string(Decision d) noexcept { return name_of(kDecisions, d); }
 std::string_view to_string(IssueChannel c) noexcept { return name_of(kChannels, c); }
@@ -89,13 +97,20 @@ std::string_view to_string(EventKind k) noexcept {
   const auto i = static_cast<std::size_t>(k);
   if (i == 0) return "submitted";
   if (i <= kVerbs.size()) return kVerbs[i - 1];
-  return name_of(kEngineEvents, i - 1 - kVerbs.size());
+  if (i <= kVerbs.size() + kEngineEvents.size()) return kEngineEvents[i - 1 - kVerbs.size()];
+  return name_of(kOversightVerbs, i - 1 - kVerbs.size() - kEngineEvents.size());
 }
 
 std::optional<CaseState> parse_case_state(std::string_view s) noexcept {
   return parse_of<CaseState>(kStates, s);
 }
-std::optional<Verb> parse_verb(std::string_view s) noexcept { return parse_of<Verb>(kVerbs, s); }
+std::optional<Verb> parse_verb(std::string_view s) noexcept {
+  if (const auto v = parse_of<Verb>(kVerbs, s)) return v;
+  if (const auto v = parse_of<std::uint8_t>(kOversightVerbs, s)) {
+    return static_cast<Verb>(*v + kVerbs.size());
+  }
+  return std::nullopt;
+}
 std::optional<Light> parse_light(std::string_view s) noexcept {
   return parse_of<Light>(kLights, s);
 }
@@ -114,7 +129,7 @@ std::optional<RatingChannel> parse_rating_channel(std::string_view s) noexcept {
 }
 
 std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
-  for (int k = 0; k <= static_cast<int>(EventKind::verification_overdue); ++k) {
+  for (int k = 0; k <= static_cast<int>(EventKind::reassign); ++k) {
     if (to_string(static_cast<EventKind>(k)) == s) return static_cast<EventKind>(k);
   }
   return std::nullopt;
@@ -125,6 +140,11 @@ static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::
 static_assert(static_cast<int>(EventKind::revoke) == 1 + static_cast<int>(Verb::revoke));
 static_assert(static_cast<int>(EventKind::verification_overdue) ==
               static_cast<int>(EventKind::revoke) + kEngineEvents.size());
+static_assert(static_cast<std::size_t>(Verb::order) == kVerbs.size());
+static_assert(static_cast<std::size_t>(Verb::reassign) + 1 == kVerbs.size() + kOversightVerbs.size());
+static_assert(static_cast<int>(EventKind::order) == static_cast<int>(EventKind::verification_overdue) + 1);
+static_assert(static_cast<int>(EventKind::reassign) - static_cast<int>(EventKind::order) ==
+              static_cast<int>(Verb::reassign) - static_cast<int>(Verb::order));
 static_assert(kStates.size() == static_cast<std::size_t>(CaseState::revoked) + 1);
 
 }  // namespace workflow

@@ -146,6 +146,7 @@ struct RawPost : RawEntry {
   std::optional<Text> a, b, supervisor;
   bool approves_extensions = false;
   bool keeps_status_board = false;
+  std::optional<Located<bool>> issues_orders, reassigns;  // located: checked against the role
 };
 
 struct RawStage : RawEntry {

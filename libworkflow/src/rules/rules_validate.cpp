@@ -127,10 +127,29 @@ class Validator : Checker {
                                out_.posts[it->second].id));
         }
       }
+      check_oversight_flags(p);
       out_.posts.push_back({text(p.id), text(p.name), post_office_[i].value_or(OfficeRef{}),
                             post_department_[i].value_or(DepartmentRef{}), p.role,
                             a.value_or(StaffRef{}), b.value_or(StaffRef{}), supervisor,
-                            p.approves_extensions, p.keeps_status_board});
+                            p.approves_extensions, p.keeps_status_board,
+                            p.issues_orders && p.issues_orders->value,
+                            p.reassigns && p.reassigns->value});
+    }
+  }
+
+  // 督办 and 改派 are the work of the centre's offices and the units' leaders: a village
+  // agent, the 办不成事 window or a policy counter neither supervises nor reassigns.
+  void check_oversight_flags(const RawPost& p) {
+    const bool handles_work = p.role == PostRole::window || p.role == PostRole::back_office;
+    if (p.issues_orders && p.issues_orders->value && p.role == PostRole::agent) {
+      f_.error(p.issues_orders->at, field(p, "issues_orders"),
+               "a village agent post does not issue supervision orders (督办); give "
+               "issues_orders to a post of the supervision office or a leader");
+    }
+    if (p.reassigns && p.reassigns->value && !handles_work) {
+      f_.error(p.reassigns->at, field(p, "reassigns"),
+               fmt::format("a {} post does not lead a unit: reassigns (改派) is for a unit "
+                           "leader's window or back_office post", to_string(p.role)));
     }
   }
 

@@ -46,6 +46,18 @@ class OperationsTally {
   ChannelFigures channels_;
 };
 
+// Supervision orders (督办) and reassignments (改派) (oversight.cpp).
+class OversightTally {
+ public:
+  // One case in scope (its view carries its orders and reassignments).
+  void add(const CaseView& c);
+  // Fills f.oversight.
+  void finish(SupervisionFigures& f) const { f.oversight = figures_; }
+
+ private:
+  OversightFigures figures_;
+};
+
 // What the per-unit figures and the weeks need to know of one case.
 struct CaseFacts {
   std::string unit;  // department id
