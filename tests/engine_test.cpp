@@ -238,3 +238,21 @@ TEST_CASE("the same inputs give the same history") {
   };
   CHECK(run() == run());
 }
+
+TEST_CASE("view and holder answer without the history; an unknown case is not_found") {
+  Hall hall(workflow::testing::ningdu_rules());
+  const CaseId id = workflow::testing::food_case_at_review(hall);
+  const CaseView full = hall.engine.get(id);
+  const CaseView cheap = hall.engine.view(id);
+  CHECK(full.history.size() == 3);
+  CHECK(cheap.history.empty());
+  CHECK(cheap.state == full.state);
+  CHECK(cheap.holder == full.holder);
+  CHECK(cheap.post == full.post);
+  CHECK(cheap.light == full.light);
+  CHECK(cheap.promised_deadline == full.promised_deadline);
+  CHECK(hall.engine.holder(id) == full.holder);
+  CHECK(hall.engine.holder(id) != "nd-s001");  // the back office has it after 初审
+  CHECK(code_of([&] { (void)hall.engine.view(id + 1); }) == ErrorCode::not_found);
+  CHECK(code_of([&] { (void)hall.engine.holder(0); }) == ErrorCode::not_found);
+}

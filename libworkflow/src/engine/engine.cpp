@@ -176,6 +176,16 @@ CaseView Engine::get(CaseId id) const {
   return core_->view(id, true);
 }
 
+CaseView Engine::view(CaseId id) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->view(id, false);
+}
+
+std::string Engine::holder(CaseId id) const {
+  std::lock_guard lock(core_->mutex);
+  return core_->holder(id);
+}
+
 std::vector<CaseView> Engine::list(const CaseFilter& filter) const {
   std::lock_guard lock(core_->mutex);
   return core_->list(filter);

@@ -59,6 +59,7 @@ class EngineCore {
 
   // --- queries (case_view.cpp) ----------------------------------------------------------
   CaseView view(CaseId id, bool with_history) const;
+  const std::string& holder(CaseId id) const { return rules_.staff(record(id).holder).id; }
   std::vector<CaseView> list(const CaseFilter& f) const;
   std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
 
@@ -175,6 +176,10 @@ class EngineCore {
   }
 
   // --- case mechanics (engine_effects.cpp) ----------------------------------------------
+  // Records that c.holder now holds case c (the index begin_absence reads).
+  void note_holder(const CaseRecord& c);
+  // The open cases `staff` holds, in id order (the index, checked against the records).
+  std::vector<CaseId> held_by(StaffRef staff);
   // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
   void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
   // The window of `office` that takes case `id`: cases are spread over the office's windows
@@ -281,6 +286,11 @@ class EngineCore {
   std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
+  // Per staff, the cases routed to them: a superset of what they hold (entries go stale as
+  // cases move on or conclude, and are dropped when a list doubles), so an absence reroutes
+  // what the person holds without scanning every case.
+  std::vector<std::vector<CaseId>> held_by_;
+  std::vector<std::size_t> held_by_compacted_;  // each list's size after its last clean-up
   // Mutable: next_due() drops stale timers from the front, which changes nothing observable.
   mutable TimerQueue timers_;
   DateTime advanced_;  // the latest time advance_to reached

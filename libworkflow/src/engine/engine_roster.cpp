@@ -1,5 +1,7 @@
 // The status board (去向牌) and AB岗: when a holder goes away, the work they hold passes to
 // the other holder of the post, or to the 办不成事 window when both are away.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "engine/engine_core.hpp"
@@ -109,6 +111,39 @@ void EngineCore::mark_back(std::string_view staff, std::string_view actor,
   ++absence_generation_[index_of(s)];  // a pending absence start or end no longer applies
 }
 
+void EngineCore::note_holder(const CaseRecord& c) {
+  const std::size_t s = index_of(c.holder);
+  if (s >= held_by_.size()) {
+    held_by_.resize(s + 1);
+    held_by_compacted_.resize(s + 1, 0);
+  }
+  std::vector<CaseId>& held = held_by_[s];
+  held.push_back(c.id);
+  if (held.size() > 2 * held_by_compacted_[s] + 64) held_by(c.holder);  // drop stale entries
+}
+
+std::vector<CaseId> EngineCore::held_by(StaffRef staff) {
+  const std::size_t s = index_of(staff);
+  if (s >= held_by_.size()) return {};
+  std::vector<CaseId>& held = held_by_[s];
+  std::sort(held.begin(), held.end());
+  held.erase(std::unique(held.begin(), held.end()), held.end());
+  // Keep what the person holds, and whatever this unit touched: a rollback may give it back.
+  std::erase_if(held, [&](CaseId id) {
+    if (id > cases_.size()) return true;
+    const CaseRecord& c = cases_[id - 1];
+    if (c.holder == staff && !is_concluded(c.life.phase)) return false;
+    return std::find(touched_.begin(), touched_.end(), id) == touched_.end();
+  });
+  held_by_compacted_[s] = held.size();
+  std::vector<CaseId> out;
+  for (const CaseId id : held) {
+    const CaseRecord& c = cases_[id - 1];
+    if (c.holder == staff && !is_concluded(c.life.phase)) out.push_back(id);
+  }
+  return out;
+}
+
 void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   if (roster_.is_away(staff, at)) return;
   for (CaseRecord& c : cases_) {
@@ -133,8 +168,8 @@ void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recor
 
 void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   const Roster::Absence& away = roster_.absence(staff);
-  for (CaseRecord& c : cases_) {
-    if (c.holder != staff || is_concluded(c.life.phase)) continue;
+  for (const CaseId id : held_by(staff)) {
+    CaseRecord& c = cases_[id - 1];
     // The stage's own post: for an unresolved case that is the 办不成事 window itself.
     route_to(c, c.post, at,
              fmt::format("{} is away ({}) until {}{}", rules_.staff(staff).id,
