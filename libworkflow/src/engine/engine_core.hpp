@@ -48,9 +48,24 @@ class EngineCore {
   // --- time (engine_timers.cpp) ---------------------------------------------------------
   // Fires every timer due at or before t; each timer's effect is committed on its own.
   void advance_to(DateTime t);
+  // The same, at most `budget` timers: true once nothing due by t is left. The facade drains
+  // a midnight in such slices, releasing its lock between them (docs/engine.md).
+  bool advance_some(DateTime t, std::size_t budget);
+  // Before a command while a midnight is being drained: fires the due timers of case `id`
+  // only (0: none), ahead of the other cases'. False if that is not enough, because an
+  // absence is due (it reroutes cases): then the command must advance fully.
+  bool fire_due_of(CaseId id, DateTime t);
+  // Set while Engine::advance_to drains timers due by this time in slices.
+  std::optional<DateTime> draining;
+  // Sets `draining`; a ManualClock moves to `t` now, so commands between slices are at `t`.
+  void start_draining(DateTime t) {
+    draining = t;
+    if (manual_clock_ != nullptr && manual_clock_->now() < t) manual_clock_->set(t);
+  }
   // The earliest timer that will act when it fires (stale ones are dropped on the way).
   std::optional<DateTime> next_due() const;
   DateTime now() const { return clock_->now(); }
+  bool on_manual_clock() const noexcept { return manual_clock_ != nullptr; }
 
   // --- provisional calendar years (engine_calendar.cpp) ---------------------------------
   void update_calendar(Calendar calendar);
