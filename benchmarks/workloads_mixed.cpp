@@ -141,7 +141,7 @@ class MixedHall {
   Action actor_of(const Track& t, const Step& s) {
     if (!s.dynamic) return action_for(rules_, &board_, s, clock_->now());
     Action a;
-    a.actor = engine_.get(t.id).holder;  // the engine chose the post: look the case up
+    a.actor = engine_.holder(t.id);  // the engine chose the post: look the case up
     ++counts_["holder_lookups"];
     return a;
   }

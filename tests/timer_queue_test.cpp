@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -188,4 +190,87 @@ TEST_CASE("TimerQueue: many random pushes, interleaved with pops, come out in th
   for (const Timer& t : drain(q, T("2099-01-01"))) got.push_back(t.arg);
   CHECK(got == want);
   CHECK(q.empty());
+}
+
+TEST_CASE("TimerQueue: the day wheel drains midnights of many runs in the total order, and a "
+          "case's own timers can be taken first") {
+  // Tens of thousands of timers per midnight (several sorted runs of kRun), a few at other
+  // times of day (absences: the heap beside the wheel), pushes for a day being drained, and
+  // pop_due_of for random cases, all checked against a model ordered by the documented key.
+  using Key = std::tuple<DateTime, std::uint64_t, TimerKind, std::uint64_t>;
+  std::set<Key> all;
+  std::map<std::uint64_t, std::set<Key>> by_case;
+  std::mt19937_64 rng(20261201);
+  const DateTime base = T("2026-12-01");
+  std::uint64_t inserted = 0;
+  TimerQueue q;
+  const auto push = [&](int first_day) {
+    Timer t;
+    const int day = first_day + static_cast<int>(rng() % 3);
+    const bool absence = rng() % 50 == 0;
+    const int hour = absence ? 1 + static_cast<int>(rng() % 20) : 0;
+    t.due = base.plus_seconds(day * 86400 + hour * 3600);
+    t.kind = absence ? TimerKind::absence_start : static_cast<TimerKind>(rng() % 4);
+    t.subject = 1 + rng() % 4000;
+    t.arg = static_cast<std::uint32_t>(inserted);  // identifies the timer
+    q.push(t);
+    const Key k{t.due, t.subject, t.kind, inserted++};
+    all.insert(k);
+    if (!absence) by_case[t.subject].insert(k);
+  };
+  const auto take = [&](const Key& k) {
+    all.erase(k);
+    if (std::get<2>(k) != TimerKind::absence_start) by_case[std::get<1>(k)].erase(k);
+  };
+  for (int i = 0; i < 60'000; ++i) push(0);  // ~20,000 a midnight: more than one run
+  CHECK(q.size() == all.size());
+  DateTime bound = base;
+  int taken_first = 0;
+  for (int step = 0; step < 200'000 && !all.empty(); ++step) {
+    const unsigned op = static_cast<unsigned>(rng() % 100);
+    if (op < 3) {
+      bound = bound.plus_seconds(7200);
+    } else if (op < 8) {
+      push(static_cast<int>((bound.seconds() - base.seconds()) / 86400));  // today's too
+    } else if (op < 12) {
+      const std::uint64_t id = 1 + rng() % 4000;
+      const std::optional<Timer> got = q.pop_due_of(id, bound);
+      const std::set<Key>& mine = by_case[id];
+      if (mine.empty() || std::get<0>(*mine.begin()) > bound) {
+        CHECK_FALSE(got.has_value());
+      } else {
+        const Key want = *mine.begin();
+        REQUIRE(got.has_value());
+        CHECK(got->arg == static_cast<std::uint32_t>(std::get<3>(want)));
+        take(want);
+        ++taken_first;
+      }
+    } else {
+      const std::optional<Timer> got = q.pop_due(bound);
+      if (std::get<0>(*all.begin()) > bound) {
+        CHECK_FALSE(got.has_value());
+        REQUIRE(q.next_due().has_value());
+        CHECK(*q.next_due() == std::get<0>(*all.begin()));
+      } else {
+        const Key want = *all.begin();
+        REQUIRE(got.has_value());
+        REQUIRE(got->arg == static_cast<std::uint32_t>(std::get<3>(want)));
+        take(want);
+      }
+    }
+    REQUIRE(q.size() == all.size());
+  }
+  CHECK(taken_first > 100);
+}
+
+TEST_CASE("TimerQueue: absence_due sees only the status board's timers") {
+  TimerQueue q;
+  q.push(timer("2026-12-02", 7, TimerKind::light));
+  CHECK_FALSE(q.absence_due(T("2026-12-03")));
+  q.push(timer("2026-12-02T08:00", 3, TimerKind::absence_start));
+  CHECK_FALSE(q.absence_due(T("2026-12-02T07:59")));
+  CHECK(q.absence_due(T("2026-12-02T08:00")));
+  // pop_due_of takes case timers only: subject 3 of an absence is a staff index.
+  CHECK_FALSE(q.pop_due_of(3, T("2026-12-03")).has_value());
+  CHECK(q.pop_due_of(7, T("2026-12-03"))->kind == TimerKind::light);
 }

@@ -229,6 +229,26 @@ void bind_queries(py::class_<PyEngine>& cls) {
           },
           py::arg("case_id"), "The case with its full history. Raises NotFound.")
       .def(
+          "view",
+          [](PyEngine& self, CaseId id) {
+            auto engine = self.get();
+            py::gil_scoped_release unlocked;
+            return engine->view(id);
+          },
+          py::arg("case_id"),
+          "The case without its history (.history is empty): much cheaper than case(), for\n"
+          "the state, holder, lights and deadlines. Raises NotFound.")
+      .def(
+          "holder",
+          [](PyEngine& self, CaseId id) {
+            auto engine = self.get();
+            py::gil_scoped_release unlocked;
+            return engine->holder(id);
+          },
+          py::arg("case_id"),
+          "The staff id acting on the case now (Case.holder), the cheapest look-up. Raises\n"
+          "NotFound.")
+      .def(
           "cases",
           [](PyEngine& self, std::optional<std::string> state, std::optional<std::string> office,
              std::optional<std::string> light, std::optional<std::string> post,

@@ -166,3 +166,20 @@ def test_system_clock_by_default(ningdu):
         # China Standard Time whatever the machine's zone.
         cst = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
         assert abs((now - cst).total_seconds()) < 5
+
+
+def test_view_and_holder_answer_without_the_history(hall):
+    engine = hall("2025-03-03T09:00")
+    case_id = engine.submit(FOOD_LICENCE, "nd", FOOD_MATERIALS, actor="nd-s001")
+    engine.accept(case_id, actor="nd-s001")
+    engine.review_pass(case_id, actor="nd-s001")
+    full, cheap = engine.case(case_id), engine.view(case_id)
+    assert len(full.history) == 3 and cheap.history == []
+    assert (cheap.state, cheap.holder, cheap.post, cheap.light) == \
+        (full.state, full.holder, full.post, full.light)
+    assert cheap.promised_deadline == full.promised_deadline
+    assert engine.holder(case_id) == full.holder != "nd-s001"  # the back office has it now
+    with pytest.raises(workflow.NotFound):
+        engine.view(99)
+    with pytest.raises(workflow.NotFound):
+        engine.holder(99)

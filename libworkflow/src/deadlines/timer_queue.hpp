@@ -1,8 +1,16 @@
-// The engine's pending timers: a min-heap of (due time, subject, kind), fired in a fixed
-// order so the same inputs always give the same history.
+// The engine's pending timers, fired in a fixed order so the same inputs always give the same
+// history: by due time, then subject, then kind, then insertion order.
+//
+// Nearly every case timer is due at 00:00 of some day (a light changes, a window closes), and
+// a county holds a million of them. Those live in a day wheel: one bucket per day, appended to
+// in insertion order and sorted in runs of kRun as they fill, so a push is an append and a
+// midnight is drained by merging a few dozen sorted runs (sequential reads, no sift-down
+// through a heap of millions). Timers due at another time of day (the status board's absences)
+// and timers pushed for a day already being drained go to a small binary heap beside it.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -25,6 +33,12 @@ enum class TimerKind : std::uint8_t {
   order_light,          // a supervision order (督办) turns yellow or red (arg: its index)
 };
 
+// Whether the timer's subject is a case id (every kind but the absences, whose subject is a
+// staff index).
+constexpr bool is_case_timer(TimerKind k) noexcept {
+  return k != TimerKind::absence_start && k != TimerKind::absence_end;
+}
+
 struct Timer {
   DateTime due;
   std::uint64_t subject = 0;  // case id, or staff index for absence timers
@@ -36,24 +50,72 @@ struct Timer {
 // Not thread-safe: owned and guarded by the engine.
 class TimerQueue {
  public:
+  // A bucket's timers are sorted in runs of this many (the sort of one run is a bounded
+  // pause, ~1 ms, paid by the push that fills it).
+  static constexpr std::size_t kRun = 16384;
+
   void push(const Timer& t);
   // Removes and returns the earliest timer due at or before `t`, if any. Order: due time,
   // then subject, then kind, then insertion order.
   std::optional<Timer> pop_due(DateTime t);
-  std::optional<DateTime> next_due() const noexcept;
+  // Removes and returns the earliest timer of case `id` due at or before `t` (any case
+  // kind, never an absence), ahead of the other cases' timers: a command on the case fires
+  // its own due timers first while a long midnight is still being drained.
+  std::optional<Timer> pop_due_of(std::uint64_t id, DateTime t);
+  // Whether an absence timer (the status board's, which reroutes cases) is due at or
+  // before `t`.
+  bool absence_due(DateTime t) const noexcept;
+  std::optional<DateTime> next_due() const;
   // The earliest timer, left in the queue.
-  std::optional<Timer> front() const noexcept;
-  std::size_t size() const noexcept { return heap_.size(); }
-  bool empty() const noexcept { return heap_.empty(); }
-  void clear() noexcept { heap_.clear(); }
+  std::optional<Timer> front() const;
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  void clear() noexcept;
 
  private:
-  struct Entry {
+  // A wheel entry: the due time is its bucket's day at 00:00.
+  struct Slot {
+    std::uint64_t subject;
+    std::uint32_t generation;
+    std::uint32_t arg;
+    TimerKind kind;
+    bool gone;  // taken out of order by pop_due_of
+  };
+  struct Bucket {
+    std::vector<Slot> slots;  // [0, sorted): runs of kRun sorted by (subject, kind); then the tail
+    std::size_t sorted = 0;
+    std::size_t tail_min = 0;  // the tail's first slot in (subject, kind) order, if any
+  };
+  struct Entry {  // the heap beside the wheel
     Timer timer;
     std::uint64_t order;  // insertion counter, the last tie-breaker
   };
+  struct Run {
+    std::uint32_t pos, end;
+  };
+
+  // Makes the earliest bucket the drained one, if nothing is being drained.
+  void activate() const;
+  // The run of the active bucket whose current slot comes first (runs_ is a heap of these).
+  bool run_after(std::uint32_t a, std::uint32_t b) const noexcept;
+  void skip_gone(std::uint32_t r) const noexcept;
+  // Moves the first run of the merge past its current slot.
+  void advance_top() const;
+  // The wheel's first timer; the first bucket is activated only if it is due by `bound`.
+  std::optional<Timer> wheel_front(std::optional<DateTime> bound) const;
+  // A bucket not being drained: its first slot (the runs' heads and the tail's minimum).
+  static const Slot* bucket_front(const Bucket& b);
+  static void find_tail_min(Bucket& b);
+  Timer slot_timer(std::int32_t day, const Slot& s) const;
+
+  mutable std::map<std::int32_t, Bucket> days_;  // days after active_day_
+  mutable std::int32_t active_day_ = INT32_MIN;  // days up to this one go to the heap
+  mutable std::vector<Slot> active_;             // the drained bucket's slots
+  mutable std::vector<Run> runs_;                // its sorted runs
+  mutable std::vector<std::uint32_t> merge_;     // heap of runs_ indexes, first slot on top
   std::vector<Entry> heap_;
   std::uint64_t pushed_ = 0;
+  std::size_t size_ = 0;
 };
 
 }  // namespace workflow::detail

@@ -49,9 +49,24 @@ class EngineCore {
   // --- time (engine_timers.cpp) ---------------------------------------------------------
   // Fires every timer due at or before t; each timer's effect is committed on its own.
   void advance_to(DateTime t);
+  // The same, at most `budget` timers: true once nothing due by t is left. The facade drains
+  // a midnight in such slices, releasing its lock between them (docs/engine.md).
+  bool advance_some(DateTime t, std::size_t budget);
+  // Before a command while a midnight is being drained: fires the due timers of case `id`
+  // only (0: none), ahead of the other cases'. False if that is not enough, because an
+  // absence is due (it reroutes cases): then the command must advance fully.
+  bool fire_due_of(CaseId id, DateTime t);
+  // Set while Engine::advance_to drains timers due by this time in slices.
+  std::optional<DateTime> draining;
+  // Sets `draining`; a ManualClock moves to `t` now, so commands between slices are at `t`.
+  void start_draining(DateTime t) {
+    draining = t;
+    if (manual_clock_ != nullptr && manual_clock_->now() < t) manual_clock_->set(t);
+  }
   // The earliest timer that will act when it fires (stale ones are dropped on the way).
   std::optional<DateTime> next_due() const;
   DateTime now() const { return clock_->now(); }
+  bool on_manual_clock() const noexcept { return manual_clock_ != nullptr; }
 
   // --- provisional calendar years (engine_calendar.cpp) ---------------------------------
   void update_calendar(Calendar calendar);
@@ -60,6 +75,7 @@ class EngineCore {
 
   // --- queries (case_view.cpp) ----------------------------------------------------------
   CaseView view(CaseId id, bool with_history) const;
+  const std::string& holder(CaseId id) const { return rules_.staff(record(id).holder).id; }
   std::vector<CaseView> list(const CaseFilter& f) const;
   std::vector<Verb> available_actions(CaseId id, std::string_view actor) const;
 
@@ -176,6 +192,10 @@ class EngineCore {
   }
 
   // --- case mechanics (engine_effects.cpp) ----------------------------------------------
+  // Records that c.holder now holds case c (the index begin_absence reads).
+  void note_holder(const CaseRecord& c);
+  // The open cases `staff` holds, in id order (the index, checked against the records).
+  std::vector<CaseId> held_by(StaffRef staff);
   // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
   void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
   // The window of `office` that takes case `id`: cases are spread over the office's windows
@@ -313,6 +333,11 @@ class EngineCore {
   std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
+  // Per staff, the cases routed to them: a superset of what they hold (entries go stale as
+  // cases move on or conclude, and are dropped when a list doubles), so an absence reroutes
+  // what the person holds without scanning every case.
+  std::vector<std::vector<CaseId>> held_by_;
+  std::vector<std::size_t> held_by_compacted_;  // each list's size after its last clean-up
   // Mutable: next_due() drops stale timers from the front, which changes nothing observable.
   mutable TimerQueue timers_;
   DateTime advanced_;  // the latest time advance_to reached

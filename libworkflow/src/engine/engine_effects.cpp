@@ -45,6 +45,7 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
   c.office = to.office;
   c.holder = to.holder;
   c.holding = to.holding;
+  note_holder(c);
   // Remember whose stage the 办不成事 window holds, to give it back (engine_roster.cpp).
   c.home_post = to.holding == Holding::unresolved && to.post != post && !removed_post
                     ? index_of(post)

@@ -149,7 +149,10 @@ void EngineCore::recover() {
                   fmt::format("bundle {} has no parts in the store", i + 1));
     }
   }
-  for (const CaseRecord& c : cases_) rearm_timers(c);
+  for (const CaseRecord& c : cases_) {
+    rearm_timers(c);
+    if (!is_concluded(c.life.phase)) note_holder(c);
+  }
   for (const auto& [id, r] : ratings_) {
     if (r.task && r.state != RectificationState::closed) {
       arm_rectification_light(r, id);

@@ -1,5 +1,7 @@
 // The status board (去向牌) and AB岗: when a holder goes away, the work they hold passes to
 // the other holder of the post, or to the 办不成事 window when both are away.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "engine/engine_core.hpp"
@@ -109,6 +111,55 @@ void EngineCore::mark_back(std::string_view staff, std::string_view actor,
   ++absence_generation_[index_of(s)];  // a pending absence start or end no longer applies
 }
 
+namespace {
+
+// Drops the entries of a holder's list (EngineCore::held_by_) that no longer hold: one pass
+// in place, no sort, so a list of a million entries is cleaned up in milliseconds under the
+// lock of the command that doubled it. Keeps whatever the unit in progress touched: a
+// rollback may give it back.
+void drop_stale_holds(std::vector<CaseId>& held, const std::vector<CaseRecord>& cases,
+                      const std::vector<CaseId>& touched, StaffRef staff) {
+  std::erase_if(held, [&](CaseId id) {
+    if (id > cases.size()) return true;
+    const CaseRecord& c = cases[id - 1];
+    if (c.holder == staff && !is_concluded(c.life.phase)) return false;
+    return std::find(touched.begin(), touched.end(), id) == touched.end();
+  });
+}
+
+}  // namespace
+
+void EngineCore::note_holder(const CaseRecord& c) {
+  const std::size_t s = index_of(c.holder);
+  if (s >= held_by_.size()) {
+    held_by_.resize(s + 1);
+    held_by_compacted_.resize(s + 1, 0);
+  }
+  std::vector<CaseId>& held = held_by_[s];
+  held.push_back(c.id);
+  if (held.size() > 2 * held_by_compacted_[s] + 64) {
+    drop_stale_holds(held, cases_, touched_, c.holder);
+    held_by_compacted_[s] = held.size();
+  }
+}
+
+std::vector<CaseId> EngineCore::held_by(StaffRef staff) {
+  const std::size_t s = index_of(staff);
+  if (s >= held_by_.size()) return {};
+  drop_stale_holds(held_by_[s], cases_, touched_, staff);
+  held_by_compacted_[s] = held_by_[s].size();
+  // What they hold (not what a rollback might give back), in id order, once each (a case
+  // routed to the person twice is listed twice).
+  std::vector<CaseId> out;
+  for (const CaseId id : held_by_[s]) {
+    const CaseRecord& c = cases_[id - 1];
+    if (c.holder == staff && !is_concluded(c.life.phase)) out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   if (roster_.is_away(staff, at)) return;
   for (CaseRecord& c : cases_) {
@@ -133,8 +184,8 @@ void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recor
 
 void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   const Roster::Absence& away = roster_.absence(staff);
-  for (CaseRecord& c : cases_) {
-    if (c.holder != staff || is_concluded(c.life.phase)) continue;
+  for (const CaseId id : held_by(staff)) {
+    CaseRecord& c = cases_[id - 1];
     // The stage's own post: for an unresolved case that is the 办不成事 window itself.
     route_to(c, c.post, at,
              fmt::format("{} is away ({}) until {}{}", rules_.staff(staff).id,

@@ -322,6 +322,7 @@ void EngineCore::reconcile_after_install(CaseRecord& c, DateTime at, std::string
   c.office = to.office;
   c.holder = to.holder;
   c.holding = to.holding;
+  note_holder(c);
 }
 
 std::vector<InstalledRules> EngineCore::installed_rules() const { return installed_; }

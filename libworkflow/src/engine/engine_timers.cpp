@@ -8,12 +8,33 @@
 namespace workflow::detail {
 
 void EngineCore::advance_to(DateTime t) {
-  while (const std::optional<Timer> timer = timers_.pop_due(t)) {
+  advance_some(t, SIZE_MAX);
+}
+
+bool EngineCore::advance_some(DateTime t, std::size_t budget) {
+  for (; budget > 0; --budget) {
+    const std::optional<Timer> timer = timers_.pop_due(t);
+    if (!timer) {
+      if (t > advanced_) advanced_ = t;
+      if (manual_clock_ != nullptr && manual_clock_->now() < t) manual_clock_->set(t);
+      return true;
+    }
     if (timer->due > advanced_) advanced_ = timer->due;
     unit([&] { fire(*timer); });
   }
-  if (t > advanced_) advanced_ = t;
-  if (manual_clock_ != nullptr && manual_clock_->now() < t) manual_clock_->set(t);
+  return false;
+}
+
+bool EngineCore::fire_due_of(CaseId id, DateTime t) {
+  if (timers_.absence_due(t)) return false;
+  // A case timer touches its own case only, so firing it ahead of the other cases' changes
+  // nothing they see; only the log's order across cases differs.
+  if (id != 0 && id <= cases_.size()) {
+    while (const std::optional<Timer> timer = timers_.pop_due_of(id, t)) {
+      unit([&] { fire(*timer); });
+    }
+  }
+  return true;
 }
 
 // Whether firing `t` now would do anything: a later command (the notice was given, the
