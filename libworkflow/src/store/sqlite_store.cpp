@@ -50,7 +50,10 @@ class SqliteStore final : public CaseStore {
                      "id LIMIT ?"};
     hash_at_ = {r, path_, "SELECT hash FROM events WHERE id = ?"};
     last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
-    if (!read_only_) writer_ = std::thread([this] { run_writer(); });
+    if (!read_only_) {
+      checkpointer_.emplace(file_.db.get(), path_);
+      writer_ = std::thread([this] { run_writer(); });
+    }
   }
 
   // Flushes everything queued (the writer drains the queue before it stops), then closes.
@@ -218,7 +221,12 @@ class SqliteStore final : public CaseStore {
 
   SqliteStats stats() const {
     std::lock_guard lock(mutex_);
-    return stats_;
+    SqliteStats out = stats_;
+    if (checkpointer_) {
+      out.checkpoints = checkpointer_->checkpoints();
+      out.inline_checkpoints = checkpointer_->inline_checkpoints();
+    }
+    return out;
   }
 
  private:
@@ -466,6 +474,7 @@ class SqliteStore final : public CaseStore {
   // then the connections, then the file guard (see FileGuard for why that order).
   OpenedFile file_;  // the write connection (the read connection if read_only_)
   DbHandle read_db_;
+  std::optional<WalCheckpointer> checkpointer_;  // hooks file_.db: destroyed before it
 
   // Used by the writer thread only (and the constructor before it starts).
   Statement insert_event_, put_case_, put_engine_, put_request_, put_rules_, put_head_, begin_,
