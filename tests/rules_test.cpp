@@ -49,32 +49,6 @@ Date day(const char* iso) { return Date::parse(iso); }
 
 }  // namespace
 
-TEST_CASE("sha256: FIPS 180-4 example vectors") {
-  using detail::sha256_hex;
-  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
-        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  CHECK(sha256_hex(std::string(1000000, 'a')) ==
-        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-}
-
-TEST_CASE("sha256: incremental updates equal one update, across block boundaries") {
-  const std::string message(1000, 'x');
-  for (std::size_t split : {0, 1, 55, 56, 63, 64, 65, 128, 999, 1000}) {
-    detail::Sha256 hash;
-    hash.update(std::string_view(message).substr(0, split));
-    hash.update(std::string_view(message).substr(split));
-    CHECK(detail::to_hex(hash.finish()) == detail::sha256_hex(message));
-  }
-  // finish() resets: the same object hashes a second message from scratch.
-  detail::Sha256 hash;
-  hash.update("garbage");
-  (void)hash.finish();
-  hash.update("abc");
-  CHECK(detail::to_hex(hash.finish()) == detail::sha256_hex("abc"));
-}
-
 TEST_CASE("rules: the good set loads with every table and no unexpected warnings") {
   const RuleSet& rules = good();
   CHECK(rules.offices().size() == 5);

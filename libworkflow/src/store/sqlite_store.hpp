@@ -2,13 +2,17 @@
 // sqlite_audit.cpp), and what its tests look into. See docs/storage.md.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -168,11 +172,40 @@ SealCheck sqlite_seal_check(sqlite3* reader, const std::filesystem::path& path, 
 void check_chain_key(sqlite3* writer, const std::filesystem::path& path, std::int64_t last_id,
                      bool& keyed, const HmacSha256* key);
 
+// sqlite_checkpoint.cpp. A writer's WAL checkpoints, outside its commits: a thread with its
+// own connection checkpoints (PASSIVE) once a commit leaves the WAL at kCheckpointPages or
+// more; at kWalLimitPages the committing thread checkpoints itself, which bounds the WAL.
+// Must be destroyed before the writer connection it hooks. Thread-safe: the hook may run on
+// any thread that commits on `writer` (one at a time, as SQLite requires).
+inline constexpr int kCheckpointPages = 1000;   // SQLite's own default (4 MB of 4 KiB pages)
+inline constexpr int kWalLimitPages = 16000;    // 64 MB of 4 KiB pages
+class WalCheckpointer {
+ public:
+  WalCheckpointer(sqlite3* writer, const std::filesystem::path& path);
+  WalCheckpointer(const WalCheckpointer&) = delete;
+  WalCheckpointer& operator=(const WalCheckpointer&) = delete;
+  ~WalCheckpointer();
+  std::uint64_t checkpoints() const noexcept { return checkpoints_.load(); }
+  std::uint64_t inline_checkpoints() const noexcept { return inline_checkpoints_.load(); }
+
+ private:
+  static int on_commit(void* self, sqlite3* db, const char* name, int pages);
+  void run();
+  DbHandle db_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool wanted_ = false, stopping_ = false;
+  std::atomic<std::uint64_t> checkpoints_{0}, inline_checkpoints_{0};
+  std::thread thread_;
+};
+
 // What tests measure: commits written and the transactions that wrote them.
 struct SqliteStats {
   std::uint64_t commits = 0;
   std::uint64_t transactions = 0;
   std::uint64_t sealing_events_read = 0;  // by reopening checks (SealCheck::events_read)
+  std::uint64_t checkpoints = 0;         // by the checkpoint thread
+  std::uint64_t inline_checkpoints = 0;  // by a committing thread, the WAL at its limit
 };
 // Throws Error(invalid_argument) if `store` is not an SQLite store.
 SqliteStats sqlite_stats(const CaseStore& store);

@@ -1,20 +1,14 @@
 // SHA-256 as specified in FIPS 180-4, sections 4.1.2, 4.2.2, 5.1.1, 5.3.3 and 6.2.
 #include "support/sha256.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "support/sha256_constants.hpp"
+
 namespace workflow::detail {
 namespace {
-
-// §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64 primes.
-constexpr std::array<std::uint32_t, 64> k_round_constants = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
 
 // §5.3.3: the first 32 bits of the fractional parts of the square roots of the first 8 primes.
 constexpr std::array<std::uint32_t, 8> k_initial_state = {
@@ -43,19 +37,63 @@ constexpr std::uint32_t small_sigma1(std::uint32_t x) noexcept {
   return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10);
 }
 
+using BlockFunction = void (*)(std::uint32_t*, const std::uint8_t*, std::size_t) noexcept;
+
+BlockFunction initial_block_function() noexcept {
+  return sha256_sha_ni_available() ? &sha256_blocks_sha_ni : &sha256_blocks_portable;
+}
+
+// Read on every block; relaxed is enough: both functions give the same result, and the
+// choice changes only in tests, between hashes.
+std::atomic<BlockFunction>& block_function() noexcept {
+  static std::atomic<BlockFunction> chosen{initial_block_function()};
+  return chosen;
+}
+
+void compress(std::uint32_t* state, const std::uint8_t* data, std::size_t blocks) noexcept {
+  block_function().load(std::memory_order_relaxed)(state, data, blocks);
+}
+
 }  // namespace
+
+Sha256Compressor sha256_compressor() noexcept {
+  return block_function().load(std::memory_order_relaxed) == &sha256_blocks_sha_ni
+             ? Sha256Compressor::sha_ni
+             : Sha256Compressor::portable;
+}
+
+bool use_sha256_compressor(Sha256Compressor c) noexcept {
+  if (c == Sha256Compressor::sha_ni && !sha256_sha_ni_available()) return false;
+  block_function().store(c == Sha256Compressor::sha_ni ? &sha256_blocks_sha_ni
+                                                       : &sha256_blocks_portable,
+                         std::memory_order_relaxed);
+  return true;
+}
 
 Sha256::Sha256() noexcept : state_(k_initial_state) {}
 
 void Sha256::update(std::string_view bytes) noexcept {
   total_bytes_ += bytes.size();
-  for (char c : bytes) {
-    block_[block_used_++] = static_cast<std::uint8_t>(c);
-    if (block_used_ == block_.size()) {
-      compress(block_.data());
-      block_used_ = 0;
-    }
+  const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  std::size_t n = bytes.size();
+  if (block_used_ > 0) {
+    const std::size_t take = std::min(n, block_.size() - block_used_);
+    std::memcpy(block_.data() + block_used_, p, take);
+    block_used_ += take;
+    p += take;
+    n -= take;
+    if (block_used_ < block_.size()) return;
+    compress(state_.data(), block_.data(), 1);
+    block_used_ = 0;
   }
+  // Whole blocks straight from the input, the rest kept for later.
+  if (n >= 64) {
+    compress(state_.data(), p, n / 64);
+    p += n / 64 * 64;
+    n %= 64;
+  }
+  if (n > 0) std::memcpy(block_.data(), p, n);
+  block_used_ = n;
 }
 
 Sha256::Digest Sha256::finish() noexcept {
@@ -64,13 +102,13 @@ Sha256::Digest Sha256::finish() noexcept {
   block_[block_used_++] = 0x80;
   if (block_used_ > 56) {
     while (block_used_ < 64) block_[block_used_++] = 0;
-    compress(block_.data());
+    compress(state_.data(), block_.data(), 1);
     block_used_ = 0;
   }
   while (block_used_ < 56) block_[block_used_++] = 0;
   for (int i = 7; i >= 0; --i)
     block_[block_used_++] = static_cast<std::uint8_t>(bit_length >> (8 * i));
-  compress(block_.data());
+  compress(state_.data(), block_.data(), 1);
 
   Digest digest{};
   for (std::size_t i = 0; i < state_.size(); ++i) {
@@ -82,38 +120,41 @@ Sha256::Digest Sha256::finish() noexcept {
   return digest;
 }
 
-// §6.2.2: one 512-bit block.
-void Sha256::compress(const std::uint8_t* block) noexcept {
-  std::array<std::uint32_t, 64> w{};
-  for (std::size_t t = 0; t < 16; ++t) {
-    w[t] = (std::uint32_t{block[4 * t]} << 24) | (std::uint32_t{block[4 * t + 1]} << 16) |
-           (std::uint32_t{block[4 * t + 2]} << 8) | std::uint32_t{block[4 * t + 3]};
+// §6.2.2, one 512-bit block at a time.
+void sha256_blocks_portable(std::uint32_t* state, const std::uint8_t* block,
+                            std::size_t blocks) noexcept {
+  for (; blocks > 0; --blocks, block += 64) {
+    std::array<std::uint32_t, 64> w{};
+    for (std::size_t t = 0; t < 16; ++t) {
+      w[t] = (std::uint32_t{block[4 * t]} << 24) | (std::uint32_t{block[4 * t + 1]} << 16) |
+             (std::uint32_t{block[4 * t + 2]} << 8) | std::uint32_t{block[4 * t + 3]};
+    }
+    for (std::size_t t = 16; t < 64; ++t) {
+      w[t] = small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16];
+    }
+    std::uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    std::uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+    for (std::size_t t = 0; t < 64; ++t) {
+      const std::uint32_t t1 = h + big_sigma1(e) + ch(e, f, g) + k_sha256_round_constants[t] + w[t];
+      const std::uint32_t t2 = big_sigma0(a) + maj(a, b, c);
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
   }
-  for (std::size_t t = 16; t < 64; ++t) {
-    w[t] = small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16];
-  }
-  std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-  for (std::size_t t = 0; t < 64; ++t) {
-    const std::uint32_t t1 = h + big_sigma1(e) + ch(e, f, g) + k_round_constants[t] + w[t];
-    const std::uint32_t t2 = big_sigma0(a) + maj(a, b, c);
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
 }
 
 std::string to_hex(const Sha256::Digest& digest) {
