@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -141,13 +142,7 @@ class SqliteStore final : public CaseStore {
   LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
     std::lock_guard lock(read_mutex_);
     // One read transaction: the events, the head and the last position agree.
-    sqlite3* r = reader();
-    if (sqlite3_exec(r, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw_sqlite(path_, r, "cannot begin a read transaction");
-    struct End {
-      sqlite3* db;
-      ~End() { sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr); }
-    } end{r};
+    ReadTransaction tx(reader(), path_);
     LogBatch batch;
     {
       ResetOnExit guard{last_position_};
@@ -186,6 +181,16 @@ class SqliteStore final : public CaseStore {
   // Pages of 256 in id order, visited with no lock held: `visit` may call back into the
   // store, and a huge store is never held in memory at once.
   void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
+    // A read-only store may be read while an engine writes: all its pages come from one read
+    // transaction, so the cases read (and whatever the visitor reads meanwhile on this
+    // thread) are one state of the store, not pages of different moments. A writing store
+    // has no other writer, so its pages need not share a transaction.
+    std::unique_lock whole(read_mutex_, std::defer_lock);
+    std::optional<ReadTransaction> one_state;
+    if (read_only_) {
+      whole.lock();
+      one_state.emplace(reader(), path_);
+    }
     std::int64_t after = 0;
     for (;;) {
       std::vector<CaseSnapshot> page;
@@ -541,7 +546,9 @@ class SqliteStore final : public CaseStore {
   bool keyed_ = false;               // store_info: the chain is HMAC-SHA-256
   std::optional<HmacSha256> key_;    // the key, if a key file was given
 
-  mutable std::mutex read_mutex_;  // the read connection and its statements
+  // The read connection and its statements. Recursive: a read-only store's for_each_case
+  // holds it across its pages (one snapshot of the file), and its visitor may read more.
+  mutable std::recursive_mutex read_mutex_;
   mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
       events_after_, hash_at_, last_position_;
   mutable std::optional<SealCheck> seals_;  // on the read connection

@@ -104,18 +104,24 @@ struct ResetOnExit {
 
 // A read transaction on a connection for the scope (BEGIN, then COMMIT on exit): the reads in
 // it see one committed state.
+// Inside a transaction already open on the connection (a read-only store's for_each_case
+// holds one across its pages) it joins that one instead of beginning another.
 class ReadTransaction {
  public:
-  ReadTransaction(sqlite3* db, const std::filesystem::path& file) : db_(db) {
-    if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+  ReadTransaction(sqlite3* db, const std::filesystem::path& file)
+      : db_(db), owns_(sqlite3_get_autocommit(db) != 0) {
+    if (owns_ && sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
       throw_sqlite(file, db_, "cannot begin a read transaction");
   }
   ReadTransaction(const ReadTransaction&) = delete;
   ReadTransaction& operator=(const ReadTransaction&) = delete;
-  ~ReadTransaction() { sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); }
+  ~ReadTransaction() {
+    if (owns_) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  }
 
  private:
   sqlite3* db_;
+  bool owns_;
 };
 
 // The process-wide hold on a store file. Closing any descriptor of a file drops every POSIX
