@@ -334,11 +334,16 @@ class PostgresStore final : public CaseStore {
     }
   }
 
-  // One transaction for the whole batch; the in-memory head moves only after COMMIT.
+  // One transaction for the whole batch; the in-memory head moves only after COMMIT. Its
+  // statements go in a libpq pipeline: BEGIN, every row and the log head in one round trip,
+  // then COMMIT in a second once the head is known to have moved from where this writer
+  // left it (a round trip per statement was what limited it: docs/performance.md). The
+  // pipeline ends before the catch below rolls back.
   void write(const std::vector<Queued>& batch) {
     PgSession& w = *writer_db_;
-    w.exec("BEGIN", "writing");
     try {
+      PgPipeline p(w);
+      p.send_sql("BEGIN", "writing");
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
       for (const Queued& q : batch) {
@@ -348,60 +353,63 @@ class PostgresStore final : public CaseStore {
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
                                e.detail, e.rules_version, e.notify};
           head = chain_hash(head, c);
-          w.run("insert_event",
-                PgParams()
-                    .text(partition_).integer(c.id).integer(c.case_id).integer(c.seq)
-                    .text(kind).integer(c.time).text(e.actor).text(e.office).text(e.post)
-                    .text(e.reason).text(e.detail).text(e.rules_version)
-                    .bytes(digest_bytes(head)).text(e.notify),
-                "writing an event");
+          p.send("insert_event",
+                 PgParams()
+                     .text(partition_).integer(c.id).integer(c.case_id).integer(c.seq)
+                     .text(kind).integer(c.time).text(e.actor).text(e.office).text(e.post)
+                     .text(e.reason).text(e.detail).text(e.rules_version)
+                     .bytes(digest_bytes(head)).text(e.notify),
+                 "writing an event");
         }
         for (const CaseSnapshot& snap : q.commit.cases) {
-          w.run("put_case",
-                PgParams().text(partition_).integer(static_cast<std::int64_t>(snap.id))
-                    .integer(snap.last_seq).bytes(snap.encoded),
-                "writing a case snapshot");
+          p.send("put_case",
+                 PgParams().text(partition_).integer(static_cast<std::int64_t>(snap.id))
+                     .integer(snap.last_seq).bytes(snap.encoded),
+                 "writing a case snapshot");
         }
         if (q.commit.engine_state) {
-          w.run("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
-                "writing the engine state");
+          p.send("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
+                 "writing the engine state");
         }
         if (const auto& rs = q.commit.rules) {
-          w.run("put_rules",
-                PgParams().text(partition_).text(rs->version).integer(rs->installed_at.seconds())
-                    .text(rs->installed_by).bytes(encode_rule_files(rs->files)),
-                "writing a rule set");
+          p.send("put_rules",
+                 PgParams().text(partition_).text(rs->version).integer(rs->installed_at.seconds())
+                     .text(rs->installed_by).bytes(encode_rule_files(rs->files)),
+                 "writing a rule set");
         }
         // The outbox rows and the receipt share the command's transaction (and position).
         for (const HandoffOut& h : q.commit.handoffs) {
-          w.run("put_handoff",
-                PgParams().text(partition_).text(h.to_partition).bytes(h.payload).integer(id),
-                "writing a handoff to the outbox");
+          p.send("put_handoff",
+                 PgParams().text(partition_).text(h.to_partition).bytes(h.payload).integer(id),
+                 "writing a handoff to the outbox");
         }
         if (const auto& got = q.commit.receipt) {
-          w.run("take_handoff",
-                PgParams().text(got->from_partition)
-                    .integer(static_cast<std::int64_t>(got->seq)).text(partition_).integer(id),
-                "marking a handoff received");
+          p.send("take_handoff",
+                 PgParams().text(got->from_partition)
+                     .integer(static_cast<std::int64_t>(got->seq)).text(partition_).integer(id),
+                 "marking a handoff received");
         }
         if (const auto& r = q.commit.request) {
-          w.run("put_request",
-                PgParams().text(partition_).text(r->request_id).text(r->fingerprint)
-                    .integer(static_cast<std::int64_t>(r->case_id)),
-                "writing a request");
+          p.send("put_request",
+                 PgParams().text(partition_).text(r->request_id).text(r->fingerprint)
+                     .integer(static_cast<std::int64_t>(r->case_id)),
+                 "writing a request");
         }
       }
-      if (id != last_id_) {
-        const PgResult moved = w.run(
-            "put_head",
-            PgParams().text(partition_).integer(id).bytes(digest_bytes(head)).integer(head_row_id_),
-            "writing the log head");
-        if (std::string_view(PQcmdTuples(moved.get())) != "1") {
-          throw_pg(partition_, "the log head moved under this writer: another engine wrote "
-                               "the partition");
-        }
+      const bool moves = id != last_id_;
+      if (moves) {
+        p.send("put_head",
+               PgParams().text(partition_).integer(id).bytes(digest_bytes(head))
+                   .integer(head_row_id_),
+               "writing the log head");
       }
-      w.exec("COMMIT", "committing");
+      const std::vector<PgResult> results = p.sync();
+      if (moves && std::string_view(PQcmdTuples(results.back().get())) != "1") {
+        throw_pg(partition_, "the log head moved under this writer: another engine wrote "
+                             "the partition");
+      }
+      p.send_sql("COMMIT", "committing");
+      p.sync();
       if (id != last_id_) head_row_id_ = id;
       last_id_ = id;
       head_ = head;

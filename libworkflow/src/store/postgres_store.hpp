@@ -80,6 +80,32 @@ class PgSession {
   std::string partition_;
 };
 
+// A libpq pipeline on one session (postgres_pipeline.cpp; libpq 14 or later): statements are
+// sent without waiting for their results, and sync() sends one Sync and reads every result
+// in order, so a group of statements costs one round trip instead of one each. The session
+// is in pipeline mode for the object's life: its exec/query/run must not be used meanwhile.
+class PgPipeline {
+ public:
+  explicit PgPipeline(PgSession& session);
+  PgPipeline(const PgPipeline&) = delete;
+  PgPipeline& operator=(const PgPipeline&) = delete;
+  // Reads whatever is still unread (ignoring errors: an exception is on its way), then
+  // leaves pipeline mode.
+  ~PgPipeline();
+
+  // Queues the prepared statement `name` (see PgSession::prepare); rows in binary format.
+  void send(const std::string& name, const PgParams& params, std::string_view what);
+  // Queues SQL without parameters (one statement: BEGIN, COMMIT ...).
+  void send_sql(const char* sql, std::string_view what);
+  // Sends a Sync and reads the result of every statement queued since the last sync, in
+  // order. Throws (store_error naming the first failed statement's `what`) after reading all.
+  std::vector<PgResult> sync();
+
+ private:
+  PgSession& session_;
+  std::vector<std::string> pending_;  // the `what` of each statement not read yet
+};
+
 // Opening (postgres_schema.cpp). A writer creates or migrates the schema and registers the
 // partition (if options.create), a reader only checks them.
 void prepare_schema(PgSession& session, const PostgresOptions& options);
