@@ -1,10 +1,78 @@
-// The libpq pipeline of the PostgreSQL store's writer (postgres_store.hpp): a group commit's
-// statements in one round trip (docs/performance.md, "lifecycle-durable on PostgreSQL").
+// The PostgreSQL store's writer path (postgres_store.hpp): a group commit's rows as arrays,
+// one statement per table (PgArray, PgEventRows), and its statements in one round trip
+// (PgPipeline). docs/performance.md, "lifecycle-durable on PostgreSQL", has the A/B.
 #include <fmt/format.h>
 
 #include "store/postgres_store.hpp"
+#include "workflow/error.hpp"
 
 namespace workflow::detail {
+
+void PgArray::next() {
+  if (size_++ > 0) body_ += ',';
+}
+
+PgArray& PgArray::integer(std::int64_t v) {
+  next();
+  body_ += std::to_string(v);
+  return *this;
+}
+
+// Quoted, with the two characters an array element escapes: '"' and backslash.
+PgArray& PgArray::text(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) {
+    throw Error(ErrorCode::store_error,
+                "a text value contains a NUL byte, which PostgreSQL text cannot hold");
+  }
+  next();
+  body_ += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') body_ += '\\';
+    body_ += c;
+  }
+  body_ += '"';
+  return *this;
+}
+
+// bytea's hex input form \xHEX, its backslash escaped inside the array literal.
+PgArray& PgArray::bytes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  next();
+  body_ += "\"\\\\x";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    body_ += kHex[u >> 4];
+    body_ += kHex[u & 15];
+  }
+  body_ += '"';
+  return *this;
+}
+
+void PgEventRows::add(const ChainedEvent& c, std::string_view hash) {
+  id_.integer(c.id);
+  case_id_.integer(c.case_id);
+  seq_.integer(c.seq);
+  kind_.text(c.kind);
+  time_.integer(c.time);
+  actor_.text(c.actor);
+  office_.text(c.office);
+  post_.text(c.post);
+  reason_.text(c.reason);
+  detail_.text(c.detail);
+  rules_version_.text(c.rules_version);
+  hash_.bytes(hash);
+  notify_.text(c.notify);
+}
+
+PgParams PgEventRows::params(std::string_view partition) const {
+  PgParams p;
+  p.text(partition);
+  for (const PgArray* a : {&id_, &case_id_, &seq_, &kind_, &time_, &actor_, &office_, &post_,
+                           &reason_, &detail_, &rules_version_, &hash_, &notify_}) {
+    p.text(a->str());
+  }
+  return p;
+}
 
 PgPipeline::PgPipeline(PgSession& session) : session_(session) {
   if (PQenterPipelineMode(session_.get()) != 1) session_.fail("entering pipeline mode");

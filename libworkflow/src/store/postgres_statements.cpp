@@ -30,14 +30,17 @@ void prepare_store_reads(PgSession& r) {
 }
 
 void prepare_store_writes(PgSession& w) {
-  w.prepare("insert_event",
+  // A group commit's events and snapshots, one statement each (arrays of its rows).
+  w.prepare("insert_events",
             "INSERT INTO wf_events (partition, id, case_id, seq, kind, time, actor, office, "
-            "post, reason, detail, rules_version, hash, notify) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)");
-  w.prepare("put_case",
-            "INSERT INTO wf_cases (partition, id, last_seq, encoded) VALUES ($1,$2,$3,$4) "
-            "ON CONFLICT (partition, id) DO UPDATE SET last_seq = excluded.last_seq, "
-            "encoded = excluded.encoded");
+            "post, reason, detail, rules_version, hash, notify) SELECT $1, * FROM unnest("
+            "$2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], "
+            "$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], "
+            "$14::text[])");
+  w.prepare("put_cases",
+            "INSERT INTO wf_cases (partition, id, last_seq, encoded) SELECT $1, * FROM unnest("
+            "$2::bigint[], $3::bigint[], $4::bytea[]) ON CONFLICT (partition, id) DO UPDATE "
+            "SET last_seq = excluded.last_seq, encoded = excluded.encoded");
   w.prepare("put_engine",
             "INSERT INTO wf_engine (partition, key, value) VALUES ($1, 'state', $2) "
             "ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value");

@@ -346,6 +346,8 @@ class PostgresStore final : public CaseStore {
       p.send_sql("BEGIN", "writing");
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
+      PgEventRows events;
+      std::map<CaseId, const CaseSnapshot*> snapshots;
       for (const Queued& q : batch) {
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
@@ -353,20 +355,10 @@ class PostgresStore final : public CaseStore {
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
                                e.detail, e.rules_version, e.notify};
           head = chain_hash(head, c);
-          p.send("insert_event",
-                 PgParams()
-                     .text(partition_).integer(c.id).integer(c.case_id).integer(c.seq)
-                     .text(kind).integer(c.time).text(e.actor).text(e.office).text(e.post)
-                     .text(e.reason).text(e.detail).text(e.rules_version)
-                     .bytes(digest_bytes(head)).text(e.notify),
-                 "writing an event");
+          events.add(c, digest_bytes(head));
         }
-        for (const CaseSnapshot& snap : q.commit.cases) {
-          p.send("put_case",
-                 PgParams().text(partition_).integer(static_cast<std::int64_t>(snap.id))
-                     .integer(snap.last_seq).bytes(snap.encoded),
-                 "writing a case snapshot");
-        }
+        // A case written twice in one group keeps its last snapshot (one row per upsert).
+        for (const CaseSnapshot& snap : q.commit.cases) snapshots[snap.id] = &snap;
         if (q.commit.engine_state) {
           p.send("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
                  "writing the engine state");
@@ -395,6 +387,20 @@ class PostgresStore final : public CaseStore {
                      .integer(static_cast<std::int64_t>(r->case_id)),
                  "writing a request");
         }
+      }
+      if (events.size() > 0) {
+        p.send("insert_events", events.params(partition_), "writing the events");
+      }
+      if (!snapshots.empty()) {
+        PgArray ids, seqs, encoded;
+        for (const auto& [case_id, snap] : snapshots) {
+          ids.integer(static_cast<std::int64_t>(case_id));
+          seqs.integer(snap->last_seq);
+          encoded.bytes(snap->encoded);
+        }
+        p.send("put_cases",
+               PgParams().text(partition_).text(ids.str()).text(seqs.str()).text(encoded.str()),
+               "writing case snapshots");
       }
       const bool moves = id != last_id_;
       if (moves) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/hash_chain.hpp"
 #include "workflow/postgres_store.hpp"
 
 namespace workflow::detail {
@@ -78,6 +79,38 @@ class PgSession {
   PgResult check(PGresult* r, std::string_view what) const;
   PGconn* conn_ = nullptr;
   std::string partition_;
+};
+
+// A one-dimensional array parameter in PostgreSQL's text form ({1,2} / {"a","b"}), sent as a
+// text parameter: a whole group commit's rows of one table in one statement (unnest).
+class PgArray {
+ public:
+  PgArray& integer(std::int64_t v);
+  // Refused (store_error) if it holds a NUL byte, as PgParams::text.
+  PgArray& text(std::string_view s);
+  PgArray& bytes(std::string_view s);  // as \x and hex digits
+  std::size_t size() const noexcept { return size_; }
+  std::string str() const { return "{" + body_ + "}"; }
+
+ private:
+  void next();
+  std::string body_;
+  std::size_t size_ = 0;
+};
+
+// A group commit's events as one array per column, for the writer's one insert_events
+// statement (postgres_statements.cpp) instead of one INSERT per event.
+class PgEventRows {
+ public:
+  // One event, `hash` its chain hash (32 bytes).
+  void add(const ChainedEvent& c, std::string_view hash);
+  std::size_t size() const noexcept { return id_.size(); }
+  // insert_events' parameters: the partition, then the 13 columns in the table's order.
+  PgParams params(std::string_view partition) const;
+
+ private:
+  PgArray id_, case_id_, seq_, kind_, time_, actor_, office_, post_, reason_, detail_,
+      rules_version_, hash_, notify_;
 };
 
 // A libpq pipeline on one session (postgres_pipeline.cpp; libpq 14 or later): statements are
