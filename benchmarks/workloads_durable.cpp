@@ -19,6 +19,7 @@ namespace bench {
 namespace {
 
 constexpr int kWindowPerThread = 4;
+
 struct Store {
   std::shared_ptr<BenchClock> clock;
   std::shared_ptr<CaseStore> store;
