@@ -9,6 +9,7 @@
 
 #include "error_of.hpp"
 #include "postgres_fixture.hpp"
+#include "sqlite_files.hpp"
 #include "store/postgres_store.hpp"
 #include "workflow/postgres_store.hpp"
 
@@ -156,4 +157,74 @@ TEST_CASE("postgres store: a group's rows go as arrays and come back byte for by
   });
   CHECK(cases == 1);
   CHECK(verify_postgres_log(conninfo(), p).ok);  // the hashes were stored as computed
+}
+
+// A group's seals, without a server: per commit as the SQLite store writes them, whatever
+// the grouping (docs/storage.md, "Snapshots in the chain"); a case written twice keeps its
+// last snapshot, sealed_by the event whose seal lists those very bytes.
+TEST_CASE("postgres store: a group seals each commit's snapshots as SQLite does, the last kept") {
+  const std::vector<CaseSnapshot> first = {{1, 1, "case 1 accepted"}, {2, 1, "case 2 accepted"}};
+  const std::vector<CaseSnapshot> quiet = {{1, 2, "case 1 noted, no event"}};
+  const std::vector<CaseSnapshot> last = {{2, 2, "case 2 reviewed"}};
+  detail::PgGroupSnapshots group;
+  group.stored_unsealed(3, 4, "case 3 from schema 2");
+  // The first commit with an event also seals what was stored unsealed before the group.
+  CHECK(group.commit(first, 2) == detail::commit_seals(first, [](const detail::UnsealedVisitor& v) {
+          v(3, 4, "case 3 from schema 2");
+        }));
+  CHECK(group.stored_sealed_by() == 2);
+  CHECK_FALSE(group.unsealed());
+  CHECK(group.commit(quiet, 0).empty());
+  CHECK(group.unsealed());
+  // The next commit with an event lists case 1's later snapshot, the one stored.
+  CHECK(group.commit(last, 3) == detail::commit_seals(last, [](const detail::UnsealedVisitor& v) {
+          v(1, 2, "case 1 noted, no event");
+        }));
+  CHECK_FALSE(group.unsealed());
+  const detail::PgParams params = group.params("p");
+  const std::vector<const char*> v = params.values();
+  REQUIRE(v.size() == 5);
+  CHECK(std::string(v[1]) == "{1,2}");
+  CHECK(std::string(v[2]) == "{2,2}");
+  CHECK(std::string(v[4]) == "{3,3}");  // case 1 sealed by event 3, not by event 2
+}
+
+// The same commands through one PostgreSQL group and an SQLite file give the same chain,
+// and the partition reopens (every snapshot matches its seal) with each case's last one.
+TEST_CASE("postgres store: a case written twice in a group is sealed as stored, the chain as SQLite's") {
+  REQUIRE_POSTGRES();
+  const std::string p = fresh_partition("regrouped");
+  TempDir dir;
+  std::vector<StoreCommit> commits;
+  std::uint32_t seq[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 60; ++i) {
+    const CaseId c = static_cast<CaseId>(i % 3 + 1);
+    StoreCommit commit;
+    if (i % 7 != 6) commit.events.push_back(event(c, ++seq[c]));
+    commit.cases.push_back({c, seq[c], fmt::format("case {} after command {}", c, i)});
+    commits.push_back(std::move(commit));
+  }
+  auto sqlite = open_sqlite_store(dir.path / "hall.db");
+  auto store = open_postgres_store(conninfo(), p);
+  std::uint64_t durable = 0, written = 0;
+  for (const StoreCommit& c : commits) {
+    written = sqlite->append(StoreCommit(c));
+    durable = store->append(StoreCommit(c));
+  }
+  store->wait_durable(durable);
+  sqlite->wait_durable(written);
+  REQUIRE(detail::postgres_stats(*store).transactions < detail::postgres_stats(*store).commits);
+  const LogBatch pg = store->events_after(0, 1000);
+  const LogBatch file = sqlite->events_after(0, 1000);
+  CHECK(pg.head_position == file.head_position);
+  CHECK(pg.head_hash == file.head_hash);
+  store.reset();
+  auto reopened = open_postgres_store(conninfo(), p);
+  int cases = 0;
+  reopened->for_each_case([&](const CaseSnapshot& s) {
+    ++cases;
+    CHECK(s.encoded == fmt::format("case {} after command {}", s.id, 57 + (s.id - 1)));
+  });
+  CHECK(cases == 3);
+  CHECK(verify_postgres_log(conninfo(), p).ok);
 }
