@@ -6,6 +6,7 @@
 //   workflow-bench [--benchmarks=lifecycle-mem,lifecycle-durable,mixed,open-cases,recovery,export]
 //                  [--cases=N] [--threads=1,2,4,8] [--depth=32] [--reuse-db] [--smoke]
 //                  [--data-dir=DIR] [--rules=DIR] [--calendar=DIR] [--seed=N]
+//                  [--store=sqlite|postgres] [--conninfo=CONNINFO]
 //                  [--json=FILE|-] [--no-progress]
 //
 // Flags take "--flag=value" or "--flag value"; a malformed one is a usage error (exit 2).
@@ -98,6 +99,13 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
   app.add_option("--data-dir", data_dir, "directory for store files (default build/benchmarks/bench-data)");
   app.add_option("--rules", rules_dir, "rule directory (default: the shipped ningdu rules)");
   app.add_option("--calendar", calendar_dir, "calendar directory (default: the shipped calendar)");
+  app.add_option("--store", c.store,
+                 "store of lifecycle-durable: sqlite (default) or postgres (a fresh partition "
+                 "per run, dropped after it)")
+      ->check(CLI::IsMember({"sqlite", "postgres"}));
+  app.add_option("--conninfo", c.conninfo,
+                 "PostgreSQL database for --store=postgres (libpq conninfo or URI; default "
+                 "$WORKFLOW_PG_CONNINFO)");
   app.add_option("--json", cli.json,
                  "append each workload's JSON line to FILE, or print them on stdout with -");
   try {
@@ -112,6 +120,15 @@ std::optional<int> parse(int argc, char** argv, Cli& cli) {
   if (!calendar_dir.empty()) c.calendar_dir = calendar_dir;
   if (c.threads.empty()) {
     std::fprintf(stderr, "--threads: at least one thread count is needed\n"
+                         "Run with --help for more information.\n");
+    return 2;
+  }
+  if (c.conninfo.empty()) {
+    const char* env = std::getenv("WORKFLOW_PG_CONNINFO");
+    if (env != nullptr) c.conninfo = env;
+  }
+  if (c.store == "postgres" && c.conninfo.empty()) {
+    std::fprintf(stderr, "--store=postgres needs --conninfo (or WORKFLOW_PG_CONNINFO)\n"
                          "Run with --help for more information.\n");
     return 2;
   }

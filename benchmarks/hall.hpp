@@ -30,6 +30,10 @@ struct Config {
   std::vector<int> threads{1, 2, 4, 8};
   int depth = 32;  // pipelined durable variant: commands in flight per client
   std::uint32_t seed = 1;
+  // lifecycle-durable's store: "sqlite" (default) or "postgres", a fresh partition per run
+  // in the database `conninfo` names (--conninfo; default $WORKFLOW_PG_CONNINFO).
+  std::string store = "sqlite";
+  std::string conninfo;
 
   // The case count of a workload: --cases if given, else the smoke or the full default.
   std::uint64_t cases_for(std::uint64_t full, std::uint64_t smoke_n) const {

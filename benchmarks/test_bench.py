@@ -87,3 +87,49 @@ def test_help_exits_0():
     r = bench("--help")
     assert r.returncode == 0
     assert "--json" in r.stdout
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("args, message", [
+    (["--store=nope"], "--store"),
+    (["--store=postgres", "--benchmarks=lifecycle-durable"], "--conninfo"),
+])
+def test_a_bad_store_is_a_usage_error(args, message, monkeypatch):
+    monkeypatch.delenv("WORKFLOW_PG_CONNINFO", raising=False)
+    r = bench(*args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert message in r.stderr
+    assert r.stdout == ""
+
+
+def psql(conninfo, sql):
+    return subprocess.run(["psql", "-X", "-A", "-t", "-d", conninfo, "-c", sql],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.mark.postgres
+def test_lifecycle_durable_on_postgres_measures_both_settings_and_its_baselines(tmp_path):
+    conninfo = os.environ.get("WORKFLOW_PG_CONNINFO")
+    assert conninfo, "run under tests/postgres/with_cluster.sh"
+    out = tmp_path / "pg.jsonl"
+    r = bench("--smoke", "--benchmarks=lifecycle-durable", "--store=postgres", "--threads=2",
+              "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    record = json.loads(out.read_text())
+    assert record["workload"] == "lifecycle-durable"
+    assert record["variant"] == "postgres threads=2 sync=on blocking"
+    variants = [run["variant"] for run in record["runs"]]
+    assert variants == [f"postgres threads=2 sync={s} {kind}" for s in ("off", "on")
+                        for kind in ("blocking", "pipelined depth=32")]
+    for run in record["runs"]:
+        assert run["events"] >= run["commands"] > 0  # read back from the partition
+        assert run["baseline"].startswith("raw PostgreSQL batched")
+        assert run["baseline_value"] > 0 and run["baseline_ratio"] > 0
+        extra = run["extra"]
+        assert extra["store_transactions"] > 0
+        assert extra["raw_batched_events_per_s"] > 0
+        assert extra["raw_one_tx_per_command_per_s"] > 0
+    # Every run's partition and the baselines' scratch table are gone.
+    assert psql(conninfo, "SELECT count(*) FROM wf_partitions WHERE partition LIKE 'bench-%'") == "0"
+    assert psql(conninfo, "SELECT count(*) FROM wf_events WHERE partition LIKE 'bench-%'") == "0"
+    assert psql(conninfo, "SELECT to_regclass('bench_raw_events') IS NULL") == "t"

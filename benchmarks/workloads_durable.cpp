@@ -1,62 +1,51 @@
-// lifecycle-durable: the lifecycle-mem path on the SQLite store, every command acknowledged
-// only once committed. Client threads (1, 2, 4, 8) each call the blocking Engine::submit/act,
-// so concurrent commands share the store's group commit; synchronous NORMAL and FULL. A
-// pipelined variant keeps `depth` commands in flight per client with submit_async/act_async.
-// Baselines, for each run, from the rows it wrote, measured right after it: raw SQLite inserts
-// of those rows batched (1,024 rows a transaction) and one transaction per command.
+// lifecycle-durable: the lifecycle-mem path on a durable store, every command acknowledged
+// only once committed: the SQLite store (synchronous NORMAL and FULL) or, with
+// --store=postgres, a PostgreSQL partition (synchronous_commit off and on); see durable.hpp.
+// Client threads (1, 2, 4, 8) each call the blocking Engine::submit/act, so concurrent
+// commands share the store's group commit. A pipelined variant keeps `depth` commands in
+// flight per client with submit_async/act_async. Each run's raw baselines are measured right
+// after it, from the rows it wrote (durable_sqlite.cpp, durable_postgres.cpp).
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include "drive.hpp"
+#include "durable.hpp"
 #include "workloads.hpp"
 
 namespace bench {
 namespace {
 
 constexpr int kWindowPerThread = 4;
-constexpr std::size_t kBatchRows = 1024;
-
-std::uint64_t count_events(const std::filesystem::path& db) {
-  sqlite3* h = nullptr;
-  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  std::uint64_t n = 0;
-  if (sqlite3_prepare_v2(h, "SELECT count(*) FROM events", -1, &s, nullptr) == SQLITE_OK &&
-      sqlite3_step(s) == SQLITE_ROW)
-    n = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
-  sqlite3_finalize(s);
-  sqlite3_close_v2(h);
-  return n;
-}
-
-const char* sync_name(bool full) { return full ? "FULL" : "NORMAL"; }
 
 struct Store {
   std::shared_ptr<BenchClock> clock;
+  std::shared_ptr<CaseStore> store;
   std::unique_ptr<Engine> engine;
 };
 
-Store open_engine(const HallData& hall, const std::filesystem::path& path, bool full) {
-  remove_db(path);
+Store open_engine(const HallData& hall, DurableBackend& backend, const std::string& run,
+                  const std::string& sync) {
   Store s;
   s.clock = std::make_shared<BenchClock>(hall.calendar, hall_start());
+  s.store = backend.open(run, sync);
   Options o;
-  o.store = std::shared_ptr<CaseStore>(open_sqlite_store(path, SqliteOptions{.synchronous_full = full}));
+  o.store = s.store;
   s.engine = std::make_unique<Engine>(hall.rules, hall.calendar, s.clock, std::move(o));
   return s;
 }
 
 // Blocking clients: each thread drives its own share of the cases with Engine::submit/act.
 Result blocking_run(const Config& cfg, const HallData& hall, const std::vector<Route>& routes,
-                    const std::filesystem::path& path, std::uint64_t n, int threads, bool full) {
+                    DurableBackend& backend, const std::string& sync, std::uint64_t n,
+                    int threads) {
   Result r;
   r.workload = "lifecycle-durable";
-  r.variant = fmt::format("threads={} sync={} blocking", threads, sync_name(full));
-  Store s = open_engine(hall, path, full);
+  r.variant = fmt::format("threads={} sync={} blocking", threads, sync);
+  const std::string run = fmt::format("{}-{}", sync, threads);
+  Store s = open_engine(hall, backend, run, sync);
   std::vector<EngineExec> execs;
   for (int t = 0; t < threads; ++t) execs.push_back(EngineExec{*s.engine, *s.clock});
   const std::uint64_t per = std::max<std::uint64_t>(1, n / static_cast<std::uint64_t>(threads));
@@ -91,19 +80,21 @@ Result blocking_run(const Config& cfg, const HallData& hall, const std::vector<R
   }
   r.cases = per * static_cast<std::uint64_t>(threads);
   r.latency = Latency::of(all);
-  s.engine.reset();  // closes the store: everything is written
-  r.events = count_events(path);
+  s.engine.reset();
+  backend.finish(r, run, sync, std::move(s.store));
   return r;
 }
 
 // Pipelined clients: each keeps `depth` cases with one command in flight each; the store's
 // callback only queues the slot back to its client, which issues the next command.
 Result pipelined_run(const Config& cfg, const HallData& hall, const std::vector<Route>& routes,
-                     const std::filesystem::path& path, std::uint64_t n, int threads, bool full) {
+                     DurableBackend& backend, const std::string& sync, std::uint64_t n,
+                     int threads) {
   Result r;
   r.workload = "lifecycle-durable";
-  r.variant = fmt::format("threads={} sync={} pipelined depth={}", threads, sync_name(full), cfg.depth);
-  Store s = open_engine(hall, path, full);
+  r.variant = fmt::format("threads={} sync={} pipelined depth={}", threads, sync, cfg.depth);
+  const std::string run = fmt::format("{}-pipelined", sync);
+  Store s = open_engine(hall, backend, run, sync);
   const std::uint64_t per = std::max<std::uint64_t>(1, n / static_cast<std::uint64_t>(threads));
   struct Client {
     std::mutex m;
@@ -202,38 +193,11 @@ Result pipelined_run(const Config& cfg, const HallData& hall, const std::vector<
   r.transitions = r.commands;  // every command of the path fires one lifecycle step
   r.cases = per * static_cast<std::uint64_t>(threads);
   r.latency = Latency::of(all);
-  r.events = count_events(path);
+  backend.finish(r, run, sync, std::move(s.store));
   return r;
 }
 
-// The raw baselines for one engine run, measured right after it on the rows it wrote, so a
-// shared disk's changing fsync latency hits both alike: every row batched (1,024 a
-// transaction), and the first kPerCommand commands one transaction each (enough for a stable
-// rate without spending minutes in fsync).
-constexpr std::size_t kPerCommand = 3'000;
-
-void compare_with_raw(const Config& cfg, Result& r, const std::filesystem::path& engine_db, bool full) {
-  const EventLog log = read_event_rows(engine_db);
-  std::vector<std::size_t> commands = command_starts(log.rows);
-  const auto path = cfg.data_dir / "raw-baseline.db";
-  const RawRun batched =
-      raw_insert(path, log, fixed_batches(log.rows.size(), kBatchRows), full);
-  EventLog head = log;
-  if (commands.size() > kPerCommand) {
-    head.rows.resize(commands[kPerCommand]);
-    commands.resize(kPerCommand);
-  }
-  const RawRun single = raw_insert(path, head, commands, full);
-  const double batched_rate = static_cast<double>(batched.rows) / batched.seconds;
-  const double single_rate = static_cast<double>(single.transactions) / single.seconds;
-  r.baseline = fmt::format("raw SQLite batched, sync={}", sync_name(full));
-  r.baseline_unit = "events/s";
-  r.baseline_value = batched_rate;
-  r.baseline_ratio = r.rate(r.events) / batched_rate;
-  r.extra.push_back({"raw_batched_events_per_s", batched_rate});
-  r.extra.push_back({"raw_one_tx_per_command_per_s", single_rate});
-  r.extra.push_back({"x_one_tx_per_command", r.rate(r.commands) / single_rate});
-}
+}  // namespace
 
 double extra_of(const Result& r, const std::string& key) {
   for (const auto& [k, v] : r.extra)
@@ -241,32 +205,24 @@ double extra_of(const Result& r, const std::string& key) {
   return 0;
 }
 
-}  // namespace
-
 Result run_lifecycle_durable(const Config& cfg, const HallData& hall) {
   const std::vector<Route> routes = discover_routes(hall, RouteFilter{});
   const std::uint64_t n = cfg.cases_for(6'000, 24);  // cases per configuration
-  std::filesystem::create_directories(cfg.data_dir);
+  const std::unique_ptr<DurableBackend> backend =
+      cfg.store == "postgres" ? postgres_backend(cfg) : sqlite_backend(cfg);
+  const std::vector<std::string> syncs = backend->syncs();
   const int most = cfg.threads.empty() ? 8 : cfg.threads.back();
   Result top;
   top.workload = "lifecycle-durable";
-  for (const bool full : {false, true}) {
-    for (const int threads : cfg.threads) {
-      const auto path = cfg.data_dir / fmt::format("durable-{}-{}.db", sync_name(full), threads);
-      Result r = blocking_run(cfg, hall, routes, path, n, threads, full);
-      compare_with_raw(cfg, r, path, full);
-      remove_db(path);
-      top.runs.push_back(std::move(r));
-    }
-    const auto path = cfg.data_dir / fmt::format("durable-{}-pipelined.db", sync_name(full));
-    Result p = pipelined_run(cfg, hall, routes, path, n, most, full);
-    compare_with_raw(cfg, p, path, full);
-    remove_db(path);
-    top.runs.push_back(std::move(p));
+  for (const std::string& sync : syncs) {
+    for (const int threads : cfg.threads)
+      top.runs.push_back(blocking_run(cfg, hall, routes, *backend, sync, n, threads));
+    top.runs.push_back(pipelined_run(cfg, hall, routes, *backend, sync, n, most));
   }
+  for (Result& r : top.runs) r.variant = backend->variant_prefix() + r.variant;
   // The best of each kind, for the targets (docs/performance.md).
   std::vector<std::pair<std::string, double>> best;
-  for (const char* sync : {"NORMAL", "FULL"}) {
+  for (const std::string& sync : syncs) {
     double ratio = 0, blocking_x = 0, pipelined_x = 0;
     for (const Result& r : top.runs) {
       if (r.variant.find(fmt::format("sync={} ", sync)) == std::string::npos) continue;
@@ -278,9 +234,11 @@ Result run_lifecycle_durable(const Config& cfg, const HallData& hall) {
     best.push_back({fmt::format("{}_best_blocking_x_one_tx_per_command", sync), blocking_x});
     best.push_back({fmt::format("{}_pipelined_x_one_tx_per_command", sync), pipelined_x});
   }
-  // The headline is the issue's FULL, most-threads, blocking configuration.
+  // The headline is the issue's most-threads blocking configuration under the strictest
+  // setting (FULL; PostgreSQL's synchronous_commit on).
   for (const Result& r : top.runs) {
-    if (r.variant == fmt::format("threads={} sync=FULL blocking", most)) {
+    if (r.variant ==
+        fmt::format("{}threads={} sync={} blocking", backend->variant_prefix(), most, syncs.back())) {
       std::vector<Result> runs = std::move(top.runs);
       top = r;
       top.runs = std::move(runs);

@@ -1,7 +1,7 @@
 // The chain's hold on a partition's snapshots and its key, as for an SQLite store
 // (sqlite_seals.cpp): each snapshot checked against its seal before an engine sees it, the
 // key of a keyed chain checked before a writer extends it (docs/storage.md, "Snapshots in
-// the chain", "Keyed chain").
+// the chain", "Keyed chain"); and the seals a group commit writes (PgGroupSnapshots).
 #include <fmt/format.h>
 
 #include "store/postgres_store.hpp"
@@ -88,6 +88,50 @@ void check_postgres_chain_key(PgSession& w, std::int64_t last_id, bool& keyed,
                                         "partition's key (event {} does not hash under it)",
                                         last_id));
   }
+}
+
+void PgGroupSnapshots::stored_unsealed(std::int64_t case_id, std::int64_t last_seq,
+                                       std::string encoded) {
+  unsealed_[case_id] = {last_seq, stored_.emplace_back(std::move(encoded))};
+  stored_pending_ = true;
+}
+
+std::string PgGroupSnapshots::commit(std::span<const CaseSnapshot> cases, std::int64_t sealing) {
+  if (sealing == 0) {
+    for (const CaseSnapshot& snap : cases) {
+      const auto id = static_cast<std::int64_t>(snap.id);
+      unsealed_[id] = {snap.last_seq, snap.encoded};
+      last_[id] = {&snap, 0};
+    }
+    return {};
+  }
+  std::string seals = commit_seals(cases, [&](const UnsealedVisitor& visit) {
+    for (const auto& [id, row] : unsealed_) visit(id, row.last_seq, row.encoded);
+  });
+  // What waited is sealed now: the group's own (their last snapshot is the one just listed,
+  // or this commit's, set below) and those stored before the group.
+  for (auto& [id, written] : last_) {
+    if (written.sealed_by == 0) written.sealed_by = sealing;
+  }
+  if (stored_pending_) {
+    stored_sealed_by_ = sealing;
+    stored_pending_ = false;
+  }
+  unsealed_.clear();
+  for (const CaseSnapshot& snap : cases) last_[static_cast<std::int64_t>(snap.id)] = {&snap, sealing};
+  return seals;
+}
+
+PgParams PgGroupSnapshots::params(std::string_view partition) const {
+  PgArray ids, seqs, encoded, sealed_by;
+  for (const auto& [id, written] : last_) {
+    ids.integer(id);
+    seqs.integer(written.snapshot->last_seq);
+    encoded.bytes(written.snapshot->encoded);
+    sealed_by.integer(written.sealed_by);
+  }
+  return PgParams().text(partition).text(ids.str()).text(seqs.str()).text(encoded.str())
+      .text(sealed_by.str());
 }
 
 }  // namespace workflow::detail

@@ -39,15 +39,22 @@ void prepare_store_reads(PgSession& r) {
 }
 
 void prepare_store_writes(PgSession& w) {
-  w.prepare("insert_event",
+  // A group commit's events and snapshots, one statement each (arrays of its rows).
+  w.prepare("insert_events",
             "INSERT INTO wf_events (partition, id, case_id, seq, kind, time, actor, office, "
-            "post, reason, detail, rules_version, hash, notify, snapshots) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)");
-  w.prepare("put_case",
-            "INSERT INTO wf_cases (partition, id, last_seq, encoded, sealed_by) VALUES "
-            "($1,$2,$3,$4,$5) ON CONFLICT (partition, id) DO UPDATE SET last_seq = "
-            "excluded.last_seq, encoded = excluded.encoded, sealed_by = excluded.sealed_by");
-  // Snapshots no event has sealed yet (written before schema 3), sealed by the next commit.
+            "post, reason, detail, rules_version, hash, notify, snapshots) SELECT $1, * FROM "
+            "unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], "
+            "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+            "$13::bytea[], $14::text[], $15::bytea[])");
+  // sealed_by: the event whose seal lists the snapshot as stored (docs/storage.md,
+  // "Snapshots in the chain"), 0 until a commit with an event seals it.
+  w.prepare("put_cases",
+            "INSERT INTO wf_cases (partition, id, last_seq, encoded, sealed_by) SELECT $1, * "
+            "FROM unnest($2::bigint[], $3::bigint[], $4::bytea[], $5::bigint[]) "
+            "ON CONFLICT (partition, id) DO UPDATE SET last_seq = excluded.last_seq, "
+            "encoded = excluded.encoded, sealed_by = excluded.sealed_by");
+  // Snapshots no event has sealed yet (written before schema 3, or by a commit without an
+  // event), read before a group starts and sealed by its first commit with an event.
   w.prepare("unsealed_rows",
             "SELECT id, last_seq, encoded FROM wf_cases WHERE partition = $1 AND sealed_by = 0 "
             "ORDER BY id");

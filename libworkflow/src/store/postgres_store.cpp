@@ -288,27 +288,36 @@ class PostgresStore final : public CaseStore {
     }
   }
 
-  // One transaction for the whole batch; the in-memory head moves only after COMMIT.
+  // One transaction for the whole batch; the in-memory head moves only after COMMIT. Its
+  // statements go in a libpq pipeline: BEGIN, every row and the log head in one round trip,
+  // then COMMIT in a second once the head is known to have moved from where this writer
+  // left it (a round trip per statement was what limited it: docs/performance.md). The
+  // pipeline ends before the catch below rolls back.
   void write(const std::vector<Queued>& batch) {
     PgSession& w = *writer_db_;
-    w.exec("BEGIN", "writing");
     try {
+      // Snapshots left unsealed (rare: by a commit without an event, or before schema 3) are
+      // read before the pipeline starts; the group's first commit with an event seals them.
+      PgGroupSnapshots snapshots;
+      if (unsealed_) {
+        const PgResult rows = w.run("unsealed_rows", PgParams().text(partition_),
+                                    "reading unsealed snapshots");
+        for (int i = 0, n = PQntuples(rows.get()); i < n; ++i) {
+          snapshots.stored_unsealed(pg_int(rows.get(), i, 0), pg_int(rows.get(), i, 1),
+                                    pg_bytes(rows.get(), i, 2));
+        }
+      }
+      PgPipeline p(w);
+      p.send_sql("BEGIN", "writing");
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
-      bool unsealed = unsealed_;
+      PgEventRows events;
       for (const Queued& q : batch) {
         // The last event of each commit seals its snapshots and any left unsealed before it,
         // exactly as in the SQLite store (docs/storage.md, "Snapshots in the chain").
         const std::int64_t sealing =
             q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
-        const std::string seals = sealing == 0 ? std::string() : commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
-          if (!unsealed) return;
-          const PgResult rows = w.run("unsealed_rows", PgParams().text(partition_),
-                                      "reading unsealed snapshots");
-          for (int i = 0, n = PQntuples(rows.get()); i < n; ++i) {
-            visit(pg_int(rows.get(), i, 0), pg_int(rows.get(), i, 1), pg_view(rows.get(), i, 2));
-          }
-        });
+        const std::string seals = snapshots.commit(q.commit.cases, sealing);
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
           ++id;
@@ -317,72 +326,66 @@ class PostgresStore final : public CaseStore {
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
                                e.detail, e.rules_version, e.notify, listed};
           head = chain_hash(head, c, key_ ? &*key_ : nullptr);
-          w.run("insert_event",
-                PgParams()
-                    .text(partition_).integer(c.id).integer(c.case_id).integer(c.seq)
-                    .text(kind).integer(c.time).text(e.actor).text(e.office).text(e.post)
-                    .text(e.reason).text(e.detail).text(e.rules_version)
-                    .bytes(digest_bytes(head)).text(e.notify).bytes(listed),
-                "writing an event");
-        }
-        for (const CaseSnapshot& snap : q.commit.cases) {
-          w.run("put_case",
-                PgParams().text(partition_).integer(static_cast<std::int64_t>(snap.id))
-                    .integer(snap.last_seq).bytes(snap.encoded).integer(sealing),
-                "writing a case snapshot");
-        }
-        if (sealing != 0 && unsealed) {
-          w.run("seal_rest", PgParams().text(partition_).integer(sealing), "sealing snapshots");
-        }
-        if (sealing != 0) {
-          unsealed = false;
-        } else if (!q.commit.cases.empty()) {
-          unsealed = true;  // sealed by the next commit with an event
+          events.add(c, digest_bytes(head));
         }
         if (q.commit.engine_state) {
-          w.run("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
-                "writing the engine state");
+          p.send("put_engine", PgParams().text(partition_).bytes(*q.commit.engine_state),
+                 "writing the engine state");
         }
         if (const auto& rs = q.commit.rules) {
-          w.run("put_rules",
-                PgParams().text(partition_).text(rs->version).integer(rs->installed_at.seconds())
-                    .text(rs->installed_by).bytes(encode_rule_files(rs->files)),
-                "writing a rule set");
+          p.send("put_rules",
+                 PgParams().text(partition_).text(rs->version).integer(rs->installed_at.seconds())
+                     .text(rs->installed_by).bytes(encode_rule_files(rs->files)),
+                 "writing a rule set");
         }
         // The outbox rows and the receipt share the command's transaction (and position).
         for (const HandoffOut& h : q.commit.handoffs) {
-          w.run("put_handoff",
-                PgParams().text(partition_).text(h.to_partition).bytes(h.payload).integer(id),
-                "writing a handoff to the outbox");
+          p.send("put_handoff",
+                 PgParams().text(partition_).text(h.to_partition).bytes(h.payload).integer(id),
+                 "writing a handoff to the outbox");
         }
         if (const auto& got = q.commit.receipt) {
-          w.run("take_handoff",
-                PgParams().text(got->from_partition)
-                    .integer(static_cast<std::int64_t>(got->seq)).text(partition_).integer(id),
-                "marking a handoff received");
+          p.send("take_handoff",
+                 PgParams().text(got->from_partition)
+                     .integer(static_cast<std::int64_t>(got->seq)).text(partition_).integer(id),
+                 "marking a handoff received");
         }
         if (const auto& r = q.commit.request) {
-          w.run("put_request",
-                PgParams().text(partition_).text(r->request_id).text(r->fingerprint)
-                    .integer(static_cast<std::int64_t>(r->case_id)),
-                "writing a request");
+          p.send("put_request",
+                 PgParams().text(partition_).text(r->request_id).text(r->fingerprint)
+                     .integer(static_cast<std::int64_t>(r->case_id)),
+                 "writing a request");
         }
       }
-      if (id != last_id_) {
-        const PgResult moved = w.run(
-            "put_head",
-            PgParams().text(partition_).integer(id).bytes(digest_bytes(head)).integer(head_row_id_),
-            "writing the log head");
-        if (std::string_view(PQcmdTuples(moved.get())) != "1") {
-          throw_pg(partition_, "the log head moved under this writer: another engine wrote "
-                               "the partition");
-        }
+      if (events.size() > 0) {
+        p.send("insert_events", events.params(partition_), "writing the events");
       }
-      w.exec("COMMIT", "committing");
+      // Before put_cases: only the rows stored unsealed before the group still have 0.
+      if (snapshots.stored_sealed_by() != 0) {
+        p.send("seal_rest", PgParams().text(partition_).integer(snapshots.stored_sealed_by()),
+               "sealing snapshots");
+      }
+      if (!snapshots.empty()) {
+        p.send("put_cases", snapshots.params(partition_), "writing case snapshots");
+      }
+      const bool moves = id != last_id_;
+      if (moves) {
+        p.send("put_head",
+               PgParams().text(partition_).integer(id).bytes(digest_bytes(head))
+                   .integer(head_row_id_),
+               "writing the log head");
+      }
+      const std::vector<PgResult> results = p.sync();
+      if (moves && std::string_view(PQcmdTuples(results.back().get())) != "1") {
+        throw_pg(partition_, "the log head moved under this writer: another engine wrote "
+                             "the partition");
+      }
+      p.send_sql("COMMIT", "committing");
+      p.sync();
       if (id != last_id_) head_row_id_ = id;
       last_id_ = id;
       head_ = head;
-      unsealed_ = unsealed;
+      unsealed_ = snapshots.unsealed();
     } catch (...) {
       PQclear(PQexec(w.get(), "ROLLBACK"));
       throw;

@@ -1,0 +1,91 @@
+// lifecycle-durable on the SQLite store (durable.hpp): synchronous NORMAL and FULL, one file
+// per run; baselines: raw SQLite inserts of the run's rows with the same pragmas, batched
+// (1,024 rows a transaction) and one transaction per command.
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include "baselines.hpp"
+#include "durable.hpp"
+
+namespace bench {
+namespace {
+
+constexpr std::size_t kBatchRows = 1024;
+// The one-transaction-per-command baseline inserts the first kPerCommand commands only:
+// enough for a stable rate without spending minutes in fsync.
+constexpr std::size_t kPerCommand = 3'000;
+
+std::uint64_t count_events(const std::filesystem::path& db) {
+  sqlite3* h = nullptr;
+  sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  std::uint64_t n = 0;
+  if (sqlite3_prepare_v2(h, "SELECT count(*) FROM events", -1, &s, nullptr) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW)
+    n = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
+  sqlite3_finalize(s);
+  sqlite3_close_v2(h);
+  return n;
+}
+
+class SqliteBackend final : public DurableBackend {
+ public:
+  explicit SqliteBackend(const Config& cfg) : dir_(cfg.data_dir) {
+    std::filesystem::create_directories(dir_);
+  }
+  std::string name() const override { return "SQLite"; }
+  std::string variant_prefix() const override { return ""; }
+  std::vector<std::string> syncs() const override { return {"NORMAL", "FULL"}; }
+
+  std::shared_ptr<CaseStore> open(const std::string& run, const std::string& sync) override {
+    const auto path = path_of(run);
+    remove_db(path);
+    return std::shared_ptr<CaseStore>(
+        open_sqlite_store(path, SqliteOptions{.synchronous_full = sync == "FULL"}));
+  }
+
+  // The raw baselines, measured right after the run on the rows it wrote, so a shared
+  // disk's changing fsync latency hits both alike.
+  void finish(Result& r, const std::string& run, const std::string& sync,
+              std::shared_ptr<CaseStore> store) override {
+    store.reset();  // closes the store: everything is written
+    const auto path = path_of(run);
+    r.events = count_events(path);
+    const bool full = sync == "FULL";
+    const EventLog log = read_event_rows(path);
+    std::vector<std::size_t> commands = command_starts(log.rows);
+    const auto raw = dir_ / "raw-baseline.db";
+    const RawRun batched = raw_insert(raw, log, fixed_batches(log.rows.size(), kBatchRows), full);
+    EventLog head = log;
+    if (commands.size() > kPerCommand) {
+      head.rows.resize(commands[kPerCommand]);
+      commands.resize(kPerCommand);
+    }
+    const RawRun single = raw_insert(raw, head, commands, full);
+    const double batched_rate = static_cast<double>(batched.rows) / batched.seconds;
+    const double single_rate = static_cast<double>(single.transactions) / single.seconds;
+    r.baseline = fmt::format("raw SQLite batched, sync={}", sync);
+    r.baseline_unit = "events/s";
+    r.baseline_value = batched_rate;
+    r.baseline_ratio = r.rate(r.events) / batched_rate;
+    r.extra.push_back({"raw_batched_events_per_s", batched_rate});
+    r.extra.push_back({"raw_one_tx_per_command_per_s", single_rate});
+    r.extra.push_back({"x_one_tx_per_command", r.rate(r.commands) / single_rate});
+    remove_db(path);
+  }
+
+ private:
+  std::filesystem::path path_of(const std::string& run) const {
+    return dir_ / fmt::format("durable-{}.db", run);
+  }
+  std::filesystem::path dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<DurableBackend> sqlite_backend(const Config& cfg) {
+  return std::make_unique<SqliteBackend>(cfg);
+}
+
+}  // namespace bench
