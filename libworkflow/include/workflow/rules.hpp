@@ -106,6 +106,10 @@ struct WORKFLOW_EXPORT Post {
   // office and the offices below it. The person themselves and the leader of their unit (the
   // supervisor of a post they hold) may always.
   bool keeps_status_board = false;
+  // May send a case to the 办不成事反映窗口 of its office (or the nearest above) with a
+  // reason (send_unresolved): a window post, or a post that supervises another. Default:
+  // false.
+  bool sends_unresolved = false;
 };
 
 struct WORKFLOW_EXPORT Material {
@@ -207,6 +211,9 @@ struct WORKFLOW_EXPORT Policy {
   // the commitment, unless the matter sets its own. A local choice (国办发〔2020〕42号 leaves
   // it to the rules). Default 20.
   int promise_verification_days = 20;
+  // Working days a unit is given to settle a case the 办不成事反映窗口 hands it
+  // (hand_to_unit), unless the window gives its own. A local choice. Default 10.
+  int unresolved_settle_days = 10;
   // Required length of matter codes; 0 accepts any length. Default 0.
   int matter_code_length = 0;
 };

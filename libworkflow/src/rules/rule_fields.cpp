@@ -38,7 +38,8 @@ FieldList fields_of(const RuleSet& r, const Post& p) {
           {"b", r.staff(p.b).id},
           {"supervisor", id_or_none(p.supervisor, [&](PostRef s) { return r.post(s).id; })},
           {"approves_extensions", yes_no(p.approves_extensions)},
-          {"keeps_status_board", yes_no(p.keeps_status_board)}};
+          {"keeps_status_board", yes_no(p.keeps_status_board)},
+          {"sends_unresolved", yes_no(p.sends_unresolved)}};
 }
 
 FieldList fields_of(const RuleSet& r, const Matter& m) {
@@ -104,6 +105,7 @@ FieldList fields_of(const Policy& p) {
           {"escalation_review_days", std::to_string(p.escalation_review_days)},
           {"issue_days", std::to_string(p.issue_days)},
           {"promise_verification_days", std::to_string(p.promise_verification_days)},
+          {"unresolved_settle_days", std::to_string(p.unresolved_settle_days)},
           {"matter_code_length", std::to_string(p.matter_code_length)}};
 }
 

@@ -146,6 +146,7 @@ struct RawPost : RawEntry {
   std::optional<Text> a, b, supervisor;
   bool approves_extensions = false;
   bool keeps_status_board = false;
+  std::optional<Located<bool>> sends_unresolved;  // 办不成事: checked against the role
 };
 
 struct RawStage : RawEntry {
