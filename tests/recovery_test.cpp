@@ -364,16 +364,16 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
     Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
     hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
   }
-  // Format 1 is format 5 without the fields after the applicant (issue office, agent post,
+  // Format 1 is format 6 without the fields after the applicant (issue office, agent post,
   // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
   // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes; format
   // 4's time limits of the law: 10 bytes; format 5's channel and assistance: 1 byte each, its
-  // 办不成事 home post: 4 bytes).
+  // 办不成事 home post: 4 bytes; format 6's coordination flag: 1 byte).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
-  REQUIRE(v1.encoded[0] == 5);
+  REQUIRE(v1.encoded[0] == 6);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 28 - 10 - 6);
+  v1.encoded.resize(v1.encoded.size() - 28 - 10 - 6 - 1);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -403,13 +403,14 @@ TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window a
     s.assisted = Assistance::county;
     hall.engine.submit(s);
   }
-  // Format 3 is format 5 without its last two blocks: format 4's time limits of the law (10
-  // bytes) and format 5's channel, assistance and 办不成事 home post (6 bytes).
+  // Format 3 is format 6 without its last three blocks: format 4's time limits of the law (10
+  // bytes), format 5's channel, assistance and 办不成事 home post (6 bytes) and format 6's
+  // coordination flag (1 byte, none here).
   CaseSnapshot v3;
   store->for_each_case([&](const CaseSnapshot& s) { v3 = s; });
-  REQUIRE(v3.encoded[0] == 5);
+  REQUIRE(v3.encoded[0] == 6);
   v3.encoded[0] = 3;
-  v3.encoded.resize(v3.encoded.size() - 10 - 6);
+  v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -424,8 +425,39 @@ TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window a
   CHECK(hall.view(1).applicant == "刘某");
 }
 
+TEST_CASE("recovery: a case stored in snapshot format 5 comes back without a coordination") {
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2026-12-01T09:00", options);
+    food_case_at_review(hall);
+  }
+  // Format 5 is format 6 without its coordination block (here its presence flag, 1 byte).
+  CaseSnapshot v5;
+  store->for_each_case([&](const CaseSnapshot& s) { v5 = s; });
+  REQUIRE(v5.encoded[0] == 6);
+  REQUIRE(v5.encoded.back() == 0);
+  v5.encoded[0] = 5;
+  v5.encoded.pop_back();
+  auto old = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.events = store->history(1);
+  c.cases = {v5};
+  c.engine_state = store->engine_state();
+  old->wait_durable(old->append(std::move(c)));
+  Options reopen;
+  reopen.store = old;
+  Hall hall(ningdu_rules(), "2026-12-01T10:00", reopen);
+  CHECK_FALSE(hall.view(1).coordination.has_value());
+  CHECK(hall.view(1).post == "nd-amr-review");
+  // And it may be sent there now.
+  hall.act(1, Verb::send_unresolved, "nd-s001", "历史遗留问题");
+  CHECK(hall.view(1).coordination.has_value());
+}
+
 TEST_CASE("recovery: a snapshot whose values are out of range is refused, never acted on") {
-  // Byte offsets in a format-5 snapshot: format (1), id (8), nine 4-byte references, then
+  // Byte offsets in a format-6 snapshot: format (1), id (8), nine 4-byte references, then
   // phase, suspended, holding, decision, light, stage (1 byte each).
   constexpr std::size_t kPhase = 45, kHolding = 47, kDecision = 48, kLight = 49, kStage = 50;
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
@@ -499,9 +531,9 @@ TEST_CASE("recovery: an engine state announcing more absences than it holds is r
 }
 
 TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's limits it can time") {
-  // Format 3 is format 5 without its last 16 bytes: format 4's 10 (the decision day, the
-  // overdue stages, the law flags, the verification) and format 5's 6 (channel, assistance,
-  // 办不成事 home post).
+  // Format 3 is format 6 without its last 17 bytes: format 4's 10 (the decision day, the
+  // overdue stages, the law flags, the verification), format 5's 6 (channel, assistance,
+  // 办不成事 home post) and format 6's coordination flag (1).
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
   Options options;
   options.store = store;
@@ -521,9 +553,9 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   StoreCommit c;
   store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(s); });
   for (CaseSnapshot& v3 : c.cases) {
-    REQUIRE(v3.encoded[0] == 5);
+    REQUIRE(v3.encoded[0] == 6);
     v3.encoded[0] = 3;
-    v3.encoded.resize(v3.encoded.size() - 10 - 6);
+    v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1);
     for (const Event& e : store->history(v3.id)) c.events.push_back(e);
   }
   c.engine_state = store->engine_state();
@@ -549,7 +581,7 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   // And it is written back in the current format.
   bool rewritten = false;
   old->for_each_case([&](const CaseSnapshot& s) {
-    if (s.id == 2) rewritten = s.encoded[0] == 5;
+    if (s.id == 2) rewritten = s.encoded[0] == 6;
   });
   CHECK(rewritten);
 }

@@ -22,6 +22,7 @@ enum class TimerKind : std::uint8_t {
   issue_window,         // §44: the days to issue an approval are over
   stage_share,          // 环节时限: an ordered stage's share of time is over (arg: stage)
   verification_window,  // 告知承诺: the days to verify the commitment are over
+  coordination_light,   // 办不成事: the unit's days to settle a case turn yellow or red
 };
 
 struct Timer {

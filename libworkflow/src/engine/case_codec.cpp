@@ -186,6 +186,15 @@ void operations_fields(Io& io, Record& c) {
   transfer(io, c.channel, c.assisted, c.home_post);
 }
 
+// The block format 6 added, after format 5's: the coordination of a case sent to the
+// 办不成事反映窗口 (a presence byte, then the record and its two texts). A snapshot without
+// it has no coordination.
+template <class Io, class Coordination>
+void coordination_fields(Io& io, Coordination& r) {
+  transfer(io, r.state, r.window, r.sent_by, r.sent_post, r.sent, r.unit, r.handed_by, r.handed,
+           r.settle_days, r.due, r.light, r.settled_by, r.settled, r.generation);
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -196,7 +205,8 @@ void rating_fields(Io& io, Rating& r) {
 // a snapshot edited by hand must not read past an array or reach an impossible state
 // (docs/storage.md, "Trusting what is stored"). References into the rule set are checked
 // against it on recovery (engine_recovery.cpp).
-void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating, CaseId id) {
+void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating,
+                  const std::optional<CoordinationRecord>& coordination, CaseId id) {
   const auto bad = [&](const char* what, int value) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot of case {} is corrupt: {} {} is out of range", id,
@@ -210,6 +220,12 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
   if (c.assisted > Assistance::township) bad("assistance", int(c.assisted));
   if (c.stage >= 32) bad("stage", c.stage);  // the engine supports 32 stages per matter
   if (c.verification > Verification::false_commitment) bad("verification", int(c.verification));
+  if (coordination) {
+    if (coordination->state > CoordinationState::settled) {
+      bad("coordination state", int(coordination->state));
+    }
+    if (coordination->light > Light::red) bad("coordination light", int(coordination->light));
+  }
   if (!rating) return;
   if (rating->score < 1 || rating->score > 5) bad("rating score", rating->score);
   if (rating->channel > RatingChannel::phone) bad("rating channel", int(rating->channel));
@@ -237,6 +253,13 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
   format3_fields(w, c);
   format4_fields(w, c);
   operations_fields(w, c);
+  w.put(extras.coordination != nullptr);
+  if (extras.coordination) {
+    CoordinationRecord copy = *extras.coordination;  // transfer takes lvalues
+    coordination_fields(w, copy);
+    w.put_text(copy.reason);
+    w.put_text(copy.outcome);
+  }
   return std::move(w).finish();
 }
 
@@ -275,8 +298,18 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
     format4_defaults(c);
   }
   if (format >= 5) operations_fields(r, c);
+  if (format >= 6) {
+    bool coordinated = false;
+    r.get(coordinated);
+    if (coordinated) {
+      CoordinationRecord& coordination = out.coordination.emplace();
+      coordination_fields(r, coordination);
+      r.get_text(coordination.reason);
+      r.get_text(coordination.outcome);
+    }
+  }
   r.finish();
-  check_ranges(c, out.rating, s.id);
+  check_ranges(c, out.rating, out.coordination, s.id);
   if (c.id != s.id) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot stored as case {} says it is case {}", s.id, c.id));

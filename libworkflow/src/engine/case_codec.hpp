@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lifecycle/case_record.hpp"
+#include "lifecycle/coordination_record.hpp"
 #include "lifecycle/rating_record.hpp"
 #include "routing/routing.hpp"
 #include "workflow/store.hpp"
@@ -21,20 +22,23 @@ namespace workflow::detail {
 // assistance (帮办) and the post whose stage the 办不成事 window holds. decode reads formats 1
 // to 5 (an older case gets the defaults: issued where accepted, no agent post, no bundle, not
 // rated, the first rule version, no provisional deadline, no §44/stage timing it cannot know,
-// a window application without assistance, no held post).
-inline constexpr std::uint8_t kCaseFormat = 5;
+// a window application without assistance, no held post); format 6 the coordination of a
+// case sent to the 办不成事反映窗口 (none before).
+inline constexpr std::uint8_t kCaseFormat = 6;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
 // What a snapshot carries besides the hot record.
 struct CaseExtras {
   std::uint32_t bundle_def = kNone;      // BundleRef of the case's bundle, if any
   const RatingRecord* rating = nullptr;  // the case's rating, if rated
+  const CoordinationRecord* coordination = nullptr;  // if sent to the 办不成事 window
 };
 struct DecodedExtras {
   std::uint32_t bundle_def = kNone;
   // Format 1 named the village agent but not their post: recovery finds the post.
   std::uint32_t format1_agent = kNone;
   std::optional<RatingRecord> rating;
+  std::optional<CoordinationRecord> coordination;
 };
 
 std::string encode_case(const CaseRecord& c, std::string_view applicant,

@@ -54,6 +54,7 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
   v.on_promise = c.on_promise;
   fill_law_view(v, c);
   fill_rating(v);
+  fill_coordination(v);
   v.rules_version = case_rules_version(c);
   if (with_history) v.history = store_->history(id);
   return v;
@@ -116,6 +117,7 @@ std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view acto
   if (is_concluded(c.life.phase)) {
     std::vector<Verb> concluded = rectification_actions(c, *staff, now);
     for (const Verb v : promise_actions(c, *staff, now)) concluded.push_back(v);
+    for (const Verb v : unresolved_actions(c, *staff, now)) concluded.push_back(v);
     return concluded;
   }
   for (int v = 0; v <= static_cast<int>(Verb::terminate); ++v) {
@@ -133,6 +135,7 @@ std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view acto
     if (possible) out.push_back(verb);
   }
   for (const Verb v : promise_actions(c, *staff, now)) out.push_back(v);
+  for (const Verb v : unresolved_actions(c, *staff, now)) out.push_back(v);
   return out;
 }
 

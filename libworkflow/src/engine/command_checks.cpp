@@ -18,6 +18,7 @@ bool needs_reason(Verb v) {
     case Verb::opinion_disagree: case Verb::suspend: case Verb::extend: case Verb::withdraw:
     case Verb::terminate: case Verb::verify: case Verb::rectify: case Verb::explain:
     case Verb::appeal: case Verb::call_back: case Verb::false_promise: case Verb::revoke:
+    case Verb::send_unresolved: case Verb::settle_unresolved:
       return true;
     default:
       return false;
@@ -81,6 +82,17 @@ void check_details(Verb verb, const Action& a, const Policy& policy) {
     throw Error(ErrorCode::invalid_argument,
                 fmt::format("an extension is 1 to at most 15 working days (got {})", a.days));
   }
+  if (verb == Verb::hand_to_unit) {
+    if (a.unit.empty()) {
+      throw Error(ErrorCode::invalid_argument,
+                  "hand_to_unit needs the unit (a department id) asked to settle the case");
+    }
+    if (a.days < 0) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("hand_to_unit's settle limit is a number of working days, or 0 "
+                              "for the rules' unresolved_settle_days (got {})", a.days));
+    }
+  }
   if (verb == Verb::supplement && a.materials.empty()) {
     throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");
   }
@@ -104,12 +116,15 @@ std::string fingerprint(std::initializer_list<std::string_view> parts,
 
 std::string action_fingerprint(std::string_view scope, std::uint64_t id, Verb verb,
                                const Action& a) {
-  return fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
-                      std::to_string(a.days),
-                      a.procedure ? to_string(*a.procedure) : std::string_view{},
-                      a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
-                      to_string(a.channel)},
-                     a.materials);
+  const std::string print =
+      fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
+                   std::to_string(a.days),
+                   a.procedure ? to_string(*a.procedure) : std::string_view{},
+                   a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
+                   to_string(a.channel)},
+                  a.materials);
+  // The unit joins only when given, so ids recorded before it existed still match.
+  return a.unit.empty() ? print : fingerprint({print, "unit", a.unit}, {});
 }
 
 }  // namespace workflow::detail

@@ -18,7 +18,13 @@ constexpr bool is_rectification_verb(Verb v) noexcept {
   return v >= Verb::verify && v <= Verb::close_rectification;
 }
 // The verbs that follow up an approval on commitment (告知承诺): verification, revocation.
-constexpr bool is_promise_verb(Verb v) noexcept { return v >= Verb::confirm_promise; }
+constexpr bool is_promise_verb(Verb v) noexcept {
+  return v >= Verb::confirm_promise && v <= Verb::revoke;
+}
+// The verbs of the 办不成事反映窗口's path: send there, hand to a unit, record the outcome.
+constexpr bool is_unresolved_verb(Verb v) noexcept {
+  return v >= Verb::send_unresolved && v <= Verb::settle_unresolved;
+}
 
 // "a; b; c": how lists of materials read in events and messages.
 std::string join(const std::vector<std::string>& items);

@@ -102,6 +102,7 @@ void EngineCore::begin() noexcept {
   applicants_before_ = applicants_.size();
   bundles_before_ = bundles_.size();
   rating_undo_.clear();
+  coordination_undo_.clear();
 }
 
 CaseRecord& EngineCore::touch(CaseRecord& c) {
@@ -144,6 +145,19 @@ RatingRecord& EngineCore::touch_rating(CaseId id) {
   return it == ratings_.end() ? ratings_[id] : it->second;
 }
 
+CoordinationRecord& EngineCore::touch_coordination(CaseId id) {
+  touch(record(id));
+  const bool saved = std::any_of(coordination_undo_.begin(), coordination_undo_.end(),
+                                 [&](const auto& u) { return u.first == id; });
+  const auto it = coordinations_.find(id);
+  if (!saved) {
+    coordination_undo_.emplace_back(
+        id, it == coordinations_.end() ? std::nullopt
+                                       : std::optional<CoordinationRecord>(it->second));
+  }
+  return it == coordinations_.end() ? coordinations_[id] : it->second;
+}
+
 Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
                                std::string detail) {
   Event& e = emit(c, kind, at, options_.system_actor, c.post, std::move(reason),
@@ -164,9 +178,11 @@ void EngineCore::commit() {
   for (const CaseId id : touched_) {
     const CaseRecord& c = cases_[id - 1];
     const auto rating = ratings_.find(id);
+    const auto coordination = coordinations_.find(id);
     const CaseExtras extras{
         c.bundle != 0 ? index_of(bundles_[c.bundle - 1].def) : kNone,
-        rating == ratings_.end() ? nullptr : &rating->second};
+        rating == ratings_.end() ? nullptr : &rating->second,
+        coordination == coordinations_.end() ? nullptr : &coordination->second};
     out.cases.push_back(
         CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant], extras)});
   }
@@ -196,6 +212,7 @@ void EngineCore::commit() {
   undo_.clear();
   touched_.clear();
   rating_undo_.clear();
+  coordination_undo_.clear();
   roster_dirty_ = false;
   request_.reset();
   handoffs_.clear();
@@ -216,6 +233,14 @@ void EngineCore::rollback() noexcept {
     }
   }
   rating_undo_.clear();
+  for (auto u = coordination_undo_.rbegin(); u != coordination_undo_.rend(); ++u) {
+    if (u->second) {
+      coordinations_[u->first] = *u->second;
+    } else {
+      coordinations_.erase(u->first);
+    }
+  }
+  coordination_undo_.clear();
   pending_.clear();
   undo_.clear();
   touched_.clear();

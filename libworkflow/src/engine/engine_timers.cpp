@@ -31,6 +31,8 @@ bool EngineCore::live(const Timer& t) const {
       return it != ratings_.end() && it->second.generation == t.generation &&
              it->second.state != RectificationState::closed;
     }
+    case TimerKind::coordination_light:
+      return coordination_timer_live(t);
     case TimerKind::escalation_review:
     case TimerKind::issue_window:
     case TimerKind::stage_share:
@@ -88,6 +90,10 @@ void EngineCore::fire(const Timer& t) {
   }
   if (t.kind == TimerKind::rectification_light) {
     fire_rectification_light(t);  // the case is concluded; its rating's task is not
+    return;
+  }
+  if (t.kind == TimerKind::coordination_light) {
+    fire_coordination_light(t);  // the coordination's own light, whatever the case's state
     return;
   }
   if (t.kind >= TimerKind::escalation_review) {

@@ -125,12 +125,14 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
   std::vector<detail::CaseFacts> facts;
   detail::ServiceTally services(engine);
   detail::OperationsTally operations;
+  detail::UnresolvedTally unresolved_path;
   for (const CaseView& summary : engine.list()) {
     const std::string unit = detail::case_unit(rules, summary);
     if (!scope.matches(summary, unit)) continue;
     const CaseView c = engine.get(summary.id);
     services.add(c);
     operations.add(c);
+    unresolved_path.add(c);
     detail::CaseFacts fact;
     fact.unit = unit;
     fact.received = c.received.date();
@@ -297,6 +299,7 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
   }
   services.finish(f);
   operations.finish(f);
+  unresolved_path.finish(f);
   detail::rank_units(rules, facts, f);
   detail::weekly(facts, f);
   return f;
