@@ -28,8 +28,10 @@ std::vector<std::string> details_of(Verb v) {
     case Verb::opinion_disagree: case Verb::resume: case Verb::withdraw: case Verb::terminate:
     case Verb::verify: case Verb::rectify: case Verb::explain: case Verb::appeal:
     case Verb::call_back: case Verb::close_rectification: case Verb::confirm_promise:
-    case Verb::false_promise: case Verb::revoke:
+    case Verb::false_promise: case Verb::revoke: case Verb::send_unresolved:
+    case Verb::settle_unresolved:
       return {"reason"};
+    case Verb::hand_to_unit: return {"unit", "days", "reason"};
     default: return {};
   }
 }
@@ -39,12 +41,13 @@ std::vector<std::string> details_of(Verb v) {
 Action action_of(const char* method, Verb verb, std::string actor, const py::object& reason,
                  const py::object& materials, const py::object& days, const py::object& procedure,
                  const py::object& tolerate_missing, const py::object& on_promise,
-                 const py::object& channel, const std::optional<std::string>& request_id) {
+                 const py::object& channel, const py::object& unit,
+                 const std::optional<std::string>& request_id) {
   const std::vector<std::string> uses = details_of(verb);
   const std::pair<const char*, const py::object*> given[] = {
       {"reason", &reason}, {"materials", &materials}, {"days", &days},
       {"procedure", &procedure}, {"tolerate_missing", &tolerate_missing},
-      {"on_promise", &on_promise}, {"channel", &channel}};
+      {"on_promise", &on_promise}, {"channel", &channel}, {"unit", &unit}};
   for (const auto& [key, value] : given) {
     if (value->is_none() || std::find(uses.begin(), uses.end(), key) != uses.end()) continue;
     std::string takes = "actor";
@@ -68,12 +71,14 @@ Action action_of(const char* method, Verb verb, std::string actor, const py::obj
     a.channel = parse_name(parse_issue_channel, channel.cast<std::string>(), "channel",
                            IssueChannel::e_certificate);
   }
+  if (!unit.is_none()) a.unit = unit.cast<std::string>();
   a.request_id = request_id.value_or("");
   return a;
 }
 
-// The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs).
-constexpr Verb kLastVerb = Verb::revoke;
+// The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs,
+// the 告知承诺 follow-up and the 办不成事 window's verbs).
+constexpr Verb kLastVerb = Verb::settle_unresolved;
 
 // act() and act_bundle(): the subject, the verb, then every detail keyword-only, None when
 // not given. The named verb methods (engine.accept(...), ...) are defined in Python
@@ -84,7 +89,8 @@ void def_command(Class& cls, const char* name, const char* subject, F f, const c
           py::arg("reason") = py::none(), py::arg("materials") = py::none(),
           py::arg("days") = py::none(), py::arg("procedure") = py::none(),
           py::arg("tolerate_missing") = py::none(), py::arg("on_promise") = py::none(),
-          py::arg("channel") = py::none(), py::arg("request_id") = py::none(), doc);
+          py::arg("channel") = py::none(), py::arg("unit") = py::none(),
+          py::arg("request_id") = py::none(), doc);
 }
 
 const char* const kActDoc =
@@ -110,7 +116,14 @@ const char* const kActDoc =
     "one of its back-office posts, then, after a false commitment, revoke (reason required)\n"
     "by its head (a post with approves_extensions): the case ends 'revoked'. accept may\n"
     "combine tolerate_missing and on_promise where the matter allows 告知承诺: the 容缺\n"
-    "materials missing are owed, the rest excused.";
+    "materials missing are owed, the rest excused.\n\n"
+    "The 办不成事反映窗口 (Case.coordination): send_unresolved (reason required) by a post\n"
+    "with sends_unresolved (a window or a supervisor); hand_to_unit by the window (its\n"
+    "holders or supervisor) with unit (a department id that handles the matter, required),\n"
+    "days (the settle limit in working days, 0 or omitted: policy['unresolved_settle_days'])\n"
+    "and an optional reason; settle_unresolved (reason: the outcome, required) by the window\n"
+    "or the unit (its A and B, even marked away, whoever holds its posts, or their\n"
+    "supervisor).";
 
 const char* const kActBundleDoc =
     "Gives a window command to every part of a bundle it applies to now: accept, refuse,\n"
@@ -128,11 +141,12 @@ void bind_commands(py::class_<PyEngine>& cls) {
       [](PyEngine& self, CaseId id, const std::string& verb, std::string actor,
          const py::object& reason, const py::object& materials, const py::object& days,
          const py::object& procedure, const py::object& tolerate_missing,
-         const py::object& on_promise, const py::object& channel,
+         const py::object& on_promise, const py::object& channel, const py::object& unit,
          std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         const Action a = action_of("act", v, std::move(actor), reason, materials, days,
-                                   procedure, tolerate_missing, on_promise, channel, request_id);
+                                   procedure, tolerate_missing, on_promise, channel, unit,
+                                   request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act(id, v, a);
@@ -146,11 +160,12 @@ void bind_bundle_and_rating_commands(py::class_<PyEngine>& cls) {
       [](PyEngine& self, BundleId id, const std::string& verb, std::string actor,
          const py::object& reason, const py::object& materials, const py::object& days,
          const py::object& procedure, const py::object& tolerate_missing,
-         const py::object& on_promise, const py::object& channel,
+         const py::object& on_promise, const py::object& channel, const py::object& unit,
          std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         const Action a = action_of("act_bundle", v, std::move(actor), reason, materials, days,
-                                   procedure, tolerate_missing, on_promise, channel, request_id);
+                                   procedure, tolerate_missing, on_promise, channel, unit,
+                                   request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act_bundle(id, v, a);

@@ -27,6 +27,7 @@ struct PostInfo {
   std::string id, name, office, department, role, a, b;
   std::optional<std::string> supervisor;
   bool approves_extensions = false;
+  bool sends_unresolved = false;
 };
 struct StageInfo {
   std::string name, post;
@@ -68,7 +69,8 @@ DepartmentInfo info(const RuleSet& r, const Department& d) {
 StaffInfo info(const RuleSet& r, const Staff& s) { return {s.id, s.name, r.office(s.office).id}; }
 PostInfo info(const RuleSet& r, const Post& p) {
   PostInfo out{p.id, p.name, r.office(p.office).id, r.department(p.department).id, name(p.role),
-               r.staff(p.a).id, r.staff(p.b).id, std::nullopt, p.approves_extensions};
+               r.staff(p.a).id, r.staff(p.b).id, std::nullopt, p.approves_extensions,
+               p.sends_unresolved};
   if (p.supervisor) out.supervisor = r.post(*p.supervisor).id;
   return out;
 }
@@ -138,6 +140,7 @@ py::dict policy_of(const Policy& p) {
   d["escalation_review_days"] = p.escalation_review_days;
   d["issue_days"] = p.issue_days;
   d["promise_verification_days"] = p.promise_verification_days;
+  d["unresolved_settle_days"] = p.unresolved_settle_days;
   d["matter_code_length"] = p.matter_code_length;
   return d;
 }
@@ -175,6 +178,8 @@ void bind_entries(py::module_& m) {
       .def_readonly("b", &PostInfo::b, "Staff id of the B holder.")
       .def_readonly("supervisor", &PostInfo::supervisor)
       .def_readonly("approves_extensions", &PostInfo::approves_extensions)
+      .def_readonly("sends_unresolved", &PostInfo::sends_unresolved,
+                    "May send a case to the 办不成事反映窗口 (send_unresolved).")
       .def("__repr__", [](const PostInfo& p) { return repr("Post", p.id, p.name); });
   py::class_<StageInfo>(m, "Stage", "A back-office stage of a matter: who does it and its share of the time.")
       .def_readonly("name", &StageInfo::name)

@@ -47,6 +47,7 @@ from typing import Union
 from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidTransition,
                       NotFound, PermissionDenied, RuleError, StoreError)
 from ._workflow import ASSISTANCE, SUBMISSION_CHANNELS
+from ._workflow import COORDINATION_STATES, CoordinationView
 from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_KINDS, HOLDINGS,
                         LIGHTS, PROCEDURES, RATING_CHANNELS, RECTIFICATION_STATES, STATES, VERBS,
                         VERIFICATIONS,
@@ -63,7 +64,7 @@ _verbs.install()  # Engine.accept(...), Engine.approve(...), ...: one method per
 __version__: str = _workflow.__version__  # the CMake project version the extension was built as
 
 __all__ = [
-    "ASSISTANCE", "SUBMISSION_CHANNELS",
+    "ASSISTANCE", "SUBMISSION_CHANNELS", "COORDINATION_STATES", "CoordinationView",
     "ABSENCE_KINDS", "CHANNELS", "DECISIONS", "ERROR_CODES", "EVENT_KINDS", "HOLDINGS", "LIGHTS",
     "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS", "VERB_DETAILS", "VERIFICATIONS",
     "Bundle", "BundleView", "Calendar", "CalendarYear", "Case", "Clock", "Department",

@@ -26,6 +26,7 @@ _DETAILS: dict[str, tuple[Any, Any]] = {
     "tolerate_missing": (False, bool),
     "on_promise": (False, bool),
     "channel": ("pickup", str),
+    "unit": ("", str),
 }
 
 
