@@ -210,6 +210,9 @@ int simulate(const SimulateArgs& args) {
                plural(n("close_rectification"), "rectification task"), n("call_back"));
     fmt::print("告知承诺: {} approved on commitment ({} verified true, {} false, {} revoked)\n",
                n("on_promise"), n("confirm_promise"), n("false_promise"), n("revoke"));
+    fmt::print("办不成事: {} sent to the 办不成事 window, {} handed to a unit, {} settled\n",
+               plural(n("unresolved_sent"), "case"), n("unresolved_handed"),
+               n("unresolved_settled"));
     fmt::print("staff away: {} on leave, {} on field work, {} out ({})\n", n("absence_leave"),
                n("absence_field_work"), n("absence_out"), plural(n("agent_away"), "village agent"));
     if (n("engine_refusals") > 0)

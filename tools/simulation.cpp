@@ -7,6 +7,7 @@
 #include "sim_bundles.hpp"
 #include "sim_halls.hpp"
 #include "sim_ratings.hpp"
+#include "sim_unresolved.hpp"
 
 #include <algorithm>
 #include <array>
@@ -33,7 +34,7 @@ class HallModel {
         halls_(build_halls(rules_, cal_, options.start)),
         back_office_(engine, rng_, counts_, [this](const std::string& s) { return away(s); }),
         bundles_(desk(), [this](const std::string& office, MatterRef m) { return clerk_at(office, m); }),
-        ratings_(desk()) {}
+        ratings_(desk()), unresolved_(desk(), options.seed) {}
 
   SimulationTally run(const std::function<void(int, int)>& progress) {
     SimulationTally tally;
@@ -140,6 +141,7 @@ class HallModel {
     }
     bundles_.plan_day(day, agenda);
     ratings_.plan_day(day, agenda);
+    unresolved_.plan_day(day, agenda);
     std::vector<Task>& tasks = agenda.tasks();
     std::stable_sort(tasks.begin(), tasks.end(),
                      [](const Task& a, const Task& b) { return a.minute < b.minute; });
@@ -355,6 +357,7 @@ class HallModel {
   BackOffice back_office_;
   BundleDesk bundles_;
   RatingDesk ratings_;
+  UnresolvedDesk unresolved_;
 };
 
 }  // namespace

@@ -32,6 +32,7 @@ def pct(rate):
 def test_the_page_quotes_the_demo_figures(demo):
     f, r, b, x, p = demo, demo["ratings"], demo["bundles"], demo["cross_region"], demo["proxy"]
     law = demo["law_limits"]
+    u = demo["unresolved_path"]
     by_township = f["delegated_by_township"].values()
     light = f["ever_light"]
     quoted = [
@@ -66,6 +67,9 @@ def test_the_page_quotes_the_demo_figures(demo):
         f"late (§44), {law['stage_overdue']} cases with a stage over its share, "
         f"{law['verification_overdue']} verifications overdue; {law['on_promise']} approvals on "
         f"commitment, {law['false_commitments']} found false and {law['revoked']} revoked",
+        f"{u['sent']} cases sent, {u['handed']} handed to a unit, {u['settled']} settled "
+        f"({u['settled_on_time']} on time, {u['settled_late']} late: {pct(u['on_time_rate'])}), "
+        f"{u['open']} still open ({u['open_overdue']} overdue)",
     ]
     missing = [q for q in quoted if q not in DOC]
     assert not missing, "docs/hall-demo.md is out of date; the demo now gives:\n" + \
