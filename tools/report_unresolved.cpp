@@ -39,22 +39,22 @@ std::string unresolved_path_json(const Figures& f) {
 
 std::string unresolved_path_html(const Figures& f, const Names& names) {
   const UnresolvedPathFigures& u = f.unresolved_path;
-  std::string h = "<h2>办不成事反映窗口 (coordinated, handed to a unit, settled)</h2>\n";
+  std::string h = "<h2>办不成事反映窗口：协调、转交责任单位、办结</h2>\n";
   h += fmt::format(
-      "<div><span class=\"kpi\"><b>{}</b>sent 转办不成事窗口</span><span class=\"kpi\"><b>{}</b>"
-      "settled 办结</span><span class=\"kpi\"><b>{}</b>on time 按期 (target: none set)</span>"
-      "<span class=\"kpi\"><b>{}</b>open 未办结</span></div>\n",
+      "<div><span class=\"kpi\"><b>{}</b>转办不成事窗口（件）</span><span class=\"kpi\"><b>{}"
+      "</b>已办结（件）</span><span class=\"kpi\"><b>{}</b>按期办结率（种子未设目标）</span>"
+      "<span class=\"kpi\"><b>{}</b>未办结（件）</span></div>\n",
       u.sent, u.settled, pct(u.on_time_rate), u.open);
-  h += hbar_chart("chart-unresolved-path", "办不成事: where the cases sent there stand",
-                  {{"settled on time 按期办结", double(u.settled_on_time), kGreen},
-                   {"settled late 逾期办结", double(u.settled_late), kRed},
-                   {"open, handed 已转交办理中", double(u.open - u.coordinating - u.open_overdue), kBlue},
-                   {"open, overdue 已逾期", double(u.open_overdue), kRed},
-                   {"open, coordinating 协调中", double(u.coordinating), kBlue}});
+  h += hbar_chart("chart-unresolved-path", "转办不成事窗口的办件现状（件）",
+                  {{"按期办结", double(u.settled_on_time), kGreen},
+                   {"逾期办结", double(u.settled_late), kRed},
+                   {"已转交，办理中", double(u.open - u.coordinating - u.open_overdue), kBlue},
+                   {"已转交，已逾期", double(u.open_overdue), kRed},
+                   {"协调中，未转交", double(u.coordinating), kBlue}});
   if (!u.by_unit.empty()) {
     std::vector<Bar> units;
     for (const auto& [id, n] : u.by_unit) units.push_back({names.office(id), double(n), kBlue});
-    h += hbar_chart("chart-unresolved-units", "办不成事: cases handed to each unit", units);
+    h += hbar_chart("chart-unresolved-units", "转交各责任单位（件）", units);
   }
   return h;
 }

@@ -81,4 +81,4 @@ def test_the_text_and_html_show_the_section(hall):
         in text
     assert "<h2>办不成事反映窗口" in html
     assert 'id="chart-unresolved-path"' in html
-    assert "target: none set" in html
+    assert "按期办结率（种子未设目标）" in html
