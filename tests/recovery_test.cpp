@@ -364,16 +364,17 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
     Hall hall(ningdu_rules(), "2025-03-03T09:00", options);
     hall.submit("360730-MJ-MZ-0001", "nd-mj-v1", "nd-mj-v1-s1", {"居民身份证", "户口簿"}, "曾老汉");
   }
-  // Format 1 is format 6 without the fields after the applicant (issue office, agent post,
+  // Format 1 is format 7 without the fields after the applicant (issue office, agent post,
   // bundle, bundle rule, conclusion day: 4 bytes each; the rated flag: 1 byte; format 3's
   // rule version: 2 bytes, its provisional flag: 1 byte, its completion day: 4 bytes; format
   // 4's time limits of the law: 10 bytes; format 5's channel and assistance: 1 byte each, its
-  // 办不成事 home post: 4 bytes; format 6's oversight flag: 1 byte).
+  // 办不成事 home post: 4 bytes; format 6's oversight flag and format 7's coordination flag:
+  // 1 byte each).
   CaseSnapshot v1;
   store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
-  REQUIRE(v1.encoded[0] == 6);
+  REQUIRE(v1.encoded[0] == 7);
   v1.encoded[0] = 1;
-  v1.encoded.resize(v1.encoded.size() - 28 - 10 - 6 - 1);
+  v1.encoded.resize(v1.encoded.size() - 28 - 10 - 6 - 1 - 1);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -403,14 +404,15 @@ TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window a
     s.assisted = Assistance::county;
     hall.engine.submit(s);
   }
-  // Format 3 is format 6 without its last three blocks: format 4's time limits of the law (10
-  // bytes), format 5's channel, assistance and 办不成事 home post (6 bytes) and format 6's
-  // oversight flag (1 byte: no orders, no reassignments).
+  // Format 3 is format 7 without its last four blocks: format 4's time limits of the law (10
+  // bytes), format 5's channel, assistance and 办不成事 home post (6 bytes), format 6's
+  // oversight flag (1 byte: no orders, no reassignments) and format 7's coordination flag (1
+  // byte, none here).
   CaseSnapshot v3;
   store->for_each_case([&](const CaseSnapshot& s) { v3 = s; });
-  REQUIRE(v3.encoded[0] == 6);
+  REQUIRE(v3.encoded[0] == 7);
   v3.encoded[0] = 3;
-  v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1);
+  v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1 - 1);
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -425,8 +427,39 @@ TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window a
   CHECK(hall.view(1).applicant == "刘某");
 }
 
+TEST_CASE("recovery: a case stored in snapshot format 6 comes back without a coordination") {
+  auto store = std::shared_ptr<CaseStore>(make_memory_store());
+  Options options;
+  options.store = store;
+  {
+    Hall hall(ningdu_rules(), "2026-12-01T09:00", options);
+    food_case_at_review(hall);
+  }
+  // Format 6 is format 7 without its coordination block (here its presence flag, 1 byte).
+  CaseSnapshot v6;
+  store->for_each_case([&](const CaseSnapshot& s) { v6 = s; });
+  REQUIRE(v6.encoded[0] == 7);
+  REQUIRE(v6.encoded.back() == 0);
+  v6.encoded[0] = 6;
+  v6.encoded.pop_back();
+  auto old = std::shared_ptr<CaseStore>(make_memory_store());
+  StoreCommit c;
+  c.events = store->history(1);
+  c.cases = {v6};
+  c.engine_state = store->engine_state();
+  old->wait_durable(old->append(std::move(c)));
+  Options reopen;
+  reopen.store = old;
+  Hall hall(ningdu_rules(), "2026-12-01T10:00", reopen);
+  CHECK_FALSE(hall.view(1).coordination.has_value());
+  CHECK(hall.view(1).post == "nd-amr-review");
+  // And it may be sent there now.
+  hall.act(1, Verb::send_unresolved, "nd-s001", "历史遗留问题");
+  CHECK(hall.view(1).coordination.has_value());
+}
+
 TEST_CASE("recovery: a snapshot whose values are out of range is refused, never acted on") {
-  // Byte offsets in a format-6 snapshot: format (1), id (8), nine 4-byte references, then
+  // Byte offsets in a format-7 snapshot: format (1), id (8), nine 4-byte references, then
   // phase, suspended, holding, decision, light, stage (1 byte each).
   constexpr std::size_t kPhase = 45, kHolding = 47, kDecision = 48, kLight = 49, kStage = 50;
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
@@ -500,9 +533,9 @@ TEST_CASE("recovery: an engine state announcing more absences than it holds is r
 }
 
 TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's limits it can time") {
-  // Format 3 is format 6 without its last 17 bytes: format 4's 10 (the decision day, the
+  // Format 3 is format 7 without its last 18 bytes: format 4's 10 (the decision day, the
   // overdue stages, the law flags, the verification), format 5's 6 (channel, assistance,
-  // 办不成事 home post) and format 6's oversight flag (1).
+  // 办不成事 home post), format 6's oversight flag (1) and format 7's coordination flag (1).
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
   Options options;
   options.store = store;
@@ -522,9 +555,9 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   StoreCommit c;
   store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(s); });
   for (CaseSnapshot& v3 : c.cases) {
-    REQUIRE(v3.encoded[0] == 6);
+    REQUIRE(v3.encoded[0] == 7);
     v3.encoded[0] = 3;
-    v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1);
+    v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1 - 1);
     for (const Event& e : store->history(v3.id)) c.events.push_back(e);
   }
   c.engine_state = store->engine_state();
@@ -550,14 +583,14 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   // And it is written back in the current format.
   bool rewritten = false;
   old->for_each_case([&](const CaseSnapshot& s) {
-    if (s.id == 2) rewritten = s.encoded[0] == 6;
+    if (s.id == 2) rewritten = s.encoded[0] == 7;
   });
   CHECK(rewritten);
 }
 
 TEST_CASE("recovery: a case stored in snapshot format 5 comes back without orders or moves") {
-  // Format 5 is format 6 without its oversight block: for a case without orders or
-  // reassignments, its one flag byte.
+  // Format 5 is format 7 without its oversight and coordination blocks: for a case without
+  // orders, reassignments or a coordination, their two flag bytes.
   auto store = std::shared_ptr<CaseStore>(make_memory_store());
   Options options;
   options.store = store;
@@ -567,10 +600,12 @@ TEST_CASE("recovery: a case stored in snapshot format 5 comes back without order
   }
   CaseSnapshot v5;
   store->for_each_case([&](const CaseSnapshot& s) { v5 = s; });
-  REQUIRE(v5.encoded[0] == 6);
+  REQUIRE(v5.encoded[0] == 7);
   REQUIRE(v5.encoded.back() == 0);
-  v5.encoded[0] = 5;
   v5.encoded.pop_back();
+  REQUIRE(v5.encoded.back() == 0);
+  v5.encoded.pop_back();
+  v5.encoded[0] = 5;
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
   c.events = store->history(1);
@@ -583,14 +618,15 @@ TEST_CASE("recovery: a case stored in snapshot format 5 comes back without order
   Hall hall(ningdu_rules(), "2026-12-01T10:00", reopen);
   CHECK(hall.view(1).orders.empty());
   CHECK(hall.view(1).reassignments.empty());
+  CHECK_FALSE(hall.view(1).coordination.has_value());
   CHECK(hall.view(1).post == "nd-amr-review");
-  // Orders work on it as on any case, and it is written back in format 6 with them.
+  // Orders work on it as on any case, and it is written back in format 7 with them.
   Action order;
   order.actor = "nd-s017";
   order.reason = "超期未办结";
   hall.engine.act(1, Verb::order, order);
   CHECK(hall.view(1).orders.size() == 1);
-  old->for_each_case([&](const CaseSnapshot& s) { CHECK(s.encoded[0] == 6); });
+  old->for_each_case([&](const CaseSnapshot& s) { CHECK(s.encoded[0] == 7); });
 }
 
 TEST_CASE("recovery: a snapshot whose order is out of range is refused, never acted on") {
@@ -607,11 +643,12 @@ TEST_CASE("recovery: a snapshot whose order is out of range is refused, never ac
   }
   CaseSnapshot good;
   store->for_each_case([&](const CaseSnapshot& s) { good = s; });
-  // The order's block ends the snapshot: its fixed fields (issuer, issuer post, unit, issued,
+  // The order's block is the last but one: its fixed fields (issuer, issuer post, unit, issued,
   // due: 4 bytes each; reply days: 2; state, light, has_reply: 1 each; replied, replier,
-  // ended, ender: 4 each), its three texts, then the reassignments' count (4 bytes, 0).
+  // ended, ender: 4 each), its three texts, then the reassignments' count (4 bytes, 0); then
+  // format 7's coordination flag (1 byte, none here).
   const std::size_t reason = std::string("督办").size();
-  const std::size_t state = good.encoded.size() - 4 - 4 - 4 - (4 + reason) - 16 - 3 + 0;
+  const std::size_t state = good.encoded.size() - 1 - 4 - 4 - 4 - (4 + reason) - 16 - 3 + 0;
   REQUIRE(good.encoded[state] == 0);  // open
   CaseSnapshot bad = good;
   bad.encoded[state] = 9;

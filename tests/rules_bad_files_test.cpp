@@ -615,3 +615,16 @@ TEST_CASE("rules bad files: 64-oversight") {
         "(改派) is for a unit leader's window or back_office post\n"
         "case.yaml:6:95: posts[2].issues_orders: expected true or false, found 'maybe'\n");
 }
+
+TEST_CASE("rules bad files: 65-unresolved-path") {
+  // 办不成事反映窗口: a window or a supervisor sends cases there, where a 办不成事 window is
+  // there to receive them (at the post's office or above); the settle limit is at least 1.
+  CHECK(problems_of("65-unresolved-path") ==
+        "case.yaml:4:27: policy.unresolved_settle_days: must be at least 1, found 0\n"
+        "case.yaml:8:123: posts[2].sends_unresolved: only a window post or a post that "
+        "supervises another sends cases to the 办不成事 window; 'nd-amr-check' is a back_office "
+        "post and supervises none\n"
+        "case.yaml:9:97: posts[3].sends_unresolved: expected true or false, found 'yes please'\n"
+        "case.yaml:10:98: posts[4].sends_unresolved: office 'sz' has no unresolved post (办不成事 "
+        "window), nor does any office above it, so post 'sz-w02' has nowhere to send cases\n");
+}

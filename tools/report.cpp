@@ -80,8 +80,8 @@ std::string report_text(const Figures& f) {
   line(fmt::format("告知承诺: {} approved on commitment, {} verified, {} false, {} revoked",
                    law.on_promise, law.verified, law.false_commitments, law.revoked));
   // Names and ids come from rule files and the store: escaped once here, for every section.
-  return printable(o + services_text(f) + operations_text(f) + oversight_text(f) +
-                   ranking_text(f));
+  return printable(o + services_text(f) + operations_text(f) + unresolved_path_text(f) +
+                   oversight_text(f) + ranking_text(f));
 }
 
 std::string ranking_text(const Figures& f) {
@@ -198,7 +198,9 @@ std::string report_json(const Figures& f) {
   o += services_json(f);
   o.insert(o.size() - 1, ",");  // the services' last section ends the object: ours follow
   o += operations_json(f);
-  o.insert(o.size() - 1, ",");
+  o.insert(o.size() - 1, ",");  // the operations' section ends the object: ours follows
+  o += unresolved_path_json(f) + "\n";
+  o.insert(o.size() - 1, ",");  // the oversight block comes last
   o += oversight_json(f);
   return o + "}\n";
 }

@@ -24,6 +24,9 @@ std::string report_json(const Figures& f);
 std::string operations_text(const Figures& f);
 std::string operations_json(const Figures& f);  // "  key: value\n" of report_json
 std::string operations_html(const Figures& f);
+// The 办不成事反映窗口 section (report_unresolved.cpp): sent, settled, on time, open.
+std::string unresolved_path_text(const Figures& f);
+std::string unresolved_path_json(const Figures& f);  // one "  key: value" line, no comma
 // `office_names` maps office ids to names for the page's labels.
 // The names the pages show for ids (zh-CN labels from the rule set): offices, departments,
 // posts, matters.
@@ -36,6 +39,7 @@ Names names_of(const RuleSet& rules);
 // `generated`: when the page was made, shown in the header.
 std::string report_html(const Figures& f, const Names& names, const std::string& generated);
 std::string services_html(const Figures& f, const Names& names);
+std::string unresolved_path_html(const Figures& f, const Names& names);
 // The oversight sections (report_orders.cpp): 督办 and 改派.
 std::string oversight_text(const Figures& f);
 std::string oversight_json(const Figures& f);  // the last "  key: value\n" of report_json

@@ -274,6 +274,7 @@ std::string report_html(const Figures& f, const Names& names, const std::string&
 
   h += services_html(f, names);
   h += operations_html(f);
+  h += unresolved_path_html(f, names);
   h += oversight_html(f, names);
   h += "</body></html>\n";
   return h;

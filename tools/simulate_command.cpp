@@ -210,6 +210,9 @@ int simulate(const SimulateArgs& args) {
                plural(n("close_rectification"), "rectification task"), n("call_back"));
     fmt::print("告知承诺: {} approved on commitment ({} verified true, {} false, {} revoked)\n",
                n("on_promise"), n("confirm_promise"), n("false_promise"), n("revoke"));
+    fmt::print("办不成事: {} sent to the 办不成事 window, {} handed to a unit, {} settled\n",
+               plural(n("unresolved_sent"), "case"), n("unresolved_handed"),
+               n("unresolved_settled"));
     fmt::print("督办: {} ({} replied, {} closed, {} escalated); 改派: {}\n",
                plural(n("order"), "supervision order"), n("reply_order"), n("close_order"),
                n("escalate_order"), plural(n("reassign"), "reassignment"));

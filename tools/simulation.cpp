@@ -8,6 +8,7 @@
 #include "sim_halls.hpp"
 #include "sim_orders.hpp"
 #include "sim_ratings.hpp"
+#include "sim_unresolved.hpp"
 
 #include <algorithm>
 #include <array>
@@ -34,7 +35,7 @@ class HallModel {
         halls_(build_halls(rules_, cal_, options.start)),
         back_office_(engine, rng_, counts_, [this](const std::string& s) { return away(s); }),
         bundles_(desk(), [this](const std::string& office, MatterRef m) { return clerk_at(office, m); }),
-        ratings_(desk()), oversight_(desk(), options.seed) {}
+        ratings_(desk()), oversight_(desk(), options.seed), unresolved_(desk(), options.seed) {}
 
   SimulationTally run(const std::function<void(int, int)>& progress) {
     SimulationTally tally;
@@ -142,6 +143,7 @@ class HallModel {
     bundles_.plan_day(day, agenda);
     ratings_.plan_day(day, agenda);
     oversight_.plan_day(day, agenda);
+    unresolved_.plan_day(day, agenda);
     std::vector<Task>& tasks = agenda.tasks();
     std::stable_sort(tasks.begin(), tasks.end(),
                      [](const Task& a, const Task& b) { return a.minute < b.minute; });
@@ -358,6 +360,7 @@ class HallModel {
   BundleDesk bundles_;
   RatingDesk ratings_;
   OversightDesk oversight_;
+  UnresolvedDesk unresolved_;
 };
 
 }  // namespace

@@ -33,6 +33,7 @@ def test_the_page_quotes_the_demo_figures(demo):
     f, r, b, x, p = demo, demo["ratings"], demo["bundles"], demo["cross_region"], demo["proxy"]
     law = demo["law_limits"]
     o = demo["oversight"]
+    u = demo["unresolved_path"]
     by_township = f["delegated_by_township"].values()
     light = f["ever_light"]
     quoted = [
@@ -72,6 +73,9 @@ def test_the_page_quotes_the_demo_figures(demo):
         f"{o['replied'] + o['overdue']})",
         f"{o['open']} open, {o['closed']} closed, {o['escalated']} escalated",
         f"{o['reassignments']} reassignment{'s' if o['reassignments'] != 1 else ''}",
+        f"{u['sent']} cases sent, {u['handed']} handed to a unit, {u['settled']} settled "
+        f"({u['settled_on_time']} on time, {u['settled_late']} late: {pct(u['on_time_rate'])}), "
+        f"{u['open']} still open ({u['open_overdue']} overdue)",
     ]
     missing = [q for q in quoted if q not in DOC]
     assert not missing, "docs/hall-demo.md is out of date; the demo now gives:\n" + \

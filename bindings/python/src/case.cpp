@@ -46,6 +46,7 @@ void bind_vocabularies(py::module_& m) {
   m.attr("ASSISTANCE") = tuple_of(Assistance::township);
   m.attr("RECTIFICATION_STATES") = tuple_of(RectificationState::closed);
   m.attr("ORDER_STATES") = tuple_of(OrderState::escalated);
+  m.attr("COORDINATION_STATES") = tuple_of(CoordinationState::settled);
 }
 
 void bind_event(py::module_& m) {
@@ -59,11 +60,11 @@ void bind_event(py::module_& m) {
           "verb",
           [](const Event& e) -> std::optional<std::string> {
             // Verb events follow `submitted` in EventKind, in the order of Verb (the case
-            // verbs, then the rectification verbs, then the 告知承诺 follow-up verbs); the
-            // oversight verbs (督办, 改派) follow the engine's own kinds.
+            // verbs, then the rectification verbs, then the 告知承诺 follow-up verbs, then
+            // the 办不成事 window's); the oversight verbs (督办, 改派) follow the engine's own kinds.
             const int k = static_cast<int>(e.kind);
             if ((k >= static_cast<int>(EventKind::accept) &&
-                 k <= static_cast<int>(EventKind::revoke)) ||
+                 k <= static_cast<int>(EventKind::settle_unresolved)) ||
                 (k >= static_cast<int>(EventKind::order) &&
                  k <= static_cast<int>(EventKind::reassign))) {
               return name(e.kind);
@@ -210,6 +211,8 @@ void bind_case_view(py::module_& m) {
                     "Supervision orders (督办) issued on the case, oldest first (OrderView).")
       .def_readonly("reassignments", &CaseView::reassignments,
                     "Moves of the case's stage between posts of a unit (改派), oldest first.")
+      .def_readonly("coordination", &CaseView::coordination,
+                    "Its coordination at the 办不成事反映窗口 once sent there, or None.")
       .def_readonly("rules_version", &CaseView::rules_version)
       .def_readonly("history", &CaseView::history, "Events in order (empty from Engine.cases()).")
       .def("__repr__", [](const CaseView& v) {
@@ -302,6 +305,46 @@ void bind_oversight(py::module_& m) {
       });
 }
 
+void bind_coordination(py::module_& m) {
+  py::class_<CoordinationView>(
+      m, "CoordinationView",
+      "A case sent to the 办不成事反映窗口: why and by whom, the unit it was handed to with a\n"
+      "due date in working days, and the outcome (send_unresolved, hand_to_unit,\n"
+      "settle_unresolved).")
+      .def_property_readonly("state", [](const CoordinationView& k) { return name(k.state); },
+                             "One of workflow.COORDINATION_STATES.")
+      .def_readonly("window", &CoordinationView::window, "The 办不成事 window's post id.")
+      .def_readonly("window_office", &CoordinationView::window_office)
+      .def_readonly("reason", &CoordinationView::reason, "Why it was sent there.")
+      .def_readonly("sent_by", &CoordinationView::sent_by, "Staff id of the sender.")
+      .def_readonly("sent_by_post", &CoordinationView::sent_by_post)
+      .def_readonly("sent", &CoordinationView::sent)
+      .def_property_readonly("unit", [](const CoordinationView& k) { return non_empty(k.unit); },
+                             "Department id it was handed to, or None.")
+      .def_property_readonly(
+          "handed_by", [](const CoordinationView& k) { return non_empty(k.handed_by); },
+          "Staff id who handed it on, or None.")
+      .def_readonly("handed", &CoordinationView::handed, "The day it was handed on, or None.")
+      .def_readonly("settle_days", &CoordinationView::settle_days,
+                    "The settle limit in working days (0 until handed).")
+      .def_readonly("due", &CoordinationView::due, "handed + settle_days working days, or None.")
+      .def_property_readonly("light", [](const CoordinationView& k) { return name(k.light); },
+                             "'none' until handed, then 'green', 'yellow' or 'red' (overdue);\n"
+                             "frozen when settled.")
+      .def_property_readonly(
+          "outcome", [](const CoordinationView& k) { return non_empty(k.outcome); },
+          "What was settled, or None.")
+      .def_property_readonly(
+          "settled_by", [](const CoordinationView& k) { return non_empty(k.settled_by); },
+          "Staff id who recorded the outcome, or None.")
+      .def_readonly("settled", &CoordinationView::settled, "The day it was settled, or None.")
+      .def_readonly("on_time", &CoordinationView::on_time, "Settled on or before due.")
+      .def("__repr__", [](const CoordinationView& k) {
+        return "<CoordinationView " + name(k.state) + " at " + k.window +
+               (k.unit.empty() ? std::string{} : " unit " + k.unit) + ">";
+      });
+}
+
 void bind_bundle_view(py::module_& m) {
   py::class_<BundleView>(m, "BundleView",
                          "A bundle application (一件事一次办) as it stood when read: its parts\n"
@@ -356,6 +399,7 @@ void bind_case(py::module_& m) {
   bind_event(m);
   bind_ratings(m);  // before Case, whose .rating and .rectification return them
   bind_oversight(m);  // before Case, whose .orders and .reassignments return them
+  bind_coordination(m);  // likewise .coordination
   bind_case_view(m);
   bind_bundle_view(m);
   bind_clocks(m);

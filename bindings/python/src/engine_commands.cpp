@@ -28,12 +28,14 @@ std::vector<std::string> details_of(Verb v) {
     case Verb::opinion_disagree: case Verb::resume: case Verb::withdraw: case Verb::terminate:
     case Verb::verify: case Verb::rectify: case Verb::explain: case Verb::appeal:
     case Verb::call_back: case Verb::close_rectification: case Verb::confirm_promise:
-    case Verb::false_promise: case Verb::revoke:
+    case Verb::false_promise: case Verb::revoke: case Verb::send_unresolved:
+    case Verb::settle_unresolved:
       return {"reason"};
     case Verb::order: return {"reason", "days"};
     case Verb::reply_order: case Verb::close_order: case Verb::escalate_order:
       return {"reason", "order"};
     case Verb::reassign: return {"reason", "to_post"};
+    case Verb::hand_to_unit: return {"unit", "days", "reason"};
     default: return {};
   }
 }
@@ -44,13 +46,14 @@ Action action_of(const char* method, Verb verb, std::string actor, const py::obj
                  const py::object& materials, const py::object& days, const py::object& procedure,
                  const py::object& tolerate_missing, const py::object& on_promise,
                  const py::object& channel, const py::object& to_post, const py::object& order,
+                 const py::object& unit,
                  const std::optional<std::string>& request_id) {
   const std::vector<std::string> uses = details_of(verb);
   const std::pair<const char*, const py::object*> given[] = {
       {"reason", &reason}, {"materials", &materials}, {"days", &days},
       {"procedure", &procedure}, {"tolerate_missing", &tolerate_missing},
       {"on_promise", &on_promise}, {"channel", &channel}, {"to_post", &to_post},
-      {"order", &order}};
+      {"order", &order}, {"unit", &unit}};
   for (const auto& [key, value] : given) {
     if (value->is_none() || std::find(uses.begin(), uses.end(), key) != uses.end()) continue;
     std::string takes = "actor";
@@ -80,11 +83,13 @@ Action action_of(const char* method, Verb verb, std::string actor, const py::obj
     if (n < 0) throw py::value_error("order is a supervision order's number, 1 or more");
     a.order = static_cast<std::uint32_t>(n);
   }
+  if (!unit.is_none()) a.unit = unit.cast<std::string>();
   a.request_id = request_id.value_or("");
   return a;
 }
 
-// The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs).
+// The last verb: every verb runs 0..kLastVerb (the case verbs, then the rectification verbs,
+// the 告知承诺 follow-up, the 办不成事 window's verbs and the oversight verbs).
 constexpr Verb kLastVerb = Verb::reassign;
 
 // act() and act_bundle(): the subject, the verb, then every detail keyword-only, None when
@@ -97,7 +102,8 @@ void def_command(Class& cls, const char* name, const char* subject, F f, const c
           py::arg("days") = py::none(), py::arg("procedure") = py::none(),
           py::arg("tolerate_missing") = py::none(), py::arg("on_promise") = py::none(),
           py::arg("channel") = py::none(), py::arg("to_post") = py::none(),
-          py::arg("order") = py::none(), py::arg("request_id") = py::none(), doc);
+          py::arg("order") = py::none(), py::arg("unit") = py::none(),
+          py::arg("request_id") = py::none(), doc);
 }
 
 const char* const kActDoc =
@@ -129,7 +135,14 @@ const char* const kActDoc =
     "reply_order (reason: the reply) by that unit; close_order / escalate_order by the issuing\n"
     "side; order: the order's number when several apply. reassign (reason, to_post) by the\n"
     "stage's supervisor or the unit's leader (reassigns), to another post of the same unit\n"
-    "and role. See Case.orders and Case.reassignments.";
+    "and role. See Case.orders and Case.reassignments.\n\n"
+    "The 办不成事反映窗口 (Case.coordination): send_unresolved (reason required) by a post\n"
+    "with sends_unresolved (a window or a supervisor); hand_to_unit by the window (its\n"
+    "holders or supervisor) with unit (a department id that handles the matter, required),\n"
+    "days (the settle limit in working days, 0 or omitted: policy['unresolved_settle_days'])\n"
+    "and an optional reason; settle_unresolved (reason: the outcome, required) by the window\n"
+    "or the unit (its A and B, even marked away, whoever holds its posts, or their\n"
+    "supervisor).";
 
 const char* const kActBundleDoc =
     "Gives a window command to every part of a bundle it applies to now: accept, refuse,\n"
@@ -148,11 +161,12 @@ void bind_commands(py::class_<PyEngine>& cls) {
          const py::object& reason, const py::object& materials, const py::object& days,
          const py::object& procedure, const py::object& tolerate_missing,
          const py::object& on_promise, const py::object& channel, const py::object& to_post,
-         const py::object& order, std::optional<std::string> request_id) {
+         const py::object& order, const py::object& unit,
+         std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         const Action a = action_of("act", v, std::move(actor), reason, materials, days,
                                    procedure, tolerate_missing, on_promise, channel, to_post,
-                                   order, request_id);
+                                   order, unit, request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act(id, v, a);
@@ -167,11 +181,12 @@ void bind_bundle_and_rating_commands(py::class_<PyEngine>& cls) {
          const py::object& reason, const py::object& materials, const py::object& days,
          const py::object& procedure, const py::object& tolerate_missing,
          const py::object& on_promise, const py::object& channel, const py::object& to_post,
-         const py::object& order, std::optional<std::string> request_id) {
+         const py::object& order, const py::object& unit,
+         std::optional<std::string> request_id) {
         const Verb v = parse_name(parse_verb, verb, "verb", kLastVerb);
         const Action a = action_of("act_bundle", v, std::move(actor), reason, materials, days,
                                    procedure, tolerate_missing, on_promise, channel, to_post,
-                                   order, request_id);
+                                   order, unit, request_id);
         auto engine = self.get();
         py::gil_scoped_release unlocked;
         engine->act_bundle(id, v, a);

@@ -29,6 +29,7 @@ struct PostInfo {
   bool approves_extensions = false;
   bool issues_orders = false;
   bool reassigns = false;
+  bool sends_unresolved = false;
 };
 struct StageInfo {
   std::string name, post;
@@ -71,7 +72,7 @@ StaffInfo info(const RuleSet& r, const Staff& s) { return {s.id, s.name, r.offic
 PostInfo info(const RuleSet& r, const Post& p) {
   PostInfo out{p.id, p.name, r.office(p.office).id, r.department(p.department).id, name(p.role),
                r.staff(p.a).id, r.staff(p.b).id, std::nullopt, p.approves_extensions,
-               p.issues_orders, p.reassigns};
+               p.issues_orders, p.reassigns, p.sends_unresolved};
   if (p.supervisor) out.supervisor = r.post(*p.supervisor).id;
   return out;
 }
@@ -142,6 +143,7 @@ py::dict policy_of(const Policy& p) {
   d["issue_days"] = p.issue_days;
   d["promise_verification_days"] = p.promise_verification_days;
   d["order_reply_days"] = p.order_reply_days;
+  d["unresolved_settle_days"] = p.unresolved_settle_days;
   d["matter_code_length"] = p.matter_code_length;
   return d;
 }
@@ -183,6 +185,8 @@ void bind_entries(py::module_& m) {
                     "May issue supervision orders (督办) over its office and those below.")
       .def_readonly("reassigns", &PostInfo::reassigns,
                     "The unit's leader: may move its unit's stages between posts (改派).")
+      .def_readonly("sends_unresolved", &PostInfo::sends_unresolved,
+                    "May send a case to the 办不成事反映窗口 (send_unresolved).")
       .def("__repr__", [](const PostInfo& p) { return repr("Post", p.id, p.name); });
   py::class_<StageInfo>(m, "Stage", "A back-office stage of a matter: who does it and its share of the time.")
       .def_readonly("name", &StageInfo::name)

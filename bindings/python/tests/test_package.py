@@ -69,7 +69,8 @@ def test_vocabularies_are_the_canonical_names():
     assert workflow.VERBS[0] == "accept" and workflow.VERBS[18] == "terminate"
     assert workflow.VERBS[19:] == ("verify", "rectify", "explain", "appeal", "call_back",
                                    "close_rectification", "confirm_promise", "false_promise",
-                                   "revoke", "order", "reply_order", "close_order",
+                                   "revoke", "send_unresolved", "hand_to_unit",
+                                   "settle_unresolved", "order", "reply_order", "close_order",
                                    "escalate_order", "reassign")
     assert workflow.STATES[-1] == "revoked"
     # One named method per verb, the rectification verbs included.

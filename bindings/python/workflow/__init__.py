@@ -48,6 +48,7 @@ from ._errors import (CalendarError, Error, FileError, InvalidArgument, InvalidT
                       NotFound, PermissionDenied, RuleError, StoreError)
 from ._workflow import ASSISTANCE, SUBMISSION_CHANNELS
 from ._workflow import ORDER_STATES, OrderView, ReassignmentView
+from ._workflow import COORDINATION_STATES, CoordinationView
 from ._workflow import (ABSENCE_KINDS, CHANNELS, DECISIONS, ERROR_CODES, EVENT_KINDS, HOLDINGS,
                         LIGHTS, PROCEDURES, RATING_CHANNELS, RECTIFICATION_STATES, STATES, VERBS,
                         VERIFICATIONS,
@@ -66,6 +67,7 @@ __version__: str = _workflow.__version__  # the CMake project version the extens
 __all__ = [
     "ASSISTANCE", "SUBMISSION_CHANNELS",
     "ORDER_STATES", "OrderView", "ReassignmentView",
+    "COORDINATION_STATES", "CoordinationView",
     "ABSENCE_KINDS", "CHANNELS", "DECISIONS", "ERROR_CODES", "EVENT_KINDS", "HOLDINGS", "LIGHTS",
     "PROCEDURES", "RATING_CHANNELS", "RECTIFICATION_STATES", "STATES", "VERBS", "VERB_DETAILS", "VERIFICATIONS",
     "Bundle", "BundleView", "Calendar", "CalendarYear", "Case", "Clock", "Department",

@@ -12,6 +12,8 @@ from ._errors import (CalendarError as CalendarError, Error as Error, FileError 
 from ._workflow import ASSISTANCE as ASSISTANCE, SUBMISSION_CHANNELS as SUBMISSION_CHANNELS
 from ._workflow import (ORDER_STATES as ORDER_STATES, OrderView as OrderView,
                         ReassignmentView as ReassignmentView)
+from ._workflow import (COORDINATION_STATES as COORDINATION_STATES,
+                        CoordinationView as CoordinationView)
 from ._workflow import (ABSENCE_KINDS as ABSENCE_KINDS, CHANNELS as CHANNELS,
                         DECISIONS as DECISIONS, ERROR_CODES as ERROR_CODES,
                         EVENT_KINDS as EVENT_KINDS, HOLDINGS as HOLDINGS, LIGHTS as LIGHTS,

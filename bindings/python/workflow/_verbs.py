@@ -28,6 +28,7 @@ _DETAILS: dict[str, tuple[Any, Any]] = {
     "channel": ("pickup", str),
     "to_post": ("", str),
     "order": (0, int),
+    "unit": ("", str),
 }
 
 

@@ -47,7 +47,7 @@ enum class CaseState : std::uint8_t {
 // rating, named or anonymous: 件件有回访), then close_rectification. The last three follow up an approval on the
 // applicant's written commitment (告知承诺, 国办发〔2020〕42号): the deciding organ records its
 // verification as confirmed or as a false commitment, and revokes the approval (撤销) after a
-// false one. The last five are the centre's oversight of the work (docs/engine.md,
+// false one. The next three are the 办不成事 window's path. The last five are the centre's oversight of the work (docs/engine.md,
 // "Supervision orders and reassignment"): a supervision order (督办) issued on a case to the
 // unit holding it, the unit's reply, the order closed or escalated; and the move of a stage
 // to another post of the same unit (改派).
@@ -57,6 +57,10 @@ enum class Verb : std::uint8_t {
   resume, extend, withdraw, terminate,
   verify, rectify, explain, appeal, call_back, close_rectification,
   confirm_promise, false_promise, revoke,
+  // 办不成事反映窗口 as a path (issue 14): a case no single window can settle is sent there
+  // with a reason (send_unresolved), handed by the window to a unit with a due date in
+  // working days (hand_to_unit), and its outcome recorded (settle_unresolved).
+  send_unresolved, hand_to_unit, settle_unresolved,
   order, reply_order, close_order, escalate_order, reassign,
 };
 
@@ -112,6 +116,7 @@ enum class EventKind : std::uint8_t {
   resume, extend, withdraw, terminate,
   verify, rectify, explain, appeal, call_back, close_rectification,
   confirm_promise, false_promise, revoke,
+  send_unresolved, hand_to_unit, settle_unresolved,
   deemed_accepted,     // §32: no notice within the policy days, accepted as of receipt
   opinion_deemed,      // 超时默许: a silent department deemed to agree
   supplement_overdue,  // 容缺 materials not supplied in time; the case is terminated
@@ -153,6 +158,13 @@ enum class Verification : std::uint8_t {
   false_commitment,  // found false: the approval is to be revoked (revoke)
 };
 
+// Where the coordination of a case sent to the 办不成事反映窗口 stands.
+enum class CoordinationState : std::uint8_t {
+  coordinating,  // sent there: the window coordinates and picks the unit to settle it
+  handed,        // handed to a unit, to be settled by CoordinationView::due
+  settled,       // its outcome recorded
+};
+
 WORKFLOW_EXPORT std::string_view to_string(CaseState s) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Verb v) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Light l) noexcept;
@@ -168,6 +180,7 @@ WORKFLOW_EXPORT std::string_view to_string(Assistance a) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(RectificationState s) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(Verification v) noexcept;
 WORKFLOW_EXPORT std::string_view to_string(OrderState s) noexcept;
+WORKFLOW_EXPORT std::string_view to_string(CoordinationState s) noexcept;
 // Parse the canonical names; nullopt for anything else.
 WORKFLOW_EXPORT std::optional<CaseState> parse_case_state(std::string_view s) noexcept;
 WORKFLOW_EXPORT std::optional<Verb> parse_verb(std::string_view s) noexcept;
@@ -258,6 +271,9 @@ struct WORKFLOW_EXPORT Action {
                                   // with tolerate_missing too, the tolerable materials
                                   // missing are owed (容缺) and the rest excused
   IssueChannel channel = IssueChannel::pickup;  // issue
+  // hand_to_unit: the id of the department (unit) asked to settle the case; required. With
+  // it, `days` is the settle limit in working days (0: the rules' unresolved_settle_days).
+  std::string unit;
   // Optional client request id, as for Submission::request_id.
   std::string request_id;
   // reassign: the post (id) to move the stage to, another post of the same unit and role.
@@ -346,6 +362,29 @@ struct WORKFLOW_EXPORT ReassignmentView {
   std::string reason;
 };
 
+// The coordination of a case at the 办不成事反映窗口 (send_unresolved, hand_to_unit,
+// settle_unresolved): who sent it and why, the unit it was handed to, the due date in
+// working days and the outcome.
+struct WORKFLOW_EXPORT CoordinationView {
+  CoordinationState state = CoordinationState::coordinating;
+  std::string window;         // the 办不成事 window's post id
+  std::string window_office;  // and its office
+  std::string reason;         // why it was sent there
+  std::string sent_by;        // staff id of the sender (a window clerk or a supervisor)
+  std::string sent_by_post;   // the post they sent it through
+  Date sent;
+  std::string unit;           // department id it was handed to (once handed)
+  std::string handed_by;      // staff id at the window who handed it
+  std::optional<Date> handed;
+  int settle_days = 0;        // the limit given, in working days (once handed)
+  std::optional<Date> due;    // handed + settle_days working days
+  Light light = Light::none;  // green, yellow, red (overdue) once handed; frozen when settled
+  std::string outcome;        // what was settled (once settled)
+  std::string settled_by;     // staff id who recorded it
+  std::optional<Date> settled;
+  bool on_time = false;       // settled on or before due
+};
+
 // A case as seen now. History is filled by Engine::get, left empty by Engine::list.
 struct WORKFLOW_EXPORT CaseView {
   CaseId id = 0;
@@ -419,6 +458,9 @@ struct WORKFLOW_EXPORT CaseView {
   // Supervision orders (督办) issued on the case and its reassignments (改派), oldest first.
   std::vector<OrderView> orders;
   std::vector<ReassignmentView> reassignments;
+  // Its coordination at the 办不成事反映窗口, once sent there (the path, not the A/B
+  // fallback that Holding::unresolved shows).
+  std::optional<CoordinationView> coordination;
   std::string rules_version;
   std::vector<Event> history;
 };

@@ -113,6 +113,10 @@ struct WORKFLOW_EXPORT Post {
   // The unit's leader: may move a stage held by any post of this post's department to
   // another post of that department (改派). A stage's supervisor may always. Default: false.
   bool reassigns = false;
+  // May send a case to the 办不成事反映窗口 of its office (or the nearest above) with a
+  // reason (send_unresolved): a window post, or a post that supervises another. Default:
+  // false.
+  bool sends_unresolved = false;
 };
 
 struct WORKFLOW_EXPORT Material {
@@ -217,6 +221,9 @@ struct WORKFLOW_EXPORT Policy {
   // Working days a unit has to reply to a supervision order (督办), unless the order sets its
   // own. A local choice. Default 5.
   int order_reply_days = 5;
+  // Working days a unit is given to settle a case the 办不成事反映窗口 hands it
+  // (hand_to_unit), unless the window gives its own. A local choice. Default 10.
+  int unresolved_settle_days = 10;
   // Required length of matter codes; 0 accepts any length. Default 0.
   int matter_code_length = 0;
 };

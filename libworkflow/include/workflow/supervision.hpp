@@ -96,6 +96,9 @@ struct SupervisionTargets {
   std::optional<double> zero_trips = 0.50;     // 一次不跑 >= 50 % (宁都县 plan, seed 002)
   std::optional<double> applied_online;        // 网上可办: the seeds set no share
   std::optional<double> fully_online;          // 全程网办: pushed, no share set
+  // 办不成事反映窗口: cases settled by their due date. The seeds set none (seed 000 附件1
+  // 事项办理 3 sends such cases there "协调处理" without a number).
+  std::optional<double> unresolved_on_time;
 };
 
 // One case the supervisor should look at: late (or nearly), worst first.
@@ -263,6 +266,22 @@ struct OversightFigures {
   std::map<std::string, int> reassignments_by_unit;  // unit (department id) → reassignments
 };
 
+// The 办不成事反映窗口 as a path (issue 14), from each case's coordination record: cases
+// sent there, handed to a unit, settled (on time or late) and still open.
+struct UnresolvedPathFigures {
+  int sent = 0;            // cases sent to a 办不成事 window (send_unresolved)
+  int handed = 0;          // of them, handed to a unit (hand_to_unit)
+  int settled = 0;         // of them, the outcome recorded (settle_unresolved)
+  int settled_on_time = 0; // settled by the due date
+  int settled_late = 0;
+  Rate on_time_rate;       // settled_on_time / settled
+  int open = 0;            // sent and not settled: coordinating or handed
+  int coordinating = 0;    // of them, not handed to a unit yet
+  int open_overdue = 0;    // of them, handed and past the due date (red)
+  std::map<std::string, int> by_unit;    // unit (department id) → cases handed to it
+  std::map<std::string, int> by_window;  // window post id → cases sent there
+};
+
 // One unit's figures (see "a unit" above), for the ranking.
 struct UnitFigures {
   std::string id;      // department id
@@ -340,6 +359,7 @@ struct SupervisionFigures {
   ProxyFigures proxy;
   ChannelFigures channels;  // 渠道, 一次不跑, 网上可办, 全程网办, 帮办 (issue 14)
   OversightFigures oversight;  // 督办 and 改派 (issue 14)
+  UnresolvedPathFigures unresolved_path;  // 办不成事反映窗口 as a path (issue 14)
   // Per unit, ranked best to worst: by on-time rate (units without a decided case last), ties
   // by more decided cases, then by id. last_three: the ids of the last three ranked units
   // that have data (fewer if fewer units do), worst last.

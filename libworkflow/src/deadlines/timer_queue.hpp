@@ -31,6 +31,7 @@ enum class TimerKind : std::uint8_t {
   stage_share,          // 环节时限: an ordered stage's share of time is over (arg: stage)
   verification_window,  // 告知承诺: the days to verify the commitment are over
   order_light,          // a supervision order (督办) turns yellow or red (arg: its index)
+  coordination_light,   // 办不成事: the unit's days to settle a case turn yellow or red
 };
 
 // Whether the timer's subject is a case id (every kind but the absences, whose subject is a

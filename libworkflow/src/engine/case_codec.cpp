@@ -240,6 +240,15 @@ void decode_oversight(Reader& r, std::optional<OversightRecord>& out) {
   }
 }
 
+// The block format 7 added, after format 6's oversight block: the coordination of a case
+// sent to the 办不成事反映窗口 (a presence byte, then the record and its two texts). A snapshot without
+// it has no coordination.
+template <class Io, class Coordination>
+void coordination_fields(Io& io, Coordination& r) {
+  transfer(io, r.state, r.window, r.sent_by, r.sent_post, r.sent, r.unit, r.handed_by, r.handed,
+           r.settle_days, r.due, r.light, r.settled_by, r.settled, r.generation);
+}
+
 template <class Io, class Rating>
 void rating_fields(Io& io, Rating& r) {
   transfer(io, r.score, r.channel, r.named, r.time, r.task, r.state, r.resolution,
@@ -251,7 +260,8 @@ void rating_fields(Io& io, Rating& r) {
 // (docs/storage.md, "Trusting what is stored"). References into the rule set are checked
 // against it on recovery (engine_recovery.cpp).
 void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating,
-                  const std::optional<OversightRecord>& oversight, CaseId id) {
+                  const std::optional<OversightRecord>& oversight,
+                  const std::optional<CoordinationRecord>& coordination, CaseId id) {
   const auto bad = [&](const char* what, int value) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot of case {} is corrupt: {} {} is out of range", id,
@@ -271,6 +281,12 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
       if (o.light > Light::red) bad("order light", int(o.light));
       if (o.reply_days < 1) bad("order reply days", o.reply_days);
     }
+  }
+  if (coordination) {
+    if (coordination->state > CoordinationState::settled) {
+      bad("coordination state", int(coordination->state));
+    }
+    if (coordination->light > Light::red) bad("coordination light", int(coordination->light));
   }
   if (!rating) return;
   if (rating->score < 1 || rating->score > 5) bad("rating score", rating->score);
@@ -300,6 +316,13 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
   format4_fields(w, c);
   operations_fields(w, c);
   encode_oversight(w, extras.oversight);
+  w.put(extras.coordination != nullptr);
+  if (extras.coordination) {
+    CoordinationRecord copy = *extras.coordination;  // transfer takes lvalues
+    coordination_fields(w, copy);
+    w.put_text(copy.reason);
+    w.put_text(copy.outcome);
+  }
   return std::move(w).finish();
 }
 
@@ -339,8 +362,18 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
   }
   if (format >= 5) operations_fields(r, c);
   if (format >= 6) decode_oversight(r, out.oversight);
+  if (format >= 7) {
+    bool coordinated = false;
+    r.get(coordinated);
+    if (coordinated) {
+      CoordinationRecord& coordination = out.coordination.emplace();
+      coordination_fields(r, coordination);
+      r.get_text(coordination.reason);
+      r.get_text(coordination.outcome);
+    }
+  }
   r.finish();
-  check_ranges(c, out.rating, out.oversight, s.id);
+  check_ranges(c, out.rating, out.oversight, out.coordination, s.id);
   if (c.id != s.id) {
     throw Error(ErrorCode::store_error,
                 fmt::format("the snapshot stored as case {} says it is case {}", s.id, c.id));

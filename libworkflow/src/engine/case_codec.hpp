@@ -9,6 +9,7 @@
 
 #include "lifecycle/case_record.hpp"
 #include "lifecycle/order_record.hpp"
+#include "lifecycle/coordination_record.hpp"
 #include "lifecycle/rating_record.hpp"
 #include "routing/routing.hpp"
 #include "workflow/store.hpp"
@@ -23,8 +24,10 @@ namespace workflow::detail {
 // to 5 (an older case gets the defaults: issued where accepted, no agent post, no bundle, not
 // rated, the first rule version, no provisional deadline, no §44/stage timing it cannot know,
 // a window application without assistance, no held post); format 6 the oversight block at
-// the very end: the case's supervision orders (督办) and reassignments (改派), none before 6.
-inline constexpr std::uint8_t kCaseFormat = 6;
+// the very end: the case's supervision orders (督办) and reassignments (改派), none before 6;
+// format 7 the coordination block after it: the coordination of a case sent to the
+// 办不成事反映窗口, none before 7. decode reads formats 1 to 7.
+inline constexpr std::uint8_t kCaseFormat = 7;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
 // What a snapshot carries besides the hot record.
@@ -32,6 +35,7 @@ struct CaseExtras {
   std::uint32_t bundle_def = kNone;      // BundleRef of the case's bundle, if any
   const RatingRecord* rating = nullptr;  // the case's rating, if rated
   const OversightRecord* oversight = nullptr;  // its orders and reassignments, if any
+  const CoordinationRecord* coordination = nullptr;  // if sent to the 办不成事 window
 };
 struct DecodedExtras {
   std::uint32_t bundle_def = kNone;
@@ -39,6 +43,7 @@ struct DecodedExtras {
   std::uint32_t format1_agent = kNone;
   std::optional<RatingRecord> rating;
   std::optional<OversightRecord> oversight;
+  std::optional<CoordinationRecord> coordination;
 };
 
 std::string encode_case(const CaseRecord& c, std::string_view applicant,

@@ -55,6 +55,7 @@ CaseView EngineCore::view(CaseId id, bool with_history) const {
   fill_law_view(v, c);
   fill_rating(v);
   fill_oversight(v);
+  fill_coordination(v);
   v.rules_version = case_rules_version(c);
   if (with_history) v.history = store_->history(id);
   return v;
@@ -117,6 +118,7 @@ std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view acto
   if (is_concluded(c.life.phase)) {
     std::vector<Verb> concluded = rectification_actions(c, *staff, now);
     for (const Verb v : promise_actions(c, *staff, now)) concluded.push_back(v);
+    for (const Verb v : unresolved_actions(c, *staff, now)) concluded.push_back(v);
     for (const Verb v : oversight_actions(c, *staff, now)) concluded.push_back(v);
     return concluded;
   }
@@ -135,6 +137,7 @@ std::vector<Verb> EngineCore::available_actions(CaseId id, std::string_view acto
     if (possible) out.push_back(verb);
   }
   for (const Verb v : promise_actions(c, *staff, now)) out.push_back(v);
+  for (const Verb v : unresolved_actions(c, *staff, now)) out.push_back(v);
   for (const Verb v : oversight_actions(c, *staff, now)) out.push_back(v);
   return out;
 }

@@ -18,6 +18,7 @@ bool needs_reason(Verb v) {
     case Verb::opinion_disagree: case Verb::suspend: case Verb::extend: case Verb::withdraw:
     case Verb::terminate: case Verb::verify: case Verb::rectify: case Verb::explain:
     case Verb::appeal: case Verb::call_back: case Verb::false_promise: case Verb::revoke:
+    case Verb::send_unresolved: case Verb::settle_unresolved:
     case Verb::order: case Verb::reply_order: case Verb::escalate_order: case Verb::reassign:
       return true;
     default:
@@ -102,6 +103,17 @@ void check_details(Verb verb, const Action& a, const Policy& policy) {
                 fmt::format("a supervision order's reply limit is 1 to 30 working days, or 0 "
                             "for the rules' order_reply_days (got {})", a.days));
   }
+  if (verb == Verb::hand_to_unit) {
+    if (a.unit.empty()) {
+      throw Error(ErrorCode::invalid_argument,
+                  "hand_to_unit needs the unit (a department id) asked to settle the case");
+    }
+    if (a.days < 0) {
+      throw Error(ErrorCode::invalid_argument,
+                  fmt::format("hand_to_unit's settle limit is a number of working days, or 0 "
+                              "for the rules' unresolved_settle_days (got {})", a.days));
+    }
+  }
   if (verb == Verb::supplement && a.materials.empty()) {
     throw Error(ErrorCode::invalid_argument, "supplement needs the materials brought");
   }
@@ -125,15 +137,19 @@ std::string fingerprint(std::initializer_list<std::string_view> parts,
 
 std::string action_fingerprint(std::string_view scope, std::uint64_t id, Verb verb,
                                const Action& a) {
-  const std::string print = fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
+  std::string print = fingerprint({scope, std::to_string(id), to_string(verb), a.actor, a.reason,
                       std::to_string(a.days),
                       a.procedure ? to_string(*a.procedure) : std::string_view{},
                       a.tolerate_missing ? "tolerate" : "", a.on_promise ? "promise" : "",
                       to_string(a.channel)},
                      a.materials);
-  // The oversight details join only when given, so ids recorded before them still match.
-  if (a.to_post.empty() && a.order == 0) return print;
-  return fingerprint({print, "to_post", a.to_post, "order", std::to_string(a.order)}, {});
+  // The oversight details and the unit join only when given, so ids recorded before them
+  // still match.
+  if (!a.to_post.empty() || a.order != 0) {
+    print = fingerprint({print, "to_post", a.to_post, "order", std::to_string(a.order)}, {});
+  }
+  if (!a.unit.empty()) print = fingerprint({print, "unit", a.unit}, {});
+  return print;
 }
 
 }  // namespace workflow::detail

@@ -23,6 +23,10 @@ constexpr bool is_promise_verb(Verb v) noexcept {
 }
 // The centre's oversight: supervision orders (督办) and reassignment (改派).
 constexpr bool is_oversight_verb(Verb v) noexcept { return v >= Verb::order; }
+// The verbs of the 办不成事反映窗口's path: send there, hand to a unit, record the outcome.
+constexpr bool is_unresolved_verb(Verb v) noexcept {
+  return v >= Verb::send_unresolved && v <= Verb::settle_unresolved;
+}
 
 // "a; b; c": how lists of materials read in events and messages.
 std::string join(const std::vector<std::string>& items);

@@ -247,10 +247,12 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   }
   const bool rectification = is_rectification_verb(verb);
   const bool promise = is_promise_verb(verb);
+  const bool unresolved = is_unresolved_verb(verb);
   if (promise) check_promise_step(c, verb);
+  if (unresolved) check_unresolved_step(c, verb, a);
   // A verb impossible in the case's state is invalid_transition, whoever gives it: say what
   // state the case is in and what it needs before asking who may act.
-  if (!rectification && !promise && !is_concluded(c.life.phase)) {
+  if (!rectification && !promise && !unresolved && !is_concluded(c.life.phase)) {
     LifecycleState probe = c.life;
     const Facts facts = facts_for(c, &a);
     if (!detail::fire(probe, static_cast<Trigger>(verb), facts).fired) {
@@ -260,6 +262,7 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   // A command on a case that cannot take it is refused as such, before asking who may.
   const bool allowed = rectification ? rectification_post(open_task(c), actor, now).has_value()
                        : promise     ? promise_permitted(c, actor, verb, now)
+                       : unresolved  ? unresolved_post(c, actor, verb, now).has_value()
                                      : is_concluded(c.life.phase) ||
                                            permitted(c, actor, verb, now);
   if (!allowed) {
@@ -273,7 +276,8 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
                                 verb == Verb::revoke ? "the head (a post with approves_extensions)"
                                                      : "a back-office post",
                                 rules_.department(deciding_department(c)).id)
-                      : denial(c, verb, a.actor);
+                  : unresolved ? unresolved_denial(c, verb, a.actor)
+                               : denial(c, verb, a.actor);
     if (options_.record_denied_attempts) {
       unit([&] {
         emit(c, EventKind::permission_denied, now, a.actor, c.post, message,
@@ -287,6 +291,8 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
       act_on_rectification(c, verb, a, actor, now);
     } else if (promise) {
       act_on_promise(c, verb, a, actor, now);
+    } else if (unresolved) {
+      act_on_unresolved(c, verb, a, actor, now);
     } else {
       act_on(c, verb, a, actor, now);
     }

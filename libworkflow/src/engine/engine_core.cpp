@@ -103,6 +103,7 @@ void EngineCore::begin() noexcept {
   bundles_before_ = bundles_.size();
   rating_undo_.clear();
   oversight_undo_.clear();
+  coordination_undo_.clear();
 }
 
 CaseRecord& EngineCore::touch(CaseRecord& c) {
@@ -145,6 +146,19 @@ RatingRecord& EngineCore::touch_rating(CaseId id) {
   return it == ratings_.end() ? ratings_[id] : it->second;
 }
 
+CoordinationRecord& EngineCore::touch_coordination(CaseId id) {
+  touch(record(id));
+  const bool saved = std::any_of(coordination_undo_.begin(), coordination_undo_.end(),
+                                 [&](const auto& u) { return u.first == id; });
+  const auto it = coordinations_.find(id);
+  if (!saved) {
+    coordination_undo_.emplace_back(
+        id, it == coordinations_.end() ? std::nullopt
+                                       : std::optional<CoordinationRecord>(it->second));
+  }
+  return it == coordinations_.end() ? coordinations_[id] : it->second;
+}
+
 Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,
                                std::string detail) {
   Event& e = emit(c, kind, at, options_.system_actor, c.post, std::move(reason),
@@ -166,10 +180,12 @@ void EngineCore::commit() {
     const CaseRecord& c = cases_[id - 1];
     const auto rating = ratings_.find(id);
     const auto oversight = oversight_.find(id);
+    const auto coordination = coordinations_.find(id);
     const CaseExtras extras{
         c.bundle != 0 ? index_of(bundles_[c.bundle - 1].def) : kNone,
         rating == ratings_.end() ? nullptr : &rating->second,
-        oversight == oversight_.end() ? nullptr : &oversight->second};
+        oversight == oversight_.end() ? nullptr : &oversight->second,
+        coordination == coordinations_.end() ? nullptr : &coordination->second};
     out.cases.push_back(
         CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant], extras)});
   }
@@ -200,6 +216,7 @@ void EngineCore::commit() {
   touched_.clear();
   rating_undo_.clear();
   oversight_undo_.clear();
+  coordination_undo_.clear();
   roster_dirty_ = false;
   request_.reset();
   handoffs_.clear();
@@ -228,6 +245,14 @@ void EngineCore::rollback() noexcept {
     }
   }
   oversight_undo_.clear();
+  for (auto u = coordination_undo_.rbegin(); u != coordination_undo_.rend(); ++u) {
+    if (u->second) {
+      coordinations_[u->first] = *u->second;
+    } else {
+      coordinations_.erase(u->first);
+    }
+  }
+  coordination_undo_.clear();
   pending_.clear();
   undo_.clear();
   touched_.clear();

@@ -15,6 +15,7 @@
 #include "engine/applicant_table.hpp"
 #include "lifecycle/case_record.hpp"
 #include "lifecycle/order_record.hpp"
+#include "lifecycle/coordination_record.hpp"
 #include "lifecycle/rating_record.hpp"
 #include "routing/routing.hpp"
 #include "deadlines/timer_queue.hpp"
@@ -233,6 +234,27 @@ class EngineCore {
   Facts facts_for(const CaseRecord& c, const Action* a) const;
   std::vector<std::string> missing_materials(const CaseRecord& c, bool tolerable_only) const;
 
+  // --- 办不成事反映窗口 as a path (engine_unresolved.cpp) ---------------------------------
+  // send_unresolved, hand_to_unit, settle_unresolved. check_unresolved_step throws, naming
+  // why, if the verb cannot be given on the case now (invalid_transition), or names a unit
+  // that does not exist (not_found) or does not handle the matter (invalid_argument).
+  void check_unresolved_step(const CaseRecord& c, Verb verb, const Action& a) const;
+  // The post `actor` gives the verb through, if they may: a post with sends_unresolved at
+  // the case's offices (send); the window's holders or its supervisor (hand, settle); the
+  // unit's own A and B, whoever holds its posts now, or their supervisor (settle).
+  std::optional<PostRef> unresolved_post(const CaseRecord& c, StaffRef actor, Verb verb,
+                                         DateTime at) const;
+  std::string unresolved_denial(const CaseRecord& c, Verb verb, std::string_view actor) const;
+  void act_on_unresolved(CaseRecord& c, Verb verb, const Action& a, StaffRef actor,
+                         DateTime now);
+  std::vector<Verb> unresolved_actions(const CaseRecord& c, StaffRef actor, DateTime now) const;
+  void arm_coordination_light(const CoordinationRecord& r, CaseId id);
+  bool coordination_timer_live(const Timer& t) const;
+  void fire_coordination_light(const Timer& t);
+  void fill_coordination(CaseView& v) const;
+  // Saves the case's coordination before its first change in this unit (for rollback).
+  CoordinationRecord& touch_coordination(CaseId id);
+
   // --- permissions (engine_permissions.cpp) --------------------------------------------
   bool holds_now(StaffRef staff, PostRef post, DateTime at) const;
   bool permitted(const CaseRecord& c, StaffRef actor, Verb verb, DateTime at) const;
@@ -330,6 +352,7 @@ class EngineCore {
   std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
   std::map<CaseId, OversightRecord> oversight_;  // cases with orders or reassignments only
+  std::map<CaseId, CoordinationRecord> coordinations_;  // cases sent to 办不成事 (cold data)
   std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
@@ -359,6 +382,8 @@ class EngineCore {
   // Ratings as they were before this unit touched them (nullopt: there was none).
   std::vector<std::pair<CaseId, std::optional<RatingRecord>>> rating_undo_;
   std::vector<std::pair<CaseId, std::optional<OversightRecord>>> oversight_undo_;  // likewise
+  // Coordinations likewise.
+  std::vector<std::pair<CaseId, std::optional<CoordinationRecord>>> coordination_undo_;
   std::vector<Event> committed_;
   std::atomic<bool> observed_{false};
 };

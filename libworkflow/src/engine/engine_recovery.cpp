@@ -136,6 +136,22 @@ void EngineCore::recover() {
       ratings_.emplace(c.id, std::move(*extras.rating));
     }
     if (extras.oversight) restore_oversight(c, std::move(*extras.oversight));
+    if (extras.coordination) {
+      const CoordinationRecord& k = *extras.coordination;
+      const bool handed = k.state != CoordinationState::coordinating;
+      const bool settled = k.state == CoordinationState::settled;
+      if (index_of(k.window) >= rules_.posts().size() ||
+          index_of(k.sent_post) >= rules_.posts().size() ||
+          index_of(k.sent_by) >= rules_.staff().size() ||
+          (handed && (index_of(k.unit) >= rules_.departments().size() ||
+                      index_of(k.handed_by) >= rules_.staff().size())) ||
+          (settled && index_of(k.settled_by) >= rules_.staff().size())) {
+        throw Error(ErrorCode::store_error,
+                    fmt::format("the snapshot of case {} refers to a post, staff or unit the "
+                                "rule set does not have in its 办不成事 coordination", c.id));
+      }
+      coordinations_.emplace(c.id, std::move(*extras.coordination));
+    }
     c.applicant = static_cast<std::uint32_t>(applicants_.size());
     applicants_.push_back(applicant);
     cases_.push_back(c);
@@ -158,6 +174,7 @@ void EngineCore::recover() {
       arm_rectification_light(r, id);
     }
   }
+  for (const auto& [id, r] : coordinations_) arm_coordination_light(r, id);
   const DateTime now = clock_->now();
   for (std::uint32_t i = 0; i < roster_.size(); ++i) {
     const Roster::Absence& a = roster_.absence(StaffRef{i});

@@ -54,6 +54,8 @@ bool EngineCore::live(const Timer& t) const {
     }
     case TimerKind::order_light:
       return order_timer_live(t);
+    case TimerKind::coordination_light:
+      return coordination_timer_live(t);
     case TimerKind::escalation_review:
     case TimerKind::issue_window:
     case TimerKind::stage_share:
@@ -115,6 +117,10 @@ void EngineCore::fire(const Timer& t) {
   }
   if (t.kind == TimerKind::order_light) {
     fire_order_light(t);  // the order's light, whatever the case's state
+    return;
+  }
+  if (t.kind == TimerKind::coordination_light) {
+    fire_coordination_light(t);  // the coordination's own light, whatever the case's state
     return;
   }
   if (t.kind >= TimerKind::escalation_review) {

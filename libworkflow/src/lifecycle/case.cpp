@@ -12,12 +12,13 @@ constexpr std::array<std::string_view, 13> kStates{
     "back_office_review", "opinions", "escalated", "decided",
     "issued", "refused", "withdrawn", "terminated", "revoked"};
 
-constexpr std::array<std::string_view, 28> kVerbs{
+constexpr std::array<std::string_view, 31> kVerbs{
     "accept", "refuse", "notify_missing", "supplement", "review_pass", "review_return",
     "approve", "deny", "report_up", "higher_approve", "higher_deny", "opinion_agree",
     "opinion_disagree", "issue", "suspend", "resume", "extend", "withdraw", "terminate",
     "verify", "rectify", "explain", "appeal", "call_back", "close_rectification",
-    "confirm_promise", "false_promise", "revoke"};
+    "confirm_promise", "false_promise", "revoke",
+    "send_unresolved", "hand_to_unit", "settle_unresolved"};
 // The oversight verbs (督办, 改派): after the case verbs, and again after the engine's events.
 constexpr std::array<std::string_view, 5> kOversightVerbs{
     "order", "reply_order", "close_order", "escalate_order", "reassign"};
@@ -32,7 +33,7 @@ constexpr std::array<std::string_view, 6> kProcedures{"hearing",    "tender",   
 constexpr std::array<std::string_view, 4> kAbsences{"leave", "vacation", "out", "field_work"};
 constexpr std::array<std::string_view, 3> kHoldings{"a_holder", "b_covering", "unresolved"};
 
-// Event kinds: "submitted", then the 28 verbs, then the engine's own.
+// Event kinds: "submitted", the 31 case verbs, the engine's own, then the oversight verbs.
 constexpr std::array<std::string_view, 17> kEngineEvents{
     "deemed_accepted", "opinion_deemed", "supplement_overdue", "handoff",
     "routed_unresolved", "routed", "light_changed", "permission_denied",
@@ -46,6 +47,8 @@ constexpr std::array<std::string_view, 5> kRectificationStates{
     "verifying", "resolving", "calling_back", "called_back", "closed"};
 constexpr std::array<std::string_view, 4> kVerifications{"none", "pending", "confirmed",
                                                          "false_commitment"};
+constexpr std::array<std::string_view, 3> kCoordinationStates{"coordinating", "handed",
+                                                              "settled"};
 
 template <class Enum, std::size_t N>
 std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) noexcept {
@@ -92,6 +95,9 @@ std::string_view to_string(RectificationState s) noexcept {
 }
 
 std::string_view to_string(Verification v) noexcept { return name_of(kVerifications, v); }
+std::string_view to_string(CoordinationState s) noexcept {
+  return name_of(kCoordinationStates, s);
+}
 
 std::string_view to_string(EventKind k) noexcept {
   const auto i = static_cast<std::size_t>(k);
@@ -137,9 +143,11 @@ std::optional<EventKind> parse_event_kind(std::string_view s) noexcept {
 
 // The event kinds mirror the verbs after `submitted`; keep the two lists in step.
 static_assert(static_cast<int>(EventKind::accept) == 1 + static_cast<int>(Verb::accept));
-static_assert(static_cast<int>(EventKind::revoke) == 1 + static_cast<int>(Verb::revoke));
+static_assert(static_cast<int>(EventKind::settle_unresolved) ==
+              1 + static_cast<int>(Verb::settle_unresolved));
 static_assert(static_cast<int>(EventKind::verification_overdue) ==
-              static_cast<int>(EventKind::revoke) + kEngineEvents.size());
+              static_cast<int>(EventKind::settle_unresolved) + kEngineEvents.size());
+static_assert(kVerbs.size() == static_cast<std::size_t>(Verb::settle_unresolved) + 1);
 static_assert(static_cast<std::size_t>(Verb::order) == kVerbs.size());
 static_assert(static_cast<std::size_t>(Verb::reassign) + 1 == kVerbs.size() + kOversightVerbs.size());
 static_assert(static_cast<int>(EventKind::order) == static_cast<int>(EventKind::verification_overdue) + 1);

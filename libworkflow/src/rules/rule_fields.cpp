@@ -40,7 +40,8 @@ FieldList fields_of(const RuleSet& r, const Post& p) {
           {"approves_extensions", yes_no(p.approves_extensions)},
           {"keeps_status_board", yes_no(p.keeps_status_board)},
           {"issues_orders", yes_no(p.issues_orders)},
-          {"reassigns", yes_no(p.reassigns)}};
+          {"reassigns", yes_no(p.reassigns)},
+          {"sends_unresolved", yes_no(p.sends_unresolved)}};
 }
 
 FieldList fields_of(const RuleSet& r, const Matter& m) {
@@ -107,6 +108,7 @@ FieldList fields_of(const Policy& p) {
           {"issue_days", std::to_string(p.issue_days)},
           {"promise_verification_days", std::to_string(p.promise_verification_days)},
           {"order_reply_days", std::to_string(p.order_reply_days)},
+          {"unresolved_settle_days", std::to_string(p.unresolved_settle_days)},
           {"matter_code_length", std::to_string(p.matter_code_length)}};
 }
 

@@ -94,6 +94,7 @@ void read_policy(FileContext& cx, FieldReader& r, Where key_at) {
   take(r.whole("issue_days", 1), policy.issue_days);
   take(r.whole("promise_verification_days", 1), policy.promise_verification_days);
   take(r.whole("order_reply_days", 1), policy.order_reply_days);
+  take(r.whole("unresolved_settle_days", 1), policy.unresolved_settle_days);
   take(r.whole("matter_code_length", 0), policy.matter_code_length);
   p.broken = r.broken();
   cx.raw.policy = std::move(p);
@@ -130,6 +131,7 @@ void read_post(FileContext& cx, FieldReader& r) {
   p.keeps_status_board = r.flag("keeps_status_board");
   p.issues_orders = r.located_flag("issues_orders");
   p.reassigns = r.located_flag("reassigns");
+  p.sends_unresolved = r.located_flag("sends_unresolved");
   cx.raw.posts.push_back(std::move(p));
 }
 

@@ -147,6 +147,7 @@ struct RawPost : RawEntry {
   bool approves_extensions = false;
   bool keeps_status_board = false;
   std::optional<Located<bool>> issues_orders, reassigns;  // located: checked against the role
+  std::optional<Located<bool>> sends_unresolved;  // 办不成事: checked against the role
 };
 
 struct RawStage : RawEntry {

@@ -133,8 +133,10 @@ class Validator : Checker {
                             a.value_or(StaffRef{}), b.value_or(StaffRef{}), supervisor,
                             p.approves_extensions, p.keeps_status_board,
                             p.issues_orders && p.issues_orders->value,
-                            p.reassigns && p.reassigns->value});
+                            p.reassigns && p.reassigns->value,
+                            p.sends_unresolved && p.sends_unresolved->value});
     }
+    check_senders();
   }
 
   // 督办 and 改派 are the work of the centre's offices and the units' leaders: a village
@@ -150,6 +152,43 @@ class Validator : Checker {
       f_.error(p.reassigns->at, field(p, "reassigns"),
                fmt::format("a {} post does not lead a unit: reassigns (改派) is for a unit "
                            "leader's window or back_office post", to_string(p.role)));
+    }
+  }
+
+  // sends_unresolved (办不成事反映窗口): a window post or a supervisor sends, and only where
+  // a 办不成事 window is there to receive (the post's office or an office above).
+  void check_senders() {
+    std::vector<bool> supervises(out_.posts.size(), false);
+    for (const Post& p : out_.posts) {
+      if (p.supervisor) supervises[index_of(*p.supervisor)] = true;
+    }
+    for (std::size_t i = 0; i < raw_.posts.size(); ++i) {
+      const RawPost& p = raw_.posts[i];
+      if (!p.sends_unresolved || !p.sends_unresolved->value) continue;
+      const Where at = p.sends_unresolved->at;
+      if (p.role != PostRole::window && !supervises[i]) {
+        f_.error(at, field(p, "sends_unresolved"),
+                 fmt::format("only a window post or a post that supervises another sends cases "
+                             "to the 办不成事 window; '{}' is a {} post and supervises none",
+                             text(p.id), to_string(p.role)));
+        continue;
+      }
+      if (!post_office_[i]) continue;
+      bool window = false;
+      std::size_t steps = 0;  // a looping parent chain is reported elsewhere
+      for (std::optional<OfficeRef> o = post_office_[i];
+           o && !window && steps++ <= out_.offices.size();
+           o = out_.offices[index_of(*o)].parent) {
+        for (std::size_t j = 0; j < raw_.posts.size() && !window; ++j) {
+          window = raw_.posts[j].role == PostRole::unresolved && post_office_[j] == o;
+        }
+      }
+      if (!window) {
+        f_.error(at, field(p, "sends_unresolved"),
+                 fmt::format("office '{}' has no unresolved post (办不成事 window), nor does any "
+                             "office above it, so post '{}' has nowhere to send cases",
+                             p.office->value, text(p.id)));
+      }
     }
   }
 

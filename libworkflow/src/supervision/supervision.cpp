@@ -126,6 +126,7 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
   detail::ServiceTally services(engine);
   detail::OperationsTally operations;
   detail::OversightTally oversight;
+  detail::UnresolvedTally unresolved_path;
   for (const CaseView& summary : engine.list()) {
     const std::string unit = detail::case_unit(rules, summary);
     if (!scope.matches(summary, unit)) continue;
@@ -133,6 +134,7 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
     services.add(c);
     operations.add(c);
     oversight.add(c);
+    unresolved_path.add(c);
     detail::CaseFacts fact;
     fact.unit = unit;
     fact.received = c.received.date();
@@ -300,6 +302,7 @@ SupervisionFigures supervise(const Engine& engine, const SupervisionQuery& query
   services.finish(f);
   operations.finish(f);
   oversight.finish(f);
+  unresolved_path.finish(f);
   detail::rank_units(rules, facts, f);
   detail::weekly(facts, f);
   return f;

@@ -58,6 +58,17 @@ class OversightTally {
   OversightFigures figures_;
 };
 
+// The 办不成事反映窗口 figures (unresolved.cpp), from each case's coordination record.
+class UnresolvedTally {
+ public:
+  void add(const CaseView& c);
+  // Fills f.unresolved_path.
+  void finish(SupervisionFigures& f) const { f.unresolved_path = figures_; }
+
+ private:
+  UnresolvedPathFigures figures_;
+};
+
 // What the per-unit figures and the weeks need to know of one case.
 struct CaseFacts {
   std::string unit;  // department id
