@@ -73,6 +73,8 @@ bool use_sha256_compressor(Sha256Compressor c) noexcept {
 Sha256::Sha256() noexcept : state_(k_initial_state) {}
 
 void Sha256::update(std::string_view bytes) noexcept {
+  // An empty view may hold a null pointer, which memcpy must not be given even for 0 bytes.
+  if (bytes.empty()) return;
   total_bytes_ += bytes.size();
   const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
   std::size_t n = bytes.size();
