@@ -255,3 +255,20 @@ TEST_CASE("督办: orders, replies and lights survive a reopened store") {
   CHECK(v.orders[0].light == Light::red);
   CHECK(v.orders[1].light == Light::green);
 }
+
+TEST_CASE("督办: an order given in the last week of 2026 is due in 2027, counted in working days") {
+  // 5 working days from Monday 28 December 2026: 29, 30, 31 December, then 元旦 (Friday
+  // 1 January 2027) and the weekend are skipped: 4 and 5 January.
+  Hall hall(ningdu_rules(), "2026-12-28T09:00");
+  const CaseId id = reviewed_case(hall);
+  hall.engine.act(id, Verb::order, by("nd-s017", "年底积压件督办"));
+  CHECK(hall.view(id).orders[0].due == day("2027-01-05"));
+  hall.at("2027-01-04T23:00");
+  CHECK(hall.view(id).orders[0].light == Light::green);
+  hall.at("2027-01-05T08:00");
+  CHECK(hall.view(id).orders[0].light == Light::yellow);
+  hall.at("2027-01-06T08:00");
+  CHECK(hall.view(id).orders[0].light == Light::red);
+  hall.engine.act(id, Verb::reply_order, by("nd-s022", "节后已办结"));
+  CHECK_FALSE(hall.view(id).orders[0].replied_on_time);
+}
