@@ -13,6 +13,7 @@
 #include <map>
 
 #include "engine/applicant_table.hpp"
+#include "engine/case_table.hpp"
 #include "lifecycle/case_record.hpp"
 #include "lifecycle/order_record.hpp"
 #include "lifecycle/coordination_record.hpp"
@@ -347,7 +348,7 @@ class EngineCore {
   Options options_;
   std::shared_ptr<CaseStore> store_;
 
-  std::vector<CaseRecord> cases_;        // case id i is cases_[i - 1]
+  CaseTable cases_;                      // case id i is cases_[i - 1]
   ApplicantTable applicants_;            // CaseRecord::applicant indexes this
   std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)

@@ -117,7 +117,7 @@ namespace {
 // in place, no sort, so a list of a million entries is cleaned up in milliseconds under the
 // lock of the command that doubled it. Keeps whatever the unit in progress touched: a
 // rollback may give it back.
-void drop_stale_holds(std::vector<CaseId>& held, const std::vector<CaseRecord>& cases,
+void drop_stale_holds(std::vector<CaseId>& held, const CaseTable& cases,
                       const std::vector<CaseId>& touched, StaffRef staff) {
   std::erase_if(held, [&](CaseId id) {
     if (id > cases.size()) return true;
