@@ -4,9 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <string>
 
+#include "engine/applicant_table.hpp"
 #include "engine/case_table.hpp"
 
+using workflow::detail::ApplicantTable;
 using workflow::detail::CaseRecord;
 using workflow::detail::CaseTable;
 
@@ -62,4 +65,31 @@ TEST_CASE("CaseTable: a rolled-back record at a chunk's edge is forgotten, and t
   CHECK(t.begin() == t.end());
   add(t, 2);
   CHECK(t[1].id == 2);
+}
+
+TEST_CASE("ApplicantTable: names on both sides of a chunk's edge, and rolled back across it") {
+  ApplicantTable t;
+  const auto name = [](std::size_t i) { return "申请人" + std::to_string(i); };
+  const std::size_t n = ApplicantTable::kChunk + 3;
+  for (std::size_t i = 0; i < n; ++i) t.push_back(i == 5 ? std::string() : name(i));
+  CHECK(t.size() == n);
+  CHECK(t[0] == name(0));
+  CHECK(t[5].empty());
+  CHECK(t[ApplicantTable::kChunk - 1] == name(ApplicantTable::kChunk - 1));
+  CHECK(t[ApplicantTable::kChunk] == name(ApplicantTable::kChunk));
+  CHECK(t[n - 1] == name(n - 1));
+  t.truncate(ApplicantTable::kChunk + 1);  // within the second chunk
+  CHECK(t.size() == ApplicantTable::kChunk + 1);
+  t.push_back("王某");
+  CHECK(t[ApplicantTable::kChunk + 1] == "王某");
+  CHECK(t[ApplicantTable::kChunk] == name(ApplicantTable::kChunk));
+  t.truncate(ApplicantTable::kChunk);  // at the edge: the second chunk goes
+  CHECK(t.size() == ApplicantTable::kChunk);
+  t.push_back("刘某");
+  CHECK(t[ApplicantTable::kChunk] == "刘某");
+  CHECK(t[ApplicantTable::kChunk - 1] == name(ApplicantTable::kChunk - 1));
+  t.truncate(0);
+  CHECK(t.size() == 0);
+  t.push_back("张某");
+  CHECK(t[0] == "张某");
 }
