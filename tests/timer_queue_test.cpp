@@ -274,3 +274,55 @@ TEST_CASE("TimerQueue: absence_due sees only the status board's timers") {
   CHECK_FALSE(q.pop_due_of(3, T("2026-12-03")).has_value());
   CHECK(q.pop_due_of(7, T("2026-12-03"))->kind == TimerKind::light);
 }
+
+TEST_CASE("TimerQueue: a wheel slot is 16 bytes, and case ids past 32 and 48 bits come back "
+          "whole, in order") {
+  // Two timers per open case: the slot's size is a million open cases' memory.
+  CHECK(TimerQueue::slot_bytes() == 16);
+
+  constexpr std::uint64_t k32 = std::uint64_t{1} << 32;
+  constexpr std::uint64_t k48 = std::uint64_t{1} << 48;
+  const std::vector<std::uint64_t> ids = {UINT64_MAX, k48 + 5, k48, k48 - 1, k32 + 7, k32, 3};
+  TimerQueue q;
+  // Midnight timers (the wheel), a light and a §32 window each, plus one at 10:00 (the heap).
+  for (const std::uint64_t id : ids) {
+    q.push(timer("2027-01-05", id, TimerKind::light, 2));
+    q.push(timer("2027-01-05", id, TimerKind::notice_window, 1));
+  }
+  q.push(timer("2027-01-04T10:00", k32 + 7, TimerKind::light, 9));
+  Timer g = timer("2027-01-05", k48 + 5, TimerKind::opinion_share, 4);
+  g.generation = 0xFFFFFFFFu;
+  q.push(g);
+  CHECK(q.size() == 2 * ids.size() + 2);
+
+  // A command on case 2^32 + 7 fires its own timers first, the heap's earlier one first.
+  const std::optional<Timer> own = q.pop_due_of(k32 + 7, T("2027-01-05"));
+  REQUIRE(own.has_value());
+  CHECK(own->subject == k32 + 7);
+  CHECK(own->due == T("2027-01-04T10:00"));
+  CHECK(own->arg == 9);
+  const std::optional<Timer> own2 = q.pop_due_of(k32 + 7, T("2027-01-05"));
+  REQUIRE(own2.has_value());
+  CHECK(own2->subject == k32 + 7);
+  CHECK(own2->kind == TimerKind::notice_window);
+  CHECK(own2->arg == 1);
+
+  const std::vector<Timer> fired = drain(q, T("2027-01-05"));
+  std::vector<std::tuple<std::uint64_t, TimerKind, std::uint32_t, std::uint32_t>> got;
+  for (const Timer& t : fired) {
+    CHECK(t.due == T("2027-01-05"));
+    got.emplace_back(t.subject, t.kind, t.generation, t.arg);
+  }
+  using K = TimerKind;
+  const decltype(got) want = {
+      {3, K::notice_window, 0, 1},          {3, K::light, 0, 2},
+      {k32, K::notice_window, 0, 1},        {k32, K::light, 0, 2},
+      {k32 + 7, K::light, 0, 2},            {k48 - 1, K::notice_window, 0, 1},
+      {k48 - 1, K::light, 0, 2},            {k48, K::notice_window, 0, 1},
+      {k48, K::light, 0, 2},                {k48 + 5, K::notice_window, 0, 1},
+      {k48 + 5, K::light, 0, 2},            {k48 + 5, K::opinion_share, 0xFFFFFFFFu, 4},
+      {UINT64_MAX, K::notice_window, 0, 1}, {UINT64_MAX, K::light, 0, 2},
+  };
+  CHECK(got == want);
+  CHECK(q.empty());
+}

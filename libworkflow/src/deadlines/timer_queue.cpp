@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 namespace workflow::detail {
 namespace {
@@ -35,27 +36,29 @@ struct FiresLater {
 struct SlotBefore {
   template <typename Slot>
   bool operator()(const Slot& a, const Slot& b) const noexcept {
-    return std::tie(a.subject, a.kind) < std::tie(b.subject, b.kind);
+    return a.order() < b.order();
   }
 };
 
 }  // namespace
 
+static_assert(TimerQueue::slot_bytes() == 16, "a wheel slot grew: a million open cases keep two");
+
 void TimerQueue::push(const Timer& t) {
   ++size_;
-  if (t.due.seconds() % kDaySeconds == 0) {
+  if (t.due.seconds() % kDaySeconds == 0 && t.subject >> kSubjectBits == 0) {
     const std::int32_t day = day_of(t.due);
     // A day already being drained takes late pushes in the heap: they were pushed after
     // every timer of its bucket, so on equal keys the bucket's fire first.
     if (day > active_day_) {
       Bucket& b = days_[day];
-      b.slots.push_back(Slot{t.subject, t.generation, t.arg, t.kind, false});
+      b.slots.push_back(Slot::of(t));
       if (b.slots.size() - b.sorted == kRun) {
         std::stable_sort(b.slots.begin() + static_cast<std::ptrdiff_t>(b.sorted), b.slots.end(),
                          SlotBefore{});
         b.sorted = b.slots.size();
         b.tail_min = b.sorted;
-      } else if (b.slots.size() - 1 == b.sorted || b.slots[b.tail_min].gone ||
+      } else if (b.slots.size() - 1 == b.sorted || b.slots[b.tail_min].gone() ||
                  SlotBefore{}(b.slots.back(), b.slots[b.tail_min])) {
         b.tail_min = b.slots.size() - 1;  // strictly before: an equal key pushed first stays
       }
@@ -69,11 +72,11 @@ void TimerQueue::push(const Timer& t) {
 bool TimerQueue::run_after(std::uint32_t a, std::uint32_t b) const noexcept {
   const Slot& x = active_[runs_[a].pos];
   const Slot& y = active_[runs_[b].pos];
-  return std::tie(x.subject, x.kind, a) > std::tie(y.subject, y.kind, b);
+  return x.order() != y.order() ? x.order() > y.order() : a > b;
 }
 
 void TimerQueue::skip_gone(std::uint32_t r) const noexcept {
-  while (runs_[r].pos < runs_[r].end && active_[runs_[r].pos].gone) ++runs_[r].pos;
+  while (runs_[r].pos < runs_[r].end && active_[runs_[r].pos].gone()) ++runs_[r].pos;
 }
 
 void TimerQueue::activate() const {
@@ -101,7 +104,7 @@ void TimerQueue::activate() const {
 }
 
 Timer TimerQueue::slot_timer(std::int32_t day, const Slot& s) const {
-  return Timer{midnight(day), s.subject, s.kind, s.generation, s.arg};
+  return Timer{midnight(day), s.subject(), s.kind(), s.generation, s.arg};
 }
 
 void TimerQueue::advance_top() const {
@@ -122,7 +125,7 @@ void TimerQueue::find_tail_min(Bucket& b) {
   b.tail_min = b.sorted;
   for (std::size_t p = b.sorted; p < b.slots.size(); ++p) {
     const Slot& s = b.slots[p];
-    if (b.slots[b.tail_min].gone || (!s.gone && SlotBefore{}(s, b.slots[b.tail_min]))) {
+    if (b.slots[b.tail_min].gone() || (!s.gone() && SlotBefore{}(s, b.slots[b.tail_min]))) {
       b.tail_min = p;
     }
   }
@@ -132,12 +135,12 @@ const TimerQueue::Slot* TimerQueue::bucket_front(const Bucket& b) {
   const Slot* best = nullptr;
   for (std::size_t p = 0; p < b.sorted; p += kRun) {  // each run's first slot left
     for (std::size_t q = p; q < p + kRun; ++q) {
-      if (b.slots[q].gone) continue;
+      if (b.slots[q].gone()) continue;
       if (best == nullptr || SlotBefore{}(b.slots[q], *best)) best = &b.slots[q];
       break;
     }
   }
-  if (b.tail_min < b.slots.size() && !b.slots[b.tail_min].gone &&
+  if (b.tail_min < b.slots.size() && !b.slots[b.tail_min].gone() &&
       (best == nullptr || SlotBefore{}(b.slots[b.tail_min], *best))) {
     best = &b.slots[b.tail_min];
   }
@@ -160,7 +163,7 @@ std::optional<Timer> TimerQueue::wheel_front(std::optional<DateTime> bound) cons
       continue;
     }
     const Slot& s = active_[runs_[merge_.front()].pos];
-    if (!s.gone) return slot_timer(active_day_, s);
+    if (!s.gone()) return slot_timer(active_day_, s);
     advance_top();
   }
 }
@@ -217,10 +220,10 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
   const auto look = [&](std::vector<Slot>& slots, std::size_t from, std::size_t end) {
     const auto last = slots.begin() + static_cast<std::ptrdiff_t>(end);
     auto it = std::lower_bound(slots.begin() + static_cast<std::ptrdiff_t>(from), last, id,
-                               [](const Slot& s, std::uint64_t v) { return s.subject < v; });
-    for (; it != last && it->subject == id; ++it) {
-      if (it->gone) continue;
-      if (best == nullptr || it->kind < best->kind) best = &*it;
+                               [](const Slot& s, std::uint64_t v) { return s.subject() < v; });
+    for (; it != last && it->subject() == id; ++it) {
+      if (it->gone()) continue;
+      if (best == nullptr || it->kind() < best->kind()) best = &*it;
       break;
     }
   };
@@ -234,8 +237,8 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
       for (std::size_t p = 0; p < b.sorted; p += kRun) look(b.slots, p, p + kRun);
       for (std::size_t p = b.sorted; p < b.slots.size(); ++p) {  // the unsorted tail
         Slot& s = b.slots[p];
-        if (s.subject != id || s.gone) continue;
-        if (best == nullptr || s.kind < best->kind) best = &s;
+        if (s.subject() != id || s.gone()) continue;
+        if (best == nullptr || s.kind() < best->kind()) best = &s;
       }
       if (best != nullptr) {
         best_day = day;
@@ -247,8 +250,8 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
   const bool from_heap =
       h != heap_.size() &&
       (best == nullptr ||
-       std::tie(heap_[h].timer.due, heap_[h].timer.kind) <
-           std::tie(static_cast<const DateTime&>(midnight(best_day)), best->kind));
+       std::make_pair(heap_[h].timer.due, heap_[h].timer.kind) <
+           std::make_pair(midnight(best_day), best->kind()));
   if (from_heap) {
     const Timer fired = heap_[h].timer;
     heap_[h] = heap_.back();
@@ -258,7 +261,7 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
     return fired;
   }
   if (best == nullptr) return std::nullopt;
-  best->gone = true;  // skipped when its run gets there
+  best->set_gone();  // skipped when its run gets there
   --size_;
   const Timer fired = slot_timer(best_day, *best);
   if (best_bucket != nullptr && best == &best_bucket->slots[best_bucket->tail_min]) {

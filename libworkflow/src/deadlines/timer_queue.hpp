@@ -70,17 +70,32 @@ class TimerQueue {
   // The earliest timer, left in the queue.
   std::optional<Timer> front() const;
   std::size_t size() const noexcept { return size_; }
+  // Bytes a timer takes in the day wheel (tests hold it to 16).
+  static constexpr std::size_t slot_bytes() noexcept { return sizeof(Slot); }
   bool empty() const noexcept { return size_ == 0; }
   void clear() noexcept;
 
  private:
-  // A wheel entry: the due time is its bucket's day at 00:00.
+  // A wheel entry, 16 bytes (a million open cases keep two each): the due time is its
+  // bucket's day at 00:00; subject, kind and the `gone` flag share one word, so that the
+  // order within a day, (subject, kind), is the order of `key >> kKeyShift`. A subject of
+  // kSubjectBits or more (a case id past 2^48: never given in practice) does not fit and
+  // waits in the heap instead, which keeps the full 64 bits.
+  static constexpr unsigned kSubjectBits = 48;
+  static constexpr unsigned kKeyShift = 8;  // bits 0-7: gone; 8-15: kind; 16-63: subject
   struct Slot {
-    std::uint64_t subject;
+    std::uint64_t key;
     std::uint32_t generation;
     std::uint32_t arg;
-    TimerKind kind;
-    bool gone;  // taken out of order by pop_due_of
+    std::uint64_t subject() const noexcept { return key >> 16; }
+    TimerKind kind() const noexcept { return static_cast<TimerKind>((key >> 8) & 0xFF); }
+    std::uint64_t order() const noexcept { return key >> kKeyShift; }  // (subject, kind)
+    bool gone() const noexcept { return (key & 1) != 0; }  // taken out of order by pop_due_of
+    void set_gone() noexcept { key |= 1; }
+    static Slot of(const Timer& t) noexcept {
+      return Slot{t.subject << 16 | std::uint64_t{static_cast<std::uint8_t>(t.kind)} << 8,
+                  t.generation, t.arg};
+    }
   };
   struct Bucket {
     std::vector<Slot> slots;  // [0, sorted): runs of kRun sorted by (subject, kind); then the tail

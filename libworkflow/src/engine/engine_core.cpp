@@ -225,7 +225,7 @@ void EngineCore::commit() {
 
 void EngineCore::rollback() noexcept {
   for (const CaseRecord& r : undo_) cases_[r.id - 1] = r;
-  cases_.resize(cases_before_);
+  cases_.truncate(cases_before_);
   applicants_.truncate(applicants_before_);
   bundles_.resize(bundles_before_);
   // Each rating was saved once, at its first touch in this unit.

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "engine/applicant_table.hpp"
+#include "engine/case_table.hpp"
 #include "lifecycle/case_record.hpp"
 #include "lifecycle/order_record.hpp"
 #include "lifecycle/coordination_record.hpp"
@@ -193,8 +194,10 @@ class EngineCore {
   }
 
   // --- case mechanics (engine_effects.cpp) ----------------------------------------------
-  // Records that c.holder now holds case c (the index begin_absence reads).
+  // Records that c.holder now holds case c (the index begin_absence reads), and that the
+  // 办不成事 window holds it for its home post, if it does (the list end_absence reads).
   void note_holder(const CaseRecord& c);
+  void note_away_from_home(const CaseRecord& c);
   // The open cases `staff` holds, in id order (the index, checked against the records).
   std::vector<CaseId> held_by(StaffRef staff);
   // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
@@ -347,7 +350,7 @@ class EngineCore {
   Options options_;
   std::shared_ptr<CaseStore> store_;
 
-  std::vector<CaseRecord> cases_;        // case id i is cases_[i - 1]
+  CaseTable cases_;                      // case id i is cases_[i - 1]
   ApplicantTable applicants_;            // CaseRecord::applicant indexes this
   std::vector<BundleRecord> bundles_;    // bundle id i is bundles_[i - 1]
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
@@ -361,6 +364,12 @@ class EngineCore {
   // what the person holds without scanning every case.
   std::vector<std::vector<CaseId>> held_by_;
   std::vector<std::size_t> held_by_compacted_;  // each list's size after its last clean-up
+  // The cases routed to the 办不成事 window because their post's holders were away (home_post
+  // set), in no order: a superset like held_by_ (entries go stale as cases go home or
+  // conclude, and are dropped when the list doubles or an absence ends), so the end of an
+  // absence gives cases back without scanning every case.
+  std::vector<CaseId> away_from_home_;
+  std::size_t away_from_home_compacted_ = 0;
   // Mutable: next_due() drops stale timers from the front, which changes nothing observable.
   mutable TimerQueue timers_;
   DateTime advanced_;  // the latest time advance_to reached

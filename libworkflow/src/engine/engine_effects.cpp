@@ -50,6 +50,7 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
   c.home_post = to.holding == Holding::unresolved && to.post != post && !removed_post
                     ? index_of(post)
                     : kNone;
+  note_away_from_home(c);
   const Post& p = rules_.post(post);
   if (to.office != old_office) {
     emit_system(c, EventKind::routed, at, std::move(why),

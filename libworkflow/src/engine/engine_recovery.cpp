@@ -167,7 +167,10 @@ void EngineCore::recover() {
   }
   for (const CaseRecord& c : cases_) {
     rearm_timers(c);
-    if (!is_concluded(c.life.phase)) note_holder(c);
+    if (!is_concluded(c.life.phase)) {
+      note_holder(c);
+      note_away_from_home(c);
+    }
   }
   for (const auto& [id, r] : ratings_) {
     if (r.task && r.state != RectificationState::closed) {

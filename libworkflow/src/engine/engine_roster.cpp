@@ -117,7 +117,7 @@ namespace {
 // in place, no sort, so a list of a million entries is cleaned up in milliseconds under the
 // lock of the command that doubled it. Keeps whatever the unit in progress touched: a
 // rollback may give it back.
-void drop_stale_holds(std::vector<CaseId>& held, const std::vector<CaseRecord>& cases,
+void drop_stale_holds(std::vector<CaseId>& held, const CaseTable& cases,
                       const std::vector<CaseId>& touched, StaffRef staff) {
   std::erase_if(held, [&](CaseId id) {
     if (id > cases.size()) return true;
@@ -143,6 +143,31 @@ void EngineCore::note_holder(const CaseRecord& c) {
   }
 }
 
+namespace {
+
+// Drops the entries of EngineCore::away_from_home_ whose case no longer waits at the 办不成事
+// window for its home post, but for those the unit in progress touched (as above).
+void drop_gone_home(std::vector<CaseId>& list, const CaseTable& cases,
+                    const std::vector<CaseId>& touched) {
+  std::erase_if(list, [&](CaseId id) {
+    if (id > cases.size()) return true;
+    const CaseRecord& c = cases[id - 1];
+    if (c.home_post != kNone && !is_concluded(c.life.phase)) return false;
+    return std::find(touched.begin(), touched.end(), id) == touched.end();
+  });
+}
+
+}  // namespace
+
+void EngineCore::note_away_from_home(const CaseRecord& c) {
+  if (c.home_post == kNone) return;
+  away_from_home_.push_back(c.id);
+  if (away_from_home_.size() > 2 * away_from_home_compacted_ + 64) {
+    drop_gone_home(away_from_home_, cases_, touched_);
+    away_from_home_compacted_ = away_from_home_.size();
+  }
+}
+
 std::vector<CaseId> EngineCore::held_by(StaffRef staff) {
   const std::size_t s = index_of(staff);
   if (s >= held_by_.size()) return {};
@@ -162,7 +187,15 @@ std::vector<CaseId> EngineCore::held_by(StaffRef staff) {
 
 void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   if (roster_.is_away(staff, at)) return;
-  for (CaseRecord& c : cases_) {
+  // The cases the window holds for a home post, in id order, once each (the list, checked
+  // against the records below as the scan of every case did).
+  drop_gone_home(away_from_home_, cases_, touched_);
+  away_from_home_compacted_ = away_from_home_.size();
+  std::vector<CaseId> waiting = away_from_home_;
+  std::sort(waiting.begin(), waiting.end());
+  waiting.erase(std::unique(waiting.begin(), waiting.end()), waiting.end());
+  for (const CaseId id : waiting) {
+    CaseRecord& c = cases_[id - 1];
     if (c.home_post == kNone || is_concluded(c.life.phase)) continue;
     const PostRef home{c.home_post};
     const Post& p = rules_.post(home);
