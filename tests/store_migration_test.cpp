@@ -9,6 +9,7 @@
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
 #include "sqlite_files.hpp"
+#include "store/sqlite_store.hpp"
 #include "workflow/engine.hpp"
 
 using namespace workflow;
@@ -19,6 +20,12 @@ namespace {
 
 const char* kV2Store = WORKFLOW_TEST_DATA_DIR "/stores/ningdu-schema2.db";
 const char* kV2Rules = WORKFLOW_TEST_DATA_DIR "/stores/ningdu-schema2-rules";
+const char* kV4Store = WORKFLOW_TEST_DATA_DIR "/stores/ningdu-schema4.db";
+
+// Every case row's id, last seq, snapshot and seal, as one checksum computed by SQLite.
+std::int64_t cases_checksum(const fs::path& db) {
+  return sql_int(db, "SELECT sum(length(id || last_seq || hex(encoded) || sealed_by) * id) FROM cases");
+}
 
 // Every event row, every column, as one count and one checksum computed by SQLite.
 std::int64_t events_checksum(const fs::path& db) {
@@ -50,7 +57,7 @@ TEST_CASE("store migration: a schema-2 store of the previous release opens with 
   const RuleSet rules = RuleSet::load(kV2Rules);
   {
     auto e = open_on(db, rules, "2026-03-05T08:00");
-    CHECK(sql_int(db, "PRAGMA user_version") == 4);
+    CHECK(sql_int(db, "PRAGMA user_version") == 5);
     const auto all = e->list();
     CHECK(all.size() == 492);
     std::set<CaseState> states;
@@ -98,4 +105,56 @@ TEST_CASE("store migration: a schema-2 store opened with other rules says what t
         std::string::npos);
   CHECK(sql_int(db, "SELECT count(*) FROM rule_sets") == 0);
   CHECK(sql_int(db, "SELECT count(*) FROM cases") == 492);
+}
+
+TEST_CASE("store migration: a schema-4 store gets its row seals with nothing lost") {
+  TempDir dir;
+  const fs::path db = dir / "hall.db";
+  fs::copy_file(kV4Store, db);
+  REQUIRE(sql_int(db, "PRAGMA user_version") == 4);
+  const std::int64_t events = sql_int(db, "SELECT count(*) FROM events");
+  const std::int64_t cases = sql_int(db, "SELECT count(*) FROM cases");
+  const std::int64_t checksum = events_checksum(db), rows = cases_checksum(db);
+  REQUIRE(cases == 322);
+  REQUIRE(sql_int(db, "SELECT count(*) FROM cases WHERE sealed_by = 0") == 0);
+
+  open_sqlite_store(db)->wait_durable(0);  // a writer migrates, and writes nothing else
+  CHECK(sql_int(db, "PRAGMA user_version") == 5);
+  CHECK(sql_int(db, "SELECT count(*) FROM events") == events);
+  CHECK(events_checksum(db) == checksum);
+  CHECK(cases_checksum(db) == rows);
+  CHECK(sql_int(db, "SELECT count(*) FROM cases WHERE length(seal) = 32") == cases);
+  const AuditResult audit = verify_sqlite_log(db);
+  CHECK(audit.ok);
+  CHECK(audit.snapshots_checked == static_cast<std::uint64_t>(cases));
+
+  // Reopening now checks the rows by their own seals: no sealing event is read.
+  auto store = open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false, .key_file = {}});
+  std::int64_t seen = 0;
+  store->for_each_case([&](const CaseSnapshot&) { ++seen; });
+  CHECK(seen == cases);
+  CHECK(detail::sqlite_stats(*store).sealing_events_read == 0);
+}
+
+TEST_CASE("store migration: a tampered schema-4 snapshot is refused, not sealed anew") {
+  TempDir dir;
+  const fs::path db = dir / "hall.db";
+  fs::copy_file(kV4Store, db);
+  const std::int64_t victim = sql_int(db, "SELECT max(id) FROM cases");
+  sql(db, "UPDATE cases SET encoded = encoded || x'00' WHERE id = " + std::to_string(victim));
+  const std::string before = file_hash(db);
+
+  const Error e = error_of([&] { open_sqlite_store(db); });
+  CHECK(e.code() == ErrorCode::store_error);
+  const std::string message = e.what();
+  CHECK_MESSAGE(message.find("the snapshot of case " + std::to_string(victim) +
+                             " does not match the digest event") != std::string::npos, message);
+  // The migration's transaction is rolled back: still version 4, no seals, nothing changed.
+  CHECK(sql_int(db, "PRAGMA user_version") == 4);
+  CHECK(sql_int(db, "SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'seal'") == 0);
+  CHECK(file_hash(db) == before);
+  // The audit it advises reads a version-4 store and names the case.
+  const AuditResult r = verify_sqlite_log(db);
+  CHECK_FALSE(r.ok);
+  CHECK(r.bad_snapshots == std::vector<CaseId>{static_cast<CaseId>(victim)});
 }
