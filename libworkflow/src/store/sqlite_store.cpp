@@ -2,6 +2,7 @@
 // for it (or, for asynchronous callers, the writer thread) writes everything queued in one
 // transaction (group commit), then wakes waiters and runs callbacks. Reads use a second, read-only connection (WAL readers never block the writer).
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "store/sqlite_prefetch.hpp"
 #include "store/sqlite_store.hpp"
 #include "workflow/error.hpp"
 
@@ -59,6 +61,8 @@ class SqliteStore final : public CaseStore {
                      "id LIMIT ?"};
     hash_at_ = {r, path_, "SELECT hash FROM events WHERE id = ?"};
     last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
+    cases_root_ = {r, path_, "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'cases'"};
+    page_size_ = {r, path_, "PRAGMA page_size"};
     if (!read_only_) {
       checkpointer_.emplace(file_.db.get(), path_);
       writer_ = std::thread([this] { run_writer(); });
@@ -198,6 +202,27 @@ class SqliteStore final : public CaseStore {
       whole.lock();
       one_state.emplace(reader(), path_);
     }
+    // From a cold cache the case rows' pages would be read one at a time, each waiting for
+    // the disk: a helper names them all from the table's interior pages and has the kernel
+    // read them ahead (sqlite_prefetch.hpp). Stopped and joined when the reading ends.
+    std::atomic<bool> stop{false};
+    std::jthread ahead;
+    {
+      std::lock_guard lock(read_mutex_);
+      ResetOnExit r{cases_root_}, p{page_size_};
+      if (cases_root_.step() && page_size_.step()) {
+        const auto root = static_cast<std::uint32_t>(cases_root_.int64(0));
+        const auto size = static_cast<std::uint32_t>(page_size_.int64(0));
+        const int fd = file_.guard.fd();
+        ahead = std::jthread([fd, root, size, &stop] {
+          read_ahead(fd, size, table_leaf_runs(fd, size, root), stop);
+        });
+      }
+    }
+    struct Stop {
+      std::atomic<bool>& stop;
+      ~Stop() { stop = true; }  // before `ahead` joins
+    } stop_on_exit{stop};
     std::int64_t after = 0;
     for (;;) {
       std::vector<CaseSnapshot> page;
@@ -584,7 +609,7 @@ class SqliteStore final : public CaseStore {
   // holds it across its pages (one snapshot of the file), and its visitor may read more.
   mutable std::recursive_mutex read_mutex_;
   mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
-      events_after_, hash_at_, last_position_;
+      events_after_, hash_at_, last_position_, cases_root_, page_size_;
   // On the read connection: the row seals (schema 5), or, for a keyed store opened without
   // its key, the snapshots against their sealing events.
   mutable std::optional<RowSealCheck> rows_;
