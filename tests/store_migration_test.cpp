@@ -158,3 +158,52 @@ TEST_CASE("store migration: a tampered schema-4 snapshot is refused, not sealed 
   CHECK_FALSE(r.ok);
   CHECK(r.bad_snapshots == std::vector<CaseId>{static_cast<CaseId>(victim)});
 }
+
+// No keyed schema-4 file is kept: a keyed store of today is taken back to version 4 (its row
+// seals dropped), which is exactly what a keyed version-4 store held.
+TEST_CASE("store migration: a keyed schema-4 store needs its key to get its row seals") {
+  TempDir dir;
+  const fs::path db = dir / "hall.db", key = dir / "hall.key";
+  std::ofstream(key, std::ios::binary) << std::string(32, 'k');
+  {
+    auto store = open_sqlite_store(db, SqliteOptions{.read_only = false, .create = true, .key_file = key});
+    StoreCommit c;
+    c.events.push_back(Event{1, 1, EventKind::submitted, DateTime::parse("2026-12-01T09:00"), "w1a",
+                             "county", "w1", "", "", "rules-v1"});
+    c.cases.push_back({1, 1, "case one, submitted"});
+    store->wait_durable(store->append(std::move(c)));
+  }
+  sql(db, "ALTER TABLE cases DROP COLUMN seal; PRAGMA user_version = 4;");
+
+  const std::string refused = error_of([&] { open_sqlite_store(db); }).what();
+  CHECK_MESSAGE(refused.find("has a keyed chain (HMAC-SHA-256): give its key file") != std::string::npos,
+                refused);
+  CHECK(sql_int(db, "PRAGMA user_version") == 4);
+
+  open_sqlite_store(db, SqliteOptions{.read_only = false, .create = false, .key_file = key})->wait_durable(0);
+  CHECK(sql_int(db, "PRAGMA user_version") == 5);
+  // The seal is an HMAC under the key: a plain SHA-256 of the row is not it.
+  const std::string store_id = [&] {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, "SELECT value FROM store_info WHERE key = 'store_id'", -1, &s,
+                               nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    std::string v(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+  }();
+  const auto digest = detail::snapshot_digest("case one, submitted");
+  const detail::HmacSha256 hmac(std::string(32, 'k'));
+  const std::string keyed_seal = detail::to_hex(detail::row_seal(store_id, 1, 1, 1, digest, &hmac));
+  const std::string plain_seal = detail::to_hex(detail::row_seal(store_id, 1, 1, 1, digest, nullptr));
+  CHECK(sql_int(db, "SELECT hex(seal) = upper('" + keyed_seal + "') FROM cases WHERE id = 1") == 1);
+  CHECK(sql_int(db, "SELECT hex(seal) = upper('" + plain_seal + "') FROM cases WHERE id = 1") == 0);
+  auto reader = open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false, .key_file = key});
+  std::size_t seen = 0;
+  reader->for_each_case([&](const CaseSnapshot&) { ++seen; });
+  CHECK(seen == 1);
+  CHECK(verify_sqlite_log(db, AuditOptions{.key_file = key, .expect = {}}).ok);
+}
