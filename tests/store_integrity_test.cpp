@@ -48,6 +48,28 @@ void write_key(const fs::path& file, char fill) {
   std::ofstream(file, std::ios::binary) << std::string(32, fill);
 }
 
+// Recomputes case `id`'s row seal after an edit, as someone with write access can: with
+// plain SHA-256, or HMAC under `key` (a wrong one, in the tests: the right one is not theirs).
+void reseal_row(const fs::path& db, CaseId id, const detail::HmacSha256* key = nullptr) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h,
+                             "SELECT (SELECT value FROM store_info WHERE key = 'store_id'), "
+                             "last_seq, sealed_by, encoded FROM cases WHERE id = ?",
+                             -1, &s, nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const std::string store_id(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  const std::string encoded(static_cast<const char*>(sqlite3_column_blob(s, 3)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s, 3)));
+  const auto seal = detail::row_seal(store_id, static_cast<std::int64_t>(id), sqlite3_column_int64(s, 1),
+                                     sqlite3_column_int64(s, 2), detail::snapshot_digest(encoded), key);
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  sql(db, "UPDATE cases SET seal = x'" + detail::to_hex(seal) + "' WHERE id = " + std::to_string(id));
+}
+
 // Rewrites the log as someone with write access and no key can: every hash from `from` on
 // recomputed with plain SHA-256, and the head moved along.
 void recompute_chain(const fs::path& db) {
@@ -215,12 +237,15 @@ TEST_CASE("integrity: deleting the last events and moving the head back fails on
 // A rule install moves every open case in one commit, and then each case goes on alone: the
 // cases' seals interleave in the log. Reopening reads each sealing event once (one ordered
 // pass per page), not once per case whose seal differs from the case before it.
+// A keyed store read without its key (read-only) cannot check row seals, so it checks each
+// snapshot against its sealing event's list, as every store did before schema 5.
 TEST_CASE("integrity: reopening reads each sealing event once, however the cases' seals interleave") {
   TempDir dir;
-  const fs::path db = dir / "hall.db";
+  const fs::path db = dir / "hall.db", key = dir / "hall.key";
+  write_key(key, 'k');
   constexpr int kCases = 600;  // more than two pages of 256
   {
-    auto store = open_sqlite_store(db);
+    auto store = open_sqlite_store(db, SqliteOptions{.read_only = false, .create = true, .key_file = key});
     StoreCommit all;  // one event seals every case
     all.events.push_back(Event{0, 1, EventKind::rules_installed, DateTime::from_seconds(1'796'000'000),
                                "system", "", "", "", "", "rules-v2"});
@@ -239,7 +264,7 @@ TEST_CASE("integrity: reopening reads each sealing event once, however the cases
     }
     store->wait_durable(t);
   }
-  REQUIRE(verify_sqlite_log(db).ok);
+  REQUIRE(verify_sqlite_log(db, AuditOptions{.key_file = key, .expect = {}}).ok);
   auto store = open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false, .key_file = {}});
   std::size_t seen = 0;
   store->for_each_case([&](const CaseSnapshot& s) {
@@ -250,4 +275,64 @@ TEST_CASE("integrity: reopening reads each sealing event once, however the cases
   // 1 + 300 sealing events; a look-up per change of seal would read the shared one 300 times
   // more.
   CHECK(detail::sqlite_stats(*store).sealing_events_read == 1 + kCases / 2);
+}
+
+// Schema 5 (docs/storage.md, "Row seals"): reopening checks each row against its own seal and
+// reads no event. The guarantee is the one reopening gave before: an editor without the key
+// who recomputes what reopening checks passes it and is caught by the audit; with a keyed
+// chain the recomputation needs the key.
+TEST_CASE("integrity: reopening checks each case row's own seal, keyed or not") {
+  TempDir dir;
+  const fs::path key = dir / "hall.key";
+  write_key(key, 'k');
+  const fs::path plain = dir / "plain.db", keyed = dir / "keyed.db";
+  issued_hall(plain);
+  issued_hall(keyed, key);
+  const auto reopen = [&](const fs::path& db, const fs::path& with_key = {}, bool read_only = false) {
+    auto store = open_sqlite_store(db, SqliteOptions{.read_only = read_only, .create = false,
+                                                     .key_file = with_key});
+    std::size_t n = 0;
+    store->for_each_case([&](const CaseSnapshot&) { ++n; });
+    return n;
+  };
+  REQUIRE(reopen(plain) == 2);
+  REQUIRE(reopen(keyed, key) == 2);
+  const auto refusal = [&](const fs::path& db, const fs::path& with_key = {}, bool read_only = false) {
+    return std::string(error_of([&] { reopen(db, with_key, read_only); }).what());
+  };
+
+  SUBCASE("a seal edited alone is refused, and the audit names the row") {
+    sql(plain, "UPDATE cases SET seal = zeroblob(32) WHERE id = 2");
+    CHECK(refusal(plain).find("the snapshot of case 2 does not match its row seal") != std::string::npos);
+    const AuditResult r = verify_sqlite_log(plain);
+    REQUIRE(r.bad_snapshots == std::vector<CaseId>{2});
+    CHECK(r.snapshot_problems[0].find("its row seal does not match its row") != std::string::npos);
+  }
+  SUBCASE("a row naming an event beyond the end of the log is refused") {
+    sql(plain, "UPDATE cases SET sealed_by = sealed_by + 100 WHERE id = 1");
+    reseal_row(plain, 1);
+    CHECK(refusal(plain).find("the snapshot of case 1 names event") != std::string::npos);
+    CHECK(refusal(plain).find("beyond the end of the log") != std::string::npos);
+  }
+  SUBCASE("plain chain: a snapshot edited with its row seal recomputed passes reopening, not the audit") {
+    set_snapshot_byte(plain, 1, 45, "07");
+    CHECK(refusal(plain).find("does not match its row seal") != std::string::npos);
+    reseal_row(plain, 1);
+    CHECK(reopen(plain) == 2);  // as an edit with its sealing event recomputed did before
+    const AuditResult r = verify_sqlite_log(plain);
+    REQUIRE(r.bad_snapshots == std::vector<CaseId>{1});
+    CHECK(r.snapshot_problems[0] == "its snapshot does not match the digest the log records for it");
+  }
+  SUBCASE("keyed chain: a row seal recomputed without the key is refused, with or without the key") {
+    set_snapshot_byte(keyed, 1, 45, "07");
+    const detail::HmacSha256 other(std::string(32, 'o'));
+    reseal_row(keyed, 1, &other);
+    CHECK(refusal(keyed, key).find("the snapshot of case 1 does not match its row seal") !=
+          std::string::npos);
+    reseal_row(keyed, 1);  // plain SHA-256: no better
+    CHECK(refusal(keyed, key).find("does not match its row seal") != std::string::npos);
+    // Read-only without the key: checked against the sealing event's list instead.
+    CHECK(refusal(keyed, {}, true).find("does not match the digest event") != std::string::npos);
+    CHECK_FALSE(verify_sqlite_log(keyed, AuditOptions{.key_file = key, .expect = {}}).ok);
+  }
 }

@@ -28,7 +28,7 @@ EVENTS = [  # case, seq, kind, time, actor, office, post, reason, detail, rules_
     (2, 2, "refuse", 1700007200, "w2a", "county", "w2", "不属于本机关职权范围", "", "v1", ""),
     (1, 4, "approve", 1700086400, "b2a", "county", "b2", "", "", "v1", "v1-agent-b"),
 ]
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Two cases' snapshots, sealed by the last event (docs/storage.md, "Snapshots in the chain").
 SNAPSHOTS = {1: (4, b"\x03case one, approved"), 2: (2, b"\x03case two, refused")}
 
@@ -57,6 +57,14 @@ def seals(snapshots):
                     for case, (seq, encoded) in sorted(snapshots.items()))
 
 
+def row_seal(store_id, case, seq, sealed_by, encoded, key=None):
+    """Schema 5's seal of a case row (docs/storage.md, "Row seals")."""
+    message = (text("libworkflow row seal") + text(store_id)
+               + struct.pack(">QQQ", case, seq, sealed_by) + hashlib.sha256(encoded).digest())
+    return (hmac.new(key, message, hashlib.sha256).digest() if key is not None
+            else hashlib.sha256(message).digest())
+
+
 def make_store(path, events=EVENTS, snapshots=None, key=None):
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode = WAL")
@@ -74,9 +82,11 @@ def make_store(path, events=EVENTS, snapshots=None, key=None):
                     "reason, detail, rules_version, notify, snapshots, hash) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (position, *event, listed, digest))
         previous = digest
+    store_id = con.execute("SELECT value FROM store_info WHERE key = 'store_id'").fetchone()[0]
     for case, (seq, encoded) in (snapshots or {}).items():
-        con.execute("INSERT INTO cases (id, last_seq, encoded, sealed_by) VALUES (?,?,?,?)",
-                    (case, seq, encoded, len(events)))
+        con.execute("INSERT INTO cases (id, last_seq, encoded, sealed_by, seal) VALUES (?,?,?,?,?)",
+                    (case, seq, encoded, len(events),
+                     row_seal(store_id, case, seq, len(events), encoded, key)))
     con.execute("INSERT INTO log_head (singleton, last_id, hash) VALUES (1, ?, ?)",
                 (len(events), previous))
     con.commit()
@@ -141,11 +151,11 @@ def test_files_that_cannot_be_audited_exit_2_and_are_left_alone(tmp_path, store)
     notes.write_text("not a database, just text long enough to have a header\n")
     newer = tmp_path / "newer.db"
     shutil.copy(store, newer)
-    sqlite3.connect(newer).execute("PRAGMA user_version = 5").connection.close()
+    sqlite3.connect(newer).execute("PRAGMA user_version = 6").connection.close()
     cases = [
         (tmp_path / "missing.db", "does not exist"),
         (notes, "is not an SQLite database"),
-        (newer, "has schema version 5, newer than this library's 4: upgrade libworkflow"),
+        (newer, "has schema version 6, newer than this library's 5: upgrade libworkflow"),
     ]
     for path, problem in cases:
         before = path.read_bytes() if path.exists() else None
@@ -293,3 +303,15 @@ def test_a_partitions_head_is_an_anchor_and_its_key_is_checked(tmp_path):
     r = pg("verify", p, "--key", str(key))  # its events were not hashed under this key
     assert r.returncode == 1
     assert r.stdout.startswith(f"{label}: event 1 (case ")
+
+
+def test_a_broken_row_seal_is_named_by_its_case(tmp_path):
+    # Schema 5: reopening checks each case row's own seal, so the audit checks it too.
+    db = make_store(tmp_path / "cases.db", snapshots=SNAPSHOTS)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE cases SET seal = zeroblob(32) WHERE id = 1")
+    con.commit()
+    con.close()
+    r = verify(db)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert r.stdout == f"{db}: case 1: its row seal does not match its row (reopening refuses it)\n"

@@ -140,6 +140,13 @@ void AuditWalk::snapshot(std::int64_t case_id, std::int64_t last_seq, std::strin
   }
 }
 
+void AuditWalk::row_seal_broken(std::int64_t case_id) {
+  if (!result_.bad_snapshots.empty() && result_.bad_snapshots.back() == static_cast<CaseId>(case_id)) {
+    return;
+  }
+  bad_snapshot(case_id, "its row seal does not match its row (reopening refuses it)");
+}
+
 void AuditWalk::snapshots_done() {
   for (std::size_t id = 1; id < seals_.size(); ++id) {
     if (seals_[id].case_id != 0 && (id >= seen_.size() || !seen_[id])) {

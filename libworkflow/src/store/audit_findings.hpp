@@ -30,6 +30,10 @@ class AuditWalk {
   // Every stored snapshot, in id order, then snapshots_done().
   void snapshot(std::int64_t case_id, std::int64_t last_seq, std::string_view encoded);
   void snapshots_done();
+  // An SQLite row (schema 5) whose own seal is not the one row_seal() computes for it: a
+  // finding for its case, unless its snapshot was already found bad.
+  void row_seal_broken(std::int64_t case_id);
+  const HmacSha256* key() const noexcept { return key_ ? &*key_ : nullptr; }
 
   const AuditResult& result() const noexcept { return result_; }
   AuditResult take() { return std::move(result_); }

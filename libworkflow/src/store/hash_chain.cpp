@@ -76,6 +76,28 @@ Sha256::Digest snapshot_digest(std::string_view encoded) {
   return h.finish();
 }
 
+Sha256::Digest row_seal(std::string_view store_id, std::int64_t case_id, std::int64_t last_seq,
+                        std::int64_t sealed_by, const Sha256::Digest& snapshot,
+                        const HmacSha256* key) {
+  // The label keeps a row seal from ever being read as anything else hashed under the key.
+  const auto put = [&](auto& h) {
+    put_text(h, "libworkflow row seal");
+    put_text(h, store_id);
+    put_u64(h, static_cast<std::uint64_t>(case_id));
+    put_u64(h, static_cast<std::uint64_t>(last_seq));
+    put_u64(h, static_cast<std::uint64_t>(sealed_by));
+    h.update(digest_bytes(snapshot));
+  };
+  if (key != nullptr) {
+    HmacSha256 h = *key;
+    put(h);
+    return h.finish();
+  }
+  Sha256 h;
+  put(h);
+  return h.finish();
+}
+
 void append_seal(std::string& out, std::int64_t case_id, std::int64_t last_seq,
                  std::string_view encoded) {
   struct Sink {

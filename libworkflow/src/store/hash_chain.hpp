@@ -57,6 +57,15 @@ using UnsealedVisitor = std::function<void(std::int64_t, std::int64_t, std::stri
 std::string commit_seals(std::span<const CaseSnapshot> cases,
                          const std::function<void(const UnsealedVisitor&)>& unsealed);
 
+// Schema 5: a case row's own seal (docs/storage.md, "Row seals"), so that reopening checks a
+// row without looking up the event that sealed it. SHA-256 (HMAC-SHA-256 under `key` for a
+// keyed store) over the string "libworkflow row seal", the store id as a string, the case id,
+// last seq and sealed_by as 8-byte big-endian integers, then SHA-256 of the snapshot bytes
+// (`snapshot`, the digest the chain's seal lists too).
+Sha256::Digest row_seal(std::string_view store_id, std::int64_t case_id, std::int64_t last_seq,
+                        std::int64_t sealed_by, const Sha256::Digest& snapshot,
+                        const HmacSha256* key);
+
 inline std::string_view digest_bytes(const Sha256::Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};
 }

@@ -14,7 +14,8 @@ namespace workflow {
 AuditResult verify_sqlite_log(const std::filesystem::path& path, const AuditOptions& options) {
   using detail::Statement;
   const detail::OpenedFile file =
-      detail::open_store_file(path, SqliteOptions{.read_only = true, .create = false, .key_file = {}});
+      detail::open_store_file(path, SqliteOptions{.read_only = true, .create = false, .key_file = {}},
+                              4);
   sqlite3* db = file.db.get();
   detail::quick_check(path, db);  // a damaged page first: the walk would stop at it anyway
   // One read transaction for the whole walk, so a writer appending meanwhile (WAL) cannot
@@ -55,8 +56,23 @@ AuditResult verify_sqlite_log(const std::filesystem::path& path, const AuditOpti
   });
   if (!walk.result().ok) return walk.take();
 
-  Statement cases(db, path, "SELECT id, last_seq, encoded FROM cases ORDER BY id");
-  while (cases.step()) walk.snapshot(cases.int64(0), cases.int64(1), cases.blob(2));
+  // Schema 5: each row's own seal too, which reopening checks instead of the chain's list.
+  // A version-4 store (its migration refused, say) has no row seals yet: the chain only.
+  const std::string store_id = detail::store_info(db, path, "store_id");
+  Statement version(db, path, "PRAGMA user_version");
+  const bool row_seals = version.step() && version.int64(0) >= 5;
+  version.reset();
+  Statement cases(db, path, row_seals ? "SELECT id, last_seq, encoded, sealed_by, seal FROM cases ORDER BY id"
+                                      : "SELECT id, last_seq, encoded, 0, x'' FROM cases ORDER BY id");
+  while (cases.step()) {
+    const std::int64_t id = cases.int64(0), last_seq = cases.int64(1), sealed_by = cases.int64(3);
+    const std::string encoded = cases.blob(2);
+    walk.snapshot(id, last_seq, encoded);
+    if (sealed_by == 0) continue;  // not sealed yet: the chain's rule above decides
+    const auto seal = detail::row_seal(store_id, id, last_seq, sealed_by,
+                                       detail::snapshot_digest(encoded), walk.key());
+    if (cases.view(4) != detail::digest_bytes(seal)) walk.row_seal_broken(id);
+  }
   cases.reset();
   walk.snapshots_done();
   return walk.take();

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -98,6 +99,12 @@ CREATE TABLE store_info (
 INSERT INTO store_info (key, value) VALUES ('store_id', lower(hex(randomblob(16)))),
                                            ('chain', 'sha256');
 )sql"},
+    // Version 5: every case row carries its own seal (a MAC of the row under the chain's key,
+    // SHA-256 unkeyed), so reopening checks rows without reading events. seal_rows_v5 checks
+    // every row against its sealing event once, the old way, before it seals it.
+    {5, R"sql(
+ALTER TABLE cases ADD COLUMN seal BLOB NOT NULL DEFAULT x'';
+)sql", seal_rows_v5},
 };
 static_assert(kMigrations[std::size(kMigrations) - 1].to_version == kSchemaVersion);
 
@@ -238,13 +245,14 @@ void exec(sqlite3* db, const fs::path& file, const std::string& sql, std::string
 
 // Each step in its own transaction with its user_version, so an interrupted migration
 // leaves the file at the last completed version.
-void migrate(sqlite3* db, const fs::path& file, std::int64_t from) {
+void migrate(sqlite3* db, const fs::path& file, std::int64_t from, const HmacSha256* key) {
   for (const Migration& m : kMigrations) {
     if (m.to_version <= from) continue;
     const std::string what = fmt::format("migrating to schema version {}", m.to_version);
     exec(db, file, "BEGIN IMMEDIATE", what);
     try {
       exec(db, file, m.sql, what);
+      if (m.code != nullptr) m.code(db, file, key);
       exec(db, file, fmt::format("PRAGMA user_version = {}", m.to_version), what);
       exec(db, file, "COMMIT", what);
     } catch (...) {
@@ -399,7 +407,8 @@ void FileGuard::release() noexcept {
   fd_ = -1;
 }
 
-OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options) {
+OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options,
+                           std::int64_t oldest) {
   const bool writer = !options.read_only;
   OpenedFile out;
   out.guard = FileGuard(path, writer, writer && options.create);
@@ -413,7 +422,7 @@ OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options) {
     fail(path, "is empty, not (yet) a libworkflow case store");
   }
   if (!writer) {
-    if (found.version < kSchemaVersion) {
+    if (found.version < oldest) {
       fail(path, fmt::format("has schema version {}, older than this library's {}: open it "
                              "for writing once to migrate it", found.version, kSchemaVersion));
     }
@@ -429,7 +438,11 @@ OpenedFile open_store_file(const fs::path& path, const SqliteOptions& options) {
   exec(out.db.get(), path,
        options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
        "setting synchronous");
-  migrate(out.db.get(), path, found.version);
+  std::optional<HmacSha256> key;
+  if (found.version < kSchemaVersion && !options.key_file.empty()) {
+    key.emplace(read_chain_key(options.key_file));  // version 5 seals rows under it
+  }
+  migrate(out.db.get(), path, found.version, key ? &*key : nullptr);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // checked before a writer extends it (docs/storage.md, "Snapshots in the chain", "Keyed
 // chain").
 #include <algorithm>
+#include <limits>
 #include <memory>
 
 #include <fmt/format.h>
@@ -93,5 +94,95 @@ void check_chain_key(sqlite3* w, const fs::path& path_, std::int64_t last_id_, b
   }
 }
 
+
+RowSealCheck::RowSealCheck(sqlite3* reader, const fs::path& path, std::string store_id,
+                           const HmacSha256* key)
+    : path_(path), store_id_(std::move(store_id)), key_(key),
+      // The head, or the last event if that is further on (as the writer continues).
+      last_id_(reader, path,
+               "SELECT max(COALESCE((SELECT last_id FROM log_head), 0), "
+               "(SELECT COALESCE(MAX(id), 0) FROM events))"),
+      any_sealed_(reader, path,
+                  "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)") {}
+
+void RowSealCheck::refuse(const CaseSnapshot& s, std::string_view why) const {
+  throw Error(ErrorCode::store_error,
+              fmt::format("{} cannot be opened: the snapshot of case {} {}; it was changed outside "
+                          "the engine. Run 'workflow audit verify {}' and restore the store from a "
+                          "backup; nothing was changed",
+                          path_.string(), s.id, why, path_.string()));
+}
+
+void RowSealCheck::check(std::span<const CaseSnapshot> page, std::span<const std::int64_t> sealed_by,
+                         std::span<const std::string> seals) {
+  std::int64_t last_id = 0;
+  {
+    ResetOnExit guard{last_id_};
+    if (last_id_.step()) last_id = last_id_.int64(0);
+  }
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    const CaseSnapshot& s = page[i];
+    const std::int64_t event_id = sealed_by[i];
+    if (event_id == 0) {
+      if (any_sealed_known_ < 0) {
+        ResetOnExit guard{any_sealed_};
+        any_sealed_known_ = any_sealed_.step() && any_sealed_.int64(0) != 0 ? 1 : 0;
+      }
+      if (any_sealed_known_ == 1) refuse(s, "is not sealed by any event of the log");
+      continue;
+    }
+    if (event_id > last_id) {
+      refuse(s, fmt::format("names event {} as its seal, beyond the end of the log (event {})",
+                            event_id, last_id));
+    }
+    const Sha256::Digest expected = row_seal(store_id_, static_cast<std::int64_t>(s.id),
+                                             s.last_seq, event_id, snapshot_digest(s.encoded), key_);
+    if (seals[i] != digest_bytes(expected)) refuse(s, "does not match its row seal");
+  }
+}
+
+void seal_rows_v5(sqlite3* w, const fs::path& path, const HmacSha256* key) {
+  bool keyed = store_info(w, path, "chain") == "hmac-sha256";
+  const std::string store_id = store_info(w, path, "store_id");
+  // The right key first: with another one every sealing event would read as forged.
+  std::int64_t last_id = 0;
+  {
+    Statement last(w, path, "SELECT max(COALESCE((SELECT last_id FROM log_head), 0), "
+                            "(SELECT COALESCE(MAX(id), 0) FROM events))");
+    if (last.step()) last_id = last.int64(0);
+    last.reset();
+  }
+  check_chain_key(w, path, last_id, keyed, key);
+  SealCheck old = sqlite_seal_check(w, path, keyed, key);
+  Statement rows(w, path, "SELECT id, last_seq, encoded, sealed_by FROM cases WHERE id > ? "
+                          "ORDER BY id LIMIT 256");
+  Statement put(w, path, "UPDATE cases SET seal = ? WHERE id = ?");
+  std::int64_t after = std::numeric_limits<std::int64_t>::min();
+  for (;;) {
+    std::vector<CaseSnapshot> page;
+    std::vector<std::int64_t> sealed_by;
+    {
+      ResetOnExit guard{rows};
+      rows.bind(1, after);
+      while (rows.step()) {
+        page.push_back({static_cast<CaseId>(rows.int64(0)),
+                        static_cast<std::uint32_t>(rows.int64(1)), rows.blob(2)});
+        sealed_by.push_back(rows.int64(3));
+      }
+    }
+    if (page.empty()) return;
+    old.check(page, sealed_by);  // a tampered row is refused here, never sealed anew
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      if (sealed_by[i] == 0) continue;  // not sealed yet: the next write seals it
+      const CaseSnapshot& s = page[i];
+      const Sha256::Digest seal = row_seal(store_id, static_cast<std::int64_t>(s.id), s.last_seq,
+                                           sealed_by[i], snapshot_digest(s.encoded), key);
+      put.bind_blob(1, digest_bytes(seal));
+      put.bind(2, static_cast<std::int64_t>(s.id));
+      put.run();
+    }
+    after = static_cast<std::int64_t>(page.back().id);
+  }
+}
 
 }  // namespace workflow::detail

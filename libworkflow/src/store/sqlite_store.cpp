@@ -2,6 +2,7 @@
 // for it (or, for asynchronous callers, the writer thread) writes everything queued in one
 // transaction (group commit), then wakes waiters and runs callbacks. Reads use a second, read-only connection (WAL readers never block the writer).
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "store/sqlite_prefetch.hpp"
 #include "store/sqlite_store.hpp"
 #include "workflow/error.hpp"
 
@@ -33,14 +35,21 @@ class SqliteStore final : public CaseStore {
       read_db_ = open_read_connection(path_);
       prepare_writer();
     }
+    store_id_ = store_info(file_.db.get(), path_, "store_id");
     sqlite3* r = reader();
-    seals_.emplace(sqlite_seal_check(r, path_, keyed_, key_ ? &*key_ : nullptr));
+    // Row seals are checked under the key; a keyed store read without it (read-only) cannot
+    // check a MAC, so it checks each snapshot against its sealing event's list as before.
+    if (!keyed_ || key_) {
+      rows_.emplace(r, path_, store_id_, key_ ? &*key_ : nullptr);
+    } else {
+      seals_.emplace(sqlite_seal_check(r, path_, keyed_, nullptr));
+    }
     history_ = {r, path_,
                 "SELECT case_id, seq, kind, time, actor, office, post, reason, detail, "
                 "rules_version, notify FROM events WHERE case_id = ? ORDER BY seq"};
     cases_page_ = {r, path_,
-                   "SELECT id, last_seq, encoded, sealed_by FROM cases WHERE id > ? ORDER BY id "
-                   "LIMIT 256"};
+                   "SELECT id, last_seq, encoded, sealed_by, seal FROM cases WHERE id > ? ORDER "
+                   "BY id LIMIT 256"};
     engine_state_ = {r, path_, "SELECT value FROM engine WHERE key = 'state'"};
     find_request_ = {r, path_, "SELECT fingerprint, case_id FROM requests WHERE request_id = ?"};
     rule_sets_ = {r, path_,
@@ -52,6 +61,8 @@ class SqliteStore final : public CaseStore {
                      "id LIMIT ?"};
     hash_at_ = {r, path_, "SELECT hash FROM events WHERE id = ?"};
     last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
+    cases_root_ = {r, path_, "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'cases'"};
+    page_size_ = {r, path_, "PRAGMA page_size"};
     if (!read_only_) {
       checkpointer_.emplace(file_.db.get(), path_);
       writer_ = std::thread([this] { run_writer(); });
@@ -191,6 +202,27 @@ class SqliteStore final : public CaseStore {
       whole.lock();
       one_state.emplace(reader(), path_);
     }
+    // From a cold cache the case rows' pages would be read one at a time, each waiting for
+    // the disk: a helper names them all from the table's interior pages and has the kernel
+    // read them ahead (sqlite_prefetch.hpp). Stopped and joined when the reading ends.
+    std::atomic<bool> stop{false};
+    std::jthread ahead;
+    {
+      std::lock_guard lock(read_mutex_);
+      ResetOnExit r{cases_root_}, p{page_size_};
+      if (cases_root_.step() && page_size_.step()) {
+        const auto root = static_cast<std::uint32_t>(cases_root_.int64(0));
+        const auto size = static_cast<std::uint32_t>(page_size_.int64(0));
+        const int fd = file_.guard.fd();
+        ahead = std::jthread([fd, root, size, &stop] {
+          read_ahead(fd, size, table_leaf_runs(fd, size, root), stop);
+        });
+      }
+    }
+    struct Stop {
+      std::atomic<bool>& stop;
+      ~Stop() { stop = true; }  // before `ahead` joins
+    } stop_on_exit{stop};
     std::int64_t after = 0;
     for (;;) {
       std::vector<CaseSnapshot> page;
@@ -200,6 +232,7 @@ class SqliteStore final : public CaseStore {
         // shared lock once per page instead of once per statement (two fcntl calls each).
         ReadTransaction tx(reader(), path_);
         std::vector<std::int64_t> sealed_by;
+        std::vector<std::string> seals;
         {
           ResetOnExit guard{cases_page_};
           cases_page_.bind(1, after);
@@ -207,9 +240,14 @@ class SqliteStore final : public CaseStore {
             page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
                             static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
             sealed_by.push_back(cases_page_.int64(3));
+            seals.push_back(cases_page_.blob(4));
           }
         }
-        seals_->check(page, sealed_by);
+        if (rows_) {
+          rows_->check(page, sealed_by, seals);
+        } else {
+          seals_->check(page, sealed_by);
+        }
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);
@@ -264,7 +302,7 @@ class SqliteStore final : public CaseStore {
       }
     }
     std::lock_guard lock(read_mutex_);
-    out.sealing_events_read = seals_->events_read();
+    out.sealing_events_read = seals_ ? seals_->events_read() : 0;
     return out;
   }
 
@@ -318,11 +356,11 @@ class SqliteStore final : public CaseStore {
                      "reason, detail, rules_version, hash, notify, snapshots) "
                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"};
     put_case_ = {w, path_,
-                 "INSERT INTO cases (id, last_seq, encoded, sealed_by) VALUES (?,?,?,?) ON "
-                 "CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, encoded = "
-                 "excluded.encoded, sealed_by = excluded.sealed_by"};
+                 "INSERT INTO cases (id, last_seq, encoded, sealed_by, seal) VALUES (?,?,?,?,?) "
+                 "ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, encoded = "
+                 "excluded.encoded, sealed_by = excluded.sealed_by, seal = excluded.seal"};
     unsealed_rows_ = {w, path_, "SELECT id, last_seq, encoded FROM cases WHERE sealed_by = 0"};
-    seal_rest_ = {w, path_, "UPDATE cases SET sealed_by = ? WHERE sealed_by = 0"};
+    seal_rest_ = {w, path_, "UPDATE cases SET sealed_by = ?, seal = ? WHERE id = ? AND sealed_by = 0"};
     put_engine_ = {w, path_,
                    "INSERT INTO engine (key, value) VALUES ('state', ?) ON CONFLICT (key) "
                    "DO UPDATE SET value = excluded.value"};
@@ -450,14 +488,21 @@ class SqliteStore final : public CaseStore {
       // before it (schema 3 stores, commits without events): per commit, not per
       // transaction, so the chain does not depend on how commits were grouped.
       bool unsealed = unsealed_;
+      const HmacSha256* key = key_ ? &*key_ : nullptr;
       for (const Queued& q : batch) {
         const std::int64_t sealing =
             q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
+        // Rows left unsealed before this commit, with their row seals (schema 5) under it.
+        std::vector<std::pair<std::int64_t, Sha256::Digest>> rest;
         const std::string seals = sealing == 0 ? std::string() : commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
           if (!unsealed) return;
           ResetOnExit guard{unsealed_rows_};
           while (unsealed_rows_.step()) {
-            visit(unsealed_rows_.int64(0), unsealed_rows_.int64(1), unsealed_rows_.view(2));
+            const std::int64_t case_id = unsealed_rows_.int64(0), last_seq = unsealed_rows_.int64(1);
+            const std::string_view encoded = unsealed_rows_.view(2);
+            visit(case_id, last_seq, encoded);
+            rest.emplace_back(case_id, row_seal(store_id_, case_id, last_seq, sealing,
+                                                snapshot_digest(encoded), key));
           }
         });
         for (const Event& e : q.commit.events) {
@@ -478,15 +523,28 @@ class SqliteStore final : public CaseStore {
           s.bind_blob(14, listed.empty() ? std::string_view("") : listed);
           s.run();
         }
+        // The commit's own seals end `seals`, in its order: their digests are reused.
+        std::size_t own = seals.size() - q.commit.cases.size() * kSealBytes;
         for (const CaseSnapshot& snap : q.commit.cases) {
           put_case_.bind(1, static_cast<std::int64_t>(snap.id));
           put_case_.bind(2, snap.last_seq);
           put_case_.bind_blob(3, snap.encoded);
           put_case_.bind(4, sealing);
+          if (sealing == 0) {
+            put_case_.bind_blob(5, "");  // sealed, row seal too, by the next commit with an event
+          } else {
+            Sha256::Digest digest;
+            std::copy_n(seals.data() + own + 16, digest.size(), reinterpret_cast<char*>(digest.data()));
+            own += kSealBytes;
+            put_case_.bind_blob(5, digest_bytes(row_seal(store_id_, static_cast<std::int64_t>(snap.id),
+                                                         snap.last_seq, sealing, digest, key)));
+          }
           put_case_.run();
         }
-        if (sealing != 0 && unsealed) {
+        for (const auto& [case_id, row] : rest) {  // those this commit rewrote are skipped
           seal_rest_.bind(1, sealing);
+          seal_rest_.bind_blob(2, digest_bytes(row));
+          seal_rest_.bind(3, case_id);
           seal_rest_.run();
         }
         if (sealing != 0) {
@@ -544,14 +602,18 @@ class SqliteStore final : public CaseStore {
   bool unsealed_ = false;  // some case rows have sealed_by 0
 
   bool keyed_ = false;               // store_info: the chain is HMAC-SHA-256
+  std::string store_id_;             // store_info: what row seals name
   std::optional<HmacSha256> key_;    // the key, if a key file was given
 
   // The read connection and its statements. Recursive: a read-only store's for_each_case
   // holds it across its pages (one snapshot of the file), and its visitor may read more.
   mutable std::recursive_mutex read_mutex_;
   mutable Statement history_, cases_page_, engine_state_, find_request_, rule_sets_,
-      events_after_, hash_at_, last_position_;
-  mutable std::optional<SealCheck> seals_;  // on the read connection
+      events_after_, hash_at_, last_position_, cases_root_, page_size_;
+  // On the read connection: the row seals (schema 5), or, for a keyed store opened without
+  // its key, the snapshots against their sealing events.
+  mutable std::optional<RowSealCheck> rows_;
+  mutable std::optional<SealCheck> seals_;
 
   mutable std::mutex mutex_;  // everything below
   std::condition_variable work_cv_, durable_cv_;

@@ -27,13 +27,16 @@ namespace workflow::detail {
 
 // The schema version this library writes (PRAGMA user_version), and the PRAGMA
 // application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 inline constexpr std::int32_t kApplicationId = 0x57464C57;
 
 // One forward migration: run `sql` on a database at version to_version - 1.
 struct Migration {
   int to_version;
   const char* sql;
+  // Run after `sql`, in the same transaction, for a step SQL alone cannot do (version 5:
+  // writing the row seals); `key` is the chain's key if one was given. Null: none.
+  void (*code)(sqlite3* db, const std::filesystem::path& file, const HmacSha256* key) = nullptr;
 };
 // Every migration, in version order (to_version 1, 2, ...). Tests check it is contiguous.
 std::span<const Migration> schema_migrations() noexcept;
@@ -154,7 +157,10 @@ struct OpenedFile {
   FileGuard guard;
   DbHandle db;
 };
-OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options);
+// A reader accepts versions from `oldest` on: the audit reads a version-4 store too (a
+// store whose migration to 5 was refused must still be auditable).
+OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options,
+                           std::int64_t oldest = kSchemaVersion);
 // sqlite_checks.cpp. Each throws Error(store_error) beginning with the path, with advice.
 // A writer's file (if it exists) and its directory must be writable by this process.
 void check_writable(const std::filesystem::path& file, bool exists);
@@ -177,6 +183,34 @@ SealCheck sqlite_seal_check(sqlite3* reader, const std::filesystem::path& path, 
 // unkeyed store takes a key only while its log is empty, and is then marked keyed.
 void check_chain_key(sqlite3* writer, const std::filesystem::path& path, std::int64_t last_id,
                      bool& keyed, const HmacSha256* key);
+
+// Schema 5: the reopening check of each case row on its own (docs/storage.md, "Row seals"):
+// the row's seal must be the one row_seal() computes from the row, the store id and the key,
+// and the event it names must not lie beyond the end of the log. A row with sealed_by 0
+// passes only while no event of the log has sealed anything (a store migrated from schema 3
+// and not written since). No event is read. Refuses with Error(store_error) in SealCheck's
+// words. Not thread-safe: the store uses it under its read lock.
+class RowSealCheck {
+ public:
+  RowSealCheck(sqlite3* reader, const std::filesystem::path& path, std::string store_id,
+               const HmacSha256* key);
+  // One page of rows in id order: snapshot, sealed_by and seal of each.
+  void check(std::span<const CaseSnapshot> page, std::span<const std::int64_t> sealed_by,
+             std::span<const std::string> seals);
+
+ private:
+  [[noreturn]] void refuse(const CaseSnapshot& s, std::string_view why) const;
+  std::filesystem::path path_;
+  std::string store_id_;
+  const HmacSha256* key_;
+  Statement last_id_, any_sealed_;
+  int any_sealed_known_ = -1;  // -1: not asked yet
+};
+
+// Migration 4 -> 5, inside its transaction on the writer's connection: every row checked
+// once the old way (SealCheck against its sealing event), then its row seal written; a row
+// that fails is refused and nothing is migrated. Needs the key of a keyed store.
+void seal_rows_v5(sqlite3* writer, const std::filesystem::path& path, const HmacSha256* key);
 
 // sqlite_checkpoint.cpp. A writer's WAL checkpoints, outside its commits: a thread with its
 // own connection checkpoints (PASSIVE) once a commit leaves the WAL at kCheckpointPages or
