@@ -468,20 +468,21 @@ class SqliteStore final : public CaseStore {
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
                                e.detail, e.rules_version, e.notify, listed};
           head = chain_hash(head, c, key_ ? &*key_ : nullptr);
+          // Bound without copies: the batch, `head` and `seals` outlive the statement's run.
           Statement& s = insert_event_;
-          s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text(4, kind);
-          s.bind(5, c.time), s.bind_text(6, e.actor), s.bind_text(7, e.office);
-          s.bind_text(8, e.post), s.bind_text(9, e.reason), s.bind_text(10, e.detail);
-          s.bind_text(11, e.rules_version);
-          s.bind_blob(12, {reinterpret_cast<const char*>(head.data()), head.size()});
-          s.bind_text(13, e.notify);
-          s.bind_blob(14, listed.empty() ? std::string_view("") : listed);
+          s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text_static(4, kind);
+          s.bind(5, c.time), s.bind_text_static(6, e.actor), s.bind_text_static(7, e.office);
+          s.bind_text_static(8, e.post), s.bind_text_static(9, e.reason);
+          s.bind_text_static(10, e.detail), s.bind_text_static(11, e.rules_version);
+          s.bind_blob_static(12, {reinterpret_cast<const char*>(head.data()), head.size()});
+          s.bind_text_static(13, e.notify);
+          s.bind_blob_static(14, listed.empty() ? std::string_view("") : listed);
           s.run();
         }
         for (const CaseSnapshot& snap : q.commit.cases) {
           put_case_.bind(1, static_cast<std::int64_t>(snap.id));
           put_case_.bind(2, snap.last_seq);
-          put_case_.bind_blob(3, snap.encoded);
+          put_case_.bind_blob_static(3, snap.encoded);
           put_case_.bind(4, sealing);
           put_case_.run();
         }
