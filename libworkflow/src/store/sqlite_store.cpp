@@ -69,6 +69,15 @@ class SqliteStore final : public CaseStore {
   }
 
   std::uint64_t append(StoreCommit commit) override {
+    // The seal entries of the commit's own snapshots (their SHA-256 digests), computed on
+    // the calling thread before the lock: the writer thread, the serial part of every
+    // durable command, only adds the entries of rows left unsealed before (rare).
+    std::string seals;
+    if (!commit.events.empty()) {
+      for (const CaseSnapshot& snap : commit.cases) {
+        append_seal(seals, static_cast<std::int64_t>(snap.id), snap.last_seq, snap.encoded);
+      }
+    }
     std::unique_lock lock(mutex_);
     if (read_only_) fail("is open read-only");
     if (!commit.handoffs.empty() || commit.receipt) {
@@ -78,7 +87,7 @@ class SqliteStore final : public CaseStore {
     if (stopping_) fail("is closing");
     const std::uint64_t ticket = ++issued_;
     if (commit.request) pending_requests_[commit.request->request_id] = {*commit.request, ticket};
-    queue_.push_back({ticket, std::move(commit)});
+    queue_.push_back({ticket, std::move(commit), std::move(seals)});
     // No wake-up here: a blocking caller writes its commit itself in wait_durable, an
     // asynchronous one wakes the writer thread in on_durable.
     return ticket;
@@ -272,6 +281,7 @@ class SqliteStore final : public CaseStore {
   struct Queued {
     std::uint64_t ticket;
     StoreCommit commit;
+    std::string seals;  // append_seal of commit.cases if it has events (computed in append)
   };
 
   // An event from columns first.. first+10 (case_id, seq, kind, time, actor, office, post,
@@ -453,17 +463,22 @@ class SqliteStore final : public CaseStore {
       for (const Queued& q : batch) {
         const std::int64_t sealing =
             q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
-        const std::string seals = sealing == 0 ? std::string() : commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
-          if (!unsealed) return;
-          ResetOnExit guard{unsealed_rows_};
-          while (unsealed_rows_.step()) {
-            visit(unsealed_rows_.int64(0), unsealed_rows_.int64(1), unsealed_rows_.view(2));
-          }
-        });
+        // commit_seals(cases, rows unsealed before): with no such rows, exactly q.seals.
+        std::string with_unsealed;
+        std::string_view seals = q.seals;
+        if (sealing != 0 && unsealed) {
+          with_unsealed = commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
+            ResetOnExit guard{unsealed_rows_};
+            while (unsealed_rows_.step()) {
+              visit(unsealed_rows_.int64(0), unsealed_rows_.int64(1), unsealed_rows_.view(2));
+            }
+          });
+          seals = with_unsealed;
+        }
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
           ++id;
-          const std::string_view listed = id == sealing ? std::string_view(seals) : "";
+          const std::string_view listed = id == sealing ? seals : std::string_view();
           const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
                                e.detail, e.rules_version, e.notify, listed};
