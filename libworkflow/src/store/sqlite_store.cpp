@@ -407,10 +407,11 @@ class SqliteStore final : public CaseStore {
     batch.swap(queue_);
     std::exception_ptr error = failure_;
     std::string message;
+    std::uint64_t superseded = 0;
     lock.unlock();
     if (!error) {
       try {
-        write(batch);
+        superseded = write(batch);
       } catch (const std::exception& e) {
         error = std::current_exception();
         message = e.what();
@@ -428,6 +429,7 @@ class SqliteStore final : public CaseStore {
       durable_ = last;
       ++stats_.transactions;
       stats_.commits += commits;
+      stats_.snapshots_superseded += superseded;
     }
     std::erase_if(pending_requests_, [&](const auto& kv) { return kv.second.second <= last; });
     const auto end = error ? callbacks_.end() : callbacks_.upper_bound(durable_);
@@ -449,17 +451,46 @@ class SqliteStore final : public CaseStore {
     lock.lock();
   }
 
+  // Per snapshot of the batch (commit by commit, in order): true if the row it writes would
+  // be overwritten later in the same transaction, so it need not be written at all. Only
+  // for commits with events: their rows are sealed at once, so no later commit of the
+  // transaction reads them (unsealed_rows_ reads rows with sealed_by 0) and the committed
+  // rows, seal lists and chain are exactly those of writing every snapshot. A commit
+  // without events leaves its rows unsealed for the next sealing commit to list: kept.
+  static std::vector<bool> superseded_snapshots(const std::vector<Queued>& batch) {
+    std::size_t total = 0;
+    for (const Queued& q : batch) total += q.commit.cases.size();
+    std::vector<bool> out(total, false);
+    if (batch.size() < 2) return out;
+    std::unordered_map<CaseId, std::size_t> later;  // case -> index of its last snapshot
+    later.reserve(total);
+    std::size_t i = total;
+    for (auto q = batch.rbegin(); q != batch.rend(); ++q) {
+      const auto& cases = q->commit.cases;
+      for (auto snap = cases.rbegin(); snap != cases.rend(); ++snap) {
+        --i;
+        const bool seen = !later.emplace(snap->id, i).second;
+        out[i] = seen && !q->commit.events.empty();
+      }
+    }
+    return out;
+  }
+
   // One transaction for the whole batch; the in-memory head moves only after COMMIT.
-  void write(const std::vector<Queued>& batch) {
+  // Returns the number of snapshots superseded within it (not written).
+  std::uint64_t write(const std::vector<Queued>& batch) {
     sqlite3* w = file_.db.get();
     begin_.run();
     try {
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
+      std::uint64_t skipped = 0;
       // The last event of each commit seals the snapshots it writes, and any left unsealed
       // before it (schema 3 stores, commits without events): per commit, not per
       // transaction, so the chain does not depend on how commits were grouped.
       bool unsealed = unsealed_;
+      const std::vector<bool> superseded = superseded_snapshots(batch);
+      std::size_t snapshot = 0;  // index into superseded
       for (const Queued& q : batch) {
         const std::int64_t sealing =
             q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
@@ -495,6 +526,10 @@ class SqliteStore final : public CaseStore {
           s.run();
         }
         for (const CaseSnapshot& snap : q.commit.cases) {
+          if (superseded[snapshot++]) {
+            ++skipped;
+            continue;
+          }
           put_case_.bind(1, static_cast<std::int64_t>(snap.id));
           put_case_.bind(2, snap.last_seq);
           put_case_.bind_blob_static(3, snap.encoded);
@@ -537,6 +572,7 @@ class SqliteStore final : public CaseStore {
       last_id_ = id;
       head_ = head;
       unsealed_ = unsealed;
+      return skipped;
     } catch (...) {
       sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;

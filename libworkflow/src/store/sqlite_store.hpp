@@ -221,6 +221,8 @@ struct SqliteStats {
   std::uint64_t sealing_events_read = 0;  // by reopening checks (SealCheck::events_read)
   std::uint64_t checkpoints = 0;         // by the checkpoint thread
   std::uint64_t inline_checkpoints = 0;  // by a committing thread, the WAL at its limit
+  // Snapshots not written because a later commit of the same transaction rewrote the case.
+  std::uint64_t snapshots_superseded = 0;
 };
 // Throws Error(invalid_argument) if `store` is not an SQLite store.
 SqliteStats sqlite_stats(const CaseStore& store);
