@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -54,6 +55,7 @@ class SqliteStore final : public CaseStore {
     last_position_ = {r, path_, "SELECT COALESCE(MAX(id), 0) FROM events"};
     if (!read_only_) {
       checkpointer_.emplace(file_.db.get(), path_);
+      notifier_ = std::thread([this] { run_notifier(); });
       writer_ = std::thread([this] { run_writer(); });
     }
   }
@@ -66,6 +68,13 @@ class SqliteStore final : public CaseStore {
     }
     work_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    // Every callback handed over by then runs before the store is gone.
+    {
+      std::lock_guard lock(notify_mutex_);
+      notify_stopping_ = true;
+    }
+    notify_cv_.notify_one();
+    if (notifier_.joinable()) notifier_.join();
   }
 
   std::uint64_t append(StoreCommit commit) override {
@@ -441,14 +450,49 @@ class SqliteStore final : public CaseStore {
     lock.unlock();
     durable_cv_.notify_all();
     if (more) work_cv_.notify_one();
-    for (Callback& done : due) {
-      try {
-        done(error);
-      } catch (...) {
-        // A callback must not throw; the thread that wrote must not die of it either.
-      }
-    }
+    hand_to_notifier(due, error);
     lock.lock();
+  }
+
+  // The callbacks that became due go to the notifier thread, which runs them in ticket
+  // order: each typically wakes a client thread (a futex call, often a context switch),
+  // and run here they were a third of the pipelined writer's time (docs/performance.md,
+  // "Issue 19, the durable round"). The writer, the serial part of every durable command,
+  // goes on to the next transaction meanwhile. One wake-up per handover, none while the
+  // notifier is busy.
+  void hand_to_notifier(std::vector<Callback>& due, const std::exception_ptr& error) {
+    if (due.empty()) return;
+    bool wake = false;
+    {
+      std::lock_guard lock(notify_mutex_);
+      for (Callback& done : due) notify_queue_.emplace_back(std::move(done), error);
+      wake = std::exchange(notifier_idle_, false);
+    }
+    if (wake) notify_cv_.notify_one();
+  }
+
+  void run_notifier() {
+    std::unique_lock lock(notify_mutex_);
+    std::vector<std::pair<Callback, std::exception_ptr>> batch;
+    for (;;) {
+      if (notify_queue_.empty()) {
+        if (notify_stopping_) return;
+        notifier_idle_ = true;
+        notify_cv_.wait(lock);
+        continue;
+      }
+      batch.swap(notify_queue_);
+      lock.unlock();
+      for (auto& [done, error] : batch) {
+        try {
+          done(error);
+        } catch (...) {
+          // A callback must not throw; the notifier must not die of it either.
+        }
+      }
+      batch.clear();
+      lock.lock();
+    }
   }
 
   // Per snapshot of the batch (commit by commit, in order): true if the row it writes would
@@ -618,6 +662,14 @@ class SqliteStore final : public CaseStore {
   int waiting_ = 0;       // clients in wait_durable
   SqliteStats stats_;
   std::thread writer_;
+
+  // Callbacks due, waiting for the notifier thread (hand_to_notifier).
+  std::mutex notify_mutex_;
+  std::condition_variable notify_cv_;
+  std::vector<std::pair<Callback, std::exception_ptr>> notify_queue_;
+  bool notifier_idle_ = false;  // asleep on notify_cv_: the next handover wakes it
+  bool notify_stopping_ = false;
+  std::thread notifier_;
 };
 
 }  // namespace
