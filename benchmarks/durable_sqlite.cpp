@@ -3,10 +3,13 @@
 // (1,024 rows a transaction) and one transaction per command.
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "baselines.hpp"
 #include "durable.hpp"
+#include "store/sqlite_store.hpp"  // detail::sqlite_stats: the store's transactions
 
 namespace bench {
 namespace {
@@ -49,6 +52,8 @@ class SqliteBackend final : public DurableBackend {
   // disk's changing fsync latency hits both alike.
   void finish(Result& r, const std::string& run, const std::string& sync,
               std::shared_ptr<CaseStore> store) override {
+    // The group commit's size: with 8 blocking clients at most 8 commits share an fsync.
+    const workflow::detail::SqliteStats stats = workflow::detail::sqlite_stats(*store);
     store.reset();  // closes the store: everything is written
     const auto path = path_of(run);
     r.events = count_events(path);
@@ -69,6 +74,9 @@ class SqliteBackend final : public DurableBackend {
     r.baseline_unit = "events/s";
     r.baseline_value = batched_rate;
     r.baseline_ratio = r.rate(r.events) / batched_rate;
+    r.extra.push_back({"store_transactions", static_cast<double>(stats.transactions)});
+    r.extra.push_back({"commits_per_transaction", static_cast<double>(stats.commits) /
+                                                      static_cast<double>(std::max<std::uint64_t>(1, stats.transactions))});
     r.extra.push_back({"raw_batched_events_per_s", batched_rate});
     r.extra.push_back({"raw_one_tx_per_command_per_s", single_rate});
     r.extra.push_back({"x_one_tx_per_command", r.rate(r.commands) / single_rate});

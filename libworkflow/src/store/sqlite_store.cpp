@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -65,6 +66,7 @@ class SqliteStore final : public CaseStore {
     page_size_ = {r, path_, "PRAGMA page_size"};
     if (!read_only_) {
       checkpointer_.emplace(file_.db.get(), path_);
+      notifier_ = std::thread([this] { run_notifier(); });
       writer_ = std::thread([this] { run_writer(); });
     }
   }
@@ -77,9 +79,25 @@ class SqliteStore final : public CaseStore {
     }
     work_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    // Every callback handed over by then runs before the store is gone.
+    {
+      std::lock_guard lock(notify_mutex_);
+      notify_stopping_ = true;
+    }
+    notify_cv_.notify_one();
+    if (notifier_.joinable()) notifier_.join();
   }
 
   std::uint64_t append(StoreCommit commit) override {
+    // The seal entries of the commit's own snapshots (their SHA-256 digests), computed on
+    // the calling thread before the lock: the writer thread, the serial part of every
+    // durable command, only adds the entries of rows left unsealed before (rare).
+    std::string seals;
+    if (!commit.events.empty()) {
+      for (const CaseSnapshot& snap : commit.cases) {
+        append_seal(seals, static_cast<std::int64_t>(snap.id), snap.last_seq, snap.encoded);
+      }
+    }
     std::unique_lock lock(mutex_);
     if (read_only_) fail("is open read-only");
     if (!commit.handoffs.empty() || commit.receipt) {
@@ -89,7 +107,7 @@ class SqliteStore final : public CaseStore {
     if (stopping_) fail("is closing");
     const std::uint64_t ticket = ++issued_;
     if (commit.request) pending_requests_[commit.request->request_id] = {*commit.request, ticket};
-    queue_.push_back({ticket, std::move(commit)});
+    queue_.push_back({ticket, std::move(commit), std::move(seals)});
     // No wake-up here: a blocking caller writes its commit itself in wait_durable, an
     // asynchronous one wakes the writer thread in on_durable.
     return ticket;
@@ -310,6 +328,7 @@ class SqliteStore final : public CaseStore {
   struct Queued {
     std::uint64_t ticket;
     StoreCommit commit;
+    std::string seals;  // append_seal of commit.cases if it has events (computed in append)
   };
 
   // An event from columns first.. first+10 (case_id, seq, kind, time, actor, office, post,
@@ -435,10 +454,11 @@ class SqliteStore final : public CaseStore {
     batch.swap(queue_);
     std::exception_ptr error = failure_;
     std::string message;
+    std::uint64_t superseded = 0;
     lock.unlock();
     if (!error) {
       try {
-        write(batch);
+        superseded = write(batch);
       } catch (const std::exception& e) {
         error = std::current_exception();
         message = e.what();
@@ -456,6 +476,7 @@ class SqliteStore final : public CaseStore {
       durable_ = last;
       ++stats_.transactions;
       stats_.commits += commits;
+      stats_.snapshots_superseded += superseded;
     }
     std::erase_if(pending_requests_, [&](const auto& kv) { return kv.second.second <= last; });
     const auto end = error ? callbacks_.end() : callbacks_.upper_bound(durable_);
@@ -467,68 +488,143 @@ class SqliteStore final : public CaseStore {
     lock.unlock();
     durable_cv_.notify_all();
     if (more) work_cv_.notify_one();
-    for (Callback& done : due) {
-      try {
-        done(error);
-      } catch (...) {
-        // A callback must not throw; the thread that wrote must not die of it either.
-      }
-    }
+    hand_to_notifier(due, error);
     lock.lock();
   }
 
+  // The callbacks that became due go to the notifier thread, which runs them in ticket
+  // order: each typically wakes a client thread (a futex call, often a context switch),
+  // and run here they were a third of the pipelined writer's time (docs/performance.md,
+  // "Issue 19, the durable round"). The writer, the serial part of every durable command,
+  // goes on to the next transaction meanwhile. One wake-up per handover, none while the
+  // notifier is busy.
+  void hand_to_notifier(std::vector<Callback>& due, const std::exception_ptr& error) {
+    if (due.empty()) return;
+    bool wake = false;
+    {
+      std::lock_guard lock(notify_mutex_);
+      for (Callback& done : due) notify_queue_.emplace_back(std::move(done), error);
+      wake = std::exchange(notifier_idle_, false);
+    }
+    if (wake) notify_cv_.notify_one();
+  }
+
+  void run_notifier() {
+    std::unique_lock lock(notify_mutex_);
+    std::vector<std::pair<Callback, std::exception_ptr>> batch;
+    for (;;) {
+      if (notify_queue_.empty()) {
+        if (notify_stopping_) return;
+        notifier_idle_ = true;
+        notify_cv_.wait(lock);
+        continue;
+      }
+      batch.swap(notify_queue_);
+      lock.unlock();
+      for (auto& [done, error] : batch) {
+        try {
+          done(error);
+        } catch (...) {
+          // A callback must not throw; the notifier must not die of it either.
+        }
+      }
+      batch.clear();
+      lock.lock();
+    }
+  }
+
+  // Per snapshot of the batch (commit by commit, in order): true if the row it writes would
+  // be overwritten later in the same transaction, so it need not be written at all. Only
+  // for commits with events: their rows are sealed at once, so no later commit of the
+  // transaction reads them (unsealed_rows_ reads rows with sealed_by 0) and the committed
+  // rows, seal lists and chain are exactly those of writing every snapshot. A commit
+  // without events leaves its rows unsealed for the next sealing commit to list: kept.
+  static std::vector<bool> superseded_snapshots(const std::vector<Queued>& batch) {
+    std::size_t total = 0;
+    for (const Queued& q : batch) total += q.commit.cases.size();
+    std::vector<bool> out(total, false);
+    if (batch.size() < 2) return out;
+    std::unordered_map<CaseId, std::size_t> later;  // case -> index of its last snapshot
+    later.reserve(total);
+    std::size_t i = total;
+    for (auto q = batch.rbegin(); q != batch.rend(); ++q) {
+      const auto& cases = q->commit.cases;
+      for (auto snap = cases.rbegin(); snap != cases.rend(); ++snap) {
+        --i;
+        const bool seen = !later.emplace(snap->id, i).second;
+        out[i] = seen && !q->commit.events.empty();
+      }
+    }
+    return out;
+  }
+
   // One transaction for the whole batch; the in-memory head moves only after COMMIT.
-  void write(const std::vector<Queued>& batch) {
+  // Returns the number of snapshots superseded within it (not written).
+  std::uint64_t write(const std::vector<Queued>& batch) {
     sqlite3* w = file_.db.get();
     begin_.run();
     try {
       std::int64_t id = last_id_;
       Sha256::Digest head = head_;
+      std::uint64_t skipped = 0;
       // The last event of each commit seals the snapshots it writes, and any left unsealed
       // before it (schema 3 stores, commits without events): per commit, not per
       // transaction, so the chain does not depend on how commits were grouped.
       bool unsealed = unsealed_;
       const HmacSha256* key = key_ ? &*key_ : nullptr;
+      const std::vector<bool> superseded = superseded_snapshots(batch);
+      std::size_t snapshot = 0;  // index into superseded
       for (const Queued& q : batch) {
         const std::int64_t sealing =
             q.commit.events.empty() ? 0 : id + static_cast<std::int64_t>(q.commit.events.size());
-        // Rows left unsealed before this commit, with their row seals (schema 5) under it.
+        // commit_seals(cases, rows unsealed before): with no such rows, exactly q.seals.
+        // Rows left unsealed before this commit get their row seals (schema 5) under it.
         std::vector<std::pair<std::int64_t, Sha256::Digest>> rest;
-        const std::string seals = sealing == 0 ? std::string() : commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
-          if (!unsealed) return;
-          ResetOnExit guard{unsealed_rows_};
-          while (unsealed_rows_.step()) {
-            const std::int64_t case_id = unsealed_rows_.int64(0), last_seq = unsealed_rows_.int64(1);
-            const std::string_view encoded = unsealed_rows_.view(2);
-            visit(case_id, last_seq, encoded);
-            rest.emplace_back(case_id, row_seal(store_id_, case_id, last_seq, sealing,
-                                                snapshot_digest(encoded), key));
-          }
-        });
+        std::string with_unsealed;
+        std::string_view seals = q.seals;
+        if (sealing != 0 && unsealed) {
+          with_unsealed = commit_seals(q.commit.cases, [&](const UnsealedVisitor& visit) {
+            ResetOnExit guard{unsealed_rows_};
+            while (unsealed_rows_.step()) {
+              const std::int64_t case_id = unsealed_rows_.int64(0), last_seq = unsealed_rows_.int64(1);
+              const std::string_view encoded = unsealed_rows_.view(2);
+              visit(case_id, last_seq, encoded);
+              rest.emplace_back(case_id, row_seal(store_id_, case_id, last_seq, sealing,
+                                                  snapshot_digest(encoded), key));
+            }
+          });
+          seals = with_unsealed;
+        }
         for (const Event& e : q.commit.events) {
           const std::string_view kind = to_string(e.kind);
           ++id;
-          const std::string_view listed = id == sealing ? std::string_view(seals) : "";
+          const std::string_view listed = id == sealing ? seals : std::string_view();
           const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
                                e.detail, e.rules_version, e.notify, listed};
           head = chain_hash(head, c, key_ ? &*key_ : nullptr);
+          // Bound without copies: the batch, `head` and `seals` outlive the statement's run.
           Statement& s = insert_event_;
-          s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text(4, kind);
-          s.bind(5, c.time), s.bind_text(6, e.actor), s.bind_text(7, e.office);
-          s.bind_text(8, e.post), s.bind_text(9, e.reason), s.bind_text(10, e.detail);
-          s.bind_text(11, e.rules_version);
-          s.bind_blob(12, {reinterpret_cast<const char*>(head.data()), head.size()});
-          s.bind_text(13, e.notify);
-          s.bind_blob(14, listed.empty() ? std::string_view("") : listed);
+          s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text_static(4, kind);
+          s.bind(5, c.time), s.bind_text_static(6, e.actor), s.bind_text_static(7, e.office);
+          s.bind_text_static(8, e.post), s.bind_text_static(9, e.reason);
+          s.bind_text_static(10, e.detail), s.bind_text_static(11, e.rules_version);
+          s.bind_blob_static(12, {reinterpret_cast<const char*>(head.data()), head.size()});
+          s.bind_text_static(13, e.notify);
+          s.bind_blob_static(14, listed.empty() ? std::string_view("") : listed);
           s.run();
         }
         // The commit's own seals end `seals`, in its order: their digests are reused.
         std::size_t own = seals.size() - q.commit.cases.size() * kSealBytes;
         for (const CaseSnapshot& snap : q.commit.cases) {
+          if (superseded[snapshot++]) {  // a later commit of this transaction rewrites the row
+            ++skipped;
+            if (sealing != 0) own += kSealBytes;
+            continue;
+          }
           put_case_.bind(1, static_cast<std::int64_t>(snap.id));
           put_case_.bind(2, snap.last_seq);
-          put_case_.bind_blob(3, snap.encoded);
+          put_case_.bind_blob_static(3, snap.encoded);
           put_case_.bind(4, sealing);
           if (sealing == 0) {
             put_case_.bind_blob(5, "");  // sealed, row seal too, by the next commit with an event
@@ -579,6 +675,7 @@ class SqliteStore final : public CaseStore {
       last_id_ = id;
       head_ = head;
       unsealed_ = unsealed;
+      return skipped;
     } catch (...) {
       sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -628,6 +725,14 @@ class SqliteStore final : public CaseStore {
   int waiting_ = 0;       // clients in wait_durable
   SqliteStats stats_;
   std::thread writer_;
+
+  // Callbacks due, waiting for the notifier thread (hand_to_notifier).
+  std::mutex notify_mutex_;
+  std::condition_variable notify_cv_;
+  std::vector<std::pair<Callback, std::exception_ptr>> notify_queue_;
+  bool notifier_idle_ = false;  // asleep on notify_cv_: the next handover wakes it
+  bool notify_stopping_ = false;
+  std::thread notifier_;
 };
 
 }  // namespace
