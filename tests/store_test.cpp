@@ -106,3 +106,76 @@ TEST_CASE("memory and SQLite stores: a commit with a handoff is refused, the sto
     CHECK(store->history(1).size() == 1);
   }
 }
+
+namespace {
+
+// Every field of an event, for comparing what a store returns with what it was given.
+std::string fields(const Event& e) {
+  return std::to_string(e.case_id) + "|" + std::to_string(e.seq) + "|" +
+         std::string(to_string(e.kind)) + "|" + std::to_string(e.time.seconds()) + "|" + e.actor +
+         "|" + e.office + "|" + e.post + "|" + e.reason + "|" + e.detail + "|" + e.rules_version +
+         "|" + e.notify;
+}
+
+// Two commits whose events share most of their texts (the memory store keeps each distinct
+// text once) and differ in a few: an empty reason, an empty detail, reason and detail that
+// would read as each other's if their border moved, a rule install of case 0 under another
+// version, an agent to notify.
+std::vector<StoreCommit> commits_with_texts() {
+  auto event = [](CaseId id, std::uint32_t seq, EventKind kind, std::string reason,
+                  std::string detail, std::string version = std::string(64, 'a')) {
+    Event e;
+    e.case_id = id;
+    e.seq = seq;
+    e.kind = kind;
+    e.time = DateTime::parse("2026-12-01T09:00").plus_seconds(seq);
+    e.actor = "sd-s07";
+    e.office = "ly-sd";
+    e.post = id == 2 ? "" : "sd-window";
+    e.reason = std::move(reason);
+    e.detail = std::move(detail);
+    e.rules_version = std::move(version);
+    e.notify = id == 2 ? "cun-agent" : "";
+    return e;
+  };
+  std::vector<StoreCommit> out(2);
+  out[0].events = {event(1, 1, EventKind::submitted, "", "materials=2"),
+                   event(2, 1, EventKind::submitted, "代办", "")};
+  out[0].cases = {CaseSnapshot{1, 1, "one"}, CaseSnapshot{2, 1, "two"}};
+  out[1].events = {event(1, 2, EventKind::accept, "材料齐全", "deadline=2027-01-05"),
+                   event(0, 1, EventKind::rules_installed, "rule set installed", "",
+                         std::string(64, 'b'))};
+  out[1].cases = {CaseSnapshot{1, 2, "one, accepted"}};
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every store: history and the change feed return every field of every event as given") {
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    const std::vector<StoreCommit> commits = commits_with_texts();
+    std::vector<Event> given;
+    for (const StoreCommit& c : commits) {
+      given.insert(given.end(), c.events.begin(), c.events.end());
+      store->wait_durable(store->append(c));
+    }
+    const std::vector<Event> one = store->history(1), two = store->history(2),
+                             engine = store->history(0);
+    REQUIRE(one.size() == 2);
+    REQUIRE(two.size() == 1);
+    REQUIRE(engine.size() == 1);
+    CHECK(fields(one[0]) == fields(given[0]));
+    CHECK(fields(one[1]) == fields(given[2]));
+    CHECK(fields(two[0]) == fields(given[1]));
+    CHECK(fields(engine[0]) == fields(given[3]));
+    const LogBatch feed = store->events_after(0, 10);
+    REQUIRE(feed.events.size() == given.size());
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      CHECK(fields(feed.events[i].event) == fields(given[i]));
+    }
+    CHECK(store->events_after(1, 2).events.at(1).event.detail == "deadline=2027-01-05");
+  }
+}
