@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 
 #include "error_of.hpp"
 #include "sqlite_files.hpp"
@@ -177,5 +178,46 @@ TEST_CASE("every store: history and the change feed return every field of every 
       CHECK(fields(feed.events[i].event) == fields(given[i]));
     }
     CHECK(store->events_after(1, 2).events.at(1).event.detail == "deadline=2027-01-05");
+  }
+}
+
+TEST_CASE("every store: events leaving the rules version to their commit read and chain as if they carried it") {
+  TempDir shared_dir, complete_dir;
+  const std::vector<StoreKind> shared_kinds = store_kinds(shared_dir);
+  const std::vector<StoreKind> complete_kinds = store_kinds(complete_dir);
+  REQUIRE(shared_kinds.size() == complete_kinds.size());
+  for (std::size_t k = 0; k < shared_kinds.size(); ++k) {
+    CAPTURE(shared_kinds[k].name);
+    auto shared = shared_kinds[k].open();
+    auto complete = complete_kinds[k].open();
+    CHECK(shared->takes_commit_rules_version());
+    // As the engine sends them: the version once per commit, but for the rule install's
+    // event, which names the version it installs.
+    std::vector<StoreCommit> commits = commits_with_texts();
+    for (StoreCommit& c : commits) {
+      complete->wait_durable(complete->append(c));
+      c.rules_version = std::make_shared<const std::string>(64, 'a');
+      for (Event& e : c.events) {
+        if (e.rules_version == std::string(64, 'a')) e.rules_version.clear();
+      }
+      shared->wait_durable(shared->append(std::move(c)));
+    }
+    for (CaseId id : {0, 1, 2}) {
+      const std::vector<Event> got = shared->history(id), want = complete->history(id);
+      REQUIRE(got.size() == want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) CHECK(fields(got[i]) == fields(want[i]));
+    }
+    CHECK(shared->history(1).at(1).rules_version == std::string(64, 'a'));
+    CHECK(shared->history(0).at(0).rules_version == std::string(64, 'b'));
+    // The change feed: the same events and the same chain heads (the version is hashed).
+    const LogBatch got = shared->events_after(0, 10), want = complete->events_after(0, 10);
+    REQUIRE(got.events.size() == 4);
+    REQUIRE(want.events.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(fields(got.events[i].event) == fields(want.events[i].event));
+    }
+    CHECK(got.events[2].event.rules_version == std::string(64, 'a'));
+    CHECK(got.head_hash == want.head_hash);
+    CHECK(shared->events_after(1, 2).head_hash == complete->events_after(1, 2).head_hash);
   }
 }

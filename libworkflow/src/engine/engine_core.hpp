@@ -367,6 +367,11 @@ class EngineCore {
 
   // The unit of work in progress.
   std::vector<Event> pending_;
+  // The rule set version the unit's events leave empty (StoreCommit::rules_version), set at
+  // its first event; null if the store wants every event complete or no event was emitted.
+  std::shared_ptr<const std::string> unit_version_;
+  std::shared_ptr<const std::string> shared_version_;  // rules_.version(), shared
+  bool share_version_ = false;  // store_->takes_commit_rules_version()
   std::vector<CaseRecord> undo_;  // records as they were before this unit touched them
   std::vector<CaseId> touched_;   // cases changed by this unit (their snapshots are written)
   bool roster_dirty_ = false;     // the roster changed: write the engine state

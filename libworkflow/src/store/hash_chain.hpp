@@ -57,6 +57,13 @@ using UnsealedVisitor = std::function<void(std::int64_t, std::int64_t, std::stri
 std::string commit_seals(std::span<const CaseSnapshot> cases,
                          const std::function<void(const UnsealedVisitor&)>& unsealed);
 
+// The rules version an event of `commit` is kept and hashed with: its own, or the commit's
+// if it left its own empty (StoreCommit::rules_version).
+inline std::string_view version_of(const Event& e, const StoreCommit& commit) {
+  if (e.rules_version.empty() && commit.rules_version) return *commit.rules_version;
+  return e.rules_version;
+}
+
 inline std::string_view digest_bytes(const Sha256::Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};
 }

@@ -57,7 +57,7 @@ class MemoryStore final : public CaseStore {
     }
     for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
     if (highest >= slots_.size()) slots_.resize(highest + 1);  // grows geometrically
-    for (const Event& e : c.events) keep(e);
+    for (const Event& e : c.events) keep(e, c.rules_version.get());
     for (CaseSnapshot& s : c.cases) {
       Slot& to = slots_[s.id];
       to.has_snapshot = true;
@@ -111,6 +111,7 @@ class MemoryStore final : public CaseStore {
   }
 
   bool read_only() const noexcept override { return false; }
+  bool takes_commit_rules_version() const noexcept override { return true; }
 
   // Positions are indexes into log_ (plus one); the chain is computed on first demand, so a
   // store nobody exports from never hashes.
@@ -175,7 +176,7 @@ class MemoryStore final : public CaseStore {
   }
   static constexpr std::size_t kMaxGap = 1 << 20;
 
-  void keep(const Event& e) {
+  void keep(const Event& e, const std::string* commit_version) {
     Kept k;
     k.case_id = e.case_id;
     k.time = e.time.seconds();
@@ -186,7 +187,9 @@ class MemoryStore final : public CaseStore {
     k.actor = texts_.intern(e.actor, last_.actor);
     k.office = texts_.intern(e.office, last_.office);
     k.post = texts_.intern(e.post, last_.post);
-    k.rules_version = texts_.intern(e.rules_version, last_.rules_version);
+    k.rules_version = texts_.intern(
+        e.rules_version.empty() && commit_version ? *commit_version : e.rules_version,
+        last_.rules_version);
     k.notify = texts_.intern(e.notify, last_.notify);
     k.kind = e.kind;
     text_ += e.reason;
