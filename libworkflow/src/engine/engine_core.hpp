@@ -198,7 +198,9 @@ class EngineCore {
   // The open cases `staff` holds, in id order (the index, checked against the records).
   std::vector<CaseId> held_by(StaffRef staff);
   // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
-  void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
+  // `why` becomes the reason of the events the move causes, if any: most moves stay within
+  // an office and cause none, so callers pass a view, not a string built for nothing.
+  void route_to(CaseRecord& c, PostRef post, DateTime at, std::string_view why);
   // The window of `office` that takes case `id`: cases are spread over the office's windows
   // by id, so the choice needs no state and a reopened engine makes the same one.
   PostRef window_for(OfficeRef office, CaseId id) const;
