@@ -30,6 +30,8 @@ class NullStore final : public CaseStore {
   std::vector<StoredRuleSet> rule_sets() const override { return {}; }
   std::optional<RequestRecord> find_request(std::string_view) const override { return std::nullopt; }
   bool read_only() const noexcept override { return false; }
+  // It keeps nothing, so the engine need not copy the rules version into each event.
+  bool takes_commit_rules_version() const noexcept override { return true; }
   LogBatch events_after(std::uint64_t, std::size_t) const override {
     return {{}, 0, std::string(64, '0'), 0};
   }

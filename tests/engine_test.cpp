@@ -9,12 +9,15 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "sqlite_files.hpp"
 #include "workflow/error.hpp"
+#include "workflow/store.hpp"
 
 using namespace workflow;
 using workflow::testing::engine_rules;
 using workflow::testing::error_of;
 using workflow::testing::Hall;
+using workflow::testing::TempDir;
 
 namespace {
 
@@ -285,4 +288,81 @@ TEST_CASE("a long midnight fires in slices: a command in between fires its own c
             return e.kind == EventKind::light_changed;
           }) == 1);
   }
+}
+
+namespace {
+
+// A store written before StoreCommit::rules_version: it keeps the events it is given as they
+// are (here in an SQLite store behind it, which would fill an empty version in) and does not
+// override takes_commit_rules_version.
+class OldContractStore final : public CaseStore {
+ public:
+  explicit OldContractStore(std::unique_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
+  std::uint64_t append(StoreCommit c) override {
+    for (const Event& e : c.events) given_.push_back(e);
+    c.rules_version.reset();  // it knows nothing of the field
+    return inner_->append(std::move(c));
+  }
+  void wait_durable(std::uint64_t t) override { inner_->wait_durable(t); }
+  void on_durable(std::uint64_t t, std::function<void(std::exception_ptr)> done) override {
+    inner_->on_durable(t, std::move(done));
+  }
+  std::vector<Event> history(CaseId id) const override { return inner_->history(id); }
+  void for_each_case(const std::function<void(const CaseSnapshot&)>& v) const override {
+    inner_->for_each_case(v);
+  }
+  std::string engine_state() const override { return inner_->engine_state(); }
+  std::vector<StoredRuleSet> rule_sets() const override { return inner_->rule_sets(); }
+  std::optional<RequestRecord> find_request(std::string_view id) const override {
+    return inner_->find_request(id);
+  }
+  bool read_only() const noexcept override { return inner_->read_only(); }
+  LogBatch events_after(std::uint64_t p, std::size_t n) const override {
+    return inner_->events_after(p, n);
+  }
+  std::vector<Event> given_;
+
+ private:
+  std::unique_ptr<CaseStore> inner_;
+};
+
+// The same commands on `store`: a case submitted, accepted, then refused an act it may not do
+// (an audited attempt). Returns what the observers saw.
+std::vector<Event> run_commands(const std::shared_ptr<CaseStore>& store) {
+  Hall hall(engine_rules(), "2026-12-01T09:00", Options{.store = store});
+  std::vector<Event> seen;
+  hall.engine.subscribe([&](const Event& e) { seen.push_back(e); });
+  const CaseId id = hall.submit("C-COMMITTED", "county", "w1a", kFoodPermitMaterials);
+  hall.act(id, Verb::accept, "w1a");
+  CHECK(code_of([&] { hall.act(id, Verb::review_pass, "da"); }) == ErrorCode::permission_denied);
+  hall.at("2027-01-04T09:00");
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("engine: every event names its rule set, on every store and to every observer") {
+  const std::string version = RuleSet::load(engine_rules()).version();
+  TempDir dir;
+  std::shared_ptr<CaseStore> sqlite = open_sqlite_store(dir / "shared.db");
+  auto old = std::make_shared<OldContractStore>(open_sqlite_store(dir / "old.db"));
+  std::shared_ptr<CaseStore> memory = make_memory_store();
+  for (const auto& store : {sqlite, std::shared_ptr<CaseStore>(old), memory}) {
+    const std::vector<Event> seen = run_commands(store);
+    REQUIRE(seen.size() >= 3);
+    for (const Event& e : seen) CHECK(e.rules_version == version);
+    const std::vector<Event> history = store->history(1);
+    REQUIRE(history.size() >= 3);
+    for (const Event& e : history) CHECK(e.rules_version == version);
+    for (const LoggedEvent& e : store->events_after(0, 100).events) {
+      CHECK(e.event.rules_version == version);
+    }
+  }
+  // A store of the old contract is given every event complete...
+  REQUIRE_FALSE(old->given_.empty());
+  for (const Event& e : old->given_) CHECK(e.rules_version == version);
+  // ...and the chain it keeps is the one the shared version gives: same commands, same head.
+  const LogBatch a = sqlite->events_after(0, 100), b = old->events_after(0, 100);
+  CHECK(a.head_position == b.head_position);
+  CHECK(a.head_hash == b.head_hash);
 }

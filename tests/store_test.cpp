@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 
 #include "error_of.hpp"
 #include "sqlite_files.hpp"
@@ -104,5 +105,119 @@ TEST_CASE("memory and SQLite stores: a commit with a handoff is refused, the sto
     // Still usable: the refusal happened before anything was queued.
     store->wait_durable(store->append(commit({{1, 1}})));
     CHECK(store->history(1).size() == 1);
+  }
+}
+
+namespace {
+
+// Every field of an event, for comparing what a store returns with what it was given.
+std::string fields(const Event& e) {
+  return std::to_string(e.case_id) + "|" + std::to_string(e.seq) + "|" +
+         std::string(to_string(e.kind)) + "|" + std::to_string(e.time.seconds()) + "|" + e.actor +
+         "|" + e.office + "|" + e.post + "|" + e.reason + "|" + e.detail + "|" + e.rules_version +
+         "|" + e.notify;
+}
+
+// Two commits whose events share most of their texts (the memory store keeps each distinct
+// text once) and differ in a few: an empty reason, an empty detail, reason and detail that
+// would read as each other's if their border moved, a rule install of case 0 under another
+// version, an agent to notify.
+std::vector<StoreCommit> commits_with_texts() {
+  auto event = [](CaseId id, std::uint32_t seq, EventKind kind, std::string reason,
+                  std::string detail, std::string version = std::string(64, 'a')) {
+    Event e;
+    e.case_id = id;
+    e.seq = seq;
+    e.kind = kind;
+    e.time = DateTime::parse("2026-12-01T09:00").plus_seconds(seq);
+    e.actor = "sd-s07";
+    e.office = "ly-sd";
+    e.post = id == 2 ? "" : "sd-window";
+    e.reason = std::move(reason);
+    e.detail = std::move(detail);
+    e.rules_version = std::move(version);
+    e.notify = id == 2 ? "cun-agent" : "";
+    return e;
+  };
+  std::vector<StoreCommit> out(2);
+  out[0].events = {event(1, 1, EventKind::submitted, "", "materials=2"),
+                   event(2, 1, EventKind::submitted, "代办", "")};
+  out[0].cases = {CaseSnapshot{1, 1, "one"}, CaseSnapshot{2, 1, "two"}};
+  out[1].events = {event(1, 2, EventKind::accept, "材料齐全", "deadline=2027-01-05"),
+                   event(0, 1, EventKind::rules_installed, "rule set installed", "",
+                         std::string(64, 'b'))};
+  out[1].cases = {CaseSnapshot{1, 2, "one, accepted"}};
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every store: history and the change feed return every field of every event as given") {
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    const std::vector<StoreCommit> commits = commits_with_texts();
+    std::vector<Event> given;
+    for (const StoreCommit& c : commits) {
+      given.insert(given.end(), c.events.begin(), c.events.end());
+      store->wait_durable(store->append(c));
+    }
+    const std::vector<Event> one = store->history(1), two = store->history(2),
+                             engine = store->history(0);
+    REQUIRE(one.size() == 2);
+    REQUIRE(two.size() == 1);
+    REQUIRE(engine.size() == 1);
+    CHECK(fields(one[0]) == fields(given[0]));
+    CHECK(fields(one[1]) == fields(given[2]));
+    CHECK(fields(two[0]) == fields(given[1]));
+    CHECK(fields(engine[0]) == fields(given[3]));
+    const LogBatch feed = store->events_after(0, 10);
+    REQUIRE(feed.events.size() == given.size());
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      CHECK(fields(feed.events[i].event) == fields(given[i]));
+    }
+    CHECK(store->events_after(1, 2).events.at(1).event.detail == "deadline=2027-01-05");
+  }
+}
+
+TEST_CASE("every store: events leaving the rules version to their commit read and chain as if they carried it") {
+  TempDir shared_dir, complete_dir;
+  const std::vector<StoreKind> shared_kinds = store_kinds(shared_dir);
+  const std::vector<StoreKind> complete_kinds = store_kinds(complete_dir);
+  REQUIRE(shared_kinds.size() == complete_kinds.size());
+  for (std::size_t k = 0; k < shared_kinds.size(); ++k) {
+    CAPTURE(shared_kinds[k].name);
+    auto shared = shared_kinds[k].open();
+    auto complete = complete_kinds[k].open();
+    CHECK(shared->takes_commit_rules_version());
+    // As the engine sends them: the version once per commit, but for the rule install's
+    // event, which names the version it installs.
+    std::vector<StoreCommit> commits = commits_with_texts();
+    for (StoreCommit& c : commits) {
+      complete->wait_durable(complete->append(c));
+      c.rules_version = std::make_shared<const std::string>(64, 'a');
+      for (Event& e : c.events) {
+        if (e.rules_version == std::string(64, 'a')) e.rules_version.clear();
+      }
+      shared->wait_durable(shared->append(std::move(c)));
+    }
+    for (CaseId id : {0, 1, 2}) {
+      const std::vector<Event> got = shared->history(id), want = complete->history(id);
+      REQUIRE(got.size() == want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) CHECK(fields(got[i]) == fields(want[i]));
+    }
+    CHECK(shared->history(1).at(1).rules_version == std::string(64, 'a'));
+    CHECK(shared->history(0).at(0).rules_version == std::string(64, 'b'));
+    // The change feed: the same events and the same chain heads (the version is hashed).
+    const LogBatch got = shared->events_after(0, 10), want = complete->events_after(0, 10);
+    REQUIRE(got.events.size() == 4);
+    REQUIRE(want.events.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(fields(got.events[i].event) == fields(want.events[i].event));
+    }
+    CHECK(got.events[2].event.rules_version == std::string(64, 'a'));
+    CHECK(got.head_hash == want.head_hash);
+    CHECK(shared->events_after(1, 2).head_hash == complete->events_after(1, 2).head_hash);
   }
 }

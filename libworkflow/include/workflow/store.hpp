@@ -49,6 +49,12 @@ struct WORKFLOW_EXPORT StoredRuleSet {
 // One command's effect: everything in it becomes durable together, or nothing does.
 struct WORKFLOW_EXPORT StoreCommit {
   std::vector<Event> events;         // new events, in order
+  // Events whose rules_version is empty carry this one: the engine names the rule set once
+  // per commit instead of copying its 64 characters into every event, but only for a store
+  // that says it reads this field (CaseStore::takes_commit_rules_version). Such a store
+  // keeps, hashes and returns those events exactly as if each carried the version itself.
+  // Null (the default): every event carries its own.
+  std::shared_ptr<const std::string> rules_version;
   std::vector<CaseSnapshot> cases;   // new snapshots of the cases those events changed
   std::optional<std::string> engine_state;  // engine-wide state (the roster), if it changed
   std::optional<RequestRecord> request;     // the command's request id, if it carried one
@@ -118,6 +124,11 @@ class WORKFLOW_EXPORT CaseStore {
   virtual std::optional<RequestRecord> find_request(std::string_view request_id) const = 0;
   // True if the store was opened for reading only: every append throws.
   virtual bool read_only() const noexcept = 0;
+  // True if append() gives an event with an empty rules_version the commit's
+  // (StoreCommit::rules_version): the engine then leaves it empty in the events it commits.
+  // The stores of this library do. Default false, so a store written before the field is
+  // given every event complete, as before. The engine asks once, when it opens the store.
+  virtual bool takes_commit_rules_version() const noexcept { return false; }
 
   // The change feed (`workflow export`, a provincial platform's collector): the durable
   // events after log position `position` (0: from the start), at most `limit` of them, with

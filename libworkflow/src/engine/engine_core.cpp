@@ -42,6 +42,7 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
       roster_(0) {
   if (!clock_) throw Error(ErrorCode::invalid_argument, "the engine needs a clock (got null)");
   manual_clock_ = dynamic_cast<ManualClock*>(clock_.get());
+  share_version_ = store_->takes_commit_rules_version();
   open_rule_history(RuleSet(current_));  // a copy: the history may replace current_
   roster_.resize(rules_.staff().size());
   absence_generation_.assign(rules_.staff().size(), 0);
@@ -92,6 +93,7 @@ StaffRef EngineCore::staff_ref(std::string_view id) const {
 
 void EngineCore::begin() noexcept {
   pending_.clear();
+  unit_version_.reset();
   undo_.clear();
   touched_.clear();
   roster_dirty_ = false;
@@ -127,7 +129,18 @@ Event& EngineCore::emit(CaseRecord& c, EventKind kind, DateTime at, std::string 
   e.post = rules_.post(post).id;
   e.reason = std::move(reason);
   e.detail = std::move(detail);
-  e.rules_version = rules_.version();
+  // One copy of the version per commit rather than one heap string per event, if the store
+  // takes it (an install changes the version within a unit: later events then carry theirs).
+  if (!share_version_) {
+    e.rules_version = rules_.version();
+  } else if (!unit_version_) {
+    if (!shared_version_ || *shared_version_ != rules_.version()) {
+      shared_version_ = std::make_shared<const std::string>(rules_.version());
+    }
+    unit_version_ = shared_version_;
+  } else if (*unit_version_ != rules_.version()) {
+    e.rules_version = rules_.version();
+  }
   if (c.agent_post != kNone && is_news_for_applicant(kind)) {
     e.notify = rules_.staff(assign(rules_, roster_, PostRef{c.agent_post}, at).holder).id;
   }
@@ -173,9 +186,15 @@ void EngineCore::commit() {
   const bool observed = observed_.load(std::memory_order_relaxed);
   if (observed) {
     out.events = pending_;  // the observers get the originals after the commit is durable
+    if (unit_version_) {    // complete, whatever the store keeps
+      for (Event& e : pending_) {
+        if (e.rules_version.empty()) e.rules_version = *unit_version_;
+      }
+    }
   } else {
     out.events = std::move(pending_);
   }
+  out.rules_version = std::move(unit_version_);
   for (const CaseId id : touched_) {
     const CaseRecord& c = cases_[id - 1];
     const auto rating = ratings_.find(id);
@@ -254,6 +273,7 @@ void EngineCore::rollback() noexcept {
   }
   coordination_undo_.clear();
   pending_.clear();
+  unit_version_.reset();
   undo_.clear();
   touched_.clear();
   roster_dirty_ = false;

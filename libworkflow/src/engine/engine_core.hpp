@@ -201,7 +201,9 @@ class EngineCore {
   // The open cases `staff` holds, in id order (the index, checked against the records).
   std::vector<CaseId> held_by(StaffRef staff);
   // Moves the case's current stage to `post` (with AB handoff / unresolved routing).
-  void route_to(CaseRecord& c, PostRef post, DateTime at, std::string why);
+  // `why` becomes the reason of the events the move causes, if any: most moves stay within
+  // an office and cause none, so callers pass a view, not a string built for nothing.
+  void route_to(CaseRecord& c, PostRef post, DateTime at, std::string_view why);
   // The window of `office` that takes case `id`: cases are spread over the office's windows
   // by id, so the choice needs no state and a reopened engine makes the same one.
   PostRef window_for(OfficeRef office, CaseId id) const;
@@ -376,6 +378,11 @@ class EngineCore {
 
   // The unit of work in progress.
   std::vector<Event> pending_;
+  // The rule set version the unit's events leave empty (StoreCommit::rules_version), set at
+  // its first event; null if the store wants every event complete or no event was emitted.
+  std::shared_ptr<const std::string> unit_version_;
+  std::shared_ptr<const std::string> shared_version_;  // rules_.version(), shared
+  bool share_version_ = false;  // store_->takes_commit_rules_version()
   std::vector<CaseRecord> undo_;  // records as they were before this unit touched them
   std::vector<CaseId> touched_;   // cases changed by this unit (their snapshots are written)
   bool roster_dirty_ = false;     // the roster changed: write the engine state

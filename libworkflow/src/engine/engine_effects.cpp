@@ -17,7 +17,7 @@ PostRef EngineCore::window_for(OfficeRef office, CaseId id) const {
   return windows[(id - 1) % windows.size()];
 }
 
-void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string why) {
+void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string_view why) {
   touch(c);
   bool removed_post = false;
   if (retired(rules_, post)) {
@@ -53,7 +53,7 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string 
   note_away_from_home(c);
   const Post& p = rules_.post(post);
   if (to.office != old_office) {
-    emit_system(c, EventKind::routed, at, std::move(why),
+    emit_system(c, EventKind::routed, at, std::string(why),
                 fmt::format("from={}; to={}; post={}", rules_.office(old_office).id,
                             rules_.office(to.office).id, p.id));
   }
@@ -204,11 +204,14 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
         c.stage = from == Phase::back_office_review ? c.stage + 1 : 0;
         enter_stage(c, at);
         // §43: the lower level's last stage reviews and reports up; it decides nothing.
-        route_to(c, stage_post(rules_, c, c.stage), at,
-                 m.kind == MatterKind::escalated && c.stage + 1u == m.stages.size() && m.escalate_to
-                     ? fmt::format("{} (reports up to post {}, §43)", m.stages[c.stage].name,
-                                   rules_.post(*m.escalate_to).id)
-                     : m.stages[c.stage].name);
+        const PostRef to_post = stage_post(rules_, c, c.stage);
+        if (m.kind == MatterKind::escalated && c.stage + 1u == m.stages.size() && m.escalate_to) {
+          route_to(c, to_post, at, fmt::format("{} (reports up to post {}, §43)",
+                                               m.stages[c.stage].name,
+                                               rules_.post(*m.escalate_to).id));
+        } else {
+          route_to(c, to_post, at, m.stages[c.stage].name);  // the name itself, not a copy
+        }
       }
       break;
     case Trigger::review_return:

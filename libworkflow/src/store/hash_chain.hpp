@@ -66,6 +66,13 @@ Sha256::Digest row_seal(std::string_view store_id, std::int64_t case_id, std::in
                         std::int64_t sealed_by, const Sha256::Digest& snapshot,
                         const HmacSha256* key);
 
+// The rules version an event of `commit` is kept and hashed with: its own, or the commit's
+// if it left its own empty (StoreCommit::rules_version).
+inline std::string_view version_of(const Event& e, const StoreCommit& commit) {
+  if (e.rules_version.empty() && commit.rules_version) return *commit.rules_version;
+  return e.rules_version;
+}
+
 inline std::string_view digest_bytes(const Sha256::Digest& d) {
   return {reinterpret_cast<const char*>(d.data()), d.size()};
 }

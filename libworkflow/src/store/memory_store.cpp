@@ -2,6 +2,7 @@
 // it is appended, so waits return at once. Used by tests, simulations and any engine
 // constructed without a store.
 #include <algorithm>
+#include <cstdint>
 #include <mutex>
 #include <unordered_map>
 
@@ -13,6 +14,28 @@
 
 namespace workflow {
 namespace {
+
+// Ids, the rules version and the agent to notify repeat from event to event: each distinct
+// text is kept once and events hold its number. Id 0 is the empty text.
+class TextTable {
+ public:
+  TextTable() { by_id_.push_back(&ids_.emplace(std::string(), 0).first->first); }
+
+  // The field's last text is compared first: the rules version (64 characters) and the
+  // office change rarely between consecutive events.
+  std::uint32_t intern(const std::string& s, std::uint32_t& last) {
+    if (s.empty()) return 0;
+    if (*by_id_[last] == s) return last;
+    const auto [it, added] = ids_.try_emplace(s, static_cast<std::uint32_t>(by_id_.size()));
+    if (added) by_id_.push_back(&it->first);
+    return last = it->second;
+  }
+  const std::string& operator[](std::uint32_t id) const { return *by_id_[id]; }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> ids_;  // nodes: the keys never move
+  std::vector<const std::string*> by_id_;
+};
 
 class MemoryStore final : public CaseStore {
  public:
@@ -27,15 +50,16 @@ class MemoryStore final : public CaseStore {
     // Events of case 0 are the engine's own (rule installs).
     for (const Event& e : c.events) {
       if (e.case_id != 0) highest = check(e.case_id, highest);
+      if (e.reason.size() > UINT32_MAX || e.detail.size() > UINT32_MAX) {
+        throw Error(ErrorCode::invalid_argument,
+                    fmt::format("an event of case {} has a reason or detail over 4 GiB", e.case_id));
+      }
     }
     for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
-    for (Event& e : c.events) {
-      Slot& to = slot(e.case_id);
-      log_.push_back({e.case_id, static_cast<std::uint32_t>(to.events.size())});
-      to.events.push_back(std::move(e));
-    }
+    if (highest >= slots_.size()) slots_.resize(highest + 1);  // grows geometrically
+    for (const Event& e : c.events) keep(e, c.rules_version.get());
     for (CaseSnapshot& s : c.cases) {
-      Slot& to = slot(s.id);
+      Slot& to = slots_[s.id];
       to.has_snapshot = true;
       to.snapshot = std::move(s);
     }
@@ -53,7 +77,13 @@ class MemoryStore final : public CaseStore {
 
   std::vector<Event> history(CaseId id) const override {
     std::lock_guard lock(mutex_);
-    return id < slots_.size() ? slots_[id].events : std::vector<Event>{};
+    std::vector<Event> out;
+    if (id >= slots_.size()) return out;
+    out.reserve(slots_[id].count);
+    for (std::uint64_t p = slots_[id].first; p != 0; p = log_[p - 1].next) {
+      out.push_back(event_at(p));
+    }
+    return out;
   }
 
   void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
@@ -81,6 +111,7 @@ class MemoryStore final : public CaseStore {
   }
 
   bool read_only() const noexcept override { return false; }
+  bool takes_commit_rules_version() const noexcept override { return true; }
 
   // Positions are indexes into log_ (plus one); the chain is computed on first demand, so a
   // store nobody exports from never hashes.
@@ -92,15 +123,19 @@ class MemoryStore final : public CaseStore {
     }
     LogBatch batch;
     const std::uint64_t end = std::min<std::uint64_t>(log_.size(), position + limit);
-    for (std::uint64_t p = position + 1; p <= end; ++p) batch.events.push_back({p, event_at(p)});
+    batch.events.reserve(end - position);
+    for (std::uint64_t p = position + 1; p <= end; ++p) batch.events.push_back({p, event_at(p), {}});
     batch.head_position = end;
     batch.last_position = log_.size();
     while (chain_.size() < end) {
       const std::uint64_t p = chain_.size() + 1;
-      const Event& e = event_at(p);
-      const detail::ChainedEvent c{static_cast<std::int64_t>(p), static_cast<std::int64_t>(e.case_id),
-                                   e.seq, to_string(e.kind), e.time.seconds(), e.actor, e.office,
-                                   e.post, e.reason, e.detail, e.rules_version, e.notify, {}};
+      const Kept& e = log_[p - 1];
+      const std::string_view text = std::string_view(text_).substr(e.text, e.reason + e.detail);
+      const detail::ChainedEvent c{
+          static_cast<std::int64_t>(p), static_cast<std::int64_t>(e.case_id), e.seq,
+          to_string(e.kind), e.time, texts_[e.actor], texts_[e.office], texts_[e.post],
+          text.substr(0, e.reason), text.substr(e.reason), texts_[e.rules_version],
+          texts_[e.notify], {}};
       chain_.push_back(detail::chain_hash(chain_.empty() ? detail::Sha256::Digest{} : chain_.back(), c));
     }
     batch.head_hash = detail::to_hex(end == 0 ? detail::Sha256::Digest{} : chain_[end - 1]);
@@ -108,11 +143,25 @@ class MemoryStore final : public CaseStore {
   }
 
  private:
-  // Case ids are dense (1, 2, ...), so a case's events and snapshot sit at its index: no
-  // tree or hash look-up per commit, and for_each_case visits in id order for free.
+  // An event as kept (72 bytes, no allocation of its own): the repeated texts as numbers in
+  // texts_, reason and detail side by side in text_. A million cases of six events each
+  // would otherwise hold 36 million strings, the 64-character rules version among them.
+  struct Kept {
+    CaseId case_id = 0;
+    std::int64_t time = 0;
+    std::uint64_t text = 0;  // where reason, then detail, start in text_
+    std::uint64_t next = 0;  // the log position of the case's next event; 0: none yet
+    std::uint32_t seq = 0;
+    std::uint32_t reason = 0, detail = 0;  // their sizes
+    std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
+    EventKind kind = EventKind::submitted;
+  };
+  // Case ids are dense (1, 2, ...), so a case's snapshot and its events' chain sit at its
+  // index: no tree or hash look-up per commit, and for_each_case visits in id order for free.
   struct Slot {
-    std::vector<Event> events;
     CaseSnapshot snapshot;
+    std::uint64_t first = 0, last = 0;  // log positions of the case's first and last events
+    std::uint32_t count = 0;
     bool has_snapshot = false;
   };
   // Case ids are kept densely: far beyond the highest so far is a caller's mistake, not a
@@ -125,22 +174,65 @@ class MemoryStore final : public CaseStore {
     }
     return std::max<std::size_t>(highest, id);
   }
-  Slot& slot(CaseId id) {
-    if (id >= slots_.size()) slots_.resize(id + 1);  // grows geometrically
-    return slots_[id];
-  }
   static constexpr std::size_t kMaxGap = 1 << 20;
 
-  const Event& event_at(std::uint64_t position) const {
-    const auto& [id, index] = log_[position - 1];
-    return slots_[id].events[index];
+  void keep(const Event& e, const std::string* commit_version) {
+    Kept k;
+    k.case_id = e.case_id;
+    k.time = e.time.seconds();
+    k.text = text_.size();
+    k.seq = e.seq;
+    k.reason = static_cast<std::uint32_t>(e.reason.size());
+    k.detail = static_cast<std::uint32_t>(e.detail.size());
+    k.actor = texts_.intern(e.actor, last_.actor);
+    k.office = texts_.intern(e.office, last_.office);
+    k.post = texts_.intern(e.post, last_.post);
+    k.rules_version = texts_.intern(
+        e.rules_version.empty() && commit_version ? *commit_version : e.rules_version,
+        last_.rules_version);
+    k.notify = texts_.intern(e.notify, last_.notify);
+    k.kind = e.kind;
+    text_ += e.reason;
+    text_ += e.detail;
+    log_.push_back(k);
+    const std::uint64_t p = log_.size();
+    Slot& s = slots_[e.case_id];
+    if (s.last != 0) {
+      log_[s.last - 1].next = p;
+    } else {
+      s.first = p;
+    }
+    s.last = p;
+    ++s.count;
+  }
+
+  Event event_at(std::uint64_t position) const {
+    const Kept& k = log_[position - 1];
+    Event e;
+    e.case_id = k.case_id;
+    e.seq = k.seq;
+    e.kind = k.kind;
+    e.time = DateTime::from_seconds(k.time);
+    e.actor = texts_[k.actor];
+    e.office = texts_[k.office];
+    e.post = texts_[k.post];
+    e.reason.assign(text_, k.text, k.reason);
+    e.detail.assign(text_, k.text + k.reason, k.detail);
+    e.rules_version = texts_[k.rules_version];
+    e.notify = texts_[k.notify];
+    return e;
   }
 
   mutable std::mutex mutex_;
   std::uint64_t tickets_ = 0;
-  // The log: (case, index in its events) per position, and the chain hashes computed so far.
-  std::vector<std::pair<CaseId, std::uint32_t>> log_;
+  // The log in position order, and the chain hashes computed so far.
+  std::vector<Kept> log_;
   mutable std::vector<detail::Sha256::Digest> chain_;
+  std::string text_;  // every event's reason and detail, in log order
+  TextTable texts_;
+  struct {
+    std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
+  } last_;  // each field's last text number (TextTable::intern)
   std::vector<Slot> slots_;
   std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;

@@ -177,6 +177,7 @@ class PostgresStore final : public CaseStore {
   }
 
   bool read_only() const noexcept override { return read_only_; }
+  bool takes_commit_rules_version() const noexcept override { return true; }
 
   PostgresStats stats() const {
     PostgresStats out;
@@ -324,7 +325,7 @@ class PostgresStore final : public CaseStore {
           const std::string_view listed = id == sealing ? std::string_view(seals) : "";
           const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
-                               e.detail, e.rules_version, e.notify, listed};
+                               e.detail, version_of(e, q.commit), e.notify, listed};
           head = chain_hash(head, c, key_ ? &*key_ : nullptr);
           events.add(c, digest_bytes(head));
         }

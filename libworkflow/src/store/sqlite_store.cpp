@@ -308,6 +308,7 @@ class SqliteStore final : public CaseStore {
   }
 
   bool read_only() const noexcept override { return read_only_; }
+  bool takes_commit_rules_version() const noexcept override { return true; }
 
   SqliteStats stats() const {
     SqliteStats out;
@@ -601,14 +602,14 @@ class SqliteStore final : public CaseStore {
           const std::string_view listed = id == sealing ? seals : std::string_view();
           const ChainedEvent c{id, static_cast<std::int64_t>(e.case_id), e.seq, kind,
                                e.time.seconds(), e.actor, e.office, e.post, e.reason,
-                               e.detail, e.rules_version, e.notify, listed};
+                               e.detail, version_of(e, q.commit), e.notify, listed};
           head = chain_hash(head, c, key_ ? &*key_ : nullptr);
           // Bound without copies: the batch, `head` and `seals` outlive the statement's run.
           Statement& s = insert_event_;
           s.bind(1, c.id), s.bind(2, c.case_id), s.bind(3, c.seq), s.bind_text_static(4, kind);
           s.bind(5, c.time), s.bind_text_static(6, e.actor), s.bind_text_static(7, e.office);
           s.bind_text_static(8, e.post), s.bind_text_static(9, e.reason);
-          s.bind_text_static(10, e.detail), s.bind_text_static(11, e.rules_version);
+          s.bind_text_static(10, e.detail), s.bind_text_static(11, c.rules_version);
           s.bind_blob_static(12, {reinterpret_cast<const char*>(head.data()), head.size()});
           s.bind_text_static(13, e.notify);
           s.bind_blob_static(14, listed.empty() ? std::string_view("") : listed);
