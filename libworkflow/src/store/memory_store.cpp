@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "store/sqlite_store.hpp"  // chain_hash: the memory store keeps the same chain
+#include "support/chunked_log.hpp"
 #include "workflow/error.hpp"
 #include "workflow/store.hpp"
 
@@ -130,7 +131,7 @@ class MemoryStore final : public CaseStore {
     while (chain_.size() < end) {
       const std::uint64_t p = chain_.size() + 1;
       const Kept& e = log_[p - 1];
-      const std::string_view text = std::string_view(text_).substr(e.text, e.reason + e.detail);
+      const std::string_view text = text_.view(e.text, e.reason + e.detail);
       const detail::ChainedEvent c{
           static_cast<std::int64_t>(p), static_cast<std::int64_t>(e.case_id), e.seq,
           to_string(e.kind), e.time, texts_[e.actor], texts_[e.office], texts_[e.post],
@@ -149,7 +150,7 @@ class MemoryStore final : public CaseStore {
   struct Kept {
     CaseId case_id = 0;
     std::int64_t time = 0;
-    std::uint64_t text = 0;  // where reason, then detail, start in text_
+    std::uint64_t text = 0;  // where reason, then detail, start in text_ (TextLog position)
     std::uint64_t next = 0;  // the log position of the case's next event; 0: none yet
     std::uint32_t seq = 0;
     std::uint32_t reason = 0, detail = 0;  // their sizes
@@ -180,7 +181,6 @@ class MemoryStore final : public CaseStore {
     Kept k;
     k.case_id = e.case_id;
     k.time = e.time.seconds();
-    k.text = text_.size();
     k.seq = e.seq;
     k.reason = static_cast<std::uint32_t>(e.reason.size());
     k.detail = static_cast<std::uint32_t>(e.detail.size());
@@ -192,8 +192,7 @@ class MemoryStore final : public CaseStore {
         last_.rules_version);
     k.notify = texts_.intern(e.notify, last_.notify);
     k.kind = e.kind;
-    text_ += e.reason;
-    text_ += e.detail;
+    k.text = text_.append(e.reason, e.detail);
     log_.push_back(k);
     const std::uint64_t p = log_.size();
     Slot& s = slots_[e.case_id];
@@ -216,8 +215,9 @@ class MemoryStore final : public CaseStore {
     e.actor = texts_[k.actor];
     e.office = texts_[k.office];
     e.post = texts_[k.post];
-    e.reason.assign(text_, k.text, k.reason);
-    e.detail.assign(text_, k.text + k.reason, k.detail);
+    const std::string_view text = text_.view(k.text, k.reason + k.detail);
+    e.reason = text.substr(0, k.reason);
+    e.detail = text.substr(k.reason);
     e.rules_version = texts_[k.rules_version];
     e.notify = texts_[k.notify];
     return e;
@@ -225,10 +225,11 @@ class MemoryStore final : public CaseStore {
 
   mutable std::mutex mutex_;
   std::uint64_t tickets_ = 0;
-  // The log in position order, and the chain hashes computed so far.
-  std::vector<Kept> log_;
+  // The log in position order (in chunks: growing it never copies it under the lock), and
+  // the chain hashes computed so far.
+  detail::ChunkedLog<Kept> log_;
   mutable std::vector<detail::Sha256::Digest> chain_;
-  std::string text_;  // every event's reason and detail, in log order
+  detail::TextLog text_;  // every event's reason and detail, in log order
   TextTable texts_;
   struct {
     std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
