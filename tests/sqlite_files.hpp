@@ -49,9 +49,16 @@ inline void sql(const std::filesystem::path& db, const std::string& text) {
   REQUIRE_MESSAGE(rc == SQLITE_OK, message);
 }
 
-inline std::int64_t sql_int(const std::filesystem::path& db, const std::string& query) {
+// The first column of the first row of `query` on `db` (-1 for no row), with `other`, if
+// given, attached as "other".
+inline std::int64_t sql_int(const std::filesystem::path& db, const std::string& query,
+                            const std::filesystem::path& other = {}) {
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  if (!other.empty()) {
+    const std::string attach = "ATTACH DATABASE '" + other.string() + "' AS other";
+    REQUIRE(sqlite3_exec(h, attach.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
   sqlite3_stmt* s = nullptr;
   REQUIRE(sqlite3_prepare_v2(h, query.c_str(), -1, &s, nullptr) == SQLITE_OK);
   const std::int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
