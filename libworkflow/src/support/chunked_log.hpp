@@ -1,5 +1,5 @@
-// Append-only storage in fixed-size chunks, for logs that grow to millions of entries under a
-// lock (the memory store's events and their texts). A std::vector or std::string doubling
+// Append-only storage in fixed-size chunks, for tables that grow to millions of entries under
+// a lock (the engine's case records, the memory store's events and their texts). A std::vector or std::string doubling
 // past a million events copies tens of megabytes while every command waits for the lock
 // (lifecycle-mem's slowest command: 14 ms with per-case vectors, 43-50 ms with one log
 // vector); growing by a chunk copies nothing and entries never move.
@@ -32,11 +32,23 @@ class ChunkedLog {
   const T& operator[](std::size_t i) const noexcept { return const_cast<ChunkedLog*>(this)->at(i); }
   T& back() noexcept { return at(size_ - 1); }
 
-  void push_back(const T& v) {
+  // A value-initialized entry at the end.
+  T& emplace_back() {
     // Raw storage: a chunk's pages are touched only as entries fill it.
     if ((size_ >> kShift) == chunks_.size()) chunks_.push_back(std::unique_ptr<Chunk>(new Chunk));
-    ::new (static_cast<void*>(&at(size_))) T(v);
+    T* e = ::new (static_cast<void*>(&at(size_))) T();
     ++size_;
+    return *e;
+  }
+  void push_back(const T& v) { emplace_back() = v; }
+
+  // Forgets the entries from `n` on. Chunks left empty are given back, but for one spare, so
+  // that adding and forgetting at a chunk's edge (a rolled-back submission) does not churn.
+  void truncate(std::size_t n) noexcept {
+    if (n < size_) size_ = n;
+    const std::size_t keep = (size_ + kMask) >> kShift;
+    if (chunks_.size() > keep + 1) chunks_.resize(keep + 1);
+    if (size_ == 0) chunks_.clear();
   }
 
  private:
