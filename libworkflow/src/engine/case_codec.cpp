@@ -6,53 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "engine/snapshot_writer.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
 namespace {
-
-// Appends into a buffer it grows itself, so writing a field is a bounds check and a few
-// byte stores (a snapshot is written on every command: this is on the hot path).
-class Writer {
- public:
-  explicit Writer(std::size_t expected) { buf_.resize(expected); }
-  template <class T>
-  void put(T v) {
-    if constexpr (std::is_enum_v<T>) {
-      put(static_cast<std::underlying_type_t<T>>(v));
-    } else if constexpr (std::is_same_v<T, bool>) {
-      put(static_cast<std::uint8_t>(v ? 1 : 0));
-    } else {
-      static_assert(std::is_integral_v<T>);
-      char* at = room(sizeof(T));
-      auto u = static_cast<std::make_unsigned_t<T>>(v);
-      for (std::size_t i = 0; i < sizeof(T); ++i) {  // little-endian whatever the host
-        at[i] = static_cast<char>(u & 0xFF);
-        u = static_cast<decltype(u)>(u >> 8);
-      }
-    }
-  }
-  void put(Date d) { put(d.day_number()); }
-  void put(DateTime t) { put(t.seconds()); }
-  void put_text(std::string_view s) {
-    put(static_cast<std::uint32_t>(s.size()));
-    if (!s.empty()) std::memcpy(room(s.size()), s.data(), s.size());
-  }
-  std::string finish() && {
-    buf_.resize(used_);
-    return std::move(buf_);
-  }
-
- private:
-  char* room(std::size_t n) {
-    if (used_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, used_ + n));
-    char* at = buf_.data() + used_;
-    used_ += n;
-    return at;
-  }
-  std::string buf_;
-  std::size_t used_ = 0;
-};
 
 class Reader {
  public:
@@ -127,7 +85,8 @@ class Reader {
 template <class Io, class... Field>
 void transfer(Io& io, Field&... f) {
   if constexpr (std::is_same_v<Io, Writer>) {
-    (io.put(f), ...);
+    char* at = io.room((encoded_size<std::remove_const_t<Field>>() + ...));
+    ((at = Writer::store(at, f)), ...);
   } else {
     (io.get(f), ...);
   }

@@ -136,6 +136,10 @@ void EngineCore::note_holder(const CaseRecord& c) {
     held_by_compacted_.resize(s + 1, 0);
   }
   std::vector<CaseId>& held = held_by_[s];
+  // The case routed again to the same person with no other case in between (a step within
+  // one command, or two in a row) is already listed: a second entry only grows the list
+  // the next clean-up scans.
+  if (!held.empty() && held.back() == c.id) return;
   held.push_back(c.id);
   if (held.size() > 2 * held_by_compacted_[s] + 64) {
     drop_stale_holds(held, cases_, touched_, c.holder);
