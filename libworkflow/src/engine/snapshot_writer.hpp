@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "workflow/clock.hpp"
 #include "workflow/date.hpp"
@@ -20,10 +21,10 @@ namespace workflow::detail {
 // room once (see transfer).
 template <class T>
 constexpr std::size_t encoded_size() {
-  if constexpr (std::is_same_v<T, Date>) {
-    return sizeof(std::int32_t);
+  if constexpr (std::is_same_v<T, Date>) {  // as Writer::store writes them
+    return sizeof(decltype(std::declval<Date>().day_number()));
   } else if constexpr (std::is_same_v<T, DateTime>) {
-    return sizeof(std::int64_t);
+    return sizeof(decltype(std::declval<DateTime>().seconds()));
   } else if constexpr (std::is_enum_v<T>) {
     return sizeof(std::underlying_type_t<T>);
   } else if constexpr (std::is_same_v<T, bool>) {
