@@ -93,3 +93,31 @@ TEST_CASE("sqlite read-ahead: a page that is not a table B-tree names nothing") 
   CHECK(detail::table_leaf_runs(fd, page_size, 1u << 30).empty());  // beyond the file
   ::close(fd);
 }
+
+TEST_CASE("sqlite read-ahead: a damaged interior page names nothing and reads nothing outside it") {
+  TempDir dir;
+  const fs::path db = dir / "hall.db";
+  write_cases(db, 3000);
+  const auto root = static_cast<std::uint32_t>(
+      sql_int(db, "SELECT rootpage FROM sqlite_master WHERE name = 'cases'"));
+  const auto page_size = static_cast<std::uint32_t>(sql_int(db, "PRAGMA page_size"));
+  const int fd = ::open(db.c_str(), O_RDWR | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  REQUIRE_FALSE(detail::table_leaf_runs(fd, page_size, root).empty());
+  // The root is an interior page (3000 rows): claim 65,535 cells, far more than fit in it.
+  const off_t at = static_cast<off_t>(root - 1) * page_size + (root == 1 ? 100 : 0);
+  unsigned char header[5];
+  REQUIRE(::pread(fd, header, sizeof header, at) == static_cast<ssize_t>(sizeof header));
+  REQUIRE(header[0] == 5);
+  const unsigned char many[2] = {0xFF, 0xFF};
+  REQUIRE(::pwrite(fd, many, sizeof many, at + 3) == static_cast<ssize_t>(sizeof many));
+  CHECK(detail::table_leaf_runs(fd, page_size, root).empty());
+  // A root whose right-most child is the root itself: a loop, not followed forever.
+  header[3] = 0, header[4] = 0;
+  REQUIRE(::pwrite(fd, header + 3, 2, at + 3) == 2);
+  const unsigned char self[4] = {static_cast<unsigned char>(root >> 24), static_cast<unsigned char>(root >> 16),
+                                 static_cast<unsigned char>(root >> 8), static_cast<unsigned char>(root)};
+  REQUIRE(::pwrite(fd, self, sizeof self, at + 8) == static_cast<ssize_t>(sizeof self));
+  CHECK(detail::table_leaf_runs(fd, page_size, root).empty());
+  ::close(fd);
+}

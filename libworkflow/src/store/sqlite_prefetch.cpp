@@ -5,6 +5,7 @@
 #include "store/sqlite_prefetch.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
@@ -36,11 +37,16 @@ bool read_page(int fd, std::uint32_t page_size, std::uint32_t page, std::string&
 std::vector<PageRun> table_leaf_runs(int fd, std::uint32_t page_size, std::uint32_t root,
                                      std::uint32_t max_gap) {
   std::vector<std::uint32_t> level{root};
+  struct stat st {};
+  if (page_size == 0 || ::fstat(fd, &st) != 0) return {};
+  const std::size_t max_pages = static_cast<std::size_t>(st.st_size) / page_size;
   std::string page;
   const unsigned char* h = nullptr;
   // Every leaf of a B-tree is at the same depth: once the first page of a level is a leaf,
   // the whole level is, and is read ahead rather than read here.
-  for (int depth = 0; depth < 20 && !level.empty(); ++depth) {
+  for (int depth = 0;; ++depth) {
+    // SQLite's trees are a few levels deep; deeper is a damaged page pointing back up.
+    if (level.empty() || depth == 20) return {};
     if (!read_page(fd, page_size, level.front(), page, h)) return {};
     if (h[0] == kLeafTable) break;
     if (h[0] != kInteriorTable) return {};
@@ -50,6 +56,12 @@ std::vector<PageRun> table_leaf_runs(int fd, std::uint32_t page_size, std::uint3
       if (!read_page(fd, page_size, p, page, h) || h[0] != kInteriorTable) return {};
       const unsigned cells = (unsigned{h[3]} << 8) | h[4];
       const auto* base = reinterpret_cast<const unsigned char*>(page.data());
+      // A damaged page may claim more cells than it holds: its pointers must fit in it, and
+      // a level can name no more pages than the file has.
+      if (static_cast<std::size_t>(h - base) + 12 + 2 * std::size_t{cells} > page_size ||
+          next.size() + cells + 1 > max_pages) {
+        return {};
+      }
       for (unsigned i = 0; i < cells; ++i) {
         const unsigned offset = (unsigned{h[12 + 2 * i]} << 8) | h[13 + 2 * i];
         if (offset + 4 > page_size) return {};
