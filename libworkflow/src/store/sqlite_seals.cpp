@@ -98,10 +98,7 @@ void check_chain_key(sqlite3* w, const fs::path& path_, std::int64_t last_id_, b
 RowSealCheck::RowSealCheck(sqlite3* reader, const fs::path& path, std::string store_id,
                            const HmacSha256* key)
     : path_(path), store_id_(std::move(store_id)), key_(key),
-      // The head, or the last event if that is further on (as the writer continues).
-      last_id_(reader, path,
-               "SELECT max(COALESCE((SELECT last_id FROM log_head), 0), "
-               "(SELECT COALESCE(MAX(id), 0) FROM events))"),
+      last_id_(reader, path, kLastLogPositionSql),
       any_sealed_(reader, path,
                   "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)") {}
 
@@ -141,14 +138,26 @@ void RowSealCheck::check(std::span<const CaseSnapshot> page, std::span<const std
   }
 }
 
+CaseRows read_case_rows(Statement& rows, std::int64_t after, bool with_seals) {
+  CaseRows out;
+  ResetOnExit guard{rows};
+  rows.bind(1, after);
+  while (rows.step()) {
+    out.snapshots.push_back({static_cast<CaseId>(rows.int64(0)),
+                             static_cast<std::uint32_t>(rows.int64(1)), rows.blob(2)});
+    out.sealed_by.push_back(rows.int64(3));
+    if (with_seals) out.seals.push_back(rows.blob(4));
+  }
+  return out;
+}
+
 void seal_rows_v5(sqlite3* w, const fs::path& path, const HmacSha256* key) {
-  bool keyed = store_info(w, path, "chain") == "hmac-sha256";
+  bool keyed = store_info(w, path, "chain") == "hmac-sha256";  // check_chain_key may set it
   const std::string store_id = store_info(w, path, "store_id");
   // The right key first: with another one every sealing event would read as forged.
   std::int64_t last_id = 0;
   {
-    Statement last(w, path, "SELECT max(COALESCE((SELECT last_id FROM log_head), 0), "
-                            "(SELECT COALESCE(MAX(id), 0) FROM events))");
+    Statement last(w, path, kLastLogPositionSql);
     if (last.step()) last_id = last.int64(0);
     last.reset();
   }
@@ -159,17 +168,9 @@ void seal_rows_v5(sqlite3* w, const fs::path& path, const HmacSha256* key) {
   Statement put(w, path, "UPDATE cases SET seal = ? WHERE id = ?");
   std::int64_t after = std::numeric_limits<std::int64_t>::min();
   for (;;) {
-    std::vector<CaseSnapshot> page;
-    std::vector<std::int64_t> sealed_by;
-    {
-      ResetOnExit guard{rows};
-      rows.bind(1, after);
-      while (rows.step()) {
-        page.push_back({static_cast<CaseId>(rows.int64(0)),
-                        static_cast<std::uint32_t>(rows.int64(1)), rows.blob(2)});
-        sealed_by.push_back(rows.int64(3));
-      }
-    }
+    const CaseRows page_rows = read_case_rows(rows, after, false);
+    const std::vector<CaseSnapshot>& page = page_rows.snapshots;
+    const std::vector<std::int64_t>& sealed_by = page_rows.sealed_by;
     if (page.empty()) return;
     old.check(page, sealed_by);  // a tampered row is refused here, never sealed anew
     for (std::size_t i = 0; i < page.size(); ++i) {

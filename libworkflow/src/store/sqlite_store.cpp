@@ -249,23 +249,13 @@ class SqliteStore final : public CaseStore {
         // One read transaction for the page and its seals: they agree, and SQLite takes its
         // shared lock once per page instead of once per statement (two fcntl calls each).
         ReadTransaction tx(reader(), path_);
-        std::vector<std::int64_t> sealed_by;
-        std::vector<std::string> seals;
-        {
-          ResetOnExit guard{cases_page_};
-          cases_page_.bind(1, after);
-          while (cases_page_.step()) {
-            page.push_back({static_cast<CaseId>(cases_page_.int64(0)),
-                            static_cast<std::uint32_t>(cases_page_.int64(1)), cases_page_.blob(2)});
-            sealed_by.push_back(cases_page_.int64(3));
-            seals.push_back(cases_page_.blob(4));
-          }
-        }
+        CaseRows rows = read_case_rows(cases_page_, after, true);
         if (rows_) {
-          rows_->check(page, sealed_by, seals);
+          rows_->check(rows.snapshots, rows.sealed_by, rows.seals);
         } else {
-          seals_->check(page, sealed_by);
+          seals_->check(rows.snapshots, rows.sealed_by);
         }
+        page = std::move(rows.snapshots);
       }
       if (page.empty()) return;
       after = static_cast<std::int64_t>(page.back().id);

@@ -193,6 +193,23 @@ SealCheck sqlite_seal_check(sqlite3* reader, const std::filesystem::path& path, 
 void check_chain_key(sqlite3* writer, const std::filesystem::path& path, std::int64_t last_id,
                      bool& keyed, const HmacSha256* key);
 
+// One page of `cases` rows after id `after`, in id order, read by `rows`: a statement
+// "SELECT id, last_seq, encoded, sealed_by[, seal] FROM cases WHERE id > ? ORDER BY id
+// LIMIT n" (with the seal column if `with_seals`). Reopening and the migration to schema 5
+// read the table this way. Empty past the last row.
+struct CaseRows {
+  std::vector<CaseSnapshot> snapshots;
+  std::vector<std::int64_t> sealed_by;
+  std::vector<std::string> seals;  // empty unless with_seals
+};
+CaseRows read_case_rows(Statement& rows, std::int64_t after, bool with_seals);
+
+// SQL for the last log position: the head's, or the last event's if that is further on (as a
+// writer continues after a crash between the two).
+inline constexpr const char* kLastLogPositionSql =
+    "SELECT max(COALESCE((SELECT last_id FROM log_head), 0), "
+    "(SELECT COALESCE(MAX(id), 0) FROM events))";
+
 // Schema 5: the reopening check of each case row on its own (docs/storage.md, "Row seals"):
 // the row's seal must be the one row_seal() computes from the row, the store id and the key,
 // and the event it names must not lie beyond the end of the log. A row with sealed_by 0
