@@ -298,8 +298,8 @@ TEST_CASE("sqlite store: bad files are refused with a clear error and left untou
 
   const fs::path newer = dir / "newer.db";
   fs::copy_file(store, newer);
-  sql(newer, "PRAGMA user_version = 6");
-  refused(newer, " has schema version 6, newer than this library's 5: upgrade libworkflow");
+  sql(newer, "PRAGMA user_version = 7");
+  refused(newer, " has schema version 7, newer than this library's 6: upgrade libworkflow");
 
   const fs::path truncated = dir / "truncated.db";
   fs::copy_file(store, truncated);
@@ -378,7 +378,7 @@ TEST_CASE("sqlite store: a version-1 store is migrated in place and its log stil
 
   // Read-only opening needs the current schema; a writer migrates it.
   CHECK(message_of([&] { open_sqlite_store(v1, {.read_only = true}); }) ==
-        v1.string() + " has schema version 1, older than this library's 5: open it for writing "
+        v1.string() + " has schema version 1, older than this library's 6: open it for writing "
                       "once to migrate it");
   {
     auto store = open_sqlite_store(v1);

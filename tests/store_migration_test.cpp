@@ -57,7 +57,7 @@ TEST_CASE("store migration: a schema-2 store of the previous release opens with 
   const RuleSet rules = RuleSet::load(kV2Rules);
   {
     auto e = open_on(db, rules, "2026-03-05T08:00");
-    CHECK(sql_int(db, "PRAGMA user_version") == 5);
+    CHECK(sql_int(db, "PRAGMA user_version") == detail::kSchemaVersion);
     const auto all = e->list();
     CHECK(all.size() == 492);
     std::set<CaseState> states;
@@ -118,8 +118,11 @@ TEST_CASE("store migration: a schema-4 store gets its row seals with nothing los
   REQUIRE(cases == 322);
   REQUIRE(sql_int(db, "SELECT count(*) FROM cases WHERE sealed_by = 0") == 0);
 
+  REQUIRE(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_sealing'") == 1);
   open_sqlite_store(db)->wait_durable(0);  // a writer migrates, and writes nothing else
-  CHECK(sql_int(db, "PRAGMA user_version") == 5);
+  CHECK(sql_int(db, "PRAGMA user_version") == 6);
+  // Version 6 dropped the sealing events' index: nothing reads it since the row seals.
+  CHECK(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_sealing'") == 0);
   CHECK(sql_int(db, "SELECT count(*) FROM events") == events);
   CHECK(events_checksum(db) == checksum);
   CHECK(cases_checksum(db) == rows);
@@ -134,6 +137,31 @@ TEST_CASE("store migration: a schema-4 store gets its row seals with nothing los
   store->for_each_case([&](const CaseSnapshot&) { ++seen; });
   CHECK(seen == cases);
   CHECK(detail::sqlite_stats(*store).sealing_events_read == 0);
+}
+
+TEST_CASE("store migration: a schema-5 store is read as it is, and a writer drops the index") {
+  TempDir dir;
+  const fs::path db = dir / "hall.db";
+  fs::copy_file(kV4Store, db);
+  open_sqlite_store(db)->wait_durable(0);
+  // Version 5 is version 6 with the sealing events' index.
+  sql(db, "CREATE INDEX events_sealing ON events (id) WHERE length(snapshots) > 0; "
+          "PRAGMA user_version = 5");
+  const std::int64_t checksum = events_checksum(db), rows = cases_checksum(db);
+  {
+    auto reader = open_sqlite_store(db, SqliteOptions{.read_only = true, .create = false, .key_file = {}});
+    std::int64_t seen = 0;
+    reader->for_each_case([&](const CaseSnapshot&) { ++seen; });
+    CHECK(seen == 322);
+  }
+  CHECK(sql_int(db, "PRAGMA user_version") == 5);  // the reader changed nothing
+  CHECK(verify_sqlite_log(db).ok);
+  open_sqlite_store(db)->wait_durable(0);
+  CHECK(sql_int(db, "PRAGMA user_version") == 6);
+  CHECK(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_sealing'") == 0);
+  CHECK(events_checksum(db) == checksum);
+  CHECK(cases_checksum(db) == rows);
+  CHECK(verify_sqlite_log(db).ok);
 }
 
 TEST_CASE("store migration: a tampered schema-4 snapshot is refused, not sealed anew") {
@@ -173,7 +201,9 @@ TEST_CASE("store migration: a keyed schema-4 store needs its key to get its row 
     c.cases.push_back({1, 1, "case one, submitted"});
     store->wait_durable(store->append(std::move(c)));
   }
-  sql(db, "ALTER TABLE cases DROP COLUMN seal; PRAGMA user_version = 4;");
+  sql(db, "ALTER TABLE cases DROP COLUMN seal; "
+          "CREATE INDEX events_sealing ON events (id) WHERE length(snapshots) > 0; "
+          "PRAGMA user_version = 4;");
 
   const std::string refused = error_of([&] { open_sqlite_store(db); }).what();
   CHECK_MESSAGE(refused.find("has a keyed chain (HMAC-SHA-256): give its key file") != std::string::npos,
@@ -181,7 +211,7 @@ TEST_CASE("store migration: a keyed schema-4 store needs its key to get its row 
   CHECK(sql_int(db, "PRAGMA user_version") == 4);
 
   open_sqlite_store(db, SqliteOptions{.read_only = false, .create = false, .key_file = key})->wait_durable(0);
-  CHECK(sql_int(db, "PRAGMA user_version") == 5);
+  CHECK(sql_int(db, "PRAGMA user_version") == detail::kSchemaVersion);
   // The seal is an HMAC under the key: a plain SHA-256 of the row is not it.
   const std::string store_id = [&] {
     sqlite3* h = nullptr;

@@ -151,11 +151,11 @@ def test_files_that_cannot_be_audited_exit_2_and_are_left_alone(tmp_path, store)
     notes.write_text("not a database, just text long enough to have a header\n")
     newer = tmp_path / "newer.db"
     shutil.copy(store, newer)
-    sqlite3.connect(newer).execute("PRAGMA user_version = 6").connection.close()
+    sqlite3.connect(newer).execute("PRAGMA user_version = 7").connection.close()
     cases = [
         (tmp_path / "missing.db", "does not exist"),
         (notes, "is not an SQLite database"),
-        (newer, "has schema version 6, newer than this library's 5: upgrade libworkflow"),
+        (newer, "has schema version 7, newer than this library's 6: upgrade libworkflow"),
     ]
     for path, problem in cases:
         before = path.read_bytes() if path.exists() else None

@@ -27,7 +27,10 @@ namespace workflow::detail {
 
 // The schema version this library writes (PRAGMA user_version), and the PRAGMA
 // application_id that marks a file as ours ("WFLW"), so a foreign database is refused.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
+// The oldest version a read-only opener reads as it is: version 6 only dropped an index, so
+// a report or a replica on a version-5 file needs no writer to migrate it first.
+inline constexpr int kOldestReadableSchema = 5;
 inline constexpr std::int32_t kApplicationId = 0x57464C57;
 
 // One forward migration: run `sql` on a database at version to_version - 1.
@@ -169,7 +172,7 @@ struct OpenedFile {
 // A reader accepts versions from `oldest` on: the audit reads a version-4 store too (a
 // store whose migration to 5 was refused must still be auditable).
 OpenedFile open_store_file(const std::filesystem::path& path, const SqliteOptions& options,
-                           std::int64_t oldest = kSchemaVersion);
+                           std::int64_t oldest = kOldestReadableSchema);
 // sqlite_checks.cpp. Each throws Error(store_error) beginning with the path, with advice.
 // A writer's file (if it exists) and its directory must be writable by this process.
 void check_writable(const std::filesystem::path& file, bool exists);
