@@ -221,3 +221,46 @@ TEST_CASE("every store: events leaving the rules version to their commit read an
     CHECK(shared->events_after(1, 2).head_hash == complete->events_after(1, 2).head_hash);
   }
 }
+
+TEST_CASE("every store: each commit's shared rules version is read as its own text, one after another") {
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    // Versions as an engine shares them across commits: the same string several commits in a
+    // row, then another; a string freed and a new one made (the allocator may hand out the
+    // same address again) must not be taken for the one before.
+    std::uint32_t seq = 0;
+    auto commit = [&](std::shared_ptr<const std::string> version) {
+      StoreCommit c;
+      Event e;
+      e.case_id = 1;
+      e.seq = ++seq;
+      e.kind = seq == 1 ? EventKind::submitted : EventKind::light_changed;
+      e.time = DateTime::parse("2027-01-04T09:00").plus_seconds(seq);
+      e.actor = "sd-s07";
+      e.office = "ly-sd";
+      c.events = {e};
+      c.cases = {CaseSnapshot{1, seq, "snapshot " + std::to_string(seq)}};
+      c.rules_version = std::move(version);
+      store->wait_durable(store->append(std::move(c)));
+    };
+    std::vector<std::string> want;
+    auto a = std::make_shared<const std::string>(64, 'a');
+    for (int i = 0; i < 2; ++i, want.push_back(*a)) commit(a);
+    auto b = std::make_shared<const std::string>(64, 'b');
+    commit(b);
+    want.push_back(*b);
+    for (char ch : {'c', 'd', 'e'}) {
+      b.reset();
+      b = std::make_shared<const std::string>(64, ch);
+      commit(b);
+      want.push_back(*b);
+    }
+    commit(a);
+    want.push_back(*a);
+    const std::vector<Event> got = store->history(1);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i].rules_version == want[i]);
+  }
+}

@@ -3,6 +3,7 @@
 // constructed without a store.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -58,7 +59,10 @@ class MemoryStore final : public CaseStore {
     }
     for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
     if (highest >= slots_.size()) slots_.resize(highest + 1);  // grows geometrically
-    for (const Event& e : c.events) keep(e, c.rules_version.get());
+    // A case's slot is cold (a million of them, touched a few times each): asking for it now
+    // lets the miss overlap the events' interning below instead of stalling on it.
+    for (const CaseSnapshot& s : c.cases) __builtin_prefetch(&slots_[s.id], 1);
+    for (const Event& e : c.events) keep(e, c.rules_version);
     for (CaseSnapshot& s : c.cases) {
       Slot& to = slots_[s.id];
       to.has_snapshot = true;
@@ -80,10 +84,9 @@ class MemoryStore final : public CaseStore {
     std::lock_guard lock(mutex_);
     std::vector<Event> out;
     if (id >= slots_.size()) return out;
-    out.reserve(slots_[id].count);
-    for (std::uint64_t p = slots_[id].first; p != 0; p = log_[p - 1].next) {
-      out.push_back(event_at(p));
-    }
+    out.resize(slots_[id].count);
+    auto at = out.rbegin();  // the links run from the last event back
+    for (std::uint64_t p = slots_[id].last; p != 0; p = log_[p - 1].prev) *at++ = event_at(p);
     return out;
   }
 
@@ -151,7 +154,10 @@ class MemoryStore final : public CaseStore {
     CaseId case_id = 0;
     std::int64_t time = 0;
     std::uint64_t text = 0;  // where reason, then detail, start in text_ (TextLog position)
-    std::uint64_t next = 0;  // the log position of the case's next event; 0: none yet
+    // The log position of the case's previous event (0: none). Linking back, not forward,
+    // writes only the new entry: a forward link wrote into the case's last event, a cache
+    // miss far back in the log on every append.
+    std::uint64_t prev = 0;
     std::uint32_t seq = 0;
     std::uint32_t reason = 0, detail = 0;  // their sizes
     std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
@@ -161,7 +167,7 @@ class MemoryStore final : public CaseStore {
   // index: no tree or hash look-up per commit, and for_each_case visits in id order for free.
   struct Slot {
     CaseSnapshot snapshot;
-    std::uint64_t first = 0, last = 0;  // log positions of the case's first and last events
+    std::uint64_t last = 0;  // log position of the case's last event
     std::uint32_t count = 0;
     bool has_snapshot = false;
   };
@@ -177,7 +183,7 @@ class MemoryStore final : public CaseStore {
   }
   static constexpr std::size_t kMaxGap = 1 << 20;
 
-  void keep(const Event& e, const std::string* commit_version) {
+  void keep(const Event& e, const std::shared_ptr<const std::string>& commit_version) {
     Kept k;
     k.case_id = e.case_id;
     k.time = e.time.seconds();
@@ -187,21 +193,25 @@ class MemoryStore final : public CaseStore {
     k.actor = texts_.intern(e.actor, last_.actor);
     k.office = texts_.intern(e.office, last_.office);
     k.post = texts_.intern(e.post, last_.post);
-    k.rules_version = texts_.intern(
-        e.rules_version.empty() && commit_version ? *commit_version : e.rules_version,
-        last_.rules_version);
+    if (e.rules_version.empty() && commit_version) {
+      // The commit's version is one shared string for many commits in a row: known by its
+      // address, it is not compared (64 characters) again for every event.
+      if (commit_version != last_commit_version_) {
+        last_commit_version_id_ = texts_.intern(*commit_version, last_.rules_version);
+        last_commit_version_ = commit_version;  // held: its address cannot be reused meanwhile
+      }
+      k.rules_version = last_commit_version_id_;
+    } else {
+      k.rules_version = texts_.intern(e.rules_version, last_.rules_version);
+    }
     k.notify = texts_.intern(e.notify, last_.notify);
     k.kind = e.kind;
     k.text = text_.append(e.reason, e.detail);
-    log_.push_back(k);
-    const std::uint64_t p = log_.size();
     Slot& s = slots_[e.case_id];
-    if (s.last != 0) {
-      log_[s.last - 1].next = p;
-    } else {
-      s.first = p;
-    }
-    s.last = p;
+    __builtin_prefetch(s.snapshot.encoded.data(), 1);  // replaced below: cold as well
+    k.prev = s.last;
+    log_.push_back(k);
+    s.last = log_.size();
     ++s.count;
   }
 
@@ -234,6 +244,11 @@ class MemoryStore final : public CaseStore {
   struct {
     std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
   } last_;  // each field's last text number (TextTable::intern)
+  // The last commit's shared rules version and its number. The engine shares one string per
+  // version; holding it keeps its address from being reused for another text, so the same
+  // pointer always means the same text.
+  std::shared_ptr<const std::string> last_commit_version_;
+  std::uint32_t last_commit_version_id_ = 0;
   std::vector<Slot> slots_;
   std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;
