@@ -112,8 +112,8 @@ bool AwayBoard::may_leave(const RuleSet& rules, StaffRef s, DateTime from, DateT
   for (const Post& p : rules.posts()) {
     if (p.a != s && p.b != s) continue;
     const StaffRef other = p.a == s ? p.b : p.a;
-    const auto it = away_.find(index_of(other));
-    if (it != away_.end() && it->second.first < until && from < it->second.second) return false;
+    const std::size_t i = index_of(other);
+    if (i < away_.size() && away_[i].first < until && from < away_[i].second) return false;
   }
   return true;
 }

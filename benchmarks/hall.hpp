@@ -107,18 +107,24 @@ std::vector<Route> discover_routes(const HallData& hall, const RouteFilter& filt
 
 // Keeps the status board as the harness set it (mark_away), to choose A or B without asking
 // the engine. Same semantics as the engine's roster: away from `from` until `until`.
+// Indexed by staff (dense refs): asked on every command, so a look-up is one load, not a
+// tree walk.
 class AwayBoard {
  public:
   bool away(StaffRef s, DateTime now) const {
-    const auto it = away_.find(index_of(s));
-    return it != away_.end() && it->second.first <= now && now < it->second.second;
+    const std::size_t i = index_of(s);
+    return i < away_.size() && away_[i].first <= now && now < away_[i].second;
   }
-  void set(StaffRef s, DateTime from, DateTime until) { away_[index_of(s)] = {from, until}; }
+  void set(StaffRef s, DateTime from, DateTime until) {
+    const std::size_t i = index_of(s);
+    if (i >= away_.size()) away_.resize(i + 1);  // never away: an empty interval
+    away_[i] = {from, until};
+  }
   // True if marking `s` away over [from, until) leaves every post it holds with one holder.
   bool may_leave(const RuleSet& rules, StaffRef s, DateTime from, DateTime until) const;
 
  private:
-  std::map<std::uint32_t, std::pair<DateTime, DateTime>> away_;
+  std::vector<std::pair<DateTime, DateTime>> away_;  // [from, until); default: empty
 };
 
 // The command a step gives now: A's unless the board says A is away.
