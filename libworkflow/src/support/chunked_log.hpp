@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <sys/mman.h>
 #include <memory>
 #include <new>
 #include <string_view>
@@ -15,6 +16,16 @@
 #include <vector>
 
 namespace workflow::detail {
+
+// Faults a new chunk's pages in at once, in the kernel (MADV_POPULATE_WRITE, Linux 5.14):
+// one system call instead of a page fault per 4 KiB as entries fill it. A hint: on an older
+// kernel it does nothing and the pages come as they are touched.
+inline void populate(void* p, std::size_t bytes) noexcept {
+  const auto page = static_cast<std::uintptr_t>(4096);
+  const auto from = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+  const auto to = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(page - 1);
+  if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+}
 
 // Entries of a trivially copyable T, index i at chunk i >> kShift. Not thread-safe: the owner
 // guards it.
@@ -34,8 +45,12 @@ class ChunkedLog {
 
   // A value-initialized entry at the end.
   T& emplace_back() {
-    // Raw storage: a chunk's pages are touched only as entries fill it.
-    if ((size_ >> kShift) == chunks_.size()) chunks_.push_back(std::unique_ptr<Chunk>(new Chunk));
+    // Raw storage (no constructor runs over the chunk), its pages faulted in at once: a
+    // table holds at most one chunk more than its entries need (1-3 MB).
+    if ((size_ >> kShift) == chunks_.size()) {
+      chunks_.push_back(std::unique_ptr<Chunk>(new Chunk));
+      populate(chunks_.back().get(), sizeof(Chunk));
+    }
     T* e = ::new (static_cast<void*>(&at(size_))) T();
     ++size_;
     return *e;
@@ -76,6 +91,7 @@ class TextLog {
     const std::size_t n = a.size() + b.size();
     if (chunks_.empty() || used_ >= kChunk || n > kChunk - used_) {
       chunks_.push_back(std::unique_ptr<char[]>(new char[n > kChunk ? n : kChunk]));
+      populate(chunks_.back().get(), n > kChunk ? n : kChunk);
       used_ = 0;
     }
     char* at = chunks_.back().get() + used_;
