@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "measure.hpp"
+#include "raw_sqlite.hpp"
 
 namespace bench {
 
@@ -120,45 +121,9 @@ bool SwitchMachine::act(std::uint32_t handle, Verb verb, bool tolerate) {
   return false;
 }
 
-namespace {
-
-struct Db {
-  sqlite3* db = nullptr;
-  explicit Db(const std::filesystem::path& path, int flags) {
-    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK)
-      throw std::runtime_error(fmt::format("{}: {}", path.string(), sqlite3_errmsg(db)));
-  }
-  ~Db() { sqlite3_close_v2(db); }
-  void exec(const char* sql) const {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      const std::string msg = err ? err : "?";
-      sqlite3_free(err);
-      throw std::runtime_error(fmt::format("{}: {}", sql, msg));
-    }
-  }
-};
-
-struct Stmt {
-  sqlite3_stmt* s = nullptr;
-  Stmt(const Db& db, const char* sql) {
-    if (sqlite3_prepare_v2(db.db, sql, -1, &s, nullptr) != SQLITE_OK)
-      throw std::runtime_error(fmt::format("prepare {}: {}", sql, sqlite3_errmsg(db.db)));
-  }
-  ~Stmt() { sqlite3_finalize(s); }
-  std::string col(int i) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(s, i));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
-  }
-};
-
-
-
-void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
-}  // namespace
+using raw::bind_text;
+using raw::Db;
+using raw::Stmt;
 
 void remove_db(const std::filesystem::path& path) {
   std::error_code ec;
@@ -176,7 +141,7 @@ EventLog read_event_rows(const std::filesystem::path& store) {
     log.events_table = ddl.col(0);
   }
   Stmt q(db, "SELECT id, case_id, seq, kind, time, actor, office, post, reason, detail, "
-             "rules_version, hash, notify FROM events ORDER BY id");
+             "rules_version, hash, notify, snapshots FROM events ORDER BY id");
   std::vector<EventRow>& rows = log.rows;
   while (sqlite3_step(q.s) == SQLITE_ROW) {
     EventRow& r = rows.emplace_back();
@@ -193,6 +158,7 @@ EventLog read_event_rows(const std::filesystem::path& store) {
     r.rules_version = q.col(10);
     r.hash = q.col(11);
     r.notify = q.col(12);
+    r.snapshots = q.col(13);
   }
   return log;
 }

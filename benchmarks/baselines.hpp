@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "workflow/case.hpp"
@@ -48,6 +49,7 @@ class SwitchMachine {
 struct EventRow {
   std::int64_t id = 0, case_id = 0, seq = 0, time = 0;
   std::string kind, actor, office, post, reason, detail, rules_version, hash, notify;
+  std::string snapshots;  // the seal list on a commit's last event (read, not inserted by raw_insert)
 };
 
 // A store's event rows and the statement that created its `events` table.
@@ -77,6 +79,29 @@ RawRun raw_insert(const std::filesystem::path& path, const EventLog& log,
                   const std::vector<std::size_t>& starts, bool synchronous_full);
 // Group starts every `batch` rows.
 std::vector<std::size_t> fixed_batches(std::size_t rows, std::size_t batch);
+
+// What the store writes besides its events: the statements of its tables and indexes and
+// each case's row as the run left it.
+struct CaseRow {
+  std::int64_t last_seq = 0, sealed_by = 0;
+  std::string encoded, seal;
+};
+struct StoreRows {
+  std::vector<std::string> schema;  // CREATE TABLE/INDEX of events, cases, log_head
+  std::unordered_map<std::int64_t, CaseRow> cases;
+  std::string store_id;
+};
+StoreRows read_store_rows(const std::filesystem::path& store);
+
+// The rows the store writes, written raw: each event with its seal list, and after a commit's
+// last event (the one carrying the list) the upsert of every case row it seals, then the
+// head's row once per transaction, into the store's own tables and indexes (schema). The
+// run's earlier snapshots are gone: each upsert writes the case's last one. One transaction
+// per group as raw_insert. What any code must write per command on this schema, without the
+// engine, the hash chain or the group commit: the store's ceiling.
+RawRun raw_insert_store_rows(const std::filesystem::path& path, const EventLog& log,
+                             const StoreRows& store, const std::vector<std::size_t>& starts,
+                             bool synchronous_full);
 
 // Reads every (id, last_seq, encoded) of a store's `cases` table in id order into memory,
 // as the store's recovery scan does, and returns the time and the count in `rows`.

@@ -34,6 +34,24 @@ def test_smoke_writes_one_valid_json_line_per_workload(tmp_path):
         assert record["seconds"] > 0 and record["cases"] > 0
 
 
+@pytest.mark.smoke
+def test_sqlite_durable_runs_report_both_raw_baselines(tmp_path):
+    out = tmp_path / "durable.jsonl"
+    r = bench("--smoke", "--benchmarks=lifecycle-durable", "--threads=2", "--json", str(out),
+              "--data-dir", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    record = json.loads(out.read_text())
+    for run in record["runs"]:
+        extra = run["extra"]
+        assert extra["raw_batched_events_per_s"] > 0
+        # The store's own rows written raw: its ceiling, and how close the store comes.
+        assert extra["raw_store_rows_events_per_s"] > 0
+        assert extra["raw_store_rows_ratio_vs_batched"] == pytest.approx(
+            extra["raw_store_rows_events_per_s"] / extra["raw_batched_events_per_s"], rel=1e-4)
+        assert extra["ratio_vs_raw_store_rows"] > 0
+    assert not list(tmp_path.glob("*.db"))  # the store files and scratch databases are gone
+
+
 @pytest.mark.cli
 @pytest.mark.parametrize("args, message", [
     (["--threads=abc"], "--threads"),
