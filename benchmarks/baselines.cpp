@@ -121,9 +121,24 @@ bool SwitchMachine::act(std::uint32_t handle, Verb verb, bool tolerate) {
   return false;
 }
 
-using raw::bind_text;
 using raw::Db;
 using raw::Stmt;
+
+void raw::bind_event_row(sqlite3_stmt* s, const EventRow& r) {
+  sqlite3_bind_int64(s, 1, r.id);
+  sqlite3_bind_int64(s, 2, r.case_id);
+  sqlite3_bind_int64(s, 3, r.seq);
+  bind_text(s, 4, r.kind);
+  sqlite3_bind_int64(s, 5, r.time);
+  bind_text(s, 6, r.actor);
+  bind_text(s, 7, r.office);
+  bind_text(s, 8, r.post);
+  bind_text(s, 9, r.reason);
+  bind_text(s, 10, r.detail);
+  bind_text(s, 11, r.rules_version);
+  bind_blob(s, 12, r.hash);
+  bind_text(s, 13, r.notify);
+}
 
 void remove_db(const std::filesystem::path& path) {
   std::error_code ec;
@@ -197,20 +212,7 @@ RawRun raw_insert(const std::filesystem::path& path, const EventLog& log,
       sqlite3_step(begin.s);
       sqlite3_reset(begin.s);
       for (std::size_t i = starts[g]; i < end; ++i) {
-        const EventRow& r = rows[i];
-        sqlite3_bind_int64(ins.s, 1, r.id);
-        sqlite3_bind_int64(ins.s, 2, r.case_id);
-        sqlite3_bind_int64(ins.s, 3, r.seq);
-        bind_text(ins.s, 4, r.kind);
-        sqlite3_bind_int64(ins.s, 5, r.time);
-        bind_text(ins.s, 6, r.actor);
-        bind_text(ins.s, 7, r.office);
-        bind_text(ins.s, 8, r.post);
-        bind_text(ins.s, 9, r.reason);
-        bind_text(ins.s, 10, r.detail);
-        bind_text(ins.s, 11, r.rules_version);
-        sqlite3_bind_blob(ins.s, 12, r.hash.data(), static_cast<int>(r.hash.size()), SQLITE_TRANSIENT);
-        bind_text(ins.s, 13, r.notify);
+        raw::bind_event_row(ins.s, rows[i]);
         if (sqlite3_step(ins.s) != SQLITE_DONE)
           throw std::runtime_error(fmt::format("raw insert: {}", sqlite3_errmsg(db.db)));
         sqlite3_reset(ins.s);

@@ -79,19 +79,7 @@ RawRun raw_insert_store_rows(const std::filesystem::path& path, const EventLog& 
       begin.run(db, "raw begin");
       for (std::size_t i = starts[g]; i < end; ++i) {
         const EventRow& r = rows[i];
-        sqlite3_bind_int64(event.s, 1, r.id);
-        sqlite3_bind_int64(event.s, 2, r.case_id);
-        sqlite3_bind_int64(event.s, 3, r.seq);
-        bind_text(event.s, 4, r.kind);
-        sqlite3_bind_int64(event.s, 5, r.time);
-        bind_text(event.s, 6, r.actor);
-        bind_text(event.s, 7, r.office);
-        bind_text(event.s, 8, r.post);
-        bind_text(event.s, 9, r.reason);
-        bind_text(event.s, 10, r.detail);
-        bind_text(event.s, 11, r.rules_version);
-        bind_blob(event.s, 12, r.hash);
-        bind_text(event.s, 13, r.notify);
+        raw::bind_event_row(event.s, r);
         bind_blob(event.s, 14, r.snapshots);
         event.run(db, "raw event insert");
         for (std::size_t at = 0; at + kSealBytes <= r.snapshots.size(); at += kSealBytes) {

@@ -10,6 +10,10 @@
 
 #include <fmt/format.h>
 
+namespace bench {
+struct EventRow;
+}
+
 namespace bench::raw {
 
 struct Db {
@@ -58,5 +62,9 @@ inline void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
 inline void bind_blob(sqlite3_stmt* s, int i, const std::string& v) {
   sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
 }
+
+// Binds an event row's 13 columns of version 2 (id ... notify) as parameters 1-13 of an
+// INSERT listing them in that order (baselines.cpp).
+void bind_event_row(sqlite3_stmt* s, const EventRow& r);
 
 }  // namespace bench::raw
