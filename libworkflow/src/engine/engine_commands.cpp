@@ -222,6 +222,7 @@ std::pair<SubmissionChannel, Assistance> EngineCore::intake_channel(const Submis
 
 void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   CaseRecord& c = record(id);
+  applicants_.prefetch_offsets(c.applicant);  // for the snapshot at the commit
   const std::string print =
       a.request_id.empty() ? std::string{} : action_fingerprint("act", id, verb, a);
   if (!a.request_id.empty() && replayed(a.request_id, print)) return;  // already done
@@ -248,6 +249,7 @@ void EngineCore::act(CaseId id, Verb verb, const Action& a) {
   const bool rectification = is_rectification_verb(verb);
   const bool promise = is_promise_verb(verb);
   const bool unresolved = is_unresolved_verb(verb);
+  applicants_.prefetch_name(c.applicant);  // its offsets have had the checks' time to come
   if (promise) check_promise_step(c, verb);
   if (unresolved) check_unresolved_step(c, verb, a);
   // A verb impossible in the case's state is invalid_transition, whoever gives it: say what
