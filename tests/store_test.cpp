@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "error_of.hpp"
 #include "sqlite_files.hpp"
 #include "workflow/store.hpp"
@@ -262,5 +264,45 @@ TEST_CASE("every store: each commit's shared rules version is read as its own te
     const std::vector<Event> got = store->history(1);
     REQUIRE(got.size() == want.size());
     for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i].rules_version == want[i]);
+  }
+}
+
+TEST_CASE("every store: many distinct ids of every length read back as given") {
+  // Ids of 1 to 20 bytes (the memory store keeps those up to 16 bytes in a table of their
+  // own, grown as it fills), ids that differ only by a trailing NUL or by one byte at either
+  // end, and the empty id.
+  std::vector<std::string> ids = {"", std::string("ab"), std::string("ab\0", 3),
+                                  std::string(16, 'x'), std::string(17, 'x'),
+                                  std::string(15, 'x') + "y", "y" + std::string(15, 'x')};
+  for (int i = 0; i < 1500; ++i) {
+    ids.push_back(fmt::format("nd-s{:0{}}", i, 1 + i % 16));  // 5 to 20 bytes
+  }
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    StoreCommit c;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      Event e;
+      e.case_id = 1;
+      e.seq = static_cast<std::uint32_t>(i + 1);
+      e.kind = i == 0 ? EventKind::submitted : EventKind::light_changed;
+      e.time = DateTime::parse("2027-01-04T09:00").plus_seconds(static_cast<std::int64_t>(i));
+      e.actor = ids[i];
+      e.post = ids[ids.size() - 1 - i];
+      e.office = ids[i % 7];
+      e.rules_version = std::string(64, 'a');
+      c.events.push_back(e);
+    }
+    c.cases = {CaseSnapshot{1, static_cast<std::uint32_t>(ids.size()), "one"}};
+    store->wait_durable(store->append(std::move(c)));
+    const std::vector<Event> got = store->history(1);
+    REQUIRE(got.size() == ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      CAPTURE(i);
+      CHECK(got[i].actor == ids[i]);
+      CHECK(got[i].post == ids[ids.size() - 1 - i]);
+      CHECK(got[i].office == ids[i % 7]);
+    }
   }
 }

@@ -3,6 +3,7 @@
 // constructed without a store.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -23,20 +24,76 @@ class TextTable {
  public:
   TextTable() { by_id_.push_back(&ids_.emplace(std::string(), 0).first->first); }
 
-  // The field's last text is compared first: the rules version (64 characters) and the
-  // office change rarely between consecutive events.
+  // A short text (staff, post and office ids: three an event) is looked up by its bytes in
+  // a flat table: no string hash, no node to follow. A longer one compares the field's last
+  // text first (the rules version, 64 characters, rarely changes between events).
   std::uint32_t intern(const std::string& s, std::uint32_t& last) {
     if (s.empty()) return 0;
+    if (s.size() <= kShortBytes) return last = intern_short(s);
     if (*by_id_[last] == s) return last;
-    const auto [it, added] = ids_.try_emplace(s, static_cast<std::uint32_t>(by_id_.size()));
-    if (added) by_id_.push_back(&it->first);
-    return last = it->second;
+    return last = intern_any(s);
   }
   const std::string& operator[](std::uint32_t id) const { return *by_id_[id]; }
 
  private:
+  static constexpr std::size_t kShortBytes = 16;
+  // A short text's bytes, zero-padded, and its length: equal keys, equal texts.
+  struct ShortKey {
+    std::uint64_t lo = 0, hi = 0;
+    std::uint32_t size = 0;
+    bool operator==(const ShortKey&) const = default;
+  };
+  struct ShortSlot {
+    ShortKey key;
+    std::uint32_t id = 0;  // 0: empty (the empty text is never looked up here)
+  };
+
+  std::uint32_t intern_any(const std::string& s) {
+    const auto [it, added] = ids_.try_emplace(s, static_cast<std::uint32_t>(by_id_.size()));
+    if (added) by_id_.push_back(&it->first);
+    return it->second;
+  }
+
+  std::uint32_t intern_short(const std::string& s) {
+    ShortKey k;
+    char bytes[kShortBytes] = {};
+    std::memcpy(bytes, s.data(), s.size());
+    std::memcpy(&k.lo, bytes, 8);
+    std::memcpy(&k.hi, bytes + 8, 8);
+    k.size = static_cast<std::uint32_t>(s.size());
+    if (short_.empty()) short_.resize(1024);
+    const std::size_t mask = short_.size() - 1;
+    std::size_t at = slot_of(k) & mask;
+    for (; short_[at].id != 0; at = (at + 1) & mask) {
+      if (short_[at].key == k) return short_[at].id;
+    }
+    const std::uint32_t id = intern_any(s);
+    short_[at] = {k, id};
+    if (++short_used_ * 2 > short_.size()) grow_short();  // at most half full
+    return id;
+  }
+
+  static std::size_t slot_of(const ShortKey& k) noexcept {
+    const std::uint64_t h = (k.lo * 0x9E3779B97F4A7C15ull) ^ (k.hi * 0xC2B2AE3D27D4EB4Full) ^ k.size;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+
+  void grow_short() {
+    std::vector<ShortSlot> old(short_.size() * 2);
+    old.swap(short_);
+    const std::size_t mask = short_.size() - 1;
+    for (const ShortSlot& e : old) {
+      if (e.id == 0) continue;
+      std::size_t at = slot_of(e.key) & mask;
+      while (short_[at].id != 0) at = (at + 1) & mask;
+      short_[at] = e;
+    }
+  }
+
   std::unordered_map<std::string, std::uint32_t> ids_;  // nodes: the keys never move
   std::vector<const std::string*> by_id_;
+  std::vector<ShortSlot> short_;  // open addressing, linear probing; a power of two
+  std::size_t short_used_ = 0;
 };
 
 class MemoryStore final : public CaseStore {
