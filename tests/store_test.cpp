@@ -269,17 +269,19 @@ TEST_CASE("every store: each commit's shared rules version is read as its own te
 
 TEST_CASE("every store: many distinct ids of every length read back as given") {
   // Ids of 1 to 20 bytes (the memory store keeps those up to 16 bytes in a table of their
-  // own, grown as it fills), ids that differ only by a trailing NUL or by one byte at either
-  // end, and the empty id.
-  std::vector<std::string> ids = {"", std::string("ab"), std::string("ab\0", 3),
-                                  std::string(16, 'x'), std::string(17, 'x'),
-                                  std::string(15, 'x') + "y", "y" + std::string(15, 'x')};
+  // own, grown as it fills), ids that differ only by one byte at either end or by a trailing
+  // NUL (but in PostgreSQL, whose text holds no NUL), and the empty id.
+  std::vector<std::string> common = {"", std::string("ab"), std::string(16, 'x'),
+                                     std::string(17, 'x'), std::string(15, 'x') + "y",
+                                     "y" + std::string(15, 'x')};
   for (int i = 0; i < 1500; ++i) {
-    ids.push_back(fmt::format("nd-s{:0{}}", i, 1 + i % 16));  // 5 to 20 bytes
+    common.push_back(fmt::format("nd-s{:0{}}", i, 1 + i % 16));  // 5 to 20 bytes
   }
   TempDir dir;
   for (const StoreKind& kind : store_kinds(dir)) {
     CAPTURE(kind.name);
+    std::vector<std::string> ids = common;
+    if (std::string(kind.name) != "postgres") ids.insert(ids.begin() + 2, std::string("ab\0", 3));
     auto store = kind.open();
     StoreCommit c;
     for (std::size_t i = 0; i < ids.size(); ++i) {
