@@ -106,8 +106,9 @@ INSERT INTO store_info (key, value) VALUES ('store_id', lower(hex(randomblob(16)
 ALTER TABLE cases ADD COLUMN seal BLOB NOT NULL DEFAULT x'';
 )sql", seal_rows_v5},
     // Version 6: no index of the sealing events. Since the row seals of version 5 nothing
-    // looks a sealing event up by it (the one reader left asks whether any exists, and finds
-    // the first at once), and it cost every commit a B-tree entry on the serial writer.
+    // looks a sealing event up by it (the one reader left asks whether any exists and
+    // searches from the end, where a written store has one: kLastSealingEventSql), and it
+    // cost every commit a B-tree entry on the serial writer.
     {6, R"sql(
 DROP INDEX IF EXISTS events_sealing;
 )sql"},

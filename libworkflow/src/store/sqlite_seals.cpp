@@ -30,8 +30,7 @@ SealCheck sqlite_seal_check(sqlite3* reader, const fs::path& path, bool keyed,
       "SELECT e.id, e.case_id, e.seq, e.kind, e.time, e.actor, e.office, e.post, e.reason, "
       "e.detail, e.rules_version, e.notify, e.hash, e.snapshots, "
       "(SELECT p.hash FROM events p WHERE p.id = e.id - 1) FROM events e WHERE e.id = ?");
-  auto sealed_any = std::make_shared<Statement>(
-      reader, path, "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)");
+  auto sealed_any = std::make_shared<Statement>(reader, path, kLastSealingEventSql);
   auto load = [event](std::span<const std::int64_t> ids,
                       const std::function<void(const StoredSealingEvent&)>& row) {
     Statement& e = *event;
@@ -46,7 +45,7 @@ SealCheck sqlite_seal_check(sqlite3* reader, const fs::path& path, bool keyed,
   };
   auto any_sealed = [sealed_any] {
     ResetOnExit guard{*sealed_any};
-    return sealed_any->step() && sealed_any->int64(0) != 0;
+    return sealed_any->step();
   };
   return SealCheck(path.string(), fmt::format("workflow audit verify {}", path.string()), keyed,
                    key, std::move(load), std::move(any_sealed));
@@ -99,8 +98,7 @@ RowSealCheck::RowSealCheck(sqlite3* reader, const fs::path& path, std::string st
                            const HmacSha256* key)
     : path_(path), store_id_(std::move(store_id)), key_(key),
       last_id_(reader, path, kLastLogPositionSql),
-      any_sealed_(reader, path,
-                  "SELECT EXISTS (SELECT 1 FROM events WHERE length(snapshots) > 0)") {}
+      any_sealed_(reader, path, kLastSealingEventSql) {}
 
 void RowSealCheck::refuse(const CaseSnapshot& s, std::string_view why) const {
   throw Error(ErrorCode::store_error,
@@ -123,7 +121,7 @@ void RowSealCheck::check(std::span<const CaseSnapshot> page, std::span<const std
     if (event_id == 0) {
       if (any_sealed_known_ < 0) {
         ResetOnExit guard{any_sealed_};
-        any_sealed_known_ = any_sealed_.step() && any_sealed_.int64(0) != 0 ? 1 : 0;
+        any_sealed_known_ = any_sealed_.step() ? 1 : 0;
       }
       if (any_sealed_known_ == 1) refuse(s, "is not sealed by any event of the log");
       continue;

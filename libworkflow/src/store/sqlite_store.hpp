@@ -207,6 +207,13 @@ struct CaseRows {
 };
 CaseRows read_case_rows(Statement& rows, std::int64_t after, bool with_seals);
 
+// SQL for the last sealing event (a row if the log has any): searched from the end, where
+// every store written since version 4 has one a few events back. No index names them since
+// version 6; a store never written since its migration from version 3 or older has none
+// and this reads its whole log once, when a reopening meets an unsealed row.
+inline constexpr const char* kLastSealingEventSql =
+    "SELECT id FROM events WHERE length(snapshots) > 0 ORDER BY id DESC LIMIT 1";
+
 // SQL for the last log position: the head's, or the last event's if that is further on (as a
 // writer continues after a crash between the two).
 inline constexpr const char* kLastLogPositionSql =
