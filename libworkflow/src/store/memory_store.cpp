@@ -22,7 +22,7 @@ namespace {
 // text is kept once and events hold its number. Id 0 is the empty text.
 class TextTable {
  public:
-  TextTable() { by_id_.push_back(&ids_.emplace(std::string(), 0).first->first); }
+  TextTable() : short_(1024) { by_id_.push_back(&ids_.emplace(std::string(), 0).first->first); }
 
   // A short text (staff, post and office ids: three an event) is looked up by its bytes in
   // a flat table: no string hash, no node to follow. A longer one compares the field's last
@@ -61,7 +61,6 @@ class TextTable {
     std::memcpy(&k.lo, bytes, 8);
     std::memcpy(&k.hi, bytes + 8, 8);
     k.size = static_cast<std::uint32_t>(s.size());
-    if (short_.empty()) short_.resize(1024);
     const std::size_t mask = short_.size() - 1;
     std::size_t at = slot_of(k) & mask;
     for (; short_[at].id != 0; at = (at + 1) & mask) {

@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <sys/mman.h>
 #include <memory>
 #include <new>
 #include <string_view>
 #include <type_traits>
 #include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace workflow::detail {
 
@@ -21,7 +23,7 @@ namespace workflow::detail {
 // one system call instead of a page fault per 4 KiB as entries fill it. A hint: on an older
 // kernel it does nothing and the pages come as they are touched.
 inline void populate(void* p, std::size_t bytes) noexcept {
-  const auto page = static_cast<std::uintptr_t>(4096);
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   const auto from = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
   const auto to = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(page - 1);
   if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
