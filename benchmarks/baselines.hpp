@@ -70,6 +70,7 @@ struct RawRun {
   double seconds = 0;
   std::uint64_t rows = 0;
   std::uint64_t transactions = 0;
+  std::uint64_t case_rows = 0;  // raw_insert_store_rows: the `cases` rows it left
 };
 
 // Inserts the log's rows into a new database at `path` (replaced if present) with the

@@ -104,6 +104,8 @@ RawRun raw_insert_store_rows(const std::filesystem::path& path, const EventLog& 
     }
     out.seconds = sw.seconds();
     out.rows = rows.size();
+    raw::Stmt count(db, "SELECT count(*) FROM cases");
+    if (sqlite3_step(count.s) == SQLITE_ROW) out.case_rows = static_cast<std::uint64_t>(sqlite3_column_int64(count.s, 0));
   }
   remove_db(path);
   return out;

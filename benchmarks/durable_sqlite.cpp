@@ -86,6 +86,7 @@ class SqliteBackend final : public DurableBackend {
     r.extra.push_back({"raw_one_tx_per_command_per_s", single_rate});
     r.extra.push_back({"x_one_tx_per_command", r.rate(r.commands) / single_rate});
     r.extra.push_back({"raw_store_rows_events_per_s", store_rows_rate});
+    r.extra.push_back({"raw_store_rows_cases", static_cast<double>(store_rows.case_rows)});
     r.extra.push_back({"raw_store_rows_ratio_vs_batched", store_rows_rate / batched_rate});
     r.extra.push_back({"ratio_vs_raw_store_rows", r.rate(r.events) / store_rows_rate});
     remove_db(path);

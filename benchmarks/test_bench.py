@@ -49,6 +49,7 @@ def test_sqlite_durable_runs_report_both_raw_baselines(tmp_path):
         assert extra["raw_store_rows_ratio_vs_batched"] == pytest.approx(
             extra["raw_store_rows_events_per_s"] / extra["raw_batched_events_per_s"], rel=1e-4)
         assert extra["ratio_vs_raw_store_rows"] > 0
+        assert extra["raw_store_rows_cases"] == run["cases"]  # every case's row was written
     assert not list(tmp_path.glob("*.db"))  # the store files and scratch databases are gone
 
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -37,7 +38,7 @@ struct Planned {
 // What the hall will do, in (time, planning order). A heap per hall day: the one popped from
 // holds a day's few thousand entries, which stay in the cache, where one heap of every open
 // case's next step (100k entries and more) missed it at each level of every pop (4% of the
-// timed loop, work of the harness). Plans are never for a day already past.
+// timed loop, work of the harness). The days are in order, so the order is the single heap's.
 class Plan {
  public:
   bool empty() const { return days_.empty(); }
@@ -70,15 +71,17 @@ struct Track {
   std::string missing;
 };
 
-// What the harness counts, reported by name in the JSON's extra fields. Counted in an array:
-// a counter looked up by a formatted name on every arrival was 3% of the timed loop, work
-// of the harness, not of the engine.
+// What the harness counts, reported by name in the JSON's extra fields (tally_names, in this
+// order). Counted in an array: a counter looked up by a formatted name on every arrival was
+// 3% of the timed loop, work of the harness, not of the engine.
+constexpr int kMatterKinds = static_cast<int>(MatterKind::joint) + 1;
+constexpr int kAbsenceKinds = static_cast<int>(AbsenceKind::field_work) + 1;
 enum class Tally : std::uint8_t {
   engine_refusals, holder_lookups, notified_missing, suspended, opinion_already_deemed, denied,
   tolerated, tolerated_never_supplied, submitted_delegated, submitted_by_village_agent,
-  submitted_kind,                  // + MatterKind: submitted_instant ... submitted_joint
-  absence_kind = submitted_kind + 4,  // + AbsenceKind: absence_leave ... absence_field_work
-  end = absence_kind + 4
+  submitted_kind,                               // + MatterKind: submitted_instant ...
+  absence_kind = submitted_kind + kMatterKinds,  // + AbsenceKind: absence_leave ...
+  end = absence_kind + kAbsenceKinds
 };
 constexpr std::size_t kTallies = static_cast<std::size_t>(Tally::end);
 
@@ -87,8 +90,8 @@ std::vector<std::string> tally_names() {
                                 "opinion_already_deemed", "denied", "tolerated",
                                 "tolerated_never_supplied", "submitted_delegated",
                                 "submitted_by_village_agent"};
-  for (int k = 0; k < 4; ++k) n.push_back(fmt::format("submitted_{}", to_string(MatterKind(k))));
-  for (int k = 0; k < 4; ++k) n.push_back(fmt::format("absence_{}", to_string(AbsenceKind(k))));
+  for (int k = 0; k < kMatterKinds; ++k) n.push_back(fmt::format("submitted_{}", to_string(MatterKind(k))));
+  for (int k = 0; k < kAbsenceKinds; ++k) n.push_back(fmt::format("absence_{}", to_string(AbsenceKind(k))));
   return n;
 }
 
@@ -163,7 +166,7 @@ class MixedHall {
  private:
   int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
-  std::uint64_t count(Tally what) { return ++counts_[static_cast<std::size_t>(what)]; }
+  std::uint64_t count(Tally what) { return ++counts_.at(static_cast<std::size_t>(what)); }
   void plan(DateTime at, Do what, std::uint32_t t) { queue_.push(Planned{at, seq_++, what, t}); }
   DateTime later(int lo_s, int hi_s) { return working_time_after(cal_, clock_->now(), uniform(lo_s, hi_s)); }
   DateTime in_days(int days) {
@@ -360,6 +363,7 @@ class MixedHall {
     }
     std::map<std::string, std::uint64_t> counted;  // by name, as the JSON always listed them
     const std::vector<std::string> names = tally_names();
+    if (names.size() != kTallies) throw std::logic_error("mixed: a tally has no name");
     for (std::size_t i = 0; i < kTallies; ++i) {
       if (counts_[i] != 0) counted[names[i]] = counts_[i];
     }
