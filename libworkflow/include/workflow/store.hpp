@@ -144,9 +144,11 @@ class WORKFLOW_EXPORT CaseStore {
 WORKFLOW_EXPORT std::unique_ptr<CaseStore> make_memory_store();
 
 struct WORKFLOW_EXPORT SqliteOptions {
-  // PRAGMA synchronous: FULL syncs the WAL on every commit (survives power loss); NORMAL
-  // syncs only at checkpoints (survives a crash of the process, may lose the last commits
-  // on power loss). Default: true (FULL), because an accepted application must not be lost.
+  // FULL: a command is answered only after the WAL holding it was synced (it survives a
+  // power loss); the store syncs the WAL itself after each transaction, overlapping the
+  // sync with the next one (docs/storage.md, "synchronous"). NORMAL: SQLite syncs only at
+  // checkpoints (survives a crash of the process, may lose the last commits on power loss).
+  // Default: true (FULL), because an accepted application must not be lost.
   bool synchronous_full = true;
   // Open for reading only (reports): the database file is never written (like any WAL
   // reader it may create the -wal/-shm side files if no writer left them), every append

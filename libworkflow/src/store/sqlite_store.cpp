@@ -1,6 +1,9 @@
 // The SQLite case store: append() queues a commit under a mutex; the first client waiting
 // for it (or, for asynchronous callers, the writer thread) writes everything queued in one
-// transaction (group commit), then wakes waiters and runs callbacks. Reads use a second, read-only connection (WAL readers never block the writer).
+// transaction (group commit), then wakes waiters and runs callbacks. With synchronous FULL
+// the store syncs the WAL itself after the COMMIT (sqlite_wal_sync.hpp): a leading client
+// syncs its own transaction, the notifier thread those of the writer thread while it writes
+// the next. Reads use a second, read-only connection (WAL readers never block the writer).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,6 +19,7 @@
 
 #include "store/sqlite_prefetch.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/sqlite_wal_sync.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
@@ -35,6 +39,15 @@ class SqliteStore final : public CaseStore {
     if (!read_only_) {
       read_db_ = open_read_connection(path_);
       prepare_writer();
+      if (options.synchronous_full) {
+        // FULL: SQLite's COMMIT no longer syncs (its checkpoints still sync the WAL before
+        // copying it and DB after); the store syncs the WAL before acknowledging.
+        if (sqlite3_exec(file_.db.get(), "PRAGMA synchronous = NORMAL", nullptr, nullptr,
+                         nullptr) != SQLITE_OK) {
+          throw_sqlite(path_, file_.db.get(), "setting synchronous");
+        }
+        wal_sync_.emplace(path_);
+      }
     }
     store_id_ = store_info(file_.db.get(), path_, "store_id");
     sqlite3* r = reader();
@@ -134,7 +147,7 @@ class SqliteStore final : public CaseStore {
       if (durable_ >= ticket) return;
       if (failure_) throw Error(ErrorCode::store_error, failure_message_);
       if (!writing_ && !queue_.empty() && waiting_ == 1) {
-        write_queued(lock);
+        write_queued(lock, /*leader=*/true);
         continue;
       }
       if (!writing_ && !queue_.empty()) work_cv_.notify_one();
@@ -424,7 +437,7 @@ class SqliteStore final : public CaseStore {
       const bool stale = claimable && queue_.front().ticket == seen;
       seen = queue_.empty() ? 0 : queue_.front().ticket;
       if (claimable && (stopping_ || waiting_ != 1 || stale)) {
-        write_queued(lock);
+        write_queued(lock, /*leader=*/false);
         continue;
       }
       if (stopping_ && !writing_ && queue_.empty()) return;  // everything is written
@@ -434,12 +447,15 @@ class SqliteStore final : public CaseStore {
     }
   }
 
-  // Writes everything queued in one transaction, marks it durable (or the store failed),
-  // wakes the waiters and runs the callbacks that became due, on the calling thread (the
-  // writer thread, or a leading client: CaseStore lets the store choose). Called with
-  // `lock` held, !writing_ and a non-empty queue; returns with it held. writing_ hands the
-  // write connection from thread to thread under mutex_: one writer at a time.
-  void write_queued(std::unique_lock<std::mutex>& lock) {
+  // Writes everything queued in one transaction, marks it written and (NORMAL) durable, or
+  // the store failed, then releases the waiters and callbacks that became due. With FULL the
+  // transaction becomes durable only through sync_written(): a leading client (`leader`,
+  // waiting for its own commit anyway) syncs at once; the writer thread hands the sync to
+  // the notifier thread and goes on to the next transaction. Called with `lock` held,
+  // !writing_ and a non-empty queue, on the writer thread or a leading client (CaseStore lets
+  // the store choose); returns with it held. writing_ hands the write connection from thread
+  // to thread under mutex_: one writer at a time.
+  void write_queued(std::unique_lock<std::mutex>& lock, bool leader) {
     writing_ = true;
     std::vector<Queued> batch;
     batch.swap(queue_);
@@ -464,21 +480,72 @@ class SqliteStore final : public CaseStore {
       failure_ = error;
       failure_message_ = std::move(message);
     } else if (!error) {
-      durable_ = last;
+      written_ = last;
+      if (!wal_sync_) durable_ = last;
       ++stats_.transactions;
       stats_.commits += commits;
       stats_.snapshots_superseded += superseded;
     }
+    // In the database now (find_request reads it there); a retry still waits for
+    // durability: the engine waits for its latest ticket (EngineCore::replayed).
     std::erase_if(pending_requests_, [&](const auto& kv) { return kv.second.second <= last; });
+    // Commits queued meanwhile: a single waiting client leads them, else the writer thread
+    // (woken with the lock released, so that it does not wake only to wait for it).
+    const bool more = (!queue_.empty() && waiting_ != 1) || stopping_;
+    if (!wal_sync_ || error) {
+      release_due(lock, more);
+      return;
+    }
+    lock.unlock();
+    if (more) work_cv_.notify_one();
+    if (!leader) request_sync();
+    lock.lock();
+    if (leader) sync_written(lock);
+  }
+
+  // FULL: makes every written transaction durable: syncs the WAL, then moves durable_ and
+  // releases the waiters and callbacks of those tickets. One thread syncs at a time
+  // (syncing_); one finding a sync under way leaves the rest to that thread, which looks
+  // again when its sync returns. A failed sync fails the store: its tickets and every later
+  // one get the error, none is acknowledged. Called and returns with `lock` held.
+  void sync_written(std::unique_lock<std::mutex>& lock) {
+    while (!syncing_ && !failure_ && durable_ < written_) {
+      syncing_ = true;
+      const std::uint64_t target = written_;
+      lock.unlock();
+      std::exception_ptr error;
+      std::string message;
+      try {
+        wal_sync_->sync();
+      } catch (const std::exception& e) {
+        error = std::current_exception();
+        message = e.what();
+      }
+      lock.lock();
+      syncing_ = false;
+      if (error && !failure_) {
+        failure_ = error;
+        failure_message_ = std::move(message);
+      } else if (!error && !failure_) {
+        durable_ = target;
+        ++stats_.syncs;
+      }
+      release_due(lock, false);
+    }
+  }
+
+  // Wakes the waiters and hands the callbacks that became due (every one, if the store
+  // failed) to the notifier, and the writer thread if `wake_writer`. Called and returns with
+  // `lock` held.
+  void release_due(std::unique_lock<std::mutex>& lock, bool wake_writer) {
+    const std::exception_ptr error = failure_;
     const auto end = error ? callbacks_.end() : callbacks_.upper_bound(durable_);
     std::vector<Callback> due;
     for (auto it = callbacks_.begin(); it != end; ++it) due.push_back(std::move(it->second));
     callbacks_.erase(callbacks_.begin(), end);
-    // Commits queued meanwhile: a single waiting client leads them, else the writer thread.
-    const bool more = (!queue_.empty() && waiting_ != 1) || stopping_;
     lock.unlock();
     durable_cv_.notify_all();
-    if (more) work_cv_.notify_one();
+    if (wake_writer) work_cv_.notify_one();
     hand_to_notifier(due, error);
     lock.lock();
   }
@@ -500,27 +567,52 @@ class SqliteStore final : public CaseStore {
     if (wake) notify_cv_.notify_one();
   }
 
+  // FULL: the writer thread asks the notifier thread to sync what it wrote; the callbacks
+  // the sync makes due come back through notify_queue_, in ticket order.
+  void request_sync() {
+    bool wake = false;
+    {
+      std::lock_guard lock(notify_mutex_);
+      sync_wanted_ = true;
+      wake = std::exchange(notifier_idle_, false);
+    }
+    if (wake) notify_cv_.notify_one();
+  }
+
+  // Runs the callbacks handed over, in ticket order; with FULL, also the syncs the writer
+  // thread asks for, after the callbacks already due (their clients go on meanwhile, and the
+  // next sync covers what they send).
   void run_notifier() {
     std::unique_lock lock(notify_mutex_);
     std::vector<std::pair<Callback, std::exception_ptr>> batch;
     for (;;) {
-      if (notify_queue_.empty()) {
-        if (notify_stopping_) return;
-        notifier_idle_ = true;
-        notify_cv_.wait(lock);
+      if (!notify_queue_.empty()) {
+        batch.swap(notify_queue_);
+        lock.unlock();
+        for (auto& [done, error] : batch) {
+          try {
+            done(error);
+          } catch (...) {
+            // A callback must not throw; the notifier must not die of it either.
+          }
+        }
+        batch.clear();
+        lock.lock();
         continue;
       }
-      batch.swap(notify_queue_);
-      lock.unlock();
-      for (auto& [done, error] : batch) {
-        try {
-          done(error);
-        } catch (...) {
-          // A callback must not throw; the notifier must not die of it either.
+      if (sync_wanted_) {
+        sync_wanted_ = false;
+        lock.unlock();
+        {
+          std::unique_lock store(mutex_);
+          sync_written(store);  // hands the callbacks it makes due back to notify_queue_
         }
+        lock.lock();
+        continue;
       }
-      batch.clear();
-      lock.lock();
+      if (notify_stopping_) return;
+      notifier_idle_ = true;
+      notify_cv_.wait(lock);
     }
   }
 
@@ -708,11 +800,15 @@ class SqliteStore final : public CaseStore {
   std::vector<Queued> queue_;
   std::multimap<std::uint64_t, Callback> callbacks_;
   std::unordered_map<std::string, std::pair<RequestRecord, std::uint64_t>> pending_requests_;
-  std::uint64_t issued_ = 0, durable_ = 0;
+  // issued_ >= written_ (committed to the WAL) >= durable_ (acknowledged; = written_ but
+  // for a FULL store's transactions whose sync has not returned yet).
+  std::uint64_t issued_ = 0, written_ = 0, durable_ = 0;
+  std::optional<WalSync> wal_sync_;  // FULL only: syncs the WAL before durable_ moves
   std::exception_ptr failure_;
   std::string failure_message_;
   bool stopping_ = false;
   bool writing_ = false;  // a thread (the writer, or a leading client) is in write()
+  bool syncing_ = false;  // a thread (the notifier, or a leading client) is in WalSync::sync
   int waiting_ = 0;       // clients in wait_durable
   SqliteStats stats_;
   std::thread writer_;
@@ -722,6 +818,7 @@ class SqliteStore final : public CaseStore {
   std::condition_variable notify_cv_;
   std::vector<std::pair<Callback, std::exception_ptr>> notify_queue_;
   bool notifier_idle_ = false;  // asleep on notify_cv_: the next handover wakes it
+  bool sync_wanted_ = false;    // FULL: the writer thread wrote a transaction to sync
   bool notify_stopping_ = false;
   std::thread notifier_;
 };

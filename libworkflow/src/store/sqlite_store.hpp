@@ -284,6 +284,9 @@ struct SqliteStats {
   std::uint64_t inline_checkpoints = 0;  // by a committing thread, the WAL at its limit
   // Snapshots not written because a later commit of the same transaction rewrote the case.
   std::uint64_t snapshots_superseded = 0;
+  // Syncs of the WAL by the store (synchronous FULL; 0 with NORMAL): each covers every
+  // transaction written before it began, so there are at most as many as transactions.
+  std::uint64_t syncs = 0;
 };
 // Throws Error(invalid_argument) if `store` is not an SQLite store.
 SqliteStats sqlite_stats(const CaseStore& store);
