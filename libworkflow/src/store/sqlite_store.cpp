@@ -436,7 +436,12 @@ class SqliteStore final : public CaseStore {
       // A commit left unclaimed for a whole look (a leader missed its turn) is written too.
       const bool stale = claimable && queue_.front().ticket == seen;
       seen = queue_.empty() ? 0 : queue_.front().ticket;
-      if (claimable && (stopping_ || waiting_ != 1 || stale)) {
+      // FULL: at most one transaction ahead of the sync. One written while an earlier one
+      // still waits for its sync to begin would be durable no sooner (the next sync covers
+      // both), only smaller: its commits wait in the queue and join the next one instead.
+      // sync_written wakes this thread when a sync begins or ends.
+      const bool ahead = wal_sync_ && written_ > (syncing_ ? sync_target_ : durable_);
+      if (claimable && (stopping_ || stale || failure_ || (waiting_ != 1 && !ahead))) {
         write_queued(lock, /*leader=*/false);
         continue;
       }
@@ -511,8 +516,10 @@ class SqliteStore final : public CaseStore {
   void sync_written(std::unique_lock<std::mutex>& lock) {
     while (!syncing_ && !failure_ && durable_ < written_) {
       syncing_ = true;
-      const std::uint64_t target = written_;
+      const std::uint64_t target = sync_target_ = written_;
+      const bool queued = !queue_.empty();  // the writer thread may write the next one now
       lock.unlock();
+      if (queued) work_cv_.notify_one();
       std::exception_ptr error;
       std::string message;
       try {
@@ -530,7 +537,8 @@ class SqliteStore final : public CaseStore {
         durable_ = target;
         ++stats_.syncs;
       }
-      release_due(lock, false);
+      // Nothing written ahead (no next sync to begin here): the writer may write now.
+      release_due(lock, durable_ == written_ && !queue_.empty());
     }
   }
 
@@ -809,6 +817,7 @@ class SqliteStore final : public CaseStore {
   bool stopping_ = false;
   bool writing_ = false;  // a thread (the writer, or a leading client) is in write()
   bool syncing_ = false;  // a thread (the notifier, or a leading client) is in WalSync::sync
+  std::uint64_t sync_target_ = 0;  // the last ticket the sync under way covers
   int waiting_ = 0;       // clients in wait_durable
   SqliteStats stats_;
   std::thread writer_;
