@@ -117,6 +117,18 @@ bool SwitchMachine::act(std::uint32_t handle, Verb verb, bool tolerate) {
     case Verb::call_back:
     case Verb::close_rectification:
       return false;  // a rating's rectification task, not the case lifecycle
+    case Verb::confirm_promise:
+    case Verb::false_promise:
+    case Verb::revoke:
+    case Verb::send_unresolved:
+    case Verb::hand_to_unit:
+    case Verb::settle_unresolved:
+    case Verb::order:
+    case Verb::reply_order:
+    case Verb::close_order:
+    case Verb::escalate_order:
+    case Verb::reassign:
+      return false;  // promises, unresolved matters, orders, reassignment: not on the paths
   }
   return false;
 }
@@ -130,12 +142,11 @@ void raw::bind_event_row(sqlite3_stmt* s, const EventRow& r) {
   sqlite3_bind_int64(s, 3, r.seq);
   bind_text(s, 4, r.kind);
   sqlite3_bind_int64(s, 5, r.time);
-  bind_text(s, 6, r.actor);
-  bind_text(s, 7, r.office);
-  bind_text(s, 8, r.post);
-  bind_text(s, 9, r.reason);
-  bind_text(s, 10, r.detail);
-  bind_text(s, 11, r.rules_version);
+  int column = 6;  // actor ... rules_version: the texts between the time and the hash
+  for (const std::string* text :
+       {&r.actor, &r.office, &r.post, &r.reason, &r.detail, &r.rules_version}) {
+    bind_text(s, column++, *text);
+  }
   bind_blob(s, 12, r.hash);
   bind_text(s, 13, r.notify);
 }
