@@ -30,6 +30,11 @@ StoreCommit accept(CaseId c, std::uint32_t seq) {
   return out;
 }
 
+// Up to 5 s for a callback the notifier thread runs.
+void wait_for(const std::atomic<bool>& flag) {
+  for (int i = 0; i < 500 && !flag; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
 }  // namespace
 
 TEST_CASE("sqlite store, FULL: blocking clients are answered after the store's own WAL sync") {
@@ -77,15 +82,16 @@ TEST_CASE("sqlite store, FULL: callbacks run after a sync, in ticket order, and 
   constexpr int kCommits = 400;
   std::mutex m;
   std::vector<std::uint64_t> order;
-  std::uint64_t unsynced = 0;
+  std::uint64_t unsynced = 0, failed = 0;  // counted here: an assertion thrown on the
+                                           // notifier thread would be swallowed there
   {
     auto store = open_sqlite_store(db);  // FULL by default
     for (std::uint32_t s = 1; s <= kCommits; ++s) {
       const std::uint64_t ticket = store->append(accept(7, s));
       store->on_durable(ticket, [&, ticket, s = store.get()](std::exception_ptr e) {
-        REQUIRE(e == nullptr);
         const std::uint64_t syncs = detail::sqlite_stats(*s).syncs;
         std::lock_guard lock(m);
+        if (e != nullptr) ++failed;
         if (syncs == 0) ++unsynced;
         order.push_back(ticket);
       });
@@ -93,12 +99,13 @@ TEST_CASE("sqlite store, FULL: callbacks run after a sync, in ticket order, and 
     // The last commits may still be written or syncing: closing waits for both.
   }
   REQUIRE(order.size() == kCommits);
+  CHECK(failed == 0);
   CHECK(unsynced == 0);
   for (std::size_t i = 1; i < order.size(); ++i) CHECK(order[i - 1] < order[i]);
   CHECK(open_sqlite_store(db)->history(7).size() == kCommits);
 }
 
-TEST_CASE("sqlite store, FULL: a WAL that cannot be synced fails the commit, nothing is acknowledged") {
+TEST_CASE("sqlite store, FULL: a WAL that cannot be synced fails the commit, none acknowledged") {
   for (const bool full : {true, false}) {
     CAPTURE(full);
     TempDir dir;
@@ -117,7 +124,7 @@ TEST_CASE("sqlite store, FULL: a WAL that cannot be synced fails the commit, not
     });
     if (!full) {  // NORMAL: the store does not sync, SQLite's COMMIT answers
       store->wait_durable(ticket);
-      for (int i = 0; i < 500 && !called; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      wait_for(called);
       CHECK(called_back == nullptr);
       fs::rename(moved, wal);
       continue;
@@ -127,7 +134,7 @@ TEST_CASE("sqlite store, FULL: a WAL that cannot be synced fails the commit, not
     const std::string message = e.what();
     CHECK(message.find(wal.string() + ": cannot open the WAL to sync it") == 0);
     CHECK(message.find("not acknowledged") != std::string::npos);
-    for (int i = 0; i < 500 && !called; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    wait_for(called);
     CHECK(called);
     CHECK(called_back != nullptr);
     // The store failed for good: no later commit is taken.

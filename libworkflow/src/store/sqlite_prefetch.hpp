@@ -22,9 +22,10 @@ struct PageRun {
 // gaps of at most `max_gap` pages merged: a page too many costs less than another request).
 // The default merges only a one-page hole: case rows lie every 3-5 pages among the events, so
 // a gap of 4 merged nearly the whole file into a few huge runs, read in full (4 times the
-// rows) and slower: a cold reopening of 1M cases took 2.9-3.9 s instead of 1.1-1.3 s. Reads the interior pages from `fd` with pread, as the file holds them: pages
-// newer in a -wal may be missed or misread, which only makes the hint worse, never a read
-// wrong (SQLite reads the rows). Stops early, returning what it has, on anything unexpected.
+// rows) and slower: a cold reopening of 1M cases took 2.9-3.9 s instead of 1.1-1.3 s.
+// Reads the interior pages from `fd` with pread, as the file holds them: pages newer in a
+// -wal may be missed or misread, which only makes the hint worse, never a read wrong (SQLite
+// reads the rows). Stops early, returning what it has, on anything unexpected.
 std::vector<PageRun> table_leaf_runs(int fd, std::uint32_t page_size, std::uint32_t root,
                                      std::uint32_t max_gap = 1);
 
