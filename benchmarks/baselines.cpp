@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -201,6 +202,14 @@ std::vector<std::size_t> command_starts(const std::vector<EventRow>& rows) {
 std::vector<std::size_t> fixed_batches(std::size_t rows, std::size_t batch) {
   std::vector<std::size_t> starts;
   for (std::size_t i = 0; i < rows; i += batch) starts.push_back(i);
+  return starts;
+}
+
+std::vector<std::size_t> command_groups(const std::vector<std::size_t>& commands,
+                                        std::size_t per_group) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < commands.size(); i += std::max<std::size_t>(1, per_group))
+    starts.push_back(commands[i]);
   return starts;
 }
 

@@ -80,6 +80,10 @@ RawRun raw_insert(const std::filesystem::path& path, const EventLog& log,
                   const std::vector<std::size_t>& starts, bool synchronous_full);
 // Group starts every `batch` rows.
 std::vector<std::size_t> fixed_batches(std::size_t rows, std::size_t batch);
+// Group starts every `per_group` commands (`commands` from command_starts): transactions of
+// whole commands, as the store writes them.
+std::vector<std::size_t> command_groups(const std::vector<std::size_t>& commands,
+                                        std::size_t per_group);
 
 // What the store writes besides its events: the statements of its tables and indexes and
 // each case's row as the run left it.

@@ -1,7 +1,8 @@
 // lifecycle-durable on the SQLite store (durable.hpp): synchronous NORMAL and FULL, one file
 // per run; baselines: raw SQLite inserts of the run's rows with the same pragmas, batched
 // (1,024 rows a transaction) and one transaction per command; and the store's own rows
-// (events with their seal lists, case rows, head) raw, batched alike: its ceiling.
+// (events with their seal lists, case rows, head) raw, batched alike: its ceiling; for
+// pipelined runs also in the transaction sizes the run allows and the store chose.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -61,6 +62,7 @@ class SqliteBackend final : public DurableBackend {
     const bool full = sync == "FULL";
     const EventLog log = read_event_rows(path);
     std::vector<std::size_t> commands = command_starts(log.rows);
+    const std::vector<std::size_t> all_commands = commands;
     const auto raw = dir_ / "raw-baseline.db";
     const RawRun batched = raw_insert(raw, log, fixed_batches(log.rows.size(), kBatchRows), full);
     EventLog head = log;
@@ -70,8 +72,9 @@ class SqliteBackend final : public DurableBackend {
     }
     const RawRun single = raw_insert(raw, head, commands, full);
     // The store's own rows, batched alike: the schema's ceiling for the ratio above.
-    const RawRun store_rows = raw_insert_store_rows(
-        raw, log, read_store_rows(path), fixed_batches(log.rows.size(), kBatchRows), full);
+    const StoreRows own = read_store_rows(path);
+    const RawRun store_rows =
+        raw_insert_store_rows(raw, log, own, fixed_batches(log.rows.size(), kBatchRows), full);
     const double batched_rate = static_cast<double>(batched.rows) / batched.seconds;
     const double store_rows_rate = static_cast<double>(store_rows.rows) / store_rows.seconds;
     const double single_rate = static_cast<double>(single.transactions) / single.seconds;
@@ -89,6 +92,22 @@ class SqliteBackend final : public DurableBackend {
     r.extra.push_back({"raw_store_rows_cases", static_cast<double>(store_rows.case_rows)});
     r.extra.push_back({"raw_store_rows_ratio_vs_batched", store_rows_rate / batched_rate});
     r.extra.push_back({"ratio_vs_raw_store_rows", r.rate(r.events) / store_rows_rate});
+    // Pipelined runs: the same rows in transactions of whole commands, as many as the
+    // clients keep in flight (the largest transaction this run allows any store) and as many
+    // as the store's mean transaction held. The first bounds what any code can reach with
+    // this schema at this depth; the store over the second is its cost beyond the rows.
+    if (const double in_flight = extra_of(r, "commands_in_flight"); in_flight > 0) {
+      const auto raw_rate = [&](double commands_per_tx) {
+        const auto per = static_cast<std::size_t>(std::max(1.0, commands_per_tx + 0.5));
+        const RawRun run = raw_insert_store_rows(raw, log, own, command_groups(all_commands, per), full);
+        return static_cast<double>(run.rows) / run.seconds;
+      };
+      const double at_in_flight = raw_rate(in_flight);
+      const double at_store_tx = raw_rate(extra_of(r, "commits_per_transaction"));
+      r.extra.push_back({"raw_store_rows_in_flight_tx_ratio_vs_batched", at_in_flight / batched_rate});
+      r.extra.push_back({"raw_store_rows_store_tx_ratio_vs_batched", at_store_tx / batched_rate});
+      r.extra.push_back({"ratio_vs_raw_store_rows_store_tx", r.rate(r.events) / at_store_tx});
+    }
     remove_db(path);
   }
 

@@ -202,6 +202,9 @@ Result pipelined_run(const Config& cfg, const HallData& hall, const std::vector<
   r.transitions = r.commands;  // every command of the path fires one lifecycle step
   r.cases = per * static_cast<std::uint64_t>(threads);
   r.latency = Latency::of(all);
+  // No transaction can hold more commands than the clients keep in flight: the raw
+  // baselines measure the store's rows in groups of that size too (durable_sqlite.cpp).
+  r.extra.push_back({"commands_in_flight", static_cast<double>(threads) * cfg.depth});
   backend.finish(r, run, sync, std::move(s.store));
   return r;
 }
