@@ -2,7 +2,10 @@
 // are worked out by hand (day numbers count from 1970-01-01), never computed with Date.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "workflow/date.hpp"
 #include "error_of.hpp"
@@ -24,6 +27,27 @@ TEST_CASE("Date: parse and to_string round-trip") {
     CAPTURE(text);
     CHECK(Date::parse(text).to_string() == text);
   }
+}
+
+TEST_CASE("Date: to_string writes every day as YYYY-MM-DD, years beyond 0-9999 as before") {
+  // The reference is the fmt pattern to_string used before it wrote the digits itself; the
+  // calendar fields come from the standard library, not from Date.
+  using namespace std::chrono;
+  for (int n = Date::parse("1900-01-01").day_number(); n <= Date::parse("2100-12-31").day_number(); ++n) {
+    const year_month_day ymd{sys_days{days{n}}};
+    const std::string expected =
+        fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    if (Date::from_day_number(n).to_string() != expected) {
+      FAIL_CHECK(n << ": " << Date::from_day_number(n).to_string() << " != " << expected);
+      break;
+    }
+  }
+  CHECK(Date::from_ymd(2026, 12, 1).to_string() == "2026-12-01");  // today's, as written
+  CHECK(Date::from_ymd(2027, 1, 4).to_string() == "2027-01-04");
+  CHECK(Date::from_ymd(0, 1, 1).to_string() == "0000-01-01");
+  CHECK(Date::from_ymd(-1, 12, 31).to_string() == "-001-12-31");
+  CHECK(Date::from_ymd(10000, 1, 1).to_string() == "10000-01-01");
 }
 
 TEST_CASE("Date: day numbers count from 1970-01-01") {

@@ -1,5 +1,6 @@
 // What happens to a case when its lifecycle moves: the stage changes hands (with AB
 // handoff), the time limit starts, stops or moves, and the supervision light follows.
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "engine/engine_core.hpp"
@@ -54,14 +55,14 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string_
   const Post& p = rules_.post(post);
   if (to.office != old_office) {
     emit_system(c, EventKind::routed, at, std::string(why),
-                fmt::format("from={}; to={}; post={}", rules_.office(old_office).id,
+                fmt::format(FMT_COMPILE("from={}; to={}; post={}"), rules_.office(old_office).id,
                             rules_.office(to.office).id, p.id));
   }
   if (to.holding == Holding::b_covering) {
     emit_system(c, EventKind::handoff, at,
-                fmt::format("A holder {} is away: B holder {} takes the stage ({})",
+                fmt::format(FMT_COMPILE("A holder {} is away: B holder {} takes the stage ({})"),
                             rules_.staff(p.a).id, rules_.staff(p.b).id, why),
-                fmt::format("post={}; from={}; to={}", p.id, rules_.staff(p.a).id,
+                fmt::format(FMT_COMPILE("post={}; from={}; to={}"), p.id, rules_.staff(p.a).id,
                             rules_.staff(p.b).id));
   } else if (to.holding == Holding::unresolved) {
     emit_system(c, EventKind::routed_unresolved, at,
@@ -100,10 +101,10 @@ void EngineCore::refresh_light(CaseRecord& c, DateTime at) {
   // The first green is part of acceptance; every other change is an event of its own.
   if (light != c.light && !(c.light == Light::none && light == Light::green)) {
     emit_system(c, EventKind::light_changed, at,
-                fmt::format("promised deadline {}, legal deadline {}",
+                fmt::format(FMT_COMPILE("promised deadline {}, legal deadline {}"),
                             c.deadlines.promised_due.to_string(),
                             c.deadlines.legal_due.to_string()),
-                fmt::format("from={}; to={}", to_string(c.light), to_string(light)));
+                fmt::format(FMT_COMPILE("from={}; to={}"), to_string(c.light), to_string(light)));
   }
   c.light = light;
   ++c.timer_generation;

@@ -82,7 +82,18 @@ int DateTime::seconds_of_day() const noexcept {
 
 std::string DateTime::to_string() const {
   const int s = seconds_of_day();
-  return fmt::format("{}T{:02}:{:02}:{:02}", date().to_string(), s / 3600, s / 60 % 60, s % 60);
+  std::string out = date().to_string();  // digit by digit, as Date::to_string and for the same reason
+  const auto two = [&](int v) {
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  out += 'T';
+  two(s / 3600);
+  out += ':';
+  two(s / 60 % 60);
+  out += ':';
+  two(s % 60);
+  return out;
 }
 
 DateTime SystemClock::now() const {
