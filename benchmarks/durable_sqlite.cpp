@@ -85,6 +85,10 @@ class SqliteBackend final : public DurableBackend {
     r.extra.push_back({"store_transactions", static_cast<double>(stats.transactions)});
     r.extra.push_back({"commits_per_transaction", static_cast<double>(stats.commits) /
                                                       static_cast<double>(std::max<std::uint64_t>(1, stats.transactions))});
+    // The WAL's checkpoints: by the store's checkpoint thread, and by a committing thread
+    // once the WAL reached its limit (docs/storage.md, "Checkpoints").
+    r.extra.push_back({"checkpoints", static_cast<double>(stats.checkpoints)});
+    r.extra.push_back({"inline_checkpoints", static_cast<double>(stats.inline_checkpoints)});
     r.extra.push_back({"raw_batched_events_per_s", batched_rate});
     r.extra.push_back({"raw_one_tx_per_command_per_s", single_rate});
     r.extra.push_back({"x_one_tx_per_command", r.rate(r.commands) / single_rate});
