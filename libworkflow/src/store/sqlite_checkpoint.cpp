@@ -15,6 +15,15 @@ WalCheckpointer::WalCheckpointer(sqlite3* writer, const fs::path& path) {
                                  nullptr);
   db_.reset(db);
   if (rc != SQLITE_OK) throw_sqlite(path, db, "cannot open a connection for checkpoints");
+  // A connection learns that the database is in WAL mode when it first reads it; until then
+  // sqlite3_wal_checkpoint_v2 checkpoints nothing and reports a log of -1 frames. Without
+  // this read the thread's checkpoints did nothing at all, the WAL grew to kWalLimitPages
+  // under any steady load, and the committing thread then checkpointed all of it, a stall
+  // of 40-100 ms (docs/performance.md).
+  sqlite3_busy_timeout(db, 5000);  // only this read waits: PASSIVE checkpoints never do
+  if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw_sqlite(path, db, "cannot read the database for checkpoints");
+  }
   // Replaces SQLite's auto-checkpoint hook (wal_autocheckpoint no longer applies).
   sqlite3_wal_hook(writer, &WalCheckpointer::on_commit, this);
   thread_ = std::thread([this] { run(); });
@@ -29,13 +38,19 @@ WalCheckpointer::~WalCheckpointer() {
   if (thread_.joinable()) thread_.join();
 }
 
-// After every commit, on the committing thread, with the WAL's size in pages. Past the limit
-// (a checkpoint could not keep up, or a reader held old frames) the committing thread
-// checkpoints itself: nothing is appended meanwhile, so the next transaction can start the
-// WAL over and it stays bounded.
+// After every commit, on the committing thread, with the WAL's size in pages. SQLite starts
+// the WAL over only when a transaction begins with every frame copied, which a checkpoint
+// running beside a steady stream of commits never achieves: the committing thread itself
+// checkpoints (nothing is appended meanwhile, so the next transaction starts the WAL over)
+// - right after the thread's checkpoint of a WAL of kRestartPages or more, when only the
+//   frames since are left to copy (a few milliseconds);
+// - and past the limit in any case (a checkpoint could not keep up, or a reader held old
+//   frames), which bounds the WAL.
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* name, int pages) {
   auto* c = static_cast<WalCheckpointer*>(self);
-  if (pages >= kWalLimitPages) {
+  // Only the first commit after the thread's checkpoint: later ones find more frames left.
+  const bool restart = c->restart_due_.exchange(false) && pages >= kRestartPages;
+  if (restart || pages >= kWalLimitPages) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     c->inline_checkpoints_.fetch_add(1, std::memory_order_relaxed);
   } else if (pages >= kCheckpointPages) {
@@ -59,9 +74,17 @@ void WalCheckpointer::run() {
     if (stopping_) return;
     wanted_ = false;
     lock.unlock();
-    sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    int log_frames = -1;
+    const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             &log_frames, nullptr);
+    // Counted only when it ran on the WAL: what the stats report is what was done.
+    if (rc == SQLITE_OK && log_frames >= 0) checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    if (rc == SQLITE_OK && log_frames >= kRestartPages) restart_due_.store(true);
     lock.lock();
+    // At most one checkpoint per pause: a checkpoint copies each page's latest version once
+    // and syncs the WAL and the database, so one per transaction under a steady load rewrote
+    // the same hot pages and synced twice per transaction (-20% commands/s in the benchmark).
+    cv_.wait_for(lock, kCheckpointPause, [&] { return stopping_; });
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -250,11 +251,15 @@ void seal_rows_v5(sqlite3* writer, const std::filesystem::path& path, const Hmac
 
 // sqlite_checkpoint.cpp. A writer's WAL checkpoints, outside its commits: a thread with its
 // own connection checkpoints (PASSIVE) once a commit leaves the WAL at kCheckpointPages or
-// more; at kWalLimitPages the committing thread checkpoints itself, which bounds the WAL.
+// more, at most once per kCheckpointPause; after it checkpointed a WAL of kRestartPages or
+// more, the next commit checkpoints the few frames left, so that the WAL starts over; at
+// kWalLimitPages the committing thread checkpoints whatever is left, which bounds the WAL.
 // Must be destroyed before the writer connection it hooks. Thread-safe: the hook may run on
 // any thread that commits on `writer` (one at a time, as SQLite requires).
 inline constexpr int kCheckpointPages = 1000;   // SQLite's own default (4 MB of 4 KiB pages)
+inline constexpr int kRestartPages = 4000;      // 16 MB: the committing thread restarts it
 inline constexpr int kWalLimitPages = 16000;    // 64 MB of 4 KiB pages
+inline constexpr std::chrono::milliseconds kCheckpointPause{100};  // between two checkpoints
 class WalCheckpointer {
  public:
   WalCheckpointer(sqlite3* writer, const std::filesystem::path& path);
@@ -272,6 +277,7 @@ class WalCheckpointer {
   std::condition_variable cv_;
   bool wanted_ = false, stopping_ = false;
   std::atomic<std::uint64_t> checkpoints_{0}, inline_checkpoints_{0};
+  std::atomic<bool> restart_due_{false};  // the thread just checkpointed a long WAL
   std::thread thread_;
 };
 
