@@ -86,7 +86,7 @@ class SqliteBackend final : public DurableBackend {
     r.extra.push_back({"commits_per_transaction", static_cast<double>(stats.commits) /
                                                       static_cast<double>(std::max<std::uint64_t>(1, stats.transactions))});
     // The WAL's checkpoints: by the store's checkpoint thread, and by a committing thread
-    // once the WAL reached its limit (docs/storage.md, "Checkpoints").
+    // to start a long WAL over or at its limit (docs/storage.md, "Checkpoints").
     r.extra.push_back({"checkpoints", static_cast<double>(stats.checkpoints)});
     r.extra.push_back({"inline_checkpoints", static_cast<double>(stats.inline_checkpoints)});
     r.extra.push_back({"raw_batched_events_per_s", batched_rate});
