@@ -50,7 +50,7 @@ def test_sqlite_durable_runs_report_both_raw_baselines(tmp_path):
             extra["raw_store_rows_events_per_s"] / extra["raw_batched_events_per_s"], rel=1e-4)
         assert extra["ratio_vs_raw_store_rows"] > 0
         assert extra["raw_store_rows_cases"] == run["cases"]  # every case's row was written
-        assert extra["checkpoints"] >= 0 and extra["inline_checkpoints"] >= 0
+        assert "checkpoints" in extra and "inline_checkpoints" in extra  # reported, each run
         # Pipelined runs: the same rows in transactions as large as the clients allow and
         # as the store's mean transaction.
         pipelined = "pipelined" in run["variant"]

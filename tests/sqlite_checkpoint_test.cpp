@@ -105,7 +105,9 @@ TEST_CASE("sqlite store: under a steady stream of commits the WAL stays far belo
   CAPTURE(stats.checkpoints);
   CAPTURE(stats.inline_checkpoints);
   CHECK(stats.checkpoints > 0);
-  CHECK(largest_wal < static_cast<std::uintmax_t>(detail::kWalLimitPages) * 4096 / 2);
+  // Started over at about kRestartPages (16 MB; 19.7 MB measured); the bound leaves room
+  // for a checkpoint thread slowed by a busy machine, and still fails at the limit (64 MB).
+  CHECK(largest_wal < static_cast<std::uintmax_t>(detail::kWalLimitPages) * 4096 * 3 / 4);
   store.reset();
   CHECK(sql_int(db, "SELECT count(*) FROM events") == commits);
   CHECK(verify_sqlite_log(db).ok);

@@ -24,6 +24,13 @@ WalCheckpointer::WalCheckpointer(sqlite3* writer, const fs::path& path) {
   if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
     throw_sqlite(path, db, "cannot read the database for checkpoints");
   }
+  // A checkpoint syncs the WAL before copying it and DB after at any level but OFF; said
+  // here rather than left to the library's compiled-in default. Under FULL this is what
+  // keeps a transaction the store has not synced yet durable once a checkpoint copied it
+  // and the WAL started over (docs/storage.md, "synchronous").
+  if (sqlite3_exec(db, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw_sqlite(path, db, "cannot set synchronous for checkpoints");
+  }
   // Replaces SQLite's auto-checkpoint hook (wal_autocheckpoint no longer applies).
   sqlite3_wal_hook(writer, &WalCheckpointer::on_commit, this);
   thread_ = std::thread([this] { run(); });
@@ -49,7 +56,9 @@ WalCheckpointer::~WalCheckpointer() {
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* name, int pages) {
   auto* c = static_cast<WalCheckpointer*>(self);
   // Only the first commit after the thread's checkpoint: later ones find more frames left.
-  const bool restart = c->restart_due_.exchange(false) && pages >= kRestartPages;
+  // (A load first: the flag is rarely set, and every commit passes here.)
+  const bool restart = c->restart_due_.load(std::memory_order_relaxed) &&
+                       c->restart_due_.exchange(false) && pages >= kRestartPages;
   if (restart || pages >= kWalLimitPages) {
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     c->inline_checkpoints_.fetch_add(1, std::memory_order_relaxed);

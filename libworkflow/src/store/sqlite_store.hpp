@@ -287,7 +287,9 @@ struct SqliteStats {
   std::uint64_t transactions = 0;
   std::uint64_t sealing_events_read = 0;  // by reopening checks (SealCheck::events_read)
   std::uint64_t checkpoints = 0;         // by the checkpoint thread
-  std::uint64_t inline_checkpoints = 0;  // by a committing thread, the WAL at its limit
+  // By a committing thread: to start a long WAL over right after the thread's checkpoint,
+  // or with the WAL at its limit.
+  std::uint64_t inline_checkpoints = 0;
   // Snapshots not written because a later commit of the same transaction rewrote the case.
   std::uint64_t snapshots_superseded = 0;
   // Syncs of the WAL by the store (synchronous FULL; 0 with NORMAL): each covers every

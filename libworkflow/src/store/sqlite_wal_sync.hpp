@@ -6,7 +6,6 @@
 // transaction written before it began (docs/storage.md, "synchronous").
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 
 namespace workflow::detail {
