@@ -51,13 +51,15 @@ void drive_paths(Exec& exec, const std::vector<Route>& routes, std::uint64_t fir
 }
 
 // The engine as an executor: one tick of hall time per `tick_every` commands, every command
-// timed. Dynamic steps look the holder up first (see Step).
+// timed (in `latency_clock`'s ticks: report with its ns_per_tick()). Dynamic steps look the
+// holder up first (see Step).
 struct EngineExec {
   using Handle = CaseId;
   Engine& engine;
   BenchClock& clock;
   int tick_every = 1;
   LatencyHistogram latency;
+  LatencyClock latency_clock;
   std::uint64_t commands = 0, transitions = 0, lookups = 0;
 
   void tick() {
@@ -65,15 +67,15 @@ struct EngineExec {
   }
   CaseId submit(const Route& r) {
     tick();
-    const std::int64_t t0 = now_ns();
+    const std::int64_t t0 = latency_clock.ticks();
     const CaseId id = engine.submit(r.submission);
-    latency.record(now_ns() - t0);
+    latency.record(latency_clock.ticks() - t0);
     ++transitions;
     return id;
   }
   void act(CaseId id, const Route&, const Step& s) {
     tick();
-    const std::int64_t t0 = now_ns();
+    const std::int64_t t0 = latency_clock.ticks();
     if (s.dynamic) {
       Action a;
       a.actor = engine.get(id).holder;
@@ -82,7 +84,7 @@ struct EngineExec {
     } else {
       engine.act(id, s.verb, s.by_a);
     }
-    latency.record(now_ns() - t0);
+    latency.record(latency_clock.ticks() - t0);
     ++transitions;
   }
 };

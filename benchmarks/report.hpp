@@ -15,8 +15,11 @@ namespace bench {
 
 struct Latency {
   std::uint64_t p50_ns = 0, p99_ns = 0, max_ns = 0, count = 0;
-  static Latency of(const LatencyHistogram& h) {
-    return {h.percentile(0.50), h.percentile(0.99), h.max(), h.count()};
+  static Latency of(const LatencyHistogram& h, double ns_per_tick = 1.0) {
+    const auto ns = [&](std::uint64_t t) {
+      return static_cast<std::uint64_t>(static_cast<double>(t) * ns_per_tick + 0.5);
+    };
+    return {ns(h.percentile(0.50)), ns(h.percentile(0.99)), ns(h.max()), h.count()};
   }
 };
 

@@ -79,7 +79,7 @@ Result blocking_run(const Config& cfg, const HallData& hall, const std::vector<R
     r.transitions += e.transitions;
   }
   r.cases = per * static_cast<std::uint64_t>(threads);
-  r.latency = Latency::of(all);
+  r.latency = Latency::of(all, execs.front().latency_clock.ns_per_tick());  // one counter rate
   s.engine.reset();
   backend.finish(r, run, sync, std::move(s.store));
   return r;

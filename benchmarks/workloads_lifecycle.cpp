@@ -59,7 +59,7 @@ Result run_lifecycle_mem(const Config& cfg, const HallData& hall) {
     r.cases = n;
     r.commands = exec.commands;
     r.transitions = exec.transitions;
-    r.latency = Latency::of(exec.latency);
+    r.latency = Latency::of(exec.latency, exec.latency_clock.ns_per_tick());
     // Outside the timed part: every case must have been issued; count what was recorded.
     for (CaseId id = 1; id <= n; ++id) {
       const CaseView v = engine.get(id);
