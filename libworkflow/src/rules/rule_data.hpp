@@ -8,30 +8,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "rules/id_index.hpp"
 #include "workflow/rules.hpp"
 
 namespace workflow::detail {
 
-// Lets the id indexes be searched with a string_view: find_post("nd-w01") must not
-// allocate a std::string on the case-routing path.
-struct IdHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view id) const noexcept {
-    return std::hash<std::string_view>{}(id);
-  }
-};
-
-template <class Ref>
-using IdIndex = std::unordered_map<std::string, Ref, IdHash, std::equal_to<>>;
-
 template <class Ref>
 std::optional<Ref> find_in(const IdIndex<Ref>& index, std::string_view id) noexcept {
-  const auto it = index.find(id);
-  if (it == index.end()) return std::nullopt;
-  return it->second;
+  return index.find(id);
 }
 
 struct RuleData {

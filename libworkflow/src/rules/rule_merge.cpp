@@ -74,7 +74,7 @@ template <class Ref, class T>
 IdIndex<Ref> index_over(const std::vector<T>& next, const std::vector<std::uint32_t>& where,
                         std::string T::*id) {
   IdIndex<Ref> index;
-  for (std::size_t i = 0; i < next.size(); ++i) index.emplace(next[i].*id, Ref{where[i]});
+  for (std::size_t i = 0; i < next.size(); ++i) index.try_emplace(next[i].*id, Ref{where[i]});
   return index;
 }
 

@@ -36,9 +36,9 @@ class Checker {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const std::optional<Text>& id = entries[i].*id_of;
       if (!id) continue;
-      const auto [it, added] = index.try_emplace(id->value, Ref{static_cast<std::uint32_t>(i)});
+      const auto [held, added] = index.try_emplace(id->value, Ref{static_cast<std::uint32_t>(i)});
       if (added) continue;
-      const Where first = (entries[index_of(it->second)].*id_of)->at;
+      const Where first = (entries[index_of(held)].*id_of)->at;
       f_.error(
           id->at, field(entries[i], key),
           fmt::format("duplicate {} '{}', first defined at {}", what, id->value, f_.place(first)));
