@@ -51,14 +51,16 @@ def test_sqlite_durable_runs_report_both_raw_baselines(tmp_path):
         assert extra["ratio_vs_raw_store_rows"] > 0
         assert extra["raw_store_rows_cases"] == run["cases"]  # every case's row was written
         assert "checkpoints" in extra and "inline_checkpoints" in extra  # reported, each run
-        # Pipelined runs: the same rows in transactions as large as the clients allow and
-        # as the store's mean transaction.
+        # Pipelined runs: the same rows in transactions as large as the clients allow, half
+        # as large, and as the store's mean transaction.
         pipelined = "pipelined" in run["variant"]
         assert ("commands_in_flight" in extra) == pipelined
         assert ("raw_store_rows_in_flight_tx_ratio_vs_batched" in extra) == pipelined
+        assert ("raw_store_rows_half_in_flight_tx_ratio_vs_batched" in extra) == pipelined
         if pipelined:
             assert extra["commands_in_flight"] == 2 * int(run["variant"].split("depth=")[1])
             assert extra["raw_store_rows_in_flight_tx_ratio_vs_batched"] > 0
+            assert extra["raw_store_rows_half_in_flight_tx_ratio_vs_batched"] > 0
             assert extra["raw_store_rows_store_tx_ratio_vs_batched"] > 0
             assert extra["ratio_vs_raw_store_rows_store_tx"] > 0
     assert not list(tmp_path.glob("*.db"))  # the store files and scratch databases are gone
