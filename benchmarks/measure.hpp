@@ -73,7 +73,6 @@ class LatencyClock {
     const std::int64_t ns = now_ns() - start_ns_, t = ticks() - start_ticks_;
     return t > 0 ? static_cast<double>(ns) / static_cast<double>(t) : 1.0;
   }
-  bool uses_tsc() const { return tsc_; }
 
  private:
   static bool invariant_tsc() {
@@ -93,10 +92,10 @@ class LatencyClock {
   std::int64_t start_ns_, start_ticks_;
 };
 
-// Command latencies in nanoseconds (or in a LatencyClock's ticks, scaled when reported). Buckets are log-linear (16 per power of two, so a
-// reported percentile is within ~6% of the true value); the maximum is exact. Recording is a
-// few instructions, so it can sit on every command of the hot path. Not thread-safe: one per
-// thread, merged afterwards.
+// Command latencies in nanoseconds, or in a LatencyClock's ticks (scaled by Latency::of when
+// reported). Buckets are log-linear (16 per power of two, so a reported percentile is within
+// ~6% of the true value); the maximum is exact. Recording is a few instructions, so it can
+// sit on every command of the hot path. Not thread-safe: one per thread, merged afterwards.
 class LatencyHistogram {
  public:
   void record(std::int64_t ns) {

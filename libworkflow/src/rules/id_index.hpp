@@ -17,9 +17,10 @@
 
 namespace workflow::detail {
 
-// Ids are 2 to 20 bytes: 8 at a time, each word mixed in by a multiply and a shift, the
-// last (partial) word read as the id's last 8 bytes, then the final mix of SplitMix64, so
-// that ids differing in their last character (nd-mj-s01, nd-mj-s02) spread over the table.
+// Of any length (the shipped ids have 2 to 19 bytes): 8 bytes at a time, each word mixed in
+// by a multiply and a shift, the last (partial) word read as the id's last 8 bytes, then the
+// final mix of SplitMix64, so that ids differing in their last character (nd-mj-s01,
+// nd-mj-s02) spread over the whole table.
 inline std::uint64_t id_hash(std::string_view id) noexcept {
   const auto mix = [](std::uint64_t h, std::uint64_t w) {
     h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
