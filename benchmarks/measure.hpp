@@ -102,15 +102,18 @@ class LatencyHistogram {
     const std::uint64_t v = ns < 0 ? 0 : static_cast<std::uint64_t>(ns);
     ++buckets_[bucket_of(v)];
     ++count_;
+    sum_ += v;
     if (v > max_) max_ = v;
   }
   void merge(const LatencyHistogram& other) {
     for (std::size_t i = 0; i < kBuckets; ++i) buckets_[i] += other.buckets_[i];
     count_ += other.count_;
+    sum_ += other.sum_;
     if (other.max_ > max_) max_ = other.max_;
   }
   std::uint64_t count() const { return count_; }
   std::uint64_t max() const { return max_; }
+  std::uint64_t sum() const { return sum_; }  // of every value recorded: with count, the mean
   // The upper edge of the bucket holding the q-quantile (q in [0, 1]), capped at the max.
   std::uint64_t percentile(double q) const {
     if (count_ == 0) return 0;
@@ -140,6 +143,7 @@ class LatencyHistogram {
   }
   std::array<std::uint64_t, kBuckets> buckets_{};
   std::uint64_t count_ = 0;
+  std::uint64_t sum_ = 0;
   std::uint64_t max_ = 0;
 };
 

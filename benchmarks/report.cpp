@@ -49,9 +49,9 @@ std::string body(const Result& r) {
   field("events_per_s", num(r.rate(r.events)));
   field("transitions_per_s", num(r.rate(r.transitions)));
   field("transitions_per_cpu_s", r.cpu_seconds ? num(r.cpu_rate(r.transitions)) : "null");
-  field("latency_ns", fmt::format("{{\"p50\":{},\"p99\":{},\"max\":{},\"samples\":{}}}",
+  field("latency_ns", fmt::format("{{\"p50\":{},\"p99\":{},\"max\":{},\"mean\":{},\"samples\":{}}}",
                                   r.latency.p50_ns, r.latency.p99_ns, r.latency.max_ns,
-                                  r.latency.count));
+                                  num(r.latency.mean_ns), r.latency.count));
   field("peak_rss_bytes", std::to_string(r.peak_rss));
   field("bytes_per_open_case", r.bytes_per_open_case ? num(*r.bytes_per_open_case) : "null");
   field("baseline", quoted(r.baseline));

@@ -15,11 +15,14 @@ namespace bench {
 
 struct Latency {
   std::uint64_t p50_ns = 0, p99_ns = 0, max_ns = 0, count = 0;
+  double mean_ns = 0;
   static Latency of(const LatencyHistogram& h, double ns_per_tick = 1.0) {
     const auto ns = [&](std::uint64_t t) {
       return static_cast<std::uint64_t>(static_cast<double>(t) * ns_per_tick + 0.5);
     };
-    return {ns(h.percentile(0.50)), ns(h.percentile(0.99)), ns(h.max()), h.count()};
+    const double mean =
+        h.count() ? static_cast<double>(h.sum()) / static_cast<double>(h.count()) * ns_per_tick : 0;
+    return {ns(h.percentile(0.50)), ns(h.percentile(0.99)), ns(h.max()), h.count(), mean};
   }
 };
 

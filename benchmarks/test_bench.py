@@ -35,6 +35,25 @@ def test_smoke_writes_one_valid_json_line_per_workload(tmp_path):
 
 
 @pytest.mark.smoke
+def test_single_threaded_latencies_fit_in_the_timed_part(tmp_path):
+    # lifecycle-mem and mixed give their commands one after another inside the timed part,
+    # so the latencies, however the clock ticks are converted, add up to no more than it.
+    out = tmp_path / "latency.jsonl"
+    r = bench("--smoke", "--benchmarks=lifecycle-mem,mixed", "--json", str(out),
+              "--data-dir", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    for line in out.read_text().splitlines():
+        record = json.loads(line)
+        latency = record["latency_ns"]
+        assert latency["samples"] == record["commands"]
+        assert 0 < latency["p50"] <= latency["p99"] <= latency["max"]
+        assert 0 < latency["mean"] <= latency["max"]
+        # (0.92-0.99 of it measured: the smoke run's first commands are its slowest; the slack
+        # covers the printed digits, while ticks left unconverted give 2-4 times the part)
+        assert latency["mean"] * latency["samples"] <= record["seconds"] * 1e9 * 1.001
+
+
+@pytest.mark.smoke
 def test_sqlite_durable_runs_report_both_raw_baselines(tmp_path):
     out = tmp_path / "durable.jsonl"
     r = bench("--smoke", "--benchmarks=lifecycle-durable", "--threads=2", "--json", str(out),
