@@ -2,6 +2,7 @@
 #include "rules/rule_merge.hpp"
 
 #include <memory>
+#include <unordered_map>
 
 #include "rules/rule_data.hpp"
 #include "rules/rule_fields.hpp"
