@@ -11,6 +11,8 @@
 #include <tuple>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "workflow/clock.hpp"
 #include "workflow/error.hpp"
 
@@ -75,6 +77,25 @@ TEST_CASE("Clock: DateTime::date and seconds_of_day split the count, also before
   CHECK(before.seconds_of_day() == 86399);
   CHECK(before.to_string() == "1969-12-31T23:59:59");
   CHECK(DateTime::from_seconds(-86400).to_string() == "1969-12-31T00:00:00");
+}
+
+TEST_CASE("Clock: DateTime::to_string writes every second of today and of next New Year's Eve") {
+  // Against the fmt pattern to_string used before it wrote the digits itself; the time of
+  // day is split here by hand, not by DateTime.
+  for (const Date day : {Date::from_ymd(2026, 12, 1), Date::from_ymd(2026, 12, 31)}) {
+    const std::int64_t midnight = std::int64_t{day.day_number()} * 86400;
+    for (int s = 0; s < 86400; ++s) {
+      const std::string expected =
+          fmt::format("{}T{:02}:{:02}:{:02}", day.to_string(), s / 3600, s / 60 % 60, s % 60);
+      const std::string got = DateTime::from_seconds(midnight + s).to_string();
+      if (got != expected) {
+        FAIL_CHECK(got << " != " << expected);
+        break;
+      }
+    }
+  }
+  CHECK(DateTime::from_seconds(std::int64_t{Date::from_ymd(2027, 1, 1).day_number()} * 86400 - 1)
+            .to_string() == "2026-12-31T23:59:59");
 }
 
 TEST_CASE("Clock: DateTime::parse accepts the three forms, with T or a space") {
