@@ -18,7 +18,9 @@ namespace bench {
 // open-cases measure what the engine itself holds per case.
 class NullStore final : public CaseStore {
  public:
-  std::uint64_t append(StoreCommit commit) override {
+  std::uint64_t append(StoreCommit commit) override { return append_reusing(commit); }
+  // Keeps nothing, so the whole commit stays the engine's to reuse, as with the memory store.
+  std::uint64_t append_reusing(StoreCommit& commit) override {
     events_.fetch_add(commit.events.size(), std::memory_order_relaxed);
     return tickets_.fetch_add(1, std::memory_order_relaxed) + 1;
   }

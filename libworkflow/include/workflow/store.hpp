@@ -97,10 +97,20 @@ class WORKFLOW_EXPORT CaseStore {
  public:
   virtual ~CaseStore() = default;
 
-  // Queues a commit and returns its ticket (increasing). The engine calls this under its own
-  // lock, in command order, so it must not do I/O; commits become durable in ticket order.
+  // Queues a commit and returns its ticket (increasing). The engine calls this (through
+  // append_reusing) under its own lock, in command order, so it must not do I/O; commits
+  // become durable in ticket order.
   // Throws Error(store_error) if the store is read-only or has failed.
   virtual std::uint64_t append(StoreCommit commit) = 0;
+  // append() for a caller that reuses one StoreCommit from commit to commit (the engine
+  // does, under its lock): the store moves or copies out what it keeps and leaves the rest
+  // in `commit`, valid but in no particular state, so the vectors' capacity and the
+  // snapshot strings' buffers serve the next commit instead of being freed here and
+  // allocated again there. The store must not refer to `commit` once this returns; on a
+  // throw it keeps nothing of it, as append(). Default: append(std::move(commit)), always
+  // correct; a store that copies the events it keeps (the memory store) overrides it to
+  // spare the caller's allocations.
+  virtual std::uint64_t append_reusing(StoreCommit& commit) { return append(std::move(commit)); }
   // Blocks until every commit up to `ticket` is durable. Commits queued meanwhile by other
   // threads share the transaction (group commit). Throws Error(store_error) if that commit
   // could not be written; once a store has failed, every later append fails, and so does a

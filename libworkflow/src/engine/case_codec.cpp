@@ -259,7 +259,14 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
 
 std::string encode_case(const CaseRecord& c, std::string_view applicant,
                         const CaseExtras& extras) {
-  Writer w(192 + applicant.size());  // the record's fields are about 170 bytes
+  std::string out;
+  encode_case_into(out, c, applicant, extras);
+  return out;
+}
+
+void encode_case_into(std::string& out, const CaseRecord& c, std::string_view applicant,
+                      const CaseExtras& extras) {
+  Writer w(std::move(out), 192 + applicant.size());  // the record's fields: about 170 bytes
   w.put(kCaseFormat);
   std::uint32_t agent = c.agent_post != kNone ? index_of(c.first_handler) : kNone;
   fields(w, c, agent);
@@ -282,7 +289,7 @@ std::string encode_case(const CaseRecord& c, std::string_view applicant,
     w.put_text(copy.reason);
     w.put_text(copy.outcome);
   }
-  return std::move(w).finish();
+  out = std::move(w).finish();
 }
 
 void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,

@@ -48,6 +48,10 @@ struct DecodedExtras {
 
 std::string encode_case(const CaseRecord& c, std::string_view applicant,
                         const CaseExtras& extras = {});
+// The same bytes, written over `out` in its own storage (the commit path reuses the buffers
+// the store hands back).
+void encode_case_into(std::string& out, const CaseRecord& c, std::string_view applicant,
+                      const CaseExtras& extras = {});
 // Throws Error(store_error) naming the case if the bytes are not a case of a known format.
 void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
                  DecodedExtras* extras = nullptr);

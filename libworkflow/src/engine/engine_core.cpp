@@ -182,20 +182,25 @@ Event& EngineCore::emit_system(CaseRecord& c, EventKind kind, DateTime at, std::
 
 void EngineCore::commit() {
   if (pending_.empty() && !roster_dirty_) return;
-  StoreCommit out;
+  // Every field of out_ is set anew: a store's append may have left any of them moved from.
+  StoreCommit& out = out_;
   const bool observed = observed_.load(std::memory_order_relaxed);
   if (observed) {
-    out.events = pending_;  // the observers get the originals after the commit is durable
-    if (unit_version_) {    // complete, whatever the store keeps
+    out.events.assign(pending_.begin(), pending_.end());  // the observers get the originals
+    if (unit_version_) {  // complete, whatever the store keeps
       for (Event& e : pending_) {
         if (e.rules_version.empty()) e.rules_version = *unit_version_;
       }
     }
   } else {
-    out.events = std::move(pending_);
+    // pending_ takes the last commit's vector (cleared below): its capacity serves the next
+    // unit's events.
+    out.events.swap(pending_);
   }
   out.rules_version = std::move(unit_version_);
-  for (const CaseId id : touched_) {
+  out.cases.resize(touched_.size());  // the snapshots' buffers are reused (encode_case_into)
+  for (std::size_t i = 0; i < touched_.size(); ++i) {
+    const CaseId id = touched_[i];
     const CaseRecord& c = cases_[id - 1];
     const auto rating = ratings_.find(id);
     const auto oversight = oversight_.find(id);
@@ -205,12 +210,16 @@ void EngineCore::commit() {
         rating == ratings_.end() ? nullptr : &rating->second,
         oversight == oversight_.end() ? nullptr : &oversight->second,
         coordination == coordinations_.end() ? nullptr : &coordination->second};
-    out.cases.push_back(
-        CaseSnapshot{id, c.last_seq, encode_case(c, applicants_[c.applicant], extras)});
+    CaseSnapshot& s = out.cases[i];
+    s.id = id;
+    s.last_seq = c.last_seq;
+    encode_case_into(s.encoded, c, applicants_[c.applicant], extras);
   }
   // The first commit also records which rule set the cases' references belong to.
   if (roster_dirty_ || !state_written_) {
     out.engine_state = encode_engine_state(rules_.version(), roster_);
+  } else {
+    out.engine_state.reset();
   }
   out.request = request_;
   out.rules = pending_rules_;
@@ -218,7 +227,7 @@ void EngineCore::commit() {
   out.receipt = receipt_;
   try {
     // Queued only: the facade waits for durability outside the lock (group commit).
-    ticket_ = store_->append(std::move(out));
+    ticket_ = store_->append_reusing(out);
     pending_rules_.reset();
     appended_ = ticket_;
   } catch (const Error&) {

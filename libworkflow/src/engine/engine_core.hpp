@@ -389,6 +389,9 @@ class EngineCore {
   std::optional<RequestRecord> request_;  // the request id this unit answers, if any
   std::vector<HandoffOut> handoffs_;       // outbox rows this unit writes (submit)
   std::optional<HandoffReceipt> receipt_;  // the handoff this unit takes in, if any
+  // The commit handed to the store, kept from unit to unit: a store that takes it through
+  // append_reusing leaves its vectors' capacity and snapshot buffers here for the next one.
+  StoreCommit out_;
   std::uint64_t ticket_ = 0;
   std::uint64_t appended_ = 0;  // the highest ticket store_->append has given us
   bool state_written_ = false;  // the store has our engine state (and rules version)

@@ -42,6 +42,11 @@ constexpr std::size_t encoded_size() {
 class Writer {
  public:
   explicit Writer(std::size_t expected) { buf_.resize(expected); }
+  // Writes into `reuse`'s storage (its contents are dropped), growing it only if it holds
+  // fewer than `expected` bytes: a caller that keeps its buffer allocates once, not per call.
+  Writer(std::string&& reuse, std::size_t expected) : buf_(std::move(reuse)) {
+    buf_.resize(std::max(expected, buf_.capacity()));
+  }
   template <class T>
   void put(T v) {
     store(room(encoded_size<T>()), v);

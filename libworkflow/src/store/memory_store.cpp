@@ -97,7 +97,12 @@ class TextTable {
 
 class MemoryStore final : public CaseStore {
  public:
-  std::uint64_t append(StoreCommit c) override {
+  std::uint64_t append(StoreCommit c) override { return append_reusing(c); }
+
+  // Events are copied into the log (their texts interned) and snapshots moved into their
+  // slots, whose old buffers go back to the caller in `c`: the engine encodes its next
+  // snapshot into one of them.
+  std::uint64_t append_reusing(StoreCommit& c) override {
     if (!c.handoffs.empty() || c.receipt) {
       throw Error(ErrorCode::store_error, "the memory store has no outbox: cross-county "
                                           "handoffs need the PostgreSQL store");
