@@ -281,3 +281,59 @@ TEST_CASE("installing rules: a person removed from the roster loses their status
   e->advance_to(DateTime::parse("2026-03-10T09:00"));
   CHECK(e->installed_rules().size() == 2);
 }
+
+TEST_CASE("installing rules: a new window and a new village station receive applications at once") {
+  LiveHall hall;
+  // Today, 2026-12-01 (a Tuesday), the hall runs on A; B as the other scenarios, plus a
+  // ninth comprehensive window at the county centre for a new clerk, and a new village
+  // station under 梅江镇 with its own agent: offices and posts the engine has never seen.
+  hall.clock->set(DateTime::parse("2026-12-01T09:00"));
+  const auto add_after = [&](const char* file, const std::string& line, const std::string& added) {
+    const fs::path path = hall.b_dir / file;
+    std::string text = read_text(path);
+    const auto at = text.find(line);
+    REQUIRE_MESSAGE(at != std::string::npos, file, ": ", line);
+    text.insert(text.find('\n', at) + 1, added);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+  };
+  add_after("staff-city-county.yaml", "  - {id: nd-s001, ",
+            "  - {id: nd-s201, name: 陈思远, office: nd}   # 综合受理窗口17 (new)\n");
+  add_after("posts-city-county.yaml", "  - {id: nd-w02, ",
+            "  - {id: nd-w17, name: 综合受理窗口17, office: nd, department: nd-hall, a: nd-s201, "
+            "b: nd-s001, supervisor: nd-hall-duty, sends_unresolved: true}\n");
+  add_after("offices.yaml", "  - {id: nd-mj-v1, ",
+            "  - {id: nd-mj-v9, name: 梅江镇新塘村便民服务站, level: village, parent: nd-mj}\n");
+  add_after("departments.yaml", "  - {id: nd-mj-v1-cwh, ",
+            "  - {id: nd-mj-v9-cwh, name: 新塘村村民委员会, office: nd-mj-v9}\n");
+  add_after("staff-townships.yaml", "  - {id: nd-mj-v1-s2, ",
+            "  - {id: nd-mj-v9-s1, name: 邱春兰, office: nd-mj-v9}   # 新塘村帮代办员\n");
+  add_after("posts-townships.yaml", "  - {id: nd-mj-v1-agent2, ",
+            "  - {id: nd-mj-v9-agent1, name: 帮代办岗1, office: nd-mj-v9, department: "
+            "nd-mj-v9-cwh, role: agent, a: nd-mj-v9-s1, b: nd-mj-v1-s1}\n");
+  const RuleSet b = hall.b();
+  const Submission at_new_window{"360730-SCJG-0004", "nd", "nd-s201", "甲",
+                                 food_licence_materials()};
+  const Submission at_new_station{"360730-MJ-MZ-0001", "nd-mj-v9", "nd-mj-v9-s1", "曾老汉",
+                                  {"居民身份证", "户口簿"}};
+  const auto received_at = [](Engine& e, CaseId id) {
+    const CaseView v = e.get(id);
+    REQUIRE_FALSE(v.history.empty());
+    CHECK(v.history.front().kind == EventKind::submitted);
+    return v.history.front().post;
+  };
+  {
+    auto e = hall.open(hall.a);
+    CHECK(error_of([&] { e->submit(at_new_window); }).code() == ErrorCode::not_found);
+    e->submit({"360730-SCJG-0004", "nd", "nd-s001", "乙", food_licence_materials()});
+    e->install_rules(b, "nd-s017");
+    CHECK(received_at(*e, e->submit(at_new_window)) == "nd-w17");
+    const CaseId proxy = e->submit(at_new_station);
+    CHECK(received_at(*e, proxy) == "nd-mj-v9-agent1");
+    CHECK(e->get(proxy).office == "nd-mj");  // the township accepts what its village hands in
+  }
+  // Reopened on B next year (Monday 2027-01-04): the engine finds the same posts.
+  hall.clock->set(DateTime::parse("2027-01-04T09:00"));
+  auto e = hall.open(b);
+  CHECK(received_at(*e, e->submit(at_new_window)) == "nd-w17");
+  CHECK(received_at(*e, e->submit(at_new_station)) == "nd-mj-v9-agent1");
+}

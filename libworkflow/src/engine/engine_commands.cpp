@@ -116,10 +116,10 @@ CaseId EngineCore::open_case(MatterRef matter, const Submission& s, std::uint64_
   // agent post at the village station for a proxy submission.
   const PostRole role = intake.via_agent ? PostRole::agent : PostRole::window;
   std::optional<PostRef> receiving;
-  const auto posts = rules_.posts();
-  for (std::uint32_t i = 0; i < posts.size() && !receiving; ++i) {
-    if (posts[i].role == role && posts[i].office == *at && holds_now(actor, PostRef{i}, now)) {
-      receiving = PostRef{i};
+  for (const PostRef p : intake_posts_of(*at)) {
+    if (rules_.post(p).role == role && holds_now(actor, p, now)) {
+      receiving = p;
+      break;
     }
   }
   if (!receiving) {

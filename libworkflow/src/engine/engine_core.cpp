@@ -55,14 +55,26 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
                               m.code, m.materials.size(), m.stages.size()));
     }
   }
-  for (std::uint32_t o = 0; o < rules_.offices().size(); ++o) {
-    windows_by_office_.push_back(window_posts(rules_, OfficeRef{o}));
-  }
+  index_office_posts();
   advanced_ = clock_->now();
   recover();
   finish_rule_history();
   // A calendar whose official years replaced provisional ones: recompute once, now.
   if (!store_->read_only()) recompute_provisional(clock_->now());
+}
+
+void EngineCore::index_office_posts() {
+  std::vector<OfficePosts> index(rules_.offices().size());
+  for (std::uint32_t o = 0; o < index.size(); ++o) {
+    index[o].windows = window_posts(rules_, OfficeRef{o});
+  }
+  const auto posts = rules_.posts();
+  for (std::uint32_t i = 0; i < posts.size(); ++i) {
+    if (posts[i].role == PostRole::window || posts[i].role == PostRole::agent) {
+      index[index_of(posts[i].office)].intake.push_back(PostRef{i});
+    }
+  }
+  office_posts_ = std::move(index);
 }
 
 CaseRecord& EngineCore::record(CaseId id) {

@@ -209,8 +209,14 @@ class EngineCore {
   PostRef window_for(OfficeRef office, CaseId id) const;
   // The office's window posts, in rule order (computed once: asked on every intake).
   const std::vector<PostRef>& windows_of(OfficeRef office) const {
-    return windows_by_office_[index_of(office)];
+    return office_posts_[index_of(office)].windows;
   }
+  // The office's window and agent posts, retired ones too, in rule order: where a receiving
+  // clerk's post is looked for (the same order as a scan of every post, a fraction of it).
+  const std::vector<PostRef>& intake_posts_of(OfficeRef office) const {
+    return office_posts_[index_of(office)].intake;
+  }
+  void index_office_posts();
   // §32 after a notice answered in full: 00:00 after the last day to accept or refuse.
   DateTime completion_window_end(const CaseRecord& c) const {
     return DateTime::at(
@@ -358,7 +364,13 @@ class EngineCore {
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
   std::map<CaseId, OversightRecord> oversight_;  // cases with orders or reassignments only
   std::map<CaseId, CoordinationRecord> coordinations_;  // cases sent to 办不成事 (cold data)
-  std::vector<std::vector<PostRef>> windows_by_office_;  // window_posts() per office
+  // Per office, the posts intake looks among: computed from rules_ when the engine opens
+  // and when a rule set is installed (index_office_posts), asked on every submission.
+  struct OfficePosts {
+    std::vector<PostRef> windows;  // window_posts(): the windows that serve, in rule order
+    std::vector<PostRef> intake;   // its window and agent posts, retired too, in rule order
+  };
+  std::vector<OfficePosts> office_posts_;
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
   // Per staff, the cases routed to them: a superset of what they hold (entries go stale as

@@ -229,7 +229,7 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
   const auto old_installed = installed_;
   const Roster old_roster = roster_;
   const auto old_generation = absence_generation_;
-  const auto old_windows = windows_by_office_;
+  const auto old_office_posts = office_posts_;
   try {
     unit([&] {
       rules_ = std::move(merged);
@@ -245,10 +245,7 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
         }
       }
       roster_dirty_ = true;  // the engine state names the new version
-      windows_by_office_.clear();
-      for (std::uint32_t o = 0; o < rules_.offices().size(); ++o) {
-        windows_by_office_.push_back(window_posts(rules_, OfficeRef{o}));
-      }
+      index_office_posts();
       const auto installer = next.find_staff(actor);
       Event& e = pending_.emplace_back();
       e.case_id = 0;
@@ -277,7 +274,7 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
     installed_ = old_installed;
     roster_ = old_roster;
     absence_generation_ = old_generation;
-    windows_by_office_ = old_windows;
+    office_posts_ = old_office_posts;
     pending_rules_.reset();
     throw;
   }
