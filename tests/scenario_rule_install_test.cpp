@@ -337,3 +337,30 @@ TEST_CASE("installing rules: a new window and a new village station receive appl
   CHECK(received_at(*e, e->submit(at_new_window)) == "nd-w17");
   CHECK(received_at(*e, e->submit(at_new_station)) == "nd-mj-v9-agent1");
 }
+
+TEST_CASE("installing rules: an install before a fresh store's first command keeps the set it opened with") {
+  LiveHall hall;
+  // A new hall database opened today on A, and B installed before anyone acts: the store
+  // must hold both sets, A first, or cases recorded after the install (whose references
+  // count A's entities first) could not be read back.
+  hall.clock->set(DateTime::parse("2026-12-01T08:30"));
+  const RuleSet b = hall.b();
+  CaseId id = 0;
+  {
+    auto e = hall.open(hall.a);
+    e->install_rules(b, "nd-s017");
+    REQUIRE(e->installed_rules().size() == 2);
+    id = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+    act(*e, id, Verb::accept, "nd-s001");
+  }
+  hall.clock->set(DateTime::parse("2027-01-04T09:00"));
+  auto e = hall.open(b);
+  REQUIRE(e->installed_rules().size() == 2);
+  CHECK(e->installed_rules()[0].version == hall.a.version());
+  CHECK(e->installed_rules()[1].version == b.version());
+  CHECK(e->get(id).rules_version == b.version());
+  CHECK(e->get(id).state == CaseState::preliminary_review);
+  e.reset();
+  CHECK(verify_sqlite_log(hall.db).ok);
+  CHECK(sql_int(hall.db, "SELECT count(*) FROM rule_sets") == 2);
+}

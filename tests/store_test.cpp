@@ -368,3 +368,33 @@ TEST_CASE("every store: one StoreCommit reused through append_reusing keeps each
     CHECK(store->engine_state() == "the roster at the first commit");
   }
 }
+
+TEST_CASE("every store: a commit of a rule set and the engine state alone, then an install") {
+  TempDir dir;
+  for (const StoreKind& kind : store_kinds(dir)) {
+    CAPTURE(kind.name);
+    auto store = kind.open();
+    // What an engine sends when a rule set is installed on a store that has had no commit:
+    // the set it opened with, with no event, then the install's commit with its event.
+    StoreCommit opening;
+    opening.engine_state = "roster under v1";
+    opening.rules = StoredRuleSet{"v1", {{"a.yaml", "offices: []\n"}},
+                                  DateTime::parse("2026-12-01T08:30"), "system"};
+    const std::uint64_t first = store->append(std::move(opening));
+    StoreCommit install = commit({{1, 1}});
+    install.engine_state = "roster under v2";
+    install.rules = StoredRuleSet{"v2", {{"a.yaml", "offices: [x]\n"}},
+                                  DateTime::parse("2026-12-01T08:30"), "nd-s017"};
+    const std::uint64_t second = store->append(std::move(install));
+    CHECK(second > first);
+    store->wait_durable(second);
+    const std::vector<StoredRuleSet> sets = store->rule_sets();
+    REQUIRE(sets.size() == 2);
+    CHECK(sets[0].version == "v1");
+    CHECK(sets[1].version == "v2");
+    CHECK(store->engine_state() == "roster under v2");
+    const LogBatch feed = store->events_after(0, 10);
+    REQUIRE(feed.events.size() == 1);  // the set alone wrote no event
+    CHECK(feed.events[0].position == 1);
+  }
+}

@@ -221,6 +221,12 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
                             short_version(next.version()), plan.problems.size(),
                             plan.problems.size() == 1 ? "" : "s", why));
   }
+  // A store that has had no commit yet holds no rule set: the one the engine opened with
+  // goes out with the first commit. Written by the install's own commit it would be lost
+  // (a commit carries one set), and the store would name the new set alone under cases
+  // whose references count the old one's entities first: a reopened engine could not read
+  // them. So the opening set is stored first, in a commit of its own.
+  if (pending_rules_) unit([&] { roster_dirty_ = true; });
   const DateTime at = clock_->now();
   RuleSet merged = merge_rules(rules_, next);
   // Saved whole: a failed commit puts the engine back as it was.
