@@ -55,7 +55,7 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
                               m.code, m.materials.size(), m.stages.size()));
     }
   }
-  index_office_posts();
+  index_rules();
   advanced_ = clock_->now();
   recover();
   finish_rule_history();
@@ -63,18 +63,26 @@ EngineCore::EngineCore(RuleSet rules, Calendar calendar, std::shared_ptr<Clock> 
   if (!store_->read_only()) recompute_provisional(clock_->now());
 }
 
-void EngineCore::index_office_posts() {
-  std::vector<OfficePosts> index(rules_.offices().size());
-  for (std::uint32_t o = 0; o < index.size(); ++o) {
-    index[o].windows = window_posts(rules_, OfficeRef{o});
+void EngineCore::index_rules() {
+  RuleIndex index;
+  index.offices.resize(rules_.offices().size());
+  for (std::uint32_t o = 0; o < index.offices.size(); ++o) {
+    index.offices[o].windows = window_posts(rules_, OfficeRef{o});
   }
   const auto posts = rules_.posts();
   for (std::uint32_t i = 0; i < posts.size(); ++i) {
     if (posts[i].role == PostRole::window || posts[i].role == PostRole::agent) {
-      index[index_of(posts[i].office)].intake.push_back(PostRef{i});
+      index.offices[index_of(posts[i].office)].intake.push_back(PostRef{i});
     }
   }
-  office_posts_ = std::move(index);
+  for (const Matter& m : rules_.matters()) {
+    MatterMaterials& bits = index.materials.emplace_back();
+    for (std::size_t i = 0; i < m.materials.size() && i < 64; ++i) {
+      bits.all |= std::uint64_t{1} << i;
+      if (m.materials[i].tolerable) bits.tolerable |= std::uint64_t{1} << i;
+    }
+  }
+  index_ = std::move(index);
 }
 
 CaseRecord& EngineCore::record(CaseId id) {

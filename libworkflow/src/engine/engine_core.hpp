@@ -209,14 +209,14 @@ class EngineCore {
   PostRef window_for(OfficeRef office, CaseId id) const;
   // The office's window posts, in rule order (computed once: asked on every intake).
   const std::vector<PostRef>& windows_of(OfficeRef office) const {
-    return office_posts_[index_of(office)].windows;
+    return index_.offices[index_of(office)].windows;
   }
   // The office's window and agent posts, retired ones too, in rule order: where a receiving
   // clerk's post is looked for (the same order as a scan of every post, a fraction of it).
   const std::vector<PostRef>& intake_posts_of(OfficeRef office) const {
-    return office_posts_[index_of(office)].intake;
+    return index_.offices[index_of(office)].intake;
   }
-  void index_office_posts();
+  void index_rules();
   // §32 after a notice answered in full: 00:00 after the last day to accept or refuse.
   DateTime completion_window_end(const CaseRecord& c) const {
     return DateTime::at(
@@ -364,13 +364,23 @@ class EngineCore {
   std::map<CaseId, RatingRecord> ratings_;  // rated cases only (cold data)
   std::map<CaseId, OversightRecord> oversight_;  // cases with orders or reassignments only
   std::map<CaseId, CoordinationRecord> coordinations_;  // cases sent to 办不成事 (cold data)
-  // Per office, the posts intake looks among: computed from rules_ when the engine opens
-  // and when a rule set is installed (index_office_posts), asked on every submission.
+  // What the hot paths ask of rules_, worked out once: built when the engine opens and when
+  // a rule set is installed (index_rules), restored with the old rules if an install fails.
   struct OfficePosts {
     std::vector<PostRef> windows;  // window_posts(): the windows that serve, in rule order
     std::vector<PostRef> intake;   // its window and agent posts, retired too, in rule order
   };
-  std::vector<OfficePosts> office_posts_;
+  // A matter's materials as bit sets over Matter::materials (at most 64, checked when the
+  // rules are taken): what facts_for counts on every command, without walking the list.
+  struct MatterMaterials {
+    std::uint64_t all = 0;
+    std::uint64_t tolerable = 0;  // 容缺: may be missing at acceptance
+  };
+  struct RuleIndex {
+    std::vector<OfficePosts> offices;          // by office
+    std::vector<MatterMaterials> materials;    // by matter
+  };
+  RuleIndex index_;
   Roster roster_;
   std::vector<std::uint32_t> absence_generation_;  // per staff: stale absence timers
   // Per staff, the cases routed to them: a superset of what they hold (entries go stale as

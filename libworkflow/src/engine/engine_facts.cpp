@@ -20,15 +20,11 @@ Facts EngineCore::facts_for(const CaseRecord& c, const Action* a) const {
   const Matter& m = rules_.matter(c.matter);
   Facts f;
   f.path = static_cast<Path>(m.kind);
-  // Counted on the bit set: facts are asked for on every command, names are not needed.
-  std::size_t missing = 0, tolerable_missing = 0;
-  for (std::size_t i = 0; i < m.materials.size(); ++i) {
-    if ((c.materials >> i) & 1u) continue;
-    ++missing;
-    if (m.materials[i].tolerable) ++tolerable_missing;
-  }
+  // Worked out on bit sets: facts are asked for on every command, names are not needed.
+  const MatterMaterials& bits = index_.materials[index_of(c.matter)];
+  const std::uint64_t missing = bits.all & ~c.materials;
   f.materials_complete = missing == 0;
-  f.only_tolerable_missing = missing > 0 && missing == tolerable_missing;
+  f.only_tolerable_missing = missing != 0 && (missing & ~bits.tolerable) == 0;
   f.tolerate_missing = a != nullptr && a->tolerate_missing;
   f.on_promise = a != nullptr && a->on_promise;
   f.promise_allowed = m.promise_approval;

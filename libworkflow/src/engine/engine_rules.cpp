@@ -235,7 +235,7 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
   const auto old_installed = installed_;
   const Roster old_roster = roster_;
   const auto old_generation = absence_generation_;
-  const auto old_office_posts = office_posts_;
+  const auto old_index = index_;
   try {
     unit([&] {
       rules_ = std::move(merged);
@@ -251,7 +251,7 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
         }
       }
       roster_dirty_ = true;  // the engine state names the new version
-      index_office_posts();
+      index_rules();
       const auto installer = next.find_staff(actor);
       Event& e = pending_.emplace_back();
       e.case_id = 0;
@@ -280,7 +280,7 @@ InstallPlan EngineCore::install_rules(const RuleSet& next, std::string_view acto
     installed_ = old_installed;
     roster_ = old_roster;
     absence_generation_ = old_generation;
-    office_posts_ = old_office_posts;
+    index_ = old_index;
     pending_rules_.reset();
     throw;
   }
