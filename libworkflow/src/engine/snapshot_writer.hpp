@@ -44,8 +44,11 @@ class Writer {
   explicit Writer(std::size_t expected) { buf_.resize(expected); }
   // Writes into `reuse`'s storage (its contents are dropped), growing it only if it holds
   // fewer than `expected` bytes: a caller that keeps its buffer allocates once, not per call.
+  // A buffer far larger than expected (it once held an unusually long snapshot) is let go,
+  // so that it is not passed on from case to case for good.
   Writer(std::string&& reuse, std::size_t expected) : buf_(std::move(reuse)) {
-    buf_.resize(std::max(expected, buf_.capacity()));
+    if (buf_.capacity() > 4 * expected) std::string().swap(buf_);
+    buf_.resize(expected);
   }
   template <class T>
   void put(T v) {
