@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/engine_core.hpp"
+#include "engine/holder_lists.hpp"
 #include "rules/rule_merge.hpp"
 #include "support/sha256.hpp"
 #include "workflow/error.hpp"
@@ -111,39 +112,6 @@ void EngineCore::mark_back(std::string_view staff, std::string_view actor,
   ++absence_generation_[index_of(s)];  // a pending absence start or end no longer applies
 }
 
-namespace {
-
-// Drops the entries of a holder's list (EngineCore::held_by_) that no longer hold: one pass
-// in place, no sort, so a list of a million entries is cleaned up in milliseconds under the
-// lock of the command that doubled it. Keeps whatever the unit in progress touched: a
-// rollback may give it back.
-void drop_stale_holds(std::vector<CaseId>& held, const CaseTable& cases,
-                      const std::vector<CaseId>& touched, StaffRef staff) {
-  // The listed records lie scattered over the table, each a miss: asked for a few entries
-  // ahead, the misses overlap instead of waiting one after another (the clean-up scans
-  // about two entries per entry added).
-  constexpr std::size_t kAhead = 8;
-  const std::size_t n = held.size();
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n && held[i + kAhead] - 1 < cases.size()) {
-      const CaseRecord& ahead = cases[held[i + kAhead] - 1];
-      __builtin_prefetch(&ahead.holder);
-      __builtin_prefetch(&ahead.life);
-    }
-    const CaseId id = held[i];
-    if (id > cases.size()) continue;
-    const CaseRecord& c = cases[id - 1];
-    if ((c.holder == staff && !is_concluded(c.life.phase)) ||
-        std::find(touched.begin(), touched.end(), id) != touched.end()) {
-      held[kept++] = id;
-    }
-  }
-  held.resize(kept);
-}
-
-}  // namespace
-
 void EngineCore::note_holder(const CaseRecord& c) {
   const std::size_t s = index_of(c.holder);
   if (s >= held_by_.size()) {
@@ -161,22 +129,6 @@ void EngineCore::note_holder(const CaseRecord& c) {
     held_by_compacted_[s] = held.size();
   }
 }
-
-namespace {
-
-// Drops the entries of EngineCore::away_from_home_ whose case no longer waits at the 办不成事
-// window for its home post, but for those the unit in progress touched (as above).
-void drop_gone_home(std::vector<CaseId>& list, const CaseTable& cases,
-                    const std::vector<CaseId>& touched) {
-  std::erase_if(list, [&](CaseId id) {
-    if (id > cases.size()) return true;
-    const CaseRecord& c = cases[id - 1];
-    if (c.home_post != kNone && !is_concluded(c.life.phase)) return false;
-    return std::find(touched.begin(), touched.end(), id) == touched.end();
-  });
-}
-
-}  // namespace
 
 void EngineCore::note_away_from_home(const CaseRecord& c) {
   if (c.home_post == kNone) return;
