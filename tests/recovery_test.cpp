@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "hall_state.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/store.hpp"
 #ifdef WORKFLOW_HAS_POSTGRES
@@ -23,29 +23,6 @@ using namespace workflow;
 using namespace workflow::testing;
 
 namespace {
-
-// Everything a supervisor or the engine could observe about every case, as text.
-std::string everything(const Engine& engine) {
-  std::ostringstream out;
-  for (const CaseView& listed : engine.list()) {
-    const CaseView v = engine.get(listed.id);
-    out << v.id << ' ' << v.matter << ' ' << to_string(v.state) << (v.suspended ? " S" : "")
-        << ' ' << to_string(v.decision) << ' ' << v.office << ' ' << v.post << ' ' << v.holder
-        << ' ' << to_string(v.holding) << ' ' << to_string(v.light) << ' '
-        << (v.accepted ? v.accepted->to_string() : "-") << ' '
-        << (v.promised_deadline ? v.promised_deadline->to_string() : "-") << ' '
-        << (v.legal_deadline ? v.legal_deadline->to_string() : "-") << ' '
-        << (v.supplement_deadline ? v.supplement_deadline->to_string() : "-") << ' '
-        << v.suspended_working_days << ' ' << v.extension_days << ' ' << v.applicant << ' '
-        << v.agent << ' ' << v.delegation << ' ' << v.missing_materials.size() << '\n';
-    for (const Event& e : v.history) {
-      out << "  " << e.seq << ' ' << to_string(e.kind) << ' ' << e.time.to_string() << ' '
-          << e.actor << ' ' << e.office << ' ' << e.post << ' ' << e.reason << " | " << e.detail
-          << '\n';
-    }
-  }
-  return out.str();
-}
 
 // A week at 宁都 with something of everything in flight, in two halves so a test can close
 // the engine between them.
