@@ -7,10 +7,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "official_2027.hpp"
 #include "sqlite_files.hpp"
 #include "workflow/engine.hpp"
 
@@ -23,29 +23,6 @@ namespace {
 // 临时救助 (360730-MZ-0001): promised 5, legal 20 working days, at the county window.
 const std::vector<std::string> kReliefMaterials{"临时救助申请书", "居民身份证及户口簿",
                                                 "遭遇困难的有关证明材料"};
-
-// The shipped calendar with 2027 replaced by an "official" file. A TEST FIXTURE, not the
-// real notice: it declares Saturday 2027-01-09 a working day, so a January deadline moves.
-fs::path official_2027(const TempDir& dir) {
-  const fs::path cal = dir / "calendar";
-  fs::create_directories(cal);
-  for (const auto& f : fs::directory_iterator(WORKFLOW_SOURCE_DIR "/rules/calendar")) {
-    fs::copy_file(f.path(), cal / f.path().filename());
-  }
-  std::ofstream(cal / "2027.yaml", std::ios::trunc) <<
-      "year: 2027\n"
-      "source: 测试用2027年安排（非真实通知）\n"
-      "holidays:\n"
-      "  - {name: 元旦, from: 2027-01-01, to: 2027-01-03}\n"
-      "  - {name: 春节, from: 2027-02-05, to: 2027-02-13}\n"
-      "  - {name: 清明节, from: 2027-04-03, to: 2027-04-05}\n"
-      "  - {name: 劳动节, from: 2027-05-01, to: 2027-05-05}\n"
-      "  - {name: 端午节, from: 2027-06-09, to: 2027-06-09}\n"
-      "  - {name: 中秋节, from: 2027-09-15, to: 2027-09-15}\n"
-      "  - {name: 国庆节, from: 2027-10-01, to: 2027-10-07}\n"
-      "makeup_workdays: [2027-01-09, 2027-02-20, 2027-04-10, 2027-10-09]\n";
-  return cal;
-}
 
 std::optional<Event> last_of(const CaseView& v, EventKind kind) {
   for (auto it = v.history.rbegin(); it != v.history.rend(); ++it) {
