@@ -103,6 +103,40 @@ TEST_CASE("AB岗: with A and B both away the case goes to the 办不成事 windo
   CHECK(hall.view(id).holding == Holding::a_holder);
 }
 
+TEST_CASE("AB岗: a post with no 办不成事 window above keeps its case with A, and gives it to "
+          "whichever of A and B is back first") {
+  // The engine test hall: the city's review post (c-review: ca, cb) decides reported-up
+  // cases, and neither the city nor any office above it has a 办不成事 window.
+  Hall hall(engine_rules(), "2026-12-01T09:00");
+  const CaseId id = hall.submit("C-ESCALATED", "county", "w1a", {"申请书"});
+  hall.act(id, Verb::accept, "w1a");
+  hall.act(id, Verb::review_pass, "w1a");
+  hall.act(id, Verb::report_up, "ra");
+  REQUIRE(hall.view(id).post == "c-review");
+  REQUIRE(hall.view(id).holder == "ca");
+  hall.engine.mark_away("cb", AbsenceKind::leave, DateTime::parse("2026-12-01T09:00"),
+                        DateTime::parse("2026-12-03T09:00"), "cb");
+  hall.engine.mark_away("ca", AbsenceKind::leave, DateTime::parse("2026-12-01T09:00"),
+                        DateTime::parse("2026-12-08T09:00"), "ca");
+  CaseView v = hall.view(id);
+  CHECK(v.post == "c-review");
+  CHECK(v.holder == "ca");
+  CHECK(v.holding == Holding::unresolved);
+  CHECK(v.history.back().kind == EventKind::routed_unresolved);
+  // Both keep their rights on it meanwhile, as they would at a window.
+  CHECK(!hall.engine.available_actions(id, "cb").empty());
+  // cb's leave ends first: the case is cb's to decide, not left with ca, who is still away.
+  hall.at("2026-12-03T09:30");
+  v = hall.view(id);
+  CHECK(v.post == "c-review");
+  CHECK(v.holder == "cb");
+  CHECK(v.holding == Holding::b_covering);
+  CHECK(v.history.back().kind == EventKind::routed);
+  CHECK(v.history.back().reason.find("cb is back") == 0);
+  hall.act(id, Verb::higher_approve, "cb");
+  CHECK(hall.view(id).state == CaseState::decided);
+}
+
 TEST_CASE("委托: 赖村's food-licence delegation lapses between two applications") {
   Hall hall(ningdu_rules(), "2025-12-30T09:00");
   const CaseId before = hall.submit(kFoodLicence, "nd-lc", "nd-lc-s01", kFoodMaterials);

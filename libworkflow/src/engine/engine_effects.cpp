@@ -47,10 +47,11 @@ void EngineCore::route_to(CaseRecord& c, PostRef post, DateTime at, std::string_
   c.holder = to.holder;
   c.holding = to.holding;
   note_holder(c);
-  // Remember whose stage the 办不成事 window holds, to give it back (engine_roster.cpp).
-  c.home_post = to.holding == Holding::unresolved && to.post != post && !removed_post
-                    ? index_of(post)
-                    : kNone;
+  // Remember whose stage nobody of its post can take, to give it back as soon as one of A
+  // and B is back (engine_roster.cpp): held by the 办不成事 window, or, where neither the
+  // post's office nor any above has one (or the post is that window), left at the post with
+  // its away A. Without the mark the second kind stayed with A after B came back.
+  c.home_post = to.holding == Holding::unresolved && !removed_post ? index_of(post) : kNone;
   note_away_from_home(c);
   const Post& p = rules_.post(post);
   if (to.office != old_office) {

@@ -174,9 +174,14 @@ void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recor
     // 办不成事 only while nobody of the post can take it: back as soon as one is.
     const PostRef window = c.post;
     const OfficeRef before = c.office;
-    const std::string why = fmt::format("{} is back{}: post {} takes its stage back from the "
-                                        "办不成事 window {}", rules_.staff(staff).id, recorded_by,
-                                        p.id, rules_.post(window).id);
+    // (A post with no 办不成事 window above kept the stage itself, with its away A.)
+    const std::string why =
+        window == home
+            ? fmt::format("{} is back{}: post {} takes up its stage, left with its A while A "
+                          "and B were both away (no 办不成事 window above it)",
+                          rules_.staff(staff).id, recorded_by, p.id)
+            : fmt::format("{} is back{}: post {} takes its stage back from the 办不成事 window {}",
+                          rules_.staff(staff).id, recorded_by, p.id, rules_.post(window).id);
     route_to(c, home, at, why);
     if (c.office == before) {  // route_to names only a move between offices
       emit_system(c, EventKind::routed, at, why,
