@@ -45,7 +45,8 @@ TEST_CASE("drop_stale_holds keeps the clerk's live cases in order and drops the 
   CHECK(held == std::vector<CaseId>{1, 3, 5, 6});
 }
 
-TEST_CASE("drop_stale_holds keeps a case the unit in progress routed away: a rollback gives it back") {
+TEST_CASE("drop_stale_holds keeps a case the unit in progress routed away: a rollback gives it "
+          "back") {
   // The unit routed case 2 away from the clerk and concluded case 4; before it commits, a
   // third case reaches the clerk and the list is cleaned up. Were 2 and 4 dropped, rolling
   // the unit back would return them to the clerk unlisted, and the clerk's going away
@@ -77,7 +78,8 @@ TEST_CASE("drop_stale_holds over a list longer than its look-ahead") {
   CHECK(held == expected);
 }
 
-TEST_CASE("drop_gone_home keeps cases still waiting for their home post, and those the unit touched") {
+TEST_CASE("drop_gone_home keeps cases still waiting for their home post, and those the unit "
+          "touched") {
   CaseTable t;
   open_cases(t, 5);
   for (CaseRecord& c : t) c.home_post = 3;
