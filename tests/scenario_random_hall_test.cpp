@@ -144,6 +144,9 @@ std::filesystem::path changed_rules(const TempDir& dir) {
   return b;
 }
 
+// Who may move a case off its usual path: the windows, the 办不成事 window, the leader, units.
+const std::vector<const char*> kCoordinators = {"w1a", "w2a", "ua", "boss", "ra", "da", "ha"};
+
 bool concluded(CaseState s) {
   return s == CaseState::issued || s == CaseState::refused || s == CaseState::withdrawn ||
          s == CaseState::terminated || s == CaseState::revoked;
@@ -186,13 +189,18 @@ class RandomHall {
   // How much of the hall the run went through: a run that never failed a commit, never
   // handed work over or never crossed New Year would prove little.
   void check_coverage() const {
-    int issued = 0, handed = 0, recomputed = 0, under_new_rules = 0;
+    int issued = 0, handed = 0, recomputed = 0, under_new_rules = 0, tasks_closed = 0;
+    int reassigned = 0;
     std::map<std::string, int> states;
     const std::string new_version = engine_->rules().version();
     for (const CaseView& v : engine_->list()) {
       ++states[std::string(to_string(v.state))];
       if (v.state == CaseState::issued) ++issued;
       const CaseView full = engine_->get(v.id);
+      if (full.rectification && full.rectification->state == RectificationState::closed) {
+        ++tasks_closed;
+      }
+      if (!full.reassignments.empty()) ++reassigned;
       for (const Event& e : full.history) {
         if (e.kind == EventKind::handoff) ++handed;
         if (e.kind == EventKind::deadlines_recomputed) ++recomputed;
@@ -207,7 +215,9 @@ class RandomHall {
             << " openings, " << refused_ << " refused commands, " << away_marked_
             << " absences, " << handed << " handoffs, " << recomputed
             << " deadlines recomputed, " << under_new_rules << " cases under the new rules, "
-            << kept_by_post_ << " checks of a case its post kept while A and B were away";
+            << kept_by_post_ << " checks of a case its post kept while A and B were away, "
+            << rated_ << " ratings, " << tasks_.size() << " rectification tasks, "
+            << tasks_closed << " closed, " << reassigned << " reassigned";
     const std::string run = summary.str();
     CAPTURE(run);
     CHECK(store_->failed >= 10);
@@ -222,6 +232,9 @@ class RandomHall {
     CHECK(recomputed >= 1);
     CHECK(rules_changed_);
     CHECK(under_new_rules >= 50);
+    CHECK(rated_ >= 10);
+    CHECK(tasks_closed >= 1);
+    CHECK(reassigned >= 1);
   }
 
  private:
@@ -290,6 +303,7 @@ class RandomHall {
     if (roll < 0.22 || cases_.empty()) return submit();
     if (roll < 0.25) return go_away();
     if (roll < 0.26) return come_back();
+    if (roll < 0.30) return rate();
     act();
   }
 
@@ -337,18 +351,56 @@ class RandomHall {
 
   // The holder (or now and then someone else) gives a verb the engine offers them, or one it
   // does not: a refused command must leave the case as it was.
+  // The applicant rates a concluded case (好差评), now and then badly: a bad rating opens a
+  // rectification task for the unit, with its own light and verbs.
+  void rate() {
+    const CaseId id = cases_[index(cases_.size())];
+    Rating r;
+    r.score = chance(0.3) ? uniform(1, 2) : uniform(3, 5);
+    r.named = chance(0.5);
+    r.comment = r.score <= 2 ? "等了很久" : "";
+    engine_->rate(id, r);
+    if (r.score <= 2) tasks_.push_back(id);
+    ++rated_;
+  }
+
   void act() {
-    // A recent case, undecided if one of a few picks is: the older ones are mostly concluded.
-    const std::size_t recent = std::min<std::size_t>(cases_.size(), 150);
     CaseId id = 0;
     CaseView v;
-    for (int pick = 0; pick < 4 && (id == 0 || concluded(v.state)); ++pick) {
-      id = cases_[cases_.size() - 1 - index(recent)];
+    std::string actor;
+    if (!tasks_.empty() && chance(0.15)) {
+      // A rectification task: whoever of the hall the engine offers its verbs to.
+      id = tasks_[index(tasks_.size())];
       v = engine_->view(id);
+      actor = any(kEveryone);
+      for (int pick = 0; pick < 5 && engine_->available_actions(id, actor).empty(); ++pick) {
+        actor = any(kEveryone);
+      }
+    } else {
+      // A recent case, undecided if one of a few picks is: the older ones are mostly
+      // concluded.
+      const std::size_t recent = std::min<std::size_t>(cases_.size(), 150);
+      for (int pick = 0; pick < 4 && (id == 0 || concluded(v.state)); ++pick) {
+        id = cases_[cases_.size() - 1 - index(recent)];
+        v = engine_->view(id);
+      }
+      actor = chance(0.9) && !v.holder.empty() ? v.holder : std::string(any(kEveryone));
+      // Now and then someone else's verb on it: the leader moves a stage to the unit's other
+      // post (改派), and the 办不成事 path's verbs where the rules let a post send there (in
+      // this hall none does).
+      if (chance(0.06)) {
+        for (int pick = 0; pick < 4; ++pick) {
+          const std::string who = any(kCoordinators);
+          for (const Verb o : engine_->available_actions(id, who)) {
+            if (o == Verb::send_unresolved || o == Verb::hand_to_unit ||
+                o == Verb::settle_unresolved || o == Verb::reassign) {
+              actor = who;
+            }
+          }
+        }
+      }
     }
-    const std::string actor =
-        chance(0.9) && !v.holder.empty() ? v.holder : std::string(any(kEveryone));
-    const std::vector<Verb> offered = engine_->available_actions(id, actor);
+    std::vector<Verb> offered = engine_->available_actions(id, actor);
     const Verb verb =
         !offered.empty() && chance(0.95) ? choose(offered) : static_cast<Verb>(uniform(0, 18));
     Action a;
@@ -369,7 +421,12 @@ class RandomHall {
       }
     }
     if (verb == Verb::accept) a.tolerate_missing = chance(0.5);
-    if (verb == Verb::hand_to_unit) a.unit = "amr";
+    if (verb == Verb::hand_to_unit) {
+      a.unit = v.matter == "C-JOINT" ? "housing" : v.matter == "T-INSTANT" ? "town-social" : "amr";
+    }
+    if (verb == Verb::reassign) {  // to the unit's other back-office post
+      a.to_post = v.post == "amr-review" ? "amr-decide" : "amr-review";
+    }
     try {
       engine_->act(id, verb, a);
     } catch (const Error& e) {
@@ -415,7 +472,8 @@ class RandomHall {
   std::string rules_dir_;  // what the hall opens with: the rules installed, and
   Calendar calendar_;      // the calendar last given
   bool notice_taken_ = false, rules_changed_ = false;
-  int reopened_ = 0, refused_ = 0, away_marked_ = 0, kept_by_post_ = 0;
+  std::vector<CaseId> tasks_;  // cases rated badly: their rectification tasks
+  int reopened_ = 0, refused_ = 0, away_marked_ = 0, kept_by_post_ = 0, rated_ = 0;
 };
 
 }  // namespace
