@@ -15,9 +15,10 @@
 //   - a refused command leaves its case where it was;
 //   - no undecided case waits with a clerk who is away (their work passed to the other
 //     holder of the post, or to the 办不成事 window).
-// The seed is fixed: a failure replays exactly.
+// The seed is fixed: a failure replays exactly (and tools/random-hall tries others).
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
@@ -478,9 +479,13 @@ class RandomHall {
 
 }  // namespace
 
+// The fixed seed, with its coverage checked, in every test run; WORKFLOW_RANDOM_HALL_SEED
+// runs another one (tools/random-hall runs many: docs/fuzzing.md), whose coverage may fall
+// short of the fixed seed's and is not checked.
 TEST_CASE("a hall at random from today past the 2027 Spring Festival: failed commits leave "
           "no trace, reopening changes nothing") {
-  RandomHall hall(20261201);
+  const char* seed = std::getenv("WORKFLOW_RANDOM_HALL_SEED");
+  RandomHall hall(seed != nullptr ? static_cast<std::uint32_t>(std::stoul(seed)) : 20261201);
   hall.run(2000);
-  hall.check_coverage();
+  if (seed == nullptr) hall.check_coverage();
 }
