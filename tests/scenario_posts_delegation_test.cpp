@@ -5,6 +5,7 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "sqlite_files.hpp"
 #include "workflow/error.hpp"
 
 using namespace workflow;
@@ -135,6 +136,53 @@ TEST_CASE("AB岗: a post with no 办不成事 window above keeps its case with A
   CHECK(v.history.back().reason.find("cb is back") == 0);
   hall.act(id, Verb::higher_approve, "cb");
   CHECK(hall.view(id).state == CaseState::decided);
+}
+
+TEST_CASE("AB岗: B going away with what B took over gives it back to A, recorded, and the "
+          "SQLite store reopens") {
+  TempDir dir;
+  const std::filesystem::path db = dir / "hall.db";
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2026-12-01T09:00"));
+  const auto open = [&] {
+    Options o;
+    o.store = open_sqlite_store(db);
+    return std::make_unique<Engine>(RuleSet::load(engine_rules()), shipped_calendar(), clock, o);
+  };
+  CaseId id = 0;
+  {
+    auto e = open();
+    Action a;
+    a.actor = "w1a";
+    id = e->submit({"C-COMMITTED", "county", "w1a", "甲", {"申请书", "身份证明", "经营场所证明"}});
+    e->act(id, Verb::accept, a);
+    e->act(id, Verb::review_pass, a);
+    REQUIRE(e->view(id).holder == "ra");
+    // ra on leave: rb takes the stage; ra back: what rb took over stays with rb.
+    e->mark_away("ra", AbsenceKind::leave, DateTime::parse("2026-12-01T09:00"),
+                 DateTime::parse("2026-12-03T09:00"), "ra");
+    CHECK(e->view(id).holder == "rb");
+    clock->set(DateTime::parse("2026-12-02T09:00"));
+    e->mark_back("ra", "ra");
+    CHECK(e->view(id).holder == "rb");
+    // Then rb goes on leave: the stage goes back to ra, at work, with an event saying so.
+    clock->set(DateTime::parse("2026-12-14T09:00"));
+    e->mark_away("rb", AbsenceKind::leave, DateTime::parse("2026-12-14T09:00"),
+                 DateTime::parse("2026-12-16T09:00"), "rb");
+    const CaseView v = e->get(id);
+    CHECK(v.holder == "ra");
+    CHECK(v.holding == Holding::a_holder);
+    CHECK(v.history.back().kind == EventKind::handoff);
+    CHECK(v.history.back().detail == "post=amr-review; from=rb; to=ra");
+  }
+  // Every snapshot is sealed by an event of the log: the store opens (it refused to, "the
+  // snapshot of case 1 is not sealed by any event of the log", when the move went
+  // unrecorded), and the case is where it was.
+  auto reopened = open();
+  CHECK(reopened->view(id).holder == "ra");
+  Action decide;
+  decide.actor = "ra";
+  reopened->act(id, Verb::review_pass, decide);
+  CHECK(reopened->view(id).post == "amr-decide");
 }
 
 TEST_CASE("委托: 赖村's food-licence delegation lapses between two applications") {

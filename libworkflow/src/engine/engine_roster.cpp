@@ -193,14 +193,27 @@ void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recor
 
 void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view recorded_by) {
   const Roster::Absence& away = roster_.absence(staff);
+  const std::string why = fmt::format(
+      "{} is away ({}) until {}{}", rules_.staff(staff).id, to_string(away.kind),
+      away.until.to_string(),
+      recorded_by.empty() ? std::string{} : fmt::format(", as recorded by {}", recorded_by));
   for (const CaseId id : held_by(staff)) {
     CaseRecord& c = cases_[id - 1];
+    const OfficeRef office = c.office;
     // The stage's own post: for an unresolved case that is the 办不成事 window itself.
-    route_to(c, c.post, at,
-             fmt::format("{} is away ({}) until {}{}", rules_.staff(staff).id,
-                         to_string(away.kind), away.until.to_string(),
-                         recorded_by.empty() ? std::string{}
-                                             : fmt::format(", as recorded by {}", recorded_by)));
+    route_to(c, c.post, at, why);
+    // B going away with what B took over gives it back to A, who is at work: route_to
+    // records moves to B, to the window and between offices, not this one, and a move
+    // without an event would leave the case's new snapshot unsealed by the log (the SQLite
+    // store then refuses to open: docs/storage.md, "Snapshots in the chain").
+    if (c.holding == Holding::a_holder && c.office == office && c.holder != staff) {
+      const Post& p = rules_.post(c.post);
+      emit_system(c, EventKind::handoff, at,
+                  fmt::format("B holder {} is away: A holder {} takes the stage back ({})",
+                              rules_.staff(staff).id, rules_.staff(c.holder).id, why),
+                  fmt::format("post={}; from={}; to={}", p.id, rules_.staff(staff).id,
+                              rules_.staff(c.holder).id));
+    }
   }
 }
 
