@@ -14,7 +14,8 @@
 //   - reopening at any quiet moment gives back exactly the hall as it is;
 //   - a refused command leaves its case where it was;
 //   - no undecided case waits with a clerk who is away (their work passed to the other
-//     holder of the post, or to the 办不成事 window).
+//     holder of the post, or to the 办不成事 window);
+//   - no commit writes a snapshot without an event to seal it in the log.
 // The seed is fixed: a failure replays exactly (and tools/random-hall tries others).
 #include <doctest/doctest.h>
 
@@ -49,11 +50,11 @@ class FailingStore final : public CaseStore {
  public:
   explicit FailingStore(std::shared_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
   std::uint64_t append(StoreCommit c) override {
-    fail_if_armed();
+    fail_if_armed(c);
     return inner_->append(std::move(c));
   }
   std::uint64_t append_reusing(StoreCommit& c) override {
-    fail_if_armed();
+    fail_if_armed(c);
     return inner_->append_reusing(c);
   }
   void wait_durable(std::uint64_t t) override { inner_->wait_durable(t); }
@@ -83,7 +84,11 @@ class FailingStore final : public CaseStore {
   int failed = 0;  // commits failed so far
 
  private:
-  void fail_if_armed() {
+  void fail_if_armed(const StoreCommit& c) {
+    // Every commit that writes a snapshot carries an event: an SQLite store seals the
+    // snapshots with the commit's last event, and one left unsealed when the store closes
+    // makes it refuse to open (docs/storage.md, "Snapshots in the chain").
+    if (!c.cases.empty()) CHECK_MESSAGE(!c.events.empty(), "case ", c.cases.front().id);
     if (broken_) throw Error(ErrorCode::store_error, "the store has failed (injected)");
     if (!armed) return;
     armed = false;
