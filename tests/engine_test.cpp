@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "error_of.hpp"
+#include "forwarding_store.hpp"
 #include "hall_fixture.hpp"
 #include "sqlite_files.hpp"
 #include "workflow/error.hpp"
@@ -16,6 +17,7 @@
 using namespace workflow;
 using workflow::testing::engine_rules;
 using workflow::testing::error_of;
+using workflow::testing::ForwardingStore;
 using workflow::testing::Hall;
 using workflow::testing::TempDir;
 
@@ -295,35 +297,15 @@ namespace {
 // A store written before StoreCommit::rules_version: it keeps the events it is given as they
 // are (here in an SQLite store behind it, which would fill an empty version in) and does not
 // override takes_commit_rules_version.
-class OldContractStore final : public CaseStore {
+class OldContractStore final : public ForwardingStore {
  public:
-  explicit OldContractStore(std::unique_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
+  explicit OldContractStore(std::unique_ptr<CaseStore> inner) : ForwardingStore(std::move(inner)) {}
   std::uint64_t append(StoreCommit c) override {
     for (const Event& e : c.events) given_.push_back(e);
     c.rules_version.reset();  // it knows nothing of the field
-    return inner_->append(std::move(c));
-  }
-  void wait_durable(std::uint64_t t) override { inner_->wait_durable(t); }
-  void on_durable(std::uint64_t t, std::function<void(std::exception_ptr)> done) override {
-    inner_->on_durable(t, std::move(done));
-  }
-  std::vector<Event> history(CaseId id) const override { return inner_->history(id); }
-  void for_each_case(const std::function<void(const CaseSnapshot&)>& v) const override {
-    inner_->for_each_case(v);
-  }
-  std::string engine_state() const override { return inner_->engine_state(); }
-  std::vector<StoredRuleSet> rule_sets() const override { return inner_->rule_sets(); }
-  std::optional<RequestRecord> find_request(std::string_view id) const override {
-    return inner_->find_request(id);
-  }
-  bool read_only() const noexcept override { return inner_->read_only(); }
-  LogBatch events_after(std::uint64_t p, std::size_t n) const override {
-    return inner_->events_after(p, n);
+    return inner().append(std::move(c));
   }
   std::vector<Event> given_;
-
- private:
-  std::unique_ptr<CaseStore> inner_;
 };
 
 // The same commands on `store`: a case submitted, accepted, then refused an act it may not do

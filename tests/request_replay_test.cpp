@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "error_of.hpp"
+#include "forwarding_store.hpp"
 #include "hall_fixture.hpp"
 #include "workflow/asio.hpp"
 #include "workflow/error.hpp"
@@ -30,8 +31,9 @@ namespace {
 // A memory store whose commits, while held, are queued but not durable: wait_durable blocks
 // and on_durable callbacks are deferred until release() (or fail()). find_request answers
 // from the queued commits too, as a real group-commit store does.
-class HeldStore final : public CaseStore {
+class HeldStore final : public ForwardingStore {
  public:
+  HeldStore() : ForwardingStore(make_memory_store()) {}
   // From now on commits stay not durable until release() or fail().
   void hold() {
     std::lock_guard lock(mutex_);
@@ -74,7 +76,7 @@ class HeldStore final : public CaseStore {
   std::uint64_t append(StoreCommit commit) override {
     std::lock_guard lock(mutex_);
     if (failed_) std::rethrow_exception(failure());
-    const std::uint64_t ticket = inner_->append(std::move(commit));
+    const std::uint64_t ticket = inner().append(std::move(commit));
     issued_ = ticket;
     if (!holding_) durable_ = ticket;
     return ticket;
@@ -102,26 +104,11 @@ class HeldStore final : public CaseStore {
     lock.unlock();
     done(error);
   }
-  std::vector<Event> history(CaseId id) const override { return inner_->history(id); }
-  LogBatch events_after(std::uint64_t position, std::size_t limit) const override {
-    return inner_->events_after(position, limit);
-  }
-  void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
-    inner_->for_each_case(visit);
-  }
-  std::string engine_state() const override { return inner_->engine_state(); }
-  std::vector<StoredRuleSet> rule_sets() const override { return inner_->rule_sets(); }
-  std::optional<RequestRecord> find_request(std::string_view request_id) const override {
-    return inner_->find_request(request_id);
-  }
-  bool read_only() const noexcept override { return false; }
-
  private:
   static std::exception_ptr failure() {
     return std::make_exception_ptr(Error(ErrorCode::store_error, "the disk is gone (test)"));
   }
 
-  std::unique_ptr<CaseStore> inner_ = make_memory_store();
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool holding_ = false;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "error_of.hpp"
+#include "forwarding_store.hpp"
 #include "hall_fixture.hpp"
 #include "hall_state.hpp"
 #include "official_2027.hpp"
@@ -46,36 +47,19 @@ namespace {
 // A store that fails the next commit when armed, before the store behind it sees any of it,
 // and then stays failed, as the store contract has it (workflow/store.hpp), until the hall
 // "reopens" it: recover() stands for opening the same file again.
-class FailingStore final : public CaseStore {
+class FailingStore final : public ForwardingStore {
  public:
-  explicit FailingStore(std::shared_ptr<CaseStore> inner) : inner_(std::move(inner)) {}
+  using ForwardingStore::ForwardingStore;
   std::uint64_t append(StoreCommit c) override {
     fail_if_armed(c);
-    return inner_->append(std::move(c));
+    return inner().append(std::move(c));
   }
   std::uint64_t append_reusing(StoreCommit& c) override {
     fail_if_armed(c);
-    return inner_->append_reusing(c);
+    return inner().append_reusing(c);
   }
-  void wait_durable(std::uint64_t t) override { inner_->wait_durable(t); }
-  void on_durable(std::uint64_t t, std::function<void(std::exception_ptr)> done) override {
-    inner_->on_durable(t, std::move(done));
-  }
-  std::vector<Event> history(CaseId id) const override { return inner_->history(id); }
-  void for_each_case(const std::function<void(const CaseSnapshot&)>& v) const override {
-    inner_->for_each_case(v);
-  }
-  std::string engine_state() const override { return inner_->engine_state(); }
-  std::vector<StoredRuleSet> rule_sets() const override { return inner_->rule_sets(); }
-  std::optional<RequestRecord> find_request(std::string_view id) const override {
-    return inner_->find_request(id);
-  }
-  bool read_only() const noexcept override { return inner_->read_only(); }
   bool takes_commit_rules_version() const noexcept override {
-    return inner_->takes_commit_rules_version();
-  }
-  LogBatch events_after(std::uint64_t p, std::size_t n) const override {
-    return inner_->events_after(p, n);
+    return inner().takes_commit_rules_version();
   }
 
   void recover() { broken_ = false; }
@@ -88,7 +72,10 @@ class FailingStore final : public CaseStore {
     // Every commit that writes a snapshot carries an event: an SQLite store seals the
     // snapshots with the commit's last event, and one left unsealed when the store closes
     // makes it refuse to open (docs/storage.md, "Snapshots in the chain").
-    if (!c.cases.empty()) CHECK_MESSAGE(!c.events.empty(), "case ", c.cases.front().id);
+    if (!c.cases.empty()) {
+      CHECK_MESSAGE(!c.events.empty(),
+                    "a snapshot of case " << c.cases.front().id << " and no event");
+    }
     if (broken_) throw Error(ErrorCode::store_error, "the store has failed (injected)");
     if (!armed) return;
     armed = false;
@@ -97,7 +84,6 @@ class FailingStore final : public CaseStore {
     throw std::runtime_error("the disk is full (injected)");
   }
   bool broken_ = false;
-  std::shared_ptr<CaseStore> inner_;
 };
 
 // What a window can take in, by whom (the A holders of the window posts, at work: the B
@@ -211,7 +197,9 @@ class RandomHall {
         if (e.kind == EventKind::handoff) ++handed;
         if (e.kind == EventKind::deadlines_recomputed) ++recomputed;
       }
-      if (!full.history.empty() && full.history.front().rules_version == new_version) ++under_new_rules;
+      if (!full.history.empty() && full.history.front().rules_version == new_version) {
+        ++under_new_rules;
+      }
     }
     std::string seen;
     for (const auto& [state, n] : states) seen += " " + state + "=" + std::to_string(n);
