@@ -185,6 +185,53 @@ TEST_CASE("AB岗: B going away with what B took over gives it back to A, recorde
   CHECK(reopened->view(id).post == "amr-decide");
 }
 
+TEST_CASE("AB岗: a case the 办不成事 window holds for its post still goes home when the window's "
+          "own A and B were away meanwhile") {
+  Hall hall(ningdu_rules(), "2026-12-01T09:00");
+  const CaseId id = food_case_at_review(hall);
+  const auto away = [&](const char* who, const char* until) {
+    hall.engine.mark_away(who, AbsenceKind::leave, hall.clock->now(), DateTime::parse(until),
+                          "nd-s017");
+  };
+  away("nd-s023", "2026-12-10T09:00");  // the reviewers' B, then A: to the window
+  away("nd-s022", "2026-12-04T09:00");
+  REQUIRE(hall.view(id).post == "nd-unresolved");
+  REQUIRE(hall.view(id).holder == "nd-s018");
+  hall.at("2026-12-02T09:00");
+  away("nd-s019", "2026-12-08T09:00");  // the window's B, then A
+  away("nd-s018", "2026-12-08T09:00");
+  CHECK(hall.view(id).post == "nd-unresolved");
+  CHECK(hall.view(id).holding == Holding::unresolved);
+  // The reviewer is back first: the case goes home to its post, to nd-s022.
+  hall.at("2026-12-04T09:30");
+  const CaseView v = hall.view(id);
+  CHECK(v.post == "nd-amr-review");
+  CHECK(v.holder == "nd-s022");
+  CHECK(v.holding == Holding::a_holder);
+}
+
+TEST_CASE("AB岗: the 办不成事 window's own B covering for its A still gives the case back to its "
+          "post") {
+  Hall hall(ningdu_rules(), "2026-12-01T09:00");
+  const CaseId id = food_case_at_review(hall);
+  for (const char* who : {"nd-s023", "nd-s022"}) {
+    hall.engine.mark_away(who, AbsenceKind::leave, hall.clock->now(),
+                          DateTime::parse("2026-12-04T09:00"), "nd-s017");
+  }
+  REQUIRE(hall.view(id).holder == "nd-s018");
+  hall.at("2026-12-02T09:00");
+  hall.engine.mark_away("nd-s018", AbsenceKind::leave, hall.clock->now(),
+                        DateTime::parse("2026-12-08T09:00"), "nd-s017");
+  CaseView v = hall.view(id);
+  CHECK(v.post == "nd-unresolved");
+  CHECK(v.holder == "nd-s019");
+  CHECK(v.holding == Holding::unresolved);  // still waiting for its post, not the window's
+  hall.at("2026-12-04T09:30");
+  v = hall.view(id);
+  CHECK(v.post == "nd-amr-review");
+  CHECK(v.holder == "nd-s022");
+}
+
 TEST_CASE("委托: 赖村's food-licence delegation lapses between two applications") {
   Hall hall(ningdu_rules(), "2025-12-30T09:00");
   const CaseId before = hall.submit(kFoodLicence, "nd-lc", "nd-lc-s01", kFoodMaterials);

@@ -200,8 +200,11 @@ void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view rec
   for (const CaseId id : held_by(staff)) {
     CaseRecord& c = cases_[id - 1];
     const OfficeRef office = c.office;
-    // The stage's own post: for an unresolved case that is the 办不成事 window itself.
-    route_to(c, c.post, at, why);
+    // From the stage's own post, which for a case the 办不成事 window holds is its home post,
+    // not the window: routed from the window, a case whose window clerks were both away
+    // forgot the post it waits for, and stayed at the window when the post's clerk was back.
+    const PostRef from = c.home_post != kNone ? PostRef{c.home_post} : c.post;
+    route_to(c, from, at, why);
     // B going away with what B took over gives it back to A, who is at work: route_to
     // records moves to B, to the window and between offices, not this one, and a move
     // without an event would leave the case's new snapshot unsealed by the log (the SQLite
