@@ -120,7 +120,8 @@ enum class EventKind : std::uint8_t {
   deemed_accepted,     // §32: no notice within the policy days, accepted as of receipt
   opinion_deemed,      // 超时默许: a silent department deemed to agree
   supplement_overdue,  // 容缺 materials not supplied in time; the case is terminated
-  handoff,             // the stage passed from A to B (AB岗)
+  handoff,             // AB岗: the stage passed to B while A is away (or back to A, at
+                       // work, when B goes away with it); detail post=; from=; to=
   routed_unresolved,   // A and B both away: sent to the 办不成事 window
   routed,              // the case moved to another post or office (stage change, delegation)
   light_changed,       // yellow, red or escalated-red

@@ -205,15 +205,16 @@ void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view rec
     // forgot the post it waits for, and stayed at the window when the post's clerk was back.
     const PostRef from = c.home_post != kNone ? PostRef{c.home_post} : c.post;
     route_to(c, from, at, why);
-    // B going away with what B took over gives it back to A, who is at work: route_to
-    // records moves to B, to the window and between offices, not this one, and a move
-    // without an event would leave the case's new snapshot unsealed by the log (the SQLite
-    // store then refuses to open: docs/storage.md, "Snapshots in the chain").
+    // A move to the post's A, who is at work (B going away with what B took over), is the
+    // one route_to does not record (it records moves to B, to the window and between
+    // offices), and a move without an event would leave the case's new snapshot unsealed
+    // by the log (the SQLite store then refuses to open: docs/storage.md, "Snapshots in
+    // the chain").
     if (c.holding == Holding::a_holder && c.office == office && c.holder != staff) {
       const Post& p = rules_.post(c.post);
       emit_system(c, EventKind::handoff, at,
-                  fmt::format("B holder {} is away: A holder {} takes the stage back ({})",
-                              rules_.staff(staff).id, rules_.staff(c.holder).id, why),
+                  fmt::format("{} is away: A holder {} of post {} takes the stage ({})",
+                              rules_.staff(staff).id, rules_.staff(c.holder).id, p.id, why),
                   fmt::format("post={}; from={}; to={}", p.id, rules_.staff(staff).id,
                               rules_.staff(c.holder).id));
     }
