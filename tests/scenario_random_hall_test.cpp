@@ -478,7 +478,12 @@ class RandomHall {
 TEST_CASE("a hall at random from today past the 2027 Spring Festival: failed commits leave "
           "no trace, reopening changes nothing") {
   const char* seed = std::getenv("WORKFLOW_RANDOM_HALL_SEED");
-  RandomHall hall(seed != nullptr ? static_cast<std::uint32_t>(std::stoul(seed)) : 20261201);
+  const std::string digits = seed != nullptr ? seed : "";
+  const bool number = !digits.empty() && digits.size() <= 9 &&
+                      digits.find_first_not_of("0123456789") == std::string::npos;
+  REQUIRE_MESSAGE((seed == nullptr || number),
+                  "WORKFLOW_RANDOM_HALL_SEED=" << digits << ": not a seed (1 to 9 digits)");
+  RandomHall hall(seed != nullptr ? static_cast<std::uint32_t>(std::stoul(digits)) : 20261201);
   hall.run(2000);
   if (seed == nullptr) hall.check_coverage();
 }
