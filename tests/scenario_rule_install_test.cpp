@@ -364,3 +364,41 @@ TEST_CASE("installing rules: an install before a fresh store's first command kee
   CHECK(verify_sqlite_log(hall.db).ok);
   CHECK(sql_int(hall.db, "SELECT count(*) FROM rule_sets") == 2);
 }
+
+TEST_CASE("installing rules: a stage the 办不成事 window holds for its post goes back to the post's "
+          "new clerk at work") {
+  LiveHall hall;
+  // Today, 2026-12-01: a food licence reaches its decision at 市场监管局首席代表岗 while the
+  // chief (nd-s024) and the post's B (nd-s025) are both on leave, so the 办不成事 window
+  // holds it for the post. B makes nd-s200 the post's A; nd-s200 is at work.
+  hall.clock->set(DateTime::parse("2026-12-01T09:00"));
+  CaseId id = 0;
+  {
+    auto e = hall.open(hall.a);
+    id = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+    act(*e, id, Verb::accept, "nd-s001");
+    act(*e, id, Verb::review_pass, "nd-s001");
+    for (const char* who : {"nd-s025", "nd-s024"}) {
+      e->mark_away(who, AbsenceKind::leave, hall.clock->now(),
+                   DateTime::parse("2026-12-11T18:00"), "nd-s017");
+    }
+    act(*e, id, Verb::review_pass, "nd-s022");
+    REQUIRE(e->view(id).post == "nd-unresolved");
+    REQUIRE(e->view(id).holding == Holding::unresolved);
+    hall.clock->set(DateTime::parse("2026-12-02T10:00"));
+    e->install_rules(hall.b(), "nd-s017");
+    const CaseView v = e->get(id);
+    CHECK(v.post == "nd-amr-chief");
+    CHECK(v.holder == "nd-s200");
+    CHECK(v.holding == Holding::a_holder);
+    REQUIRE_FALSE(v.history.empty());
+    const Event& moved = v.history.back();  // one event: the install moved it
+    CHECK(moved.kind == EventKind::rerouted);
+    CHECK(moved.detail.find("from_post=nd-unresolved; to_post=nd-amr-chief; from=nd-s018; "
+                            "to=nd-s200") == 0);
+    act(*e, id, Verb::approve, "nd-s200");  // the new chief decides the same day
+  }
+  // Reopened on B: decided, and nothing waits at the window.
+  auto e = hall.open(hall.b());
+  CHECK(e->view(id).state == CaseState::decided);
+}

@@ -309,6 +309,28 @@ void EngineCore::reconcile_after_install(CaseRecord& c, DateTime at, std::string
     c.holding = Holding::unresolved;  // there for coordination, like a case no post can take
     return;
   }
+  // A stage waiting for its post while A and B were both away (at the 办不成事 window, or
+  // with its away A where no window is above): under the new holders one of them may be at
+  // work, and the absences' ends would never bring it back (they look for the old holders'
+  // returns); and where both still are away, the stage waits with the new A, not the old.
+  if (c.home_post != kNone && !retired(rules_, PostRef{c.home_post})) {
+    const PostRef home{c.home_post};
+    const Post& h = rules_.post(home);
+    const Post& at_post = rules_.post(c.post);
+    const bool someone_back = !roster_.is_away(h.a, at) || !roster_.is_away(h.b, at);
+    if (someone_back || (c.holder != at_post.a && c.holder != at_post.b)) {
+      const std::string why = fmt::format("post {} under rule set {}: {}", h.id, version,
+                                          someone_back ? "a holder is at work"
+                                                       : "its holders changed");
+      const Assignment to = assign(rules_, roster_, home, at);
+      emit(c, EventKind::rerouted, at, std::string(actor), c.post, why,
+           fmt::format("from_post={}; to_post={}; from={}; to={}; rules={}", at_post.id,
+                       rules_.post(to.post).id, rules_.staff(c.holder).id,
+                       rules_.staff(to.holder).id, current_.version()));
+      route_to(c, home, at, why);
+    }
+    return;
+  }
   const Post& p = rules_.post(c.post);
   const bool still_holds = c.holder == p.a || c.holder == p.b ||
                            (c.holding == Holding::unresolved);
