@@ -210,6 +210,86 @@ TEST_CASE("AB岗: a case the 办不成事 window holds for its post still goes h
   CHECK(v.holding == Holding::a_holder);
 }
 
+TEST_CASE("AB岗: the 办不成事 window's clerk back first takes the case its other clerk, away, "
+          "was left with") {
+  Hall hall(ningdu_rules(), "2026-12-01T09:00");
+  const CaseId id = food_case_at_review(hall);
+  const auto away = [&](const char* who) {
+    hall.engine.mark_away(who, AbsenceKind::leave, hall.clock->now(),
+                          DateTime::parse("2026-12-10T09:00"), "nd-s017");
+  };
+  away("nd-s023");  // the reviewers' B, then A: to the window, whose A is nd-s018
+  away("nd-s022");
+  REQUIRE(hall.view(id).holder == "nd-s018");
+  hall.at("2026-12-01T10:00");
+  away("nd-s018");  // the window's A: its B takes it
+  REQUIRE(hall.view(id).holder == "nd-s019");
+  hall.at("2026-12-01T11:00");
+  away("nd-s019");  // both window clerks away: left flagged with the window's A
+  REQUIRE(hall.view(id).holder == "nd-s018");
+  // nd-s019 is back first: the case goes to the one at work, still waiting for its post
+  // (it stayed with nd-s018, away until the 10th, though nd-s019 was at the window).
+  hall.at("2026-12-02T09:00");
+  hall.engine.mark_back("nd-s019", "nd-s017");
+  const CaseView v = hall.engine.get(id);
+  CHECK(v.post == "nd-unresolved");
+  CHECK(v.holder == "nd-s019");
+  CHECK(v.holding == Holding::unresolved);
+  CHECK(v.history.back().kind == EventKind::routed_unresolved);
+  // The reviewer back: home, as always.
+  hall.at("2026-12-03T09:00");
+  hall.engine.mark_back("nd-s022", "nd-s017");
+  CHECK(hall.view(id).post == "nd-amr-review");
+  CHECK(hall.view(id).holder == "nd-s022");
+}
+
+TEST_CASE("AB岗: reopening hands nothing over again, and dates nothing in the past") {
+  TempDir dir;
+  const std::filesystem::path db = dir / "hall.db";
+  auto clock = std::make_shared<ManualClock>(DateTime::parse("2026-12-01T09:00"));
+  const auto open = [&] {
+    Options o;
+    o.store = open_sqlite_store(db);
+    return std::make_unique<Engine>(RuleSet::load(ningdu_rules()), shipped_calendar(), clock, o);
+  };
+  CaseId id = 0;
+  std::size_t events = 0;
+  {
+    auto e = open();
+    Action a;
+    a.actor = "nd-s001";
+    id = e->submit({kFoodLicence, "nd", "nd-s001", "甲", kFoodMaterials});
+    e->act(id, Verb::accept, a);
+    e->act(id, Verb::review_pass, a);
+    const auto away = [&](const char* who, const char* at) {
+      clock->set(DateTime::parse(at));
+      e->mark_away(who, AbsenceKind::leave, clock->now(), DateTime::parse("2026-12-10T09:00"),
+                   "nd-s017");
+    };
+    away("nd-s018", "2026-12-01T09:00");  // the window's A, holding nothing yet
+    away("nd-s023", "2026-12-01T09:10");  // the reviewers' B, then A: to the window's B
+    away("nd-s022", "2026-12-01T09:20");
+    REQUIRE(e->view(id).holder == "nd-s019");
+    away("nd-s019", "2026-12-01T09:30");  // both window clerks away: flagged with its A
+    REQUIRE(e->view(id).holder == "nd-s018");
+    events = e->get(id).history.size();
+  }
+  // Reopened at 10:00: the absences' starts fire again. Fired at their past times they
+  // routed by who was away then (at 09:00 the reviewer was at work): the case went to
+  // nd-s022 with a handoff dated 09:00, then back to the window, three events recorded
+  // after those of 09:20 and 09:30.
+  clock->set(DateTime::parse("2026-12-01T10:00"));
+  auto e = open();
+  e->advance_to(clock->now());
+  const CaseView v = e->get(id);
+  CHECK(v.holder == "nd-s018");
+  CHECK(v.holding == Holding::unresolved);
+  CHECK(v.history.size() == events);
+  for (std::size_t i = 1; i < v.history.size(); ++i) {
+    CHECK_MESSAGE(v.history[i - 1].time <= v.history[i].time, "event ", i + 1, " of case ", id);
+  }
+}
+
 TEST_CASE("AB岗: the 办不成事 window's own B covering for its A still gives the case back to its "
           "post") {
   Hall hall(ningdu_rules(), "2026-12-01T09:00");

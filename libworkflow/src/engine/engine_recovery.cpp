@@ -181,14 +181,22 @@ void EngineCore::recover() {
   const DateTime now = clock_->now();
   for (std::uint32_t i = 0; i < roster_.size(); ++i) {
     const Roster::Absence& a = roster_.absence(StaffRef{i});
-    // An absence not over yet: its start fires again (at once if it began while the engine
-    // was down); handing over what the absent person still holds is idempotent.
+    // An absence not over yet: its start fires again, at once if it began before this
+    // opening (while the engine was down, or already handed over before it closed), with
+    // the roster as it is now: fired at its past start, it routed by who was away then
+    // (moving flagged cases back and forth, with events dated before the moves already
+    // recorded). Handing over what the absent person still holds moves only what the
+    // roster now sends elsewhere.
     if (a.set && a.until > now) {
-      timers_.push(Timer{a.from, i, TimerKind::absence_start, absence_generation_[i], 0});
+      timers_.push(Timer{std::max(a.from, now), i, TimerKind::absence_start,
+                         absence_generation_[i], 0});
     }
-    // Its end gives back what the 办不成事 window holds (at once if it ended while the engine
-    // was down; returning is idempotent).
-    if (a.set) timers_.push(Timer{a.until, i, TimerKind::absence_end, absence_generation_[i], 0});
+    // Its end gives back what the 办不成事 window holds, at once if it ended before this
+    // opening (returning is idempotent).
+    if (a.set) {
+      timers_.push(Timer{std::max(a.until, now), i, TimerKind::absence_end,
+                         absence_generation_[i], 0});
+    }
   }
 }
 

@@ -170,7 +170,19 @@ void EngineCore::end_absence(StaffRef staff, DateTime at, std::string_view recor
     if (c.home_post == kNone || is_concluded(c.life.phase)) continue;
     const PostRef home{c.home_post};
     const Post& p = rules_.post(home);
-    if ((p.a != staff && p.b != staff) || retired(rules_, home)) continue;
+    if (retired(rules_, home)) continue;
+    if (p.a != staff && p.b != staff) {
+      // A clerk of the 办不成事 window back while the case waits there with the window's
+      // other clerk, away (both were): the case goes to the one at work, still for its post.
+      const Post& w = rules_.post(c.post);
+      if (c.post != home && (w.a == staff || w.b == staff) && roster_.is_away(c.holder, at)) {
+        route_to(c, home, at,
+                 fmt::format("{} of the 办不成事 window {} is back{}; {} is away",
+                             rules_.staff(staff).id, w.id, recorded_by,
+                             rules_.staff(c.holder).id));
+      }
+      continue;
+    }
     // 办不成事 only while nobody of the post can take it: back as soon as one is.
     const PostRef window = c.post;
     const OfficeRef before = c.office;
@@ -204,6 +216,13 @@ void EngineCore::begin_absence(StaffRef staff, DateTime at, std::string_view rec
     // not the window: routed from the window, a case whose window clerks were both away
     // forgot the post it waits for, and stayed at the window when the post's clerk was back.
     const PostRef from = c.home_post != kNone ? PostRef{c.home_post} : c.post;
+    // Already where the roster sends it (flagged with its away holder because nobody else of
+    // the post or of the 办不成事 window is at work; or an absence's start fired again on
+    // reopening): nothing moves and nothing is recorded.
+    if (!retired(rules_, from)) {
+      const Assignment to = assign(rules_, roster_, from, at);
+      if (to.post == c.post && to.holder == c.holder && to.holding == c.holding) continue;
+    }
     route_to(c, from, at, why);
     // A move to the post's A, who is at work (B going away with what B took over), is the
     // one route_to does not record (it records moves to B, to the window and between
