@@ -110,6 +110,39 @@ TEST_CASE("容缺受理: the tolerable material must come within 5 working days"
   CHECK(hall.state(prompt) == CaseState::preliminary_review);
 }
 
+TEST_CASE("容缺受理: a §45 inspection moves the supplement day by the working days it took") {
+  // Today, 2026-12-01 (Tuesday): accepted under 容缺, the material owed by 12-08. The next
+  // day the window sends an inspector; supplements are refused while the inspection runs.
+  Hall hall(ningdu_rules(), "2026-12-01T09:00");
+  Action tolerate;
+  tolerate.actor = "nd-s001";
+  tolerate.tolerate_missing = true;
+  const CaseId id = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodRequired);
+  hall.engine.accept(id, tolerate);
+  REQUIRE(hall.view(id).supplement_deadline == day("2026-12-08"));
+  hall.at("2026-12-02T09:00");
+  Action inspect;
+  inspect.actor = "nd-s001";
+  inspect.procedure = SpecialProcedure::inspection;
+  inspect.reason = "现场核查";
+  inspect.days = 3;
+  hall.engine.suspend(id, inspect);
+  // The 8th passes during the inspection: nothing ends (nor could the applicant bring it).
+  hall.at("2026-12-10T09:00");
+  CHECK(hall.state(id) == CaseState::preliminary_review);
+  Action resume;
+  resume.actor = "nd-s001";
+  hall.engine.resume(id, resume);
+  // Six working days (2, 3, 4, 7, 8, 9 December) not counted: owed by the 16th now.
+  CHECK(hall.view(id).supplement_deadline == day("2026-12-16"));
+  hall.at("2026-12-16T17:00");
+  CHECK(hall.state(id) == CaseState::preliminary_review);
+  // Not brought: the case ends the next morning (it went on without the material before).
+  hall.at("2026-12-17T00:00");
+  CHECK(hall.state(id) == CaseState::terminated);
+  CHECK(hall.view(id).history.back().kind == EventKind::supplement_overdue);
+}
+
 TEST_CASE("容缺受理: the approval may come first, the licence waits for the owed material") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
   Action tolerate;

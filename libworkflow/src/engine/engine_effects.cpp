@@ -254,12 +254,23 @@ void EngineCore::apply_step(CaseRecord& c, Trigger trigger, Phase from, Phase to
       c.suspended_since = at.date();
       freeze_light(c);
       break;
-    case Trigger::resume:
+    case Trigger::resume: {
       // §45: the working days the special procedure took are not counted.
-      c.suspended_days += calendar_.working_days_between(c.suspended_since, at.date());
+      const int days = calendar_.working_days_between(c.suspended_since, at.date());
+      c.suspended_days += days;
+      // 容缺: supplements are refused while the procedure runs, so the applicant's day moves
+      // by the days it took. (It stayed, and a day passed meanwhile was lost: its timer fired
+      // into the suspension and the case went on without the material, until a reopening
+      // re-armed the timer and terminated it.) The old day's timer is stale now.
+      if (c.tolerance && days > 0) {
+        c.supplement_due = calendar_.add_working_days(c.supplement_due, days);
+        timers_.push(Timer{DateTime::at(c.supplement_due + 1), c.id, TimerKind::supplement_due,
+                           0, 0});
+      }
       refresh_light(c, at);
       arm_law_timers(c);  // §43 and the stage's share move by the days not counted
       break;
+    }
     case Trigger::extend:
       c.extension_days = static_cast<std::uint8_t>(action->days);
       refresh_light(c, at);
