@@ -33,7 +33,7 @@ struct HallProfile {
   std::vector<std::string> front_desk;    // A and B of windows, 办不成事 windows, agents
   std::vector<std::string> everyone;      // the whole staff
   std::vector<std::string> coordinators;  // may move a case off its path (send, hand, 改派)
-  std::map<std::string, std::vector<std::string>> posts_of_department;  // back-office posts
+  std::map<std::string, std::vector<std::string>> posts_of_department;  // its windows, back office
 
   // The post's A and B, and the 办不成事 window that takes the post's cases when both are
   // away: in the post's office or the nearest office above (none for the window itself).
@@ -71,7 +71,7 @@ inline HallProfile learn_hall(const RuleSet& rules, const Calendar& calendar, Da
         p.role == PostRole::window || supervisors.count(i) != 0) {
       coordinating.insert({id(p.a), id(p.b)});
     }
-    if (p.role == PostRole::back_office) {
+    if (p.role == PostRole::back_office || p.role == PostRole::window) {
       h.posts_of_department[rules.department(p.department).id].push_back(p.id);
     }
     h.cover[p.id] = HallProfile::Cover{
