@@ -15,6 +15,14 @@ const char* kFoodLicence = "360730-SCJG-0004";
 const std::vector<std::string> kFoodRequired = food_licence_required();
 const std::string kFoodTolerable = food_licence_materials().back();
 
+// Acceptance under 容缺 by the window clerk `actor`.
+Action tolerating(const char* actor) {
+  Action a;
+  a.actor = actor;
+  a.tolerate_missing = true;
+  return a;
+}
+
 }  // namespace
 
 TEST_CASE("三都镇: an instant pension enrolment is decided and issued at once") {
@@ -82,9 +90,7 @@ TEST_CASE("§32: no notice within 5 working days means accepted on the day recei
 
 TEST_CASE("容缺受理: the tolerable material must come within 5 working days") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  Action tolerate;
-  tolerate.actor = "nd-s001";
-  tolerate.tolerate_missing = true;
+  const Action tolerate = tolerating("nd-s001");
 
   // Not with a required material missing.
   const CaseId incomplete = hall.submit(kFoodLicence, "nd", "nd-s001", {kFoodRequired[0]});
@@ -114,9 +120,7 @@ TEST_CASE("容缺受理: a §45 inspection moves the supplement day by the worki
   // Today, 2026-12-01 (Tuesday): accepted under 容缺, the material owed by 12-08. The next
   // day the window sends an inspector; supplements are refused while the inspection runs.
   Hall hall(ningdu_rules(), "2026-12-01T09:00");
-  Action tolerate;
-  tolerate.actor = "nd-s001";
-  tolerate.tolerate_missing = true;
+  const Action tolerate = tolerating("nd-s001");
   const CaseId id = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodRequired);
   hall.engine.accept(id, tolerate);
   REQUIRE(hall.view(id).supplement_deadline == day("2026-12-08"));
@@ -145,9 +149,7 @@ TEST_CASE("容缺受理: a §45 inspection moves the supplement day by the worki
 
 TEST_CASE("容缺受理: the approval may come first, the licence waits for the owed material") {
   Hall hall(ningdu_rules(), "2025-03-03T09:00");
-  Action tolerate;
-  tolerate.actor = "nd-s001";
-  tolerate.tolerate_missing = true;
+  const Action tolerate = tolerating("nd-s001");
   const CaseId owed = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodRequired);
   const CaseId denied = hall.submit(kFoodLicence, "nd", "nd-s001", kFoodRequired);
   for (const CaseId id : {owed, denied}) {

@@ -16,6 +16,21 @@ namespace {
 const char* kFoodLicence = "360730-SCJG-0004";
 const std::vector<std::string>& kFoodMaterials = food_licence_materials();
 
+// A hall on an SQLite file, opened again as a hall system restarts (one engine at a time).
+struct HallOnFile {
+  explicit HallOnFile(std::string rules_dir) : rules(std::move(rules_dir)) {}
+  std::unique_ptr<Engine> open() const {
+    Options o;
+    o.store = open_sqlite_store(db);
+    return std::make_unique<Engine>(RuleSet::load(rules), shipped_calendar(), clock, o);
+  }
+  std::string rules;
+  TempDir dir;
+  std::filesystem::path db = dir / "hall.db";
+  std::shared_ptr<ManualClock> clock =
+      std::make_shared<ManualClock>(DateTime::parse("2026-12-01T09:00"));
+};
+
 }  // namespace
 
 TEST_CASE("AB岗: the reviewer goes on leave mid-case and B takes the stage over") {
@@ -140,14 +155,9 @@ TEST_CASE("AB岗: a post with no 办不成事 window above keeps its case with A
 
 TEST_CASE("AB岗: B going away with what B took over gives it back to A, recorded, and the "
           "SQLite store reopens") {
-  TempDir dir;
-  const std::filesystem::path db = dir / "hall.db";
-  auto clock = std::make_shared<ManualClock>(DateTime::parse("2026-12-01T09:00"));
-  const auto open = [&] {
-    Options o;
-    o.store = open_sqlite_store(db);
-    return std::make_unique<Engine>(RuleSet::load(engine_rules()), shipped_calendar(), clock, o);
-  };
+  const HallOnFile hall(engine_rules());
+  const auto& clock = hall.clock;
+  const auto open = [&] { return hall.open(); };
   CaseId id = 0;
   {
     auto e = open();
@@ -244,14 +254,9 @@ TEST_CASE("AB岗: the 办不成事 window's clerk back first takes the case its 
 }
 
 TEST_CASE("AB岗: reopening hands nothing over again, and dates nothing in the past") {
-  TempDir dir;
-  const std::filesystem::path db = dir / "hall.db";
-  auto clock = std::make_shared<ManualClock>(DateTime::parse("2026-12-01T09:00"));
-  const auto open = [&] {
-    Options o;
-    o.store = open_sqlite_store(db);
-    return std::make_unique<Engine>(RuleSet::load(ningdu_rules()), shipped_calendar(), clock, o);
-  };
+  const HallOnFile hall(ningdu_rules());
+  const auto& clock = hall.clock;
+  const auto open = [&] { return hall.open(); };
   CaseId id = 0;
   std::size_t events = 0;
   {
