@@ -545,7 +545,9 @@ class RandomHall {
         return;  // moved since (or sent to the window by a rules install: it stays there)
       }
       if (e->kind != EventKind::routed_unresolved) continue;
-      const std::string post = e->detail.substr(5, e->detail.find(';') - 5);  // "post=P; ..."
+      // "post=P; window=W; holder=H": a changed detail must fail here, not skip the check.
+      REQUIRE_MESSAGE(e->detail.rfind("post=", 0) == 0, "routed_unresolved detail: " << e->detail);
+      const std::string post = e->detail.substr(5, e->detail.find(';') - 5);
       if (hall_.cover.count(post) != 0 && !both_away(post) && reported_.insert(id).second) {
         FAIL_CHECK("case " << id << " is kept for post " << post << " (" << e->detail
                    << ") though " << hall_.cover.at(post).a << " or "
