@@ -402,3 +402,73 @@ TEST_CASE("installing rules: a stage the 办不成事 window holds for its post 
   auto e = hall.open(hall.b());
   CHECK(e->view(id).state == CaseState::decided);
 }
+
+TEST_CASE("installing rules: a stage the 办不成事 window holds moves to the window's new clerk "
+          "while the post's holders are still away") {
+  LiveHall hall;
+  // Rule set C: rules/ningdu with one change, the 办不成事 window's staffing. 吴芳 (nd-s018)
+  // leaves it; 朱磊 (nd-s019) becomes its A and 林平 (nd-s020) its B. The 市场监管局首席代表岗
+  // keeps its holders, both on leave until 2026-12-11.
+  const fs::path c_dir = hall.dir / "ningdu-c";
+  fs::create_directories(c_dir);
+  for (const auto& f : fs::directory_iterator(ningdu_rules())) {
+    fs::copy_file(f.path(), c_dir / f.path().filename());
+  }
+  {
+    const fs::path posts = c_dir / "posts-city-county.yaml";
+    std::string text = read_text(posts);
+    const std::string old = "role: unresolved, a: nd-s018, b: nd-s019,";
+    const std::size_t at = text.find(old);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, old.size(), "role: unresolved, a: nd-s019, b: nd-s020,");
+    std::ofstream(posts, std::ios::binary | std::ios::trunc) << text;
+  }
+  const DateTime leave_ends = DateTime::parse("2026-12-11T18:00");
+  hall.clock->set(DateTime::parse("2026-12-01T09:00"));
+  CaseId id = 0;
+  {
+    auto e = hall.open(hall.a);
+    id = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+    act(*e, id, Verb::accept, "nd-s001");
+    act(*e, id, Verb::review_pass, "nd-s001");
+    for (const char* who : {"nd-s025", "nd-s024"}) {
+      e->mark_away(who, AbsenceKind::leave, hall.clock->now(), leave_ends, "nd-s017");
+    }
+    act(*e, id, Verb::review_pass, "nd-s022");
+    REQUIRE(e->view(id).post == "nd-unresolved");
+    REQUIRE(e->view(id).holder == "nd-s018");
+    hall.clock->set(DateTime::parse("2026-12-02T10:00"));
+    e->install_rules(RuleSet::load(c_dir), "nd-s017");
+    const CaseView v = e->get(id);
+    // Still at the window for its post (both holders away), now with the window's new A.
+    CHECK(v.post == "nd-unresolved");
+    CHECK(v.holder == "nd-s019");
+    CHECK(v.holding == Holding::unresolved);
+    // Two events: the install moved it, and the window's new clerk holds it for the post (as
+    // any stage routed to the window while its post's holders are away).
+    REQUIRE(v.history.size() >= 2);
+    const Event& moved = v.history[v.history.size() - 2];
+    CHECK(moved.kind == EventKind::rerouted);
+    CHECK(moved.actor == "nd-s017");
+    CHECK(moved.reason.find("its holders changed") != std::string::npos);
+    CHECK(moved.detail.find("from_post=nd-unresolved; to_post=nd-unresolved; from=nd-s018; "
+                            "to=nd-s019") == 0);
+    const Event& held = v.history.back();
+    CHECK(held.kind == EventKind::routed_unresolved);
+    CHECK(held.detail == "post=nd-amr-chief; window=nd-unresolved; holder=nd-s019");
+    // 吴芳 no longer holds the window: she may not act on it.
+    Action by_old;
+    by_old.actor = "nd-s018";
+    CHECK_THROWS(e->act(id, Verb::approve, by_old));
+  }
+  // Reopened on C past the chief's return: the stage went home to 魏燕 (nd-s024), who decides.
+  hall.clock->set(DateTime::parse("2026-12-14T09:00"));
+  auto e = hall.open(RuleSet::load(c_dir));
+  e->advance_to(hall.clock->now());
+  const CaseView v = e->view(id);
+  CHECK(v.post == "nd-amr-chief");
+  CHECK(v.holder == "nd-s024");
+  CHECK(v.holding == Holding::a_holder);
+  act(*e, id, Verb::approve, "nd-s024");
+  CHECK(e->view(id).state == CaseState::decided);
+}
