@@ -326,3 +326,38 @@ TEST_CASE("TimerQueue: a wheel slot is 16 bytes, and case ids past 32 and 48 bit
   CHECK(got == want);
   CHECK(q.empty());
 }
+
+TEST_CASE("TimerQueue: a day emptied out of order and pushed to again keeps its new timers") {
+  // The wheel remembers the last buckets it pushed to; a day whose every timer was taken by
+  // pop_due_of is dropped when the front is next looked at, and a later push for that day
+  // must start a new bucket, not reach the dropped one (under ASan: a use after free).
+  TimerQueue q;
+  q.push(timer("2026-12-03T00:00", 7));
+  q.push(timer("2026-12-05T00:00", 8));
+  const auto taken = q.pop_due_of(7, T("2026-12-03T00:00"));
+  REQUIRE(taken);
+  CHECK(taken->subject == 7);
+  CHECK(q.front()->subject == 8);  // 2026-12-03's bucket, left empty, is dropped here
+  for (std::uint64_t s : {9, 3}) q.push(timer("2026-12-03T00:00", s));
+  CHECK(q.size() == 3);
+  const std::vector<Timer> got = drain(q, T("2026-12-05T00:00"));
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].subject == 3);
+  CHECK(got[1].subject == 9);
+  CHECK(got[2].subject == 8);
+  CHECK(q.empty());
+}
+
+TEST_CASE("TimerQueue: next_case_hint names the case the day being drained gives next") {
+  TimerQueue q;
+  CHECK(q.next_case_hint() == 0);  // nothing is being drained
+  q.push(timer("2026-12-03T00:00", 12));
+  q.push(timer("2026-12-03T00:00", 4));
+  q.push(timer("2026-12-03T00:00", 2, TimerKind::absence_end));  // a staff index, not a case
+  CHECK(q.pop_due(T("2026-12-03T00:00"))->subject == 2);
+  CHECK(q.next_case_hint() == 4);
+  CHECK(q.pop_due(T("2026-12-03T00:00"))->subject == 4);
+  CHECK(q.next_case_hint() == 12);
+  CHECK(q.pop_due(T("2026-12-03T00:00"))->subject == 12);
+  CHECK(q.next_case_hint() == 0);
+}

@@ -44,6 +44,17 @@ struct SlotBefore {
 
 static_assert(TimerQueue::slot_bytes() == 16, "a wheel slot grew: a million open cases keep two");
 
+TimerQueue::Bucket& TimerQueue::bucket(std::int32_t day) {
+  Recent& r = recent_[static_cast<std::uint32_t>(day) % recent_.size()];
+  if (r.day != day) r = Recent{day, &days_[day]};
+  return *r.bucket;
+}
+
+void TimerQueue::forget(std::int32_t day) const noexcept {
+  Recent& r = recent_[static_cast<std::uint32_t>(day) % recent_.size()];
+  if (r.day == day) r = Recent{};
+}
+
 void TimerQueue::push(const Timer& t) {
   ++size_;
   if (t.due.seconds() % kDaySeconds == 0 && t.subject >> kSubjectBits == 0) {
@@ -51,7 +62,7 @@ void TimerQueue::push(const Timer& t) {
     // A day already being drained takes late pushes in the heap: they were pushed after
     // every timer of its bucket, so on equal keys the bucket's fire first.
     if (day > active_day_) {
-      Bucket& b = days_[day];
+      Bucket& b = bucket(day);
       b.slots.push_back(Slot::of(t));
       if (b.slots.size() - b.sorted == kRun) {
         std::stable_sort(b.slots.begin() + static_cast<std::ptrdiff_t>(b.sorted), b.slots.end(),
@@ -87,6 +98,7 @@ void TimerQueue::activate() const {
                      SlotBefore{});
     active_day_ = it->first;
     active_ = std::move(b.slots);
+    forget(it->first);
     days_.erase(it);
     runs_.clear();
     for (std::size_t p = 0; p < active_.size(); p += kRun) {
@@ -156,6 +168,7 @@ std::optional<Timer> TimerQueue::wheel_front(std::optional<DateTime> bound) cons
         // Not due yet: left unsorted (a drained day takes its late pushes in the heap, and
         // tomorrow's bucket must keep taking today's pushes).
         if (const Slot* s = bucket_front(it->second)) return slot_timer(it->first, *s);
+        forget(it->first);
         days_.erase(it);  // every timer of the day was taken out of order
         continue;
       }
@@ -279,6 +292,7 @@ bool TimerQueue::absence_due(DateTime t) const noexcept {
 
 void TimerQueue::clear() noexcept {
   days_.clear();
+  recent_.fill(Recent{});
   active_day_ = INT32_MIN;
   active_.clear();
   runs_.clear();

@@ -9,6 +9,7 @@
 // and timers pushed for a day already being drained go to a small binary heap beside it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -51,6 +52,11 @@ struct Timer {
 // Not thread-safe: owned and guarded by the engine.
 class TimerQueue {
  public:
+  TimerQueue() = default;
+  // Not copied or moved: recent_ points into days_.
+  TimerQueue(const TimerQueue&) = delete;
+  TimerQueue& operator=(const TimerQueue&) = delete;
+
   // A bucket's timers are sorted in runs of this many (the sort of one run is a bounded
   // pause, ~1 ms, paid by the push that fills it).
   static constexpr std::size_t kRun = 16384;
@@ -69,6 +75,15 @@ class TimerQueue {
   std::optional<DateTime> next_due() const;
   // The earliest timer, left in the queue.
   std::optional<Timer> front() const;
+  // The case whose timer the day being drained gives next (0: none, or not a case timer), a
+  // hint to prefetch its record while the current one fires: nearly all of a midnight's
+  // timers are stale, and reading each one's case to find out was a cache miss apiece. The
+  // heap beside the wheel is not looked at; pop_due alone says what comes next.
+  std::uint64_t next_case_hint() const noexcept {
+    if (merge_.empty()) return 0;
+    const Slot& s = active_[runs_[merge_.front()].pos];
+    return is_case_timer(s.kind()) ? s.subject() : 0;
+  }
   std::size_t size() const noexcept { return size_; }
   // Bytes a timer takes in the day wheel (tests hold it to 16).
   static constexpr std::size_t slot_bytes() noexcept { return sizeof(Slot); }
@@ -124,7 +139,19 @@ class TimerQueue {
   static void find_tail_min(Bucket& b);
   Timer slot_timer(std::int32_t day, const Slot& s) const;
 
+  // The bucket of `day`, created if need be. A command pushes to the same few days again and
+  // again (the light's next change, the law's windows): the last buckets found are kept by
+  // day, so most pushes skip the walk down the map. Map nodes never move; an erased day
+  // leaves the cache (forget).
+  Bucket& bucket(std::int32_t day);
+  void forget(std::int32_t day) const noexcept;
+
   mutable std::map<std::int32_t, Bucket> days_;  // days after active_day_
+  struct Recent {
+    std::int32_t day = INT32_MIN;  // INT32_MIN: empty (no bucket is ever that day)
+    Bucket* bucket = nullptr;
+  };
+  mutable std::array<Recent, 8> recent_{};  // by day mod 8
   mutable std::int32_t active_day_ = INT32_MIN;  // days up to this one go to the heap
   mutable std::vector<Slot> active_;             // the drained bucket's slots
   mutable std::vector<Run> runs_;                // its sorted runs

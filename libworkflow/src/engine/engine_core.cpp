@@ -128,7 +128,7 @@ void EngineCore::begin() noexcept {
   coordination_undo_.clear();
 }
 
-CaseRecord& EngineCore::touch(CaseRecord& c) {
+CaseRecord& EngineCore::touch_first(CaseRecord& c) {
   if (std::find(touched_.begin(), touched_.end(), c.id) == touched_.end()) {
     touched_.push_back(c.id);
     if (c.id <= cases_before_) undo_.push_back(c);

@@ -169,8 +169,13 @@ class EngineCore {
   void fill_rating(CaseView& v) const;
 
   // --- the unit of work: a command or a timer ------------------------------------------
-  // Saves the case's record before its first change in this unit (for rollback).
-  CaseRecord& touch(CaseRecord& c);
+  // Saves the case's record before its first change in this unit (for rollback). Inline for
+  // the usual call, the case touched last (a command touches its case a dozen times).
+  CaseRecord& touch(CaseRecord& c) {
+    if (!touched_.empty() && touched_.back() == c.id) return c;
+    return touch_first(c);
+  }
+  CaseRecord& touch_first(CaseRecord& c);
   Event& emit(CaseRecord& c, EventKind kind, DateTime at, std::string actor, PostRef post,
               std::string reason = {}, std::string detail = {});
   Event& emit_system(CaseRecord& c, EventKind kind, DateTime at, std::string reason,

@@ -20,6 +20,15 @@ bool EngineCore::advance_some(DateTime t, std::size_t budget) {
       return true;
     }
     if (timer->due > advanced_) advanced_ = timer->due;
+    if (const std::uint64_t next = timers_.next_case_hint(); next != 0 && next <= cases_.size()) {
+      const char* record = reinterpret_cast<const char*>(&cases_[next - 1]);
+      for (std::size_t line = 0; line < sizeof(CaseRecord); line += 64) {
+        __builtin_prefetch(record + line);
+      }
+    }
+    // A stale timer (most of a midnight's: the case went on or ended before it was due)
+    // changes nothing, so it needs no unit to commit or roll back.
+    if (!live(*timer)) continue;
     unit([&] { fire(*timer); });
   }
   return false;
