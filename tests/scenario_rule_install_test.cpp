@@ -56,6 +56,25 @@ void act(Engine& e, CaseId id, Verb verb, const std::string& actor) {
   e.act(id, verb, a);
 }
 
+// On 2026-12-01 a food licence reaches its decision at 市场监管局首席代表岗 while the chief
+// (nd-s024) and the post's B (nd-s025) are both on leave until 2026-12-11 18:00, so the
+// 办不成事 window's A (nd-s018) holds it for the post. Returns the case.
+CaseId held_at_window_for_the_chief(Engine& e, ManualClock& clock) {
+  clock.set(DateTime::parse("2026-12-01T09:00"));
+  const CaseId id = e.submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
+  act(e, id, Verb::accept, "nd-s001");
+  act(e, id, Verb::review_pass, "nd-s001");
+  for (const char* who : {"nd-s025", "nd-s024"}) {
+    e.mark_away(who, AbsenceKind::leave, clock.now(), DateTime::parse("2026-12-11T18:00"),
+                "nd-s017");
+  }
+  act(e, id, Verb::review_pass, "nd-s022");
+  REQUIRE(e.view(id).post == "nd-unresolved");
+  REQUIRE(e.view(id).holder == "nd-s018");
+  REQUIRE(e.view(id).holding == Holding::unresolved);
+  return id;
+}
+
 }  // namespace
 
 TEST_CASE("installing rules: every open case keeps its terms, and moves only where its post went") {
@@ -368,23 +387,12 @@ TEST_CASE("installing rules: an install before a fresh store's first command kee
 TEST_CASE("installing rules: a stage the 办不成事 window holds for its post goes back to the post's "
           "new clerk at work") {
   LiveHall hall;
-  // Today, 2026-12-01: a food licence reaches its decision at 市场监管局首席代表岗 while the
-  // chief (nd-s024) and the post's B (nd-s025) are both on leave, so the 办不成事 window
-  // holds it for the post. B makes nd-s200 the post's A; nd-s200 is at work.
-  hall.clock->set(DateTime::parse("2026-12-01T09:00"));
+  // The window holds a food licence for the chief's post, both of whose holders are away.
+  // B makes nd-s200 the post's A; nd-s200 is at work.
   CaseId id = 0;
   {
     auto e = hall.open(hall.a);
-    id = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
-    act(*e, id, Verb::accept, "nd-s001");
-    act(*e, id, Verb::review_pass, "nd-s001");
-    for (const char* who : {"nd-s025", "nd-s024"}) {
-      e->mark_away(who, AbsenceKind::leave, hall.clock->now(),
-                   DateTime::parse("2026-12-11T18:00"), "nd-s017");
-    }
-    act(*e, id, Verb::review_pass, "nd-s022");
-    REQUIRE(e->view(id).post == "nd-unresolved");
-    REQUIRE(e->view(id).holding == Holding::unresolved);
+    id = held_at_window_for_the_chief(*e, *hall.clock);
     hall.clock->set(DateTime::parse("2026-12-02T10:00"));
     e->install_rules(hall.b(), "nd-s017");
     const CaseView v = e->get(id);
@@ -423,20 +431,10 @@ TEST_CASE("installing rules: a stage the 办不成事 window holds moves to the 
     text.replace(at, old.size(), "role: unresolved, a: nd-s019, b: nd-s020,");
     std::ofstream(posts, std::ios::binary | std::ios::trunc) << text;
   }
-  const DateTime leave_ends = DateTime::parse("2026-12-11T18:00");
-  hall.clock->set(DateTime::parse("2026-12-01T09:00"));
   CaseId id = 0;
   {
     auto e = hall.open(hall.a);
-    id = e->submit({"360730-SCJG-0004", "nd", "nd-s001", "甲", food_licence_materials()});
-    act(*e, id, Verb::accept, "nd-s001");
-    act(*e, id, Verb::review_pass, "nd-s001");
-    for (const char* who : {"nd-s025", "nd-s024"}) {
-      e->mark_away(who, AbsenceKind::leave, hall.clock->now(), leave_ends, "nd-s017");
-    }
-    act(*e, id, Verb::review_pass, "nd-s022");
-    REQUIRE(e->view(id).post == "nd-unresolved");
-    REQUIRE(e->view(id).holder == "nd-s018");
+    id = held_at_window_for_the_chief(*e, *hall.clock);
     hall.clock->set(DateTime::parse("2026-12-02T10:00"));
     e->install_rules(RuleSet::load(c_dir), "nd-s017");
     const CaseView v = e->get(id);
