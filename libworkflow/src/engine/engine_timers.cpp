@@ -40,7 +40,7 @@ bool EngineCore::fire_due_of(CaseId id, DateTime t) {
   // nothing they see; only the log's order across cases differs.
   if (id != 0 && id <= cases_.size()) {
     while (const std::optional<Timer> timer = timers_.pop_due_of(id, t)) {
-      unit([&] { fire(*timer); });
+      if (live(*timer)) unit([&] { fire(*timer); });  // a stale one needs no unit
     }
   }
   return true;
