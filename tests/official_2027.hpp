@@ -7,17 +7,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "rule_files.hpp"
 #include "sqlite_files.hpp"
 
 namespace workflow::testing {
 
 inline std::filesystem::path official_2027(const TempDir& dir) {
-  namespace fs = std::filesystem;
-  const fs::path cal = dir / "calendar";
-  fs::create_directories(cal);
-  for (const auto& f : fs::directory_iterator(WORKFLOW_SOURCE_DIR "/rules/calendar")) {
-    fs::copy_file(f.path(), cal / f.path().filename());
-  }
+  const std::filesystem::path cal = copy_rules(WORKFLOW_SOURCE_DIR "/rules/calendar", dir / "calendar");
   std::ofstream(cal / "2027.yaml", std::ios::trunc) <<
       "year: 2027\n"
       "source: 测试用2027年安排（非真实通知）\n"

@@ -8,25 +8,16 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
-namespace workflow::testing {
+#include "rule_files.hpp"
 
-inline std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+namespace workflow::testing {
 
 // Copies rules/ningdu into `dir` (created) and applies the edits.
 inline void make_ningdu_b(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  fs::create_directories(dir);
-  for (const auto& f : fs::directory_iterator(WORKFLOW_SOURCE_DIR "/rules/ningdu")) {
-    fs::copy_file(f.path(), dir / f.path().filename(), fs::copy_options::overwrite_existing);
-  }
+  copy_rules(WORKFLOW_SOURCE_DIR "/rules/ningdu", dir);
   const YAML::Node edits = YAML::LoadFile(WORKFLOW_TEST_DATA_DIR "/rules/ningdu-b.edits.yaml");
   for (const YAML::Node& e : edits) {
     const fs::path file = dir / e["file"].as<std::string>();

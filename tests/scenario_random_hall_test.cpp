@@ -43,6 +43,7 @@
 #include "hall_state.hpp"
 #include "official_2027.hpp"
 #include "random_hall_profile.hpp"
+#include "rule_files.hpp"
 #include "rule_set_b.hpp"
 #include "sqlite_files.hpp"
 #include "workflow/engine.hpp"
@@ -53,25 +54,6 @@ using namespace workflow;
 using namespace workflow::testing;
 
 namespace {
-
-// A copy of the rule files of `from` in `to`, for a test to edit.
-std::filesystem::path copy_rules(const std::string& from, const std::filesystem::path& to) {
-  namespace fs = std::filesystem;
-  fs::create_directories(to);
-  for (const auto& f : fs::directory_iterator(from)) {
-    fs::copy_file(f.path(), to / f.path().filename(), fs::copy_options::overwrite_existing);
-  }
-  return to;
-}
-
-// Replaces `old`, which must be there, in a rule file.
-void edit(const std::filesystem::path& file, const std::string& old, const std::string& now) {
-  std::string text = read_text(file);
-  const std::size_t at = text.find(old);
-  REQUIRE_MESSAGE(at != std::string::npos, file.string() << ": " << old);
-  text.replace(at, old.size(), now);
-  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-}
 
 // The engine hall as the county changes it in January: rc, a new clerk, takes the review
 // post from ra; a matter's promised limit shortens.

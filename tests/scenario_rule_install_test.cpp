@@ -9,6 +9,7 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "rule_files.hpp"
 #include "rule_set_b.hpp"
 #include "sqlite_files.hpp"
 #include "workflow/engine.hpp"
@@ -417,20 +418,9 @@ TEST_CASE("installing rules: a stage the 办不成事 window holds moves to the 
   // Rule set C: rules/ningdu with one change, the 办不成事 window's staffing. 吴芳 (nd-s018)
   // leaves it; 朱磊 (nd-s019) becomes its A and 林平 (nd-s020) its B. The 市场监管局首席代表岗
   // keeps its holders, both on leave until 2026-12-11.
-  const fs::path c_dir = hall.dir / "ningdu-c";
-  fs::create_directories(c_dir);
-  for (const auto& f : fs::directory_iterator(ningdu_rules())) {
-    fs::copy_file(f.path(), c_dir / f.path().filename());
-  }
-  {
-    const fs::path posts = c_dir / "posts-city-county.yaml";
-    std::string text = read_text(posts);
-    const std::string old = "role: unresolved, a: nd-s018, b: nd-s019,";
-    const std::size_t at = text.find(old);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, old.size(), "role: unresolved, a: nd-s019, b: nd-s020,");
-    std::ofstream(posts, std::ios::binary | std::ios::trunc) << text;
-  }
+  const fs::path c_dir = copy_rules(ningdu_rules(), hall.dir / "ningdu-c");
+  edit(c_dir / "posts-city-county.yaml", "role: unresolved, a: nd-s018, b: nd-s019,",
+       "role: unresolved, a: nd-s019, b: nd-s020,");
   CaseId id = 0;
   {
     auto e = hall.open(hall.a);
