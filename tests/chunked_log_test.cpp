@@ -20,7 +20,7 @@ struct Entry {
 }  // namespace
 
 TEST_CASE("ChunkedLog: entries across chunk edges keep their values and their addresses") {
-  ChunkedLog<Entry, 4> log;  // chunks of 16
+  ChunkedLog<Entry, 16> log;  // chunks of 16
   CHECK(log.empty());
   std::vector<const Entry*> where;
   for (std::uint32_t i = 0; i < 100; ++i) {

@@ -2,8 +2,8 @@
 // vector: a county holds a million open cases (168 MB of records), and a vector doubling
 // past a million would copy all of them under the engine's lock while every command waits
 // (and briefly hold both blocks). Growing by a chunk copies nothing, records never move (a
-// reference stays valid while the table grows), and the slack is at most one partly filled
-// chunk, whose untouched pages cost no memory.
+// reference stays valid while the table grows), and the slack is at most one chunk (2 MiB of
+// huge pages, faulted in when it is added).
 #pragma once
 
 #include <cstddef>
@@ -15,7 +15,7 @@
 namespace workflow::detail {
 
 // Not thread-safe: owned and guarded by the engine.
-class CaseTable : public ChunkedLog<CaseRecord, 14> {  // 16,384 records (2.7 MB) a chunk
+class CaseTable : public ChunkedLog<CaseRecord> {  // as many records as 2 MiB holds a chunk
  public:
   CaseTable() = default;
   CaseTable(const CaseTable&) = delete;
