@@ -119,7 +119,7 @@ class MemoryStore final : public CaseStore {
       }
     }
     for (const CaseSnapshot& s : c.cases) highest = check(s.id, highest);
-    if (highest >= slots_.size()) slots_.resize(highest + 1);  // grows geometrically
+    if (highest >= slots_.size()) slots_.grow_to(highest + 1);
     // A case's slot is cold (a million of them, touched a few times each): asking for it now
     // lets the miss overlap the events' interning below instead of stalling on it.
     for (const CaseSnapshot& s : c.cases) __builtin_prefetch(&slots_[s.id], 1);
@@ -153,8 +153,8 @@ class MemoryStore final : public CaseStore {
 
   void for_each_case(const std::function<void(const CaseSnapshot&)>& visit) const override {
     std::lock_guard lock(mutex_);
-    for (const Slot& s : slots_) {
-      if (s.has_snapshot) visit(s.snapshot);
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].has_snapshot) visit(slots_[i].snapshot);
     }
   }
 
@@ -310,7 +310,7 @@ class MemoryStore final : public CaseStore {
   // pointer always means the same text.
   std::shared_ptr<const std::string> last_commit_version_;
   std::uint32_t last_commit_version_id_ = 0;
-  std::vector<Slot> slots_;
+  detail::ChunkedArray<Slot> slots_;
   std::unordered_map<std::string, RequestRecord> requests_;
   std::string engine_state_;
   std::vector<StoredRuleSet> rule_sets_;

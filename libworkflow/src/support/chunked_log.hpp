@@ -62,6 +62,46 @@ class ChunkedLog {
   std::size_t size_ = 0;
 };
 
+// Default-constructed entries of any T, indexed densely from 0, kPerChunk to a chunk: for a
+// table whose entries own memory (the memory store's case slots, each with its snapshot's
+// bytes). Growing constructs the new entries in place and moves none of the old, where a
+// vector growing past a million slots moved every one of them into new pages. Not
+// thread-safe: the owner guards it.
+template <class T, std::size_t kPerChunk = ChunkMemory::kBlock / sizeof(T)>
+class ChunkedArray {
+  static_assert(kPerChunk > 0);
+
+ public:
+  static constexpr std::size_t kChunk = kPerChunk;
+
+  ChunkedArray() = default;
+  ChunkedArray(const ChunkedArray&) = delete;
+  ChunkedArray& operator=(const ChunkedArray&) = delete;
+  ~ChunkedArray() {
+    for (std::size_t i = 0; i < size_; ++i) at(i).~T();
+  }
+
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  T& operator[](std::size_t i) noexcept { return at(i); }
+  const T& operator[](std::size_t i) const noexcept { return const_cast<ChunkedArray*>(this)->at(i); }
+
+  // Grows to `n` entries (never shrinks): the new ones default-constructed. If a chunk cannot
+  // be had (std::bad_alloc), the entries made so far stay and the size says how many.
+  void grow_to(std::size_t n) {
+    while (chunks_.size() * kChunk < n) chunks_.emplace_back(kChunk * sizeof(T));
+    for (; size_ < n; ++size_) ::new (static_cast<void*>(&at(size_))) T();
+  }
+
+ private:
+  T& at(std::size_t i) noexcept {
+    return std::launder(reinterpret_cast<T*>(chunks_[i / kChunk].data()))[i % kChunk];
+  }
+
+  std::vector<ChunkMemory> chunks_;
+  std::size_t size_ = 0;
+};
+
 // Texts appended side by side in chunks of 2 MiB; one append never straddles two chunks (a
 // longer one gets a chunk of its own), so a position and a length name a contiguous view.
 // Not thread-safe: the owner guards it.
