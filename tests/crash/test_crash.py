@@ -53,6 +53,12 @@ class SqliteStore:
         con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
             return con.execute(sql).fetchall()
+        except sqlite3.OperationalError as e:
+            # Killed while its first opening created the schema (each migration is its own
+            # transaction): nothing in it. An acknowledged command then counts as lost.
+            if "no such table" in str(e):
+                return []
+            raise
         finally:
             con.close()
 
