@@ -18,11 +18,11 @@
 
 namespace workflow::detail {
 
-// Entries of a trivially copyable T, kPerChunk to a chunk (by default as many as one 2 MiB
-// block holds: the division by it is a multiplication). Not thread-safe: the owner guards it.
-template <class T, std::size_t kPerChunk = ChunkMemory::kBlock / sizeof(T)>
-class ChunkedLog {
-  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+// What the two tables below share: entries of T at fixed places, kPerChunk to a chunk (by
+// default as many as one 2 MiB block holds: the division by it is a multiplication), and
+// the entries' count. Not thread-safe: the owner guards it.
+template <class T, std::size_t kPerChunk>
+class ChunkedEntries {
   static_assert(kPerChunk > 0);
 
  public:
@@ -31,13 +31,41 @@ class ChunkedLog {
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   T& operator[](std::size_t i) noexcept { return at(i); }
-  const T& operator[](std::size_t i) const noexcept { return const_cast<ChunkedLog*>(this)->at(i); }
+  const T& operator[](std::size_t i) const noexcept {
+    return const_cast<ChunkedEntries*>(this)->at(i);
+  }
+
+ protected:
+  T& at(std::size_t i) noexcept {
+    return std::launder(reinterpret_cast<T*>(chunks_[i / kChunk].data()))[i % kChunk];
+  }
+  // Chunks enough for `n` entries; the entries themselves are the table's to make.
+  void reserve_chunks(std::size_t n) {
+    while (chunks_.size() * kChunk < n) chunks_.emplace_back(kChunk * sizeof(T));
+  }
+
+  std::vector<ChunkMemory> chunks_;
+  std::size_t size_ = 0;
+};
+
+// Entries of a trivially copyable T, appended and forgotten from the end.
+template <class T, std::size_t kPerChunk = ChunkMemory::kBlock / sizeof(T)>
+class ChunkedLog : public ChunkedEntries<T, kPerChunk> {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+  using Base = ChunkedEntries<T, kPerChunk>;
+  using Base::at;
+  using Base::chunks_;
+  using Base::size_;
+
+ public:
+  using Base::kChunk;
+
   T& back() noexcept { return at(size_ - 1); }
 
-  // A value-initialized entry at the end.
+  // A value-initialized entry at the end. A table holds at most one chunk more than its
+  // entries need (2-4 MB).
   T& emplace_back() {
-    // A table holds at most one chunk more than its entries need (2-4 MB).
-    if (size_ / kChunk == chunks_.size()) chunks_.emplace_back(kChunk * sizeof(T));
+    this->reserve_chunks(size_ + 1);
     T* e = ::new (static_cast<void*>(&at(size_))) T();
     ++size_;
     return *e;
@@ -52,28 +80,19 @@ class ChunkedLog {
     if (chunks_.size() > keep + 1) chunks_.resize(keep + 1);
     if (size_ == 0) chunks_.clear();
   }
-
- private:
-  T& at(std::size_t i) noexcept {
-    return std::launder(reinterpret_cast<T*>(chunks_[i / kChunk].data()))[i % kChunk];
-  }
-
-  std::vector<ChunkMemory> chunks_;
-  std::size_t size_ = 0;
 };
 
-// Default-constructed entries of any T, indexed densely from 0, kPerChunk to a chunk: for a
-// table whose entries own memory (the memory store's case slots, each with its snapshot's
-// bytes). Growing constructs the new entries in place and moves none of the old, where a
-// vector growing past a million slots moved every one of them into new pages. Not
-// thread-safe: the owner guards it.
+// Default-constructed entries of any T, indexed densely from 0: for a table whose entries
+// own memory (the memory store's case slots, each with its snapshot's bytes). Growing
+// constructs the new entries in place and moves none of the old, where a vector growing past
+// a million slots moved every one of them into new pages.
 template <class T, std::size_t kPerChunk = ChunkMemory::kBlock / sizeof(T)>
-class ChunkedArray {
-  static_assert(kPerChunk > 0);
+class ChunkedArray : public ChunkedEntries<T, kPerChunk> {
+  using Base = ChunkedEntries<T, kPerChunk>;
+  using Base::at;
+  using Base::size_;
 
  public:
-  static constexpr std::size_t kChunk = kPerChunk;
-
   ChunkedArray() = default;
   ChunkedArray(const ChunkedArray&) = delete;
   ChunkedArray& operator=(const ChunkedArray&) = delete;
@@ -81,25 +100,12 @@ class ChunkedArray {
     for (std::size_t i = 0; i < size_; ++i) at(i).~T();
   }
 
-  std::size_t size() const noexcept { return size_; }
-  bool empty() const noexcept { return size_ == 0; }
-  T& operator[](std::size_t i) noexcept { return at(i); }
-  const T& operator[](std::size_t i) const noexcept { return const_cast<ChunkedArray*>(this)->at(i); }
-
   // Grows to `n` entries (never shrinks): the new ones default-constructed. If a chunk cannot
   // be had (std::bad_alloc), the entries made so far stay and the size says how many.
   void grow_to(std::size_t n) {
-    while (chunks_.size() * kChunk < n) chunks_.emplace_back(kChunk * sizeof(T));
+    this->reserve_chunks(n);
     for (; size_ < n; ++size_) ::new (static_cast<void*>(&at(size_))) T();
   }
-
- private:
-  T& at(std::size_t i) noexcept {
-    return std::launder(reinterpret_cast<T*>(chunks_[i / kChunk].data()))[i % kChunk];
-  }
-
-  std::vector<ChunkMemory> chunks_;
-  std::size_t size_ = 0;
 };
 
 // Texts appended side by side in chunks of 2 MiB; one append never straddles two chunks (a
