@@ -63,15 +63,19 @@ void TimerQueue::push(const Timer& t) {
     // every timer of its bucket, so on equal keys the bucket's fire first.
     if (day > active_day_) {
       Bucket& b = bucket(day);
-      b.slots.push_back(Slot::of(t));
-      if (b.slots.size() - b.sorted == kRun) {
-        std::stable_sort(b.slots.begin() + static_cast<std::ptrdiff_t>(b.sorted), b.slots.end(),
-                         SlotBefore{});
-        b.sorted = b.slots.size();
-        b.tail_min = b.sorted;
-      } else if (b.slots.size() - 1 == b.sorted || b.slots[b.tail_min].gone() ||
-                 SlotBefore{}(b.slots.back(), b.slots[b.tail_min])) {
-        b.tail_min = b.slots.size() - 1;  // strictly before: an equal key pushed first stays
+      if (b.sorted == b.runs.size()) {  // no tail: a new run
+        b.runs.emplace_back();
+        if (b.sorted > 0) b.runs.back().reserve(kRun);
+      }
+      RunSlots& tail = b.runs.back();
+      tail.push_back(Slot::of(t));
+      if (tail.size() == kRun) {
+        std::stable_sort(tail.begin(), tail.end(), SlotBefore{});
+        ++b.sorted;
+        b.tail_min = 0;
+      } else if (tail.size() == 1 || tail[b.tail_min].gone() ||
+                 SlotBefore{}(tail.back(), tail[b.tail_min])) {
+        b.tail_min = tail.size() - 1;  // strictly before: an equal key pushed first stays
       }
       return;
     }
@@ -81,30 +85,26 @@ void TimerQueue::push(const Timer& t) {
 }
 
 bool TimerQueue::run_after(std::uint32_t a, std::uint32_t b) const noexcept {
-  const Slot& x = active_[runs_[a].pos];
-  const Slot& y = active_[runs_[b].pos];
+  const Slot& x = *runs_[a].pos;
+  const Slot& y = *runs_[b].pos;
   return x.order() != y.order() ? x.order() > y.order() : a > b;
 }
 
 void TimerQueue::skip_gone(std::uint32_t r) const noexcept {
-  while (runs_[r].pos < runs_[r].end && active_[runs_[r].pos].gone()) ++runs_[r].pos;
+  while (runs_[r].pos < runs_[r].end && runs_[r].pos->gone()) ++runs_[r].pos;
 }
 
 void TimerQueue::activate() const {
   if (merge_.empty() && !days_.empty()) {
     const auto it = days_.begin();
     Bucket& b = it->second;
-    std::stable_sort(b.slots.begin() + static_cast<std::ptrdiff_t>(b.sorted), b.slots.end(),
-                     SlotBefore{});
+    if (b.sorted < b.runs.size()) std::stable_sort(b.runs.back().begin(), b.runs.back().end(), SlotBefore{});
     active_day_ = it->first;
-    active_ = std::move(b.slots);
+    active_ = std::move(b.runs);
     forget(it->first);
     days_.erase(it);
     runs_.clear();
-    for (std::size_t p = 0; p < active_.size(); p += kRun) {
-      runs_.push_back(Run{static_cast<std::uint32_t>(p),
-                          static_cast<std::uint32_t>(std::min(p + kRun, active_.size()))});
-    }
+    for (RunSlots& run : active_) runs_.push_back(Run{run.data(), run.data() + run.size()});
     for (std::uint32_t r = 0; r < runs_.size(); ++r) {
       skip_gone(r);
       if (runs_[r].pos < runs_[r].end) merge_.push_back(r);
@@ -129,15 +129,17 @@ void TimerQueue::advance_top() const {
     std::push_heap(merge_.begin(), merge_.end(), after);
   } else {
     merge_.pop_back();
-    if (merge_.empty()) std::vector<Slot>().swap(active_);  // the day is over: give it back
+    if (merge_.empty()) std::vector<RunSlots>().swap(active_);  // the day is over: give it back
   }
 }
 
 void TimerQueue::find_tail_min(Bucket& b) {
-  b.tail_min = b.sorted;
-  for (std::size_t p = b.sorted; p < b.slots.size(); ++p) {
-    const Slot& s = b.slots[p];
-    if (b.slots[b.tail_min].gone() || (!s.gone() && SlotBefore{}(s, b.slots[b.tail_min]))) {
+  b.tail_min = 0;
+  const RunSlots* tail = b.tail();
+  if (tail == nullptr) return;
+  for (std::size_t p = 0; p < tail->size(); ++p) {
+    const Slot& s = (*tail)[p];
+    if ((*tail)[b.tail_min].gone() || (!s.gone() && SlotBefore{}(s, (*tail)[b.tail_min]))) {
       b.tail_min = p;
     }
   }
@@ -145,16 +147,17 @@ void TimerQueue::find_tail_min(Bucket& b) {
 
 const TimerQueue::Slot* TimerQueue::bucket_front(const Bucket& b) {
   const Slot* best = nullptr;
-  for (std::size_t p = 0; p < b.sorted; p += kRun) {  // each run's first slot left
-    for (std::size_t q = p; q < p + kRun; ++q) {
-      if (b.slots[q].gone()) continue;
-      if (best == nullptr || SlotBefore{}(b.slots[q], *best)) best = &b.slots[q];
+  for (std::size_t r = 0; r < b.sorted; ++r) {  // each run's first slot left
+    for (const Slot& s : b.runs[r]) {
+      if (s.gone()) continue;
+      if (best == nullptr || SlotBefore{}(s, *best)) best = &s;
       break;
     }
   }
-  if (b.tail_min < b.slots.size() && !b.slots[b.tail_min].gone() &&
-      (best == nullptr || SlotBefore{}(b.slots[b.tail_min], *best))) {
-    best = &b.slots[b.tail_min];
+  const RunSlots* tail = b.tail();
+  if (tail != nullptr && !(*tail)[b.tail_min].gone() &&
+      (best == nullptr || SlotBefore{}((*tail)[b.tail_min], *best))) {
+    best = &(*tail)[b.tail_min];
   }
   return best;
 }
@@ -175,7 +178,7 @@ std::optional<Timer> TimerQueue::wheel_front(std::optional<DateTime> bound) cons
       activate();
       continue;
     }
-    const Slot& s = active_[runs_[merge_.front()].pos];
+    const Slot& s = *runs_[merge_.front()].pos;
     if (!s.gone()) return slot_timer(active_day_, s);
     advance_top();
   }
@@ -230,28 +233,28 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
   Slot* best = nullptr;
   std::int32_t best_day = 0;
   Bucket* best_bucket = nullptr;
-  const auto look = [&](std::vector<Slot>& slots, std::size_t from, std::size_t end) {
-    const auto last = slots.begin() + static_cast<std::ptrdiff_t>(end);
-    auto it = std::lower_bound(slots.begin() + static_cast<std::ptrdiff_t>(from), last, id,
-                               [](const Slot& s, std::uint64_t v) { return s.subject() < v; });
-    for (; it != last && it->subject() == id; ++it) {
+  const auto look = [&](Slot* from, Slot* end) {  // a sorted run
+    Slot* it = std::lower_bound(from, end, id,
+                                [](const Slot& s, std::uint64_t v) { return s.subject() < v; });
+    for (; it != end && it->subject() == id; ++it) {
       if (it->gone()) continue;
-      if (best == nullptr || it->kind() < best->kind()) best = &*it;
+      if (best == nullptr || it->kind() < best->kind()) best = it;
       break;
     }
   };
   if (!merge_.empty() && midnight(active_day_) <= t) {
-    for (const Run& r : runs_) look(active_, r.pos, r.end);
+    for (const Run& r : runs_) look(r.pos, r.end);
     if (best != nullptr) best_day = active_day_;
   }
   if (best == nullptr) {
     for (auto& [day, b] : days_) {
       if (midnight(day) > t) break;
-      for (std::size_t p = 0; p < b.sorted; p += kRun) look(b.slots, p, p + kRun);
-      for (std::size_t p = b.sorted; p < b.slots.size(); ++p) {  // the unsorted tail
-        Slot& s = b.slots[p];
-        if (s.subject() != id || s.gone()) continue;
-        if (best == nullptr || s.kind() < best->kind()) best = &s;
+      for (std::size_t r = 0; r < b.sorted; ++r) look(b.runs[r].data(), b.runs[r].data() + kRun);
+      if (b.sorted < b.runs.size()) {
+        for (Slot& s : b.runs[b.sorted]) {  // the unsorted tail
+          if (s.subject() != id || s.gone()) continue;
+          if (best == nullptr || s.kind() < best->kind()) best = &s;
+        }
       }
       if (best != nullptr) {
         best_day = day;
@@ -277,7 +280,8 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
   best->set_gone();  // skipped when its run gets there
   --size_;
   const Timer fired = slot_timer(best_day, *best);
-  if (best_bucket != nullptr && best == &best_bucket->slots[best_bucket->tail_min]) {
+  if (best_bucket != nullptr && best_bucket->tail() != nullptr &&
+      best == &(*best_bucket->tail())[best_bucket->tail_min]) {
     find_tail_min(*best_bucket);
   }
   return fired;

@@ -81,7 +81,7 @@ class TimerQueue {
   // heap beside the wheel is not looked at; pop_due alone says what comes next.
   std::uint64_t next_case_hint() const noexcept {
     if (merge_.empty()) return 0;
-    const Slot& s = active_[runs_[merge_.front()].pos];
+    const Slot& s = *runs_[merge_.front()].pos;
     return is_case_timer(s.kind()) ? s.subject() : 0;
   }
   std::size_t size() const noexcept { return size_; }
@@ -112,17 +112,26 @@ class TimerQueue {
                   t.generation, t.arg};
     }
   };
+  // A day's slots in runs of kRun, each run its own block (256 KiB): a day of a million
+  // timers grows a run at a time and never copies what it holds. In one vector, the doubling
+  // past a million moved 16 MiB into 32 MiB of new pages under the engine's lock, and a
+  // clerk's command waited 70-155 ms behind it on a virtual machine (docs/performance.md,
+  // "Issue 19, the midnight's slowest command"). The first run grows as a vector does (a day
+  // of a few timers keeps a few); the next ones are reserved whole.
+  using RunSlots = std::vector<Slot>;
   struct Bucket {
-    std::vector<Slot> slots;  // [0, sorted): runs of kRun sorted by (subject, kind); then the tail
-    std::size_t sorted = 0;
-    std::size_t tail_min = 0;  // the tail's first slot in (subject, kind) order, if any
+    std::vector<RunSlots> runs;  // [0, sorted): full, sorted by (subject, kind); then the tail
+    std::size_t sorted = 0;      // runs sorted
+    std::size_t tail_min = 0;    // in the tail (runs[sorted]), its first slot in that order
+    const RunSlots* tail() const noexcept { return sorted < runs.size() ? &runs[sorted] : nullptr; }
   };
   struct Entry {  // the heap beside the wheel
     Timer timer;
     std::uint64_t order;  // insertion counter, the last tie-breaker
   };
-  struct Run {
-    std::uint32_t pos, end;
+  struct Run {  // one run of the drained day: its next slot, and its end
+    Slot* pos;
+    Slot* end;
   };
 
   // Makes the earliest bucket the drained one, if nothing is being drained.
@@ -153,7 +162,7 @@ class TimerQueue {
   };
   mutable std::array<Recent, 8> recent_{};  // by day mod 8
   mutable std::int32_t active_day_ = INT32_MIN;  // days up to this one go to the heap
-  mutable std::vector<Slot> active_;             // the drained bucket's slots
+  mutable std::vector<RunSlots> active_;         // the drained bucket's runs (never grown)
   mutable std::vector<Run> runs_;                // its sorted runs
   mutable std::vector<std::uint32_t> merge_;     // heap of runs_ indexes, first slot on top
   std::vector<Entry> heap_;
