@@ -3,6 +3,7 @@
 #include "workflow/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <variant>
 
@@ -48,6 +49,9 @@ struct Outcome {
 // The timers a midnight fires under one hold of the lock (a few milliseconds of work):
 // Engine::advance_to releases the lock between such slices so commands are not held up.
 constexpr std::size_t kTimerSlice = 2048;
+// How long the drain waits between two slices for a command that waits for the lock to take
+// it: a wake-up takes tens of microseconds; one the host has not run by then gets the next turn.
+constexpr std::chrono::microseconds kTurnOfWaitingCommands{1000};
 
 // What a command on case `id` is about, for catching up with time before it: 0 for a new
 // case, nullopt for a command about no single case (the status board, rules, calendar).
@@ -248,6 +252,9 @@ void Engine::advance_to(DateTime t) {
       out.events = core_->take_committed();
       out.ticket = core_->take_ticket();
     }
+    // The commands that waited for this slice go first (engine_lock.hpp), while this thread
+    // tells the observers about it.
+    if (!done) core_->mutex.let_waiting_in(kTurnOfWaitingCommands);
     if (out.ticket != 0) core_->store().wait_durable(out.ticket);
     notify(*observers_, out.events);
     if (out.failure) std::rethrow_exception(out.failure);

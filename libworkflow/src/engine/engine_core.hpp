@@ -14,6 +14,7 @@
 
 #include "engine/applicant_table.hpp"
 #include "engine/case_table.hpp"
+#include "engine/engine_lock.hpp"
 #include "lifecycle/case_record.hpp"
 #include "lifecycle/order_record.hpp"
 #include "lifecycle/coordination_record.hpp"
@@ -99,7 +100,7 @@ class EngineCore {
   InstallPlan install_rules(const RuleSet& next, std::string_view actor);
   std::vector<InstalledRules> installed_rules() const;
 
-  std::mutex mutex;  // the facade's lock
+  EngineLock mutex;  // the facade's lock (engine_lock.hpp: a midnight lets waiting commands in)
 
  private:
 
