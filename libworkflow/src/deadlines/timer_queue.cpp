@@ -63,19 +63,19 @@ void TimerQueue::push(const Timer& t) {
     // every timer of its bucket, so on equal keys the bucket's fire first.
     if (day > active_day_) {
       Bucket& b = bucket(day);
-      if (b.sorted == b.runs.size()) {  // no tail: a new run
-        b.runs.emplace_back();
-        if (b.sorted > 0) b.runs.back().reserve(kRun);
+      RunSlots* tail = b.tail();
+      if (tail == nullptr) {  // a new run: the first grows as a vector does, the next are whole
+        const bool first = b.runs.empty();
+        tail = &b.runs.emplace_back();
+        if (!first) tail->reserve(kRun);
       }
-      RunSlots& tail = b.runs.back();
-      tail.push_back(Slot::of(t));
-      if (tail.size() == kRun) {
-        std::stable_sort(tail.begin(), tail.end(), SlotBefore{});
-        ++b.sorted;
+      tail->push_back(Slot::of(t));
+      if (tail->size() == kRun) {  // full: sorted now, and no longer the tail
+        std::stable_sort(tail->begin(), tail->end(), SlotBefore{});
         b.tail_min = 0;
-      } else if (tail.size() == 1 || tail[b.tail_min].gone() ||
-                 SlotBefore{}(tail.back(), tail[b.tail_min])) {
-        b.tail_min = tail.size() - 1;  // strictly before: an equal key pushed first stays
+      } else if (tail->size() == 1 || (*tail)[b.tail_min].gone() ||
+                 SlotBefore{}(tail->back(), (*tail)[b.tail_min])) {
+        b.tail_min = tail->size() - 1;  // strictly before: an equal key pushed first stays
       }
       return;
     }
@@ -98,7 +98,7 @@ void TimerQueue::activate() const {
   if (merge_.empty() && !days_.empty()) {
     const auto it = days_.begin();
     Bucket& b = it->second;
-    if (b.sorted < b.runs.size()) std::stable_sort(b.runs.back().begin(), b.runs.back().end(), SlotBefore{});
+    if (RunSlots* tail = b.tail()) std::stable_sort(tail->begin(), tail->end(), SlotBefore{});
     active_day_ = it->first;
     active_ = std::move(b.runs);
     forget(it->first);
@@ -147,7 +147,8 @@ void TimerQueue::find_tail_min(Bucket& b) {
 
 const TimerQueue::Slot* TimerQueue::bucket_front(const Bucket& b) {
   const Slot* best = nullptr;
-  for (std::size_t r = 0; r < b.sorted; ++r) {  // each run's first slot left
+  const std::size_t sorted = b.sorted_runs();
+  for (std::size_t r = 0; r < sorted; ++r) {  // each sorted run's first slot left
     for (const Slot& s : b.runs[r]) {
       if (s.gone()) continue;
       if (best == nullptr || SlotBefore{}(s, *best)) best = &s;
@@ -249,9 +250,10 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
   if (best == nullptr) {
     for (auto& [day, b] : days_) {
       if (midnight(day) > t) break;
-      for (std::size_t r = 0; r < b.sorted; ++r) look(b.runs[r].data(), b.runs[r].data() + kRun);
-      if (b.sorted < b.runs.size()) {
-        for (Slot& s : b.runs[b.sorted]) {  // the unsorted tail
+      const std::size_t sorted = b.sorted_runs();
+      for (std::size_t r = 0; r < sorted; ++r) look(b.runs[r].data(), b.runs[r].data() + kRun);
+      if (RunSlots* tail = b.tail()) {
+        for (Slot& s : *tail) {  // unsorted
           if (s.subject() != id || s.gone()) continue;
           if (best == nullptr || s.kind() < best->kind()) best = &s;
         }
@@ -280,8 +282,8 @@ std::optional<Timer> TimerQueue::pop_due_of(std::uint64_t id, DateTime t) {
   best->set_gone();  // skipped when its run gets there
   --size_;
   const Timer fired = slot_timer(best_day, *best);
-  if (best_bucket != nullptr && best_bucket->tail() != nullptr &&
-      best == &(*best_bucket->tail())[best_bucket->tail_min]) {
+  if (const RunSlots* tail = best_bucket != nullptr ? best_bucket->tail() : nullptr;
+      tail != nullptr && best == &(*tail)[best_bucket->tail_min]) {
     find_tail_min(*best_bucket);
   }
   return fired;

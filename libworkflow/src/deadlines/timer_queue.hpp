@@ -120,10 +120,15 @@ class TimerQueue {
   // of a few timers keeps a few); the next ones are reserved whole.
   using RunSlots = std::vector<Slot>;
   struct Bucket {
-    std::vector<RunSlots> runs;  // [0, sorted): full, sorted by (subject, kind); then the tail
-    std::size_t sorted = 0;      // runs sorted
-    std::size_t tail_min = 0;    // in the tail (runs[sorted]), its first slot in that order
-    const RunSlots* tail() const noexcept { return sorted < runs.size() ? &runs[sorted] : nullptr; }
+    // Full runs, each sorted by (subject, kind) when it filled; then the tail, if any.
+    std::vector<RunSlots> runs;
+    std::size_t tail_min = 0;  // in the tail, its first slot in that order
+    // The last run while it is not full: unsorted, in push order.
+    RunSlots* tail() noexcept {
+      return !runs.empty() && runs.back().size() < kRun ? &runs.back() : nullptr;
+    }
+    const RunSlots* tail() const noexcept { return const_cast<Bucket*>(this)->tail(); }
+    std::size_t sorted_runs() const noexcept { return runs.size() - (tail() ? 1 : 0); }
   };
   struct Entry {  // the heap beside the wheel
     Timer timer;

@@ -252,8 +252,8 @@ void Engine::advance_to(DateTime t) {
       out.events = core_->take_committed();
       out.ticket = core_->take_ticket();
     }
-    // The commands that waited for this slice go first (engine_lock.hpp), while this thread
-    // tells the observers about it.
+    // A command that waited for this slice takes the lock first (engine_lock.hpp); this
+    // thread tells the observers about the slice while it runs.
     if (!done) core_->mutex.let_waiting_in(kTurnOfWaitingCommands);
     if (out.ticket != 0) core_->store().wait_durable(out.ticket);
     notify(*observers_, out.events);
