@@ -11,89 +11,13 @@
 #include <fmt/format.h>
 
 #include "store/sqlite_store.hpp"  // chain_hash: the memory store keeps the same chain
+#include "store/memory_store_texts.hpp"
 #include "support/chunked_log.hpp"
 #include "workflow/error.hpp"
 #include "workflow/store.hpp"
 
 namespace workflow {
 namespace {
-
-// Ids, the rules version and the agent to notify repeat from event to event: each distinct
-// text is kept once and events hold its number. Id 0 is the empty text.
-class TextTable {
- public:
-  TextTable() : short_(1024) { by_id_.push_back(&ids_.emplace(std::string(), 0).first->first); }
-
-  // A short text (staff, post and office ids: three an event) is looked up by its bytes in
-  // a flat table: no string hash, no node to follow. A longer one compares the field's last
-  // text first (the rules version, 64 characters, rarely changes between events).
-  std::uint32_t intern(const std::string& s, std::uint32_t& last) {
-    if (s.empty()) return 0;
-    if (s.size() <= kShortBytes) return last = intern_short(s);
-    if (*by_id_[last] == s) return last;
-    return last = intern_any(s);
-  }
-  const std::string& operator[](std::uint32_t id) const { return *by_id_[id]; }
-
- private:
-  static constexpr std::size_t kShortBytes = 16;
-  // A short text's bytes, zero-padded, and its length: equal keys, equal texts.
-  struct ShortKey {
-    std::uint64_t lo = 0, hi = 0;
-    std::uint32_t size = 0;
-    bool operator==(const ShortKey&) const = default;
-  };
-  struct ShortSlot {
-    ShortKey key;
-    std::uint32_t id = 0;  // 0: empty (the empty text is never looked up here)
-  };
-
-  std::uint32_t intern_any(const std::string& s) {
-    const auto [it, added] = ids_.try_emplace(s, static_cast<std::uint32_t>(by_id_.size()));
-    if (added) by_id_.push_back(&it->first);
-    return it->second;
-  }
-
-  std::uint32_t intern_short(const std::string& s) {
-    ShortKey k;
-    char bytes[kShortBytes] = {};
-    std::memcpy(bytes, s.data(), s.size());
-    std::memcpy(&k.lo, bytes, 8);
-    std::memcpy(&k.hi, bytes + 8, 8);
-    k.size = static_cast<std::uint32_t>(s.size());
-    const std::size_t mask = short_.size() - 1;
-    std::size_t at = slot_of(k) & mask;
-    for (; short_[at].id != 0; at = (at + 1) & mask) {
-      if (short_[at].key == k) return short_[at].id;
-    }
-    const std::uint32_t id = intern_any(s);
-    short_[at] = {k, id};
-    if (++short_used_ * 2 > short_.size()) grow_short();  // at most half full
-    return id;
-  }
-
-  static std::size_t slot_of(const ShortKey& k) noexcept {
-    const std::uint64_t h = (k.lo * 0x9E3779B97F4A7C15ull) ^ (k.hi * 0xC2B2AE3D27D4EB4Full) ^ k.size;
-    return static_cast<std::size_t>(h ^ (h >> 29));
-  }
-
-  void grow_short() {
-    std::vector<ShortSlot> old(short_.size() * 2);
-    old.swap(short_);
-    const std::size_t mask = short_.size() - 1;
-    for (const ShortSlot& e : old) {
-      if (e.id == 0) continue;
-      std::size_t at = slot_of(e.key) & mask;
-      while (short_[at].id != 0) at = (at + 1) & mask;
-      short_[at] = e;
-    }
-  }
-
-  std::unordered_map<std::string, std::uint32_t> ids_;  // nodes: the keys never move
-  std::vector<const std::string*> by_id_;
-  std::vector<ShortSlot> short_;  // open addressing, linear probing; a power of two
-  std::size_t short_used_ = 0;
-};
 
 class MemoryStore final : public CaseStore {
  public:
@@ -195,12 +119,12 @@ class MemoryStore final : public CaseStore {
     while (chain_.size() < end) {
       const std::uint64_t p = chain_.size() + 1;
       const Kept& e = log_[p - 1];
-      const std::string_view text = text_.view(e.text, e.reason + e.detail);
+      const auto [reason, detail] = text_.read(e.text);
+      const detail::EventContext& n = contexts_[e.context];
       const detail::ChainedEvent c{
           static_cast<std::int64_t>(p), static_cast<std::int64_t>(e.case_id), e.seq,
-          to_string(e.kind), e.time, texts_[e.actor], texts_[e.office], texts_[e.post],
-          text.substr(0, e.reason), text.substr(e.reason), texts_[e.rules_version],
-          texts_[e.notify], {}};
+          to_string(e.kind), e.time, texts_[n.actor], texts_[n.office], texts_[n.post],
+          reason, detail, texts_[n.rules_version], texts_[n.notify], {}};
       chain_.push_back(detail::chain_hash(chain_.empty() ? detail::Sha256::Digest{} : chain_.back(), c));
     }
     batch.head_hash = detail::to_hex(end == 0 ? detail::Sha256::Digest{} : chain_[end - 1]);
@@ -208,22 +132,21 @@ class MemoryStore final : public CaseStore {
   }
 
  private:
-  // An event as kept (72 bytes, no allocation of its own): the repeated texts as numbers in
-  // texts_, reason and detail side by side in text_. A million cases of six events each
-  // would otherwise hold 36 million strings, the 64-character rules version among them.
+  // An event as kept (40 bytes, no allocation of its own): the texts it names as one
+  // EventContexts number, its reason and detail where EventTexts keeps them.
   struct Kept {
-    CaseId case_id = 0;
     std::int64_t time = 0;
-    std::uint64_t text = 0;  // where reason, then detail, start in text_ (TextLog position)
     // The log position of the case's previous event (0: none). Linking back, not forward,
     // writes only the new entry: a forward link wrote into the case's last event, a cache
     // miss far back in the log on every append.
     std::uint64_t prev = 0;
+    std::uint64_t text = detail::EventTexts::kNone;  // reason and detail
+    std::uint32_t case_id = 0;                       // check() keeps ids under 2^32
     std::uint32_t seq = 0;
-    std::uint32_t reason = 0, detail = 0;  // their sizes
-    std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
+    std::uint32_t context = 0;
     EventKind kind = EventKind::submitted;
   };
+  static_assert(sizeof(Kept) == 40, "an event as kept grew: a million cases keep six each");
   // Case ids are dense (1, 2, ...), so a case's snapshot and its events' chain sit at its
   // index: no tree or hash look-up per commit, and for_each_case visits in id order for free.
   struct Slot {
@@ -235,10 +158,10 @@ class MemoryStore final : public CaseStore {
   // Case ids are kept densely: far beyond the highest so far is a caller's mistake, not a
   // reason to allocate gigabytes. Returns the new highest id.
   static std::size_t check(CaseId id, std::size_t highest) {
-    if (id == 0 || id > highest + kMaxGap) {
+    if (id == 0 || id > highest + kMaxGap || id > UINT32_MAX) {
       throw Error(ErrorCode::invalid_argument,
                   fmt::format("the memory store keeps case ids densely: case {} is not 1 to {}",
-                              id, highest + kMaxGap));
+                              id, std::min<std::size_t>(highest + kMaxGap, UINT32_MAX)));
     }
     return std::max<std::size_t>(highest, id);
   }
@@ -246,14 +169,13 @@ class MemoryStore final : public CaseStore {
 
   void keep(const Event& e, const std::shared_ptr<const std::string>& commit_version) {
     Kept k;
-    k.case_id = e.case_id;
+    k.case_id = static_cast<std::uint32_t>(e.case_id);
     k.time = e.time.seconds();
     k.seq = e.seq;
-    k.reason = static_cast<std::uint32_t>(e.reason.size());
-    k.detail = static_cast<std::uint32_t>(e.detail.size());
-    k.actor = texts_.intern(e.actor, last_.actor);
-    k.office = texts_.intern(e.office, last_.office);
-    k.post = texts_.intern(e.post, last_.post);
+    detail::EventContext n;
+    n.actor = texts_.intern(e.actor, last_.actor);
+    n.office = texts_.intern(e.office, last_.office);
+    n.post = texts_.intern(e.post, last_.post);
     if (e.rules_version.empty() && commit_version) {
       // The commit's version is one shared string for many commits in a row: known by its
       // address, it is not compared (64 characters) again for every event.
@@ -261,13 +183,14 @@ class MemoryStore final : public CaseStore {
         last_commit_version_id_ = texts_.intern(*commit_version, last_.rules_version);
         last_commit_version_ = commit_version;  // held: its address cannot be reused meanwhile
       }
-      k.rules_version = last_commit_version_id_;
+      n.rules_version = last_commit_version_id_;
     } else {
-      k.rules_version = texts_.intern(e.rules_version, last_.rules_version);
+      n.rules_version = texts_.intern(e.rules_version, last_.rules_version);
     }
-    k.notify = texts_.intern(e.notify, last_.notify);
+    n.notify = texts_.intern(e.notify, last_.notify);
+    k.context = contexts_.intern(n);
     k.kind = e.kind;
-    k.text = text_.append(e.reason, e.detail);
+    k.text = text_.keep(e.reason, e.detail);
     Slot& s = slots_[e.case_id];
     __builtin_prefetch(s.snapshot.encoded.data(), 1);  // replaced below: cold as well
     k.prev = s.last;
@@ -283,14 +206,15 @@ class MemoryStore final : public CaseStore {
     e.seq = k.seq;
     e.kind = k.kind;
     e.time = DateTime::from_seconds(k.time);
-    e.actor = texts_[k.actor];
-    e.office = texts_[k.office];
-    e.post = texts_[k.post];
-    const std::string_view text = text_.view(k.text, k.reason + k.detail);
-    e.reason = text.substr(0, k.reason);
-    e.detail = text.substr(k.reason);
-    e.rules_version = texts_[k.rules_version];
-    e.notify = texts_[k.notify];
+    const detail::EventContext& n = contexts_[k.context];
+    e.actor = texts_[n.actor];
+    e.office = texts_[n.office];
+    e.post = texts_[n.post];
+    const auto [reason, detail] = text_.read(k.text);
+    e.reason = reason;
+    e.detail = detail;
+    e.rules_version = texts_[n.rules_version];
+    e.notify = texts_[n.notify];
     return e;
   }
 
@@ -300,8 +224,9 @@ class MemoryStore final : public CaseStore {
   // the chain hashes computed so far.
   detail::ChunkedLog<Kept> log_;
   mutable std::vector<detail::Sha256::Digest> chain_;
-  detail::TextLog text_;  // every event's reason and detail, in log order
-  TextTable texts_;
+  detail::EventTexts text_;  // every event's reason and detail
+  detail::TextTable texts_;
+  detail::EventContexts contexts_;
   struct {
     std::uint32_t actor = 0, office = 0, post = 0, rules_version = 0, notify = 0;
   } last_;  // each field's last text number (TextTable::intern)

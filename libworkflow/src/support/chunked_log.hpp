@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <new>
 #include <string_view>
 #include <type_traits>
@@ -117,25 +118,30 @@ class TextLog {
   static constexpr std::size_t kChunk = std::size_t{1} << kShift;
   static_assert(kChunk == ChunkMemory::kBlock);
 
-  // Appends `a` then `b` together; returns their position.
-  std::uint64_t append(std::string_view a, std::string_view b) {
-    const std::size_t n = a.size() + b.size();
+  // Appends `a`, `b` and `c` together; returns their position.
+  std::uint64_t append(std::string_view a, std::string_view b, std::string_view c = {}) {
+    const std::size_t n = a.size() + b.size() + c.size();
     if (chunks_.empty() || used_ >= kChunk || n > kChunk - used_) {
       chunks_.emplace_back(n > kChunk ? n : kChunk);
       used_ = 0;
     }
     char* at = reinterpret_cast<char*>(chunks_.back().data()) + used_;
-    if (!a.empty()) std::memcpy(at, a.data(), a.size());
-    if (!b.empty()) std::memcpy(at + a.size(), b.data(), b.size());
+    for (const std::string_view part : {a, b, c}) {
+      if (!part.empty()) std::memcpy(at, part.data(), part.size());
+      at += part.size();
+    }
     const std::uint64_t position = (std::uint64_t{chunks_.size() - 1} << kShift) | used_;
     used_ += n;  // past kChunk for a chunk of its own: the next append starts a new one
     return position;
   }
+  // The first byte appended at `position` (the rest follow it, in the same chunk).
+  const char* data(std::uint64_t position) const noexcept {
+    return reinterpret_cast<const char*>(chunks_[position >> kShift].data()) +
+           (position & (kChunk - 1));
+  }
   // The `size` bytes appended at `position`.
   std::string_view view(std::uint64_t position, std::size_t size) const noexcept {
-    return {reinterpret_cast<const char*>(chunks_[position >> kShift].data()) +
-                (position & (kChunk - 1)),
-            size};
+    return {data(position), size};
   }
 
  private:
