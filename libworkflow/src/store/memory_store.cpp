@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "store/sqlite_store.hpp"  // chain_hash: the memory store keeps the same chain
 #include "store/memory_store_texts.hpp"
+#include "store/sqlite_store.hpp"  // chain_hash: the memory store keeps the same chain
 #include "support/chunked_log.hpp"
 #include "workflow/error.hpp"
 #include "workflow/store.hpp"
