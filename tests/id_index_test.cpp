@@ -61,7 +61,7 @@ TEST_CASE("the id hash spreads the shipped staff ids, which differ only in their
   std::vector<bool> taken(512);
   std::size_t distinct = 0;
   for (const Staff& s : rules.staff()) {
-    auto slot = taken.begin() + static_cast<std::ptrdiff_t>(workflow::detail::id_hash(s.id) & 511);
+    auto slot = taken.begin() + static_cast<std::ptrdiff_t>(workflow::detail::text_hash(s.id) & 511);
     if (!*slot) ++distinct;
     *slot = true;
   }

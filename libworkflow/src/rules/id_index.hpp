@@ -15,38 +15,9 @@
 #include <utility>
 #include <vector>
 
-namespace workflow::detail {
+#include "support/text_hash.hpp"
 
-// Of any length (the shipped ids have 2 to 19 bytes): 8 bytes at a time, each word mixed in
-// by a multiply and a shift, the last (partial) word read as the id's last 8 bytes, then the
-// final mix of SplitMix64, so that ids differing in their last character (nd-mj-s01,
-// nd-mj-s02) spread over the whole table.
-inline std::uint64_t id_hash(std::string_view id) noexcept {
-  const auto mix = [](std::uint64_t h, std::uint64_t w) {
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 32);
-  };
-  const char* p = id.data();
-  const std::size_t n = id.size();
-  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-  std::uint64_t w = 0;
-  if (n >= 8) {
-    std::size_t i = 0;
-    for (; i + 8 < n; i += 8) {
-      std::memcpy(&w, p + i, 8);
-      h = mix(h, w);
-    }
-    std::memcpy(&w, p + n - 8, 8);  // overlaps the word before unless n is a multiple of 8
-  } else {
-    for (std::size_t i = 0; i < n; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-  }
-  h = mix(h, w);
-  h ^= h >> 30;
-  h *= 0xBF58476D1CE4E5B9ull;
-  h ^= h >> 27;
-  h *= 0x94D049BB133111EBull;
-  return h ^ (h >> 31);
-}
+namespace workflow::detail {
 
 // Built once by the validator or a rules merge, then only read: concurrent readers need
 // no locking, a writer must be alone.
@@ -57,7 +28,7 @@ class IdIndex {
   // for `id` and whether it was added.
   std::pair<Ref, bool> try_emplace(std::string_view id, Ref ref) {
     if ((size_ + 1) * 2 > slots_.size()) grow();  // at most half full
-    const std::uint64_t h = id_hash(id);
+    const std::uint64_t h = text_hash(id);
     Slot& s = slots_[probe(id, h)];
     if (s.used) return {s.ref, false};
     s = Slot{h, std::string(id), ref, true};
@@ -67,7 +38,7 @@ class IdIndex {
 
   std::optional<Ref> find(std::string_view id) const noexcept {
     if (slots_.empty()) return std::nullopt;
-    const Slot& s = slots_[probe(id, id_hash(id))];
+    const Slot& s = slots_[probe(id, text_hash(id))];
     if (!s.used) return std::nullopt;
     return s.ref;
   }

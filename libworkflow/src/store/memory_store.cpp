@@ -3,7 +3,6 @@
 // constructed without a store.
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <unordered_map>

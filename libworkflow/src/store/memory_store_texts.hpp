@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "rules/id_index.hpp"  // id_hash
 #include "support/chunked_log.hpp"
+#include "support/text_hash.hpp"
 
 namespace workflow::detail {
 
@@ -172,7 +172,7 @@ class EventTexts {
     Recent* slot = nullptr;
     if (reason.size() + detail.size() <= kLongestRemembered) {
       if (recent_.empty()) recent_.resize(kRecent);
-      slot = &recent_[(id_hash(reason) * 31 ^ id_hash(detail)) & (kRecent - 1)];
+      slot = &recent_[(text_hash(reason) * 31 ^ text_hash(detail)) & (kRecent - 1)];
       if (slot->position != kNone && slot->reason == reason.size() &&
           slot->text.size() == reason.size() + detail.size() &&
           std::string_view(slot->text).substr(0, reason.size()) == reason &&
