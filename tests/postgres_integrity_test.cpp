@@ -10,6 +10,7 @@
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
 #include "postgres_fixture.hpp"
+#include "snapshot_bytes.hpp"
 #include "store/postgres_store.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/postgres_store.hpp"
@@ -62,9 +63,16 @@ TEST_CASE("postgres integrity: an issued case's snapshot edited is refused on re
   const AuditResult before = verify_postgres_log(conninfo(), p);
   REQUIRE(before.ok);
   CHECK(before.snapshots_checked == 2);
-  // The phase byte (offset 45): issued (8) becomes decided (7), as in the SQLite test.
-  sql_on(conninfo(), "UPDATE wf_cases SET encoded = overlay(encoded placing '\\x07'::bytea from 46 "
-                     "for 1) WHERE partition = '" + p + "' AND id = 1");
+  // The phase byte: issued (8) becomes decided (7), as in the SQLite test.
+  std::string encoded;
+  open_postgres_store(conninfo(), p, PostgresOptions{.read_only = true, .create = false})
+      ->for_each_case([&](const CaseSnapshot& c) {
+        if (c.id == 1) encoded = c.encoded;
+      });
+  const std::size_t phase = phase_offset(encoded, 1);
+  REQUIRE(encoded[phase] == 8);
+  sql_on(conninfo(), "UPDATE wf_cases SET encoded = overlay(encoded placing '\\x07'::bytea from " +
+                         std::to_string(phase + 1) + " for 1) WHERE partition = '" + p + "' AND id = 1");
   const std::string message =
       what([&] { Hall again(ningdu_rules(), "2026-12-01T10:00", on_partition(p)); });
   CHECK_MESSAGE(contains(message, "PostgreSQL partition '" + p + "': cannot be opened: the "

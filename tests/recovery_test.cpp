@@ -10,6 +10,7 @@
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
 #include "hall_state.hpp"
+#include "snapshot_bytes.hpp"
 #include "workflow/engine.hpp"
 #include "workflow/store.hpp"
 #ifdef WORKFLOW_HAS_POSTGRES
@@ -348,7 +349,7 @@ TEST_CASE("recovery: a proxy case stored in snapshot format 1 comes back with it
   // 办不成事 home post: 4 bytes; format 6's oversight flag and format 7's coordination flag:
   // 1 byte each).
   CaseSnapshot v1;
-  store->for_each_case([&](const CaseSnapshot& s) { v1 = s; });
+  store->for_each_case([&](const CaseSnapshot& s) { v1 = as_format7(s); });
   REQUIRE(v1.encoded[0] == 7);
   v1.encoded[0] = 1;
   v1.encoded.resize(v1.encoded.size() - 28 - 10 - 6 - 1 - 1);
@@ -386,7 +387,7 @@ TEST_CASE("recovery: a case stored in snapshot format 3 comes back as a window a
   // oversight flag (1 byte: no orders, no reassignments) and format 7's coordination flag (1
   // byte, none here).
   CaseSnapshot v3;
-  store->for_each_case([&](const CaseSnapshot& s) { v3 = s; });
+  store->for_each_case([&](const CaseSnapshot& s) { v3 = as_format7(s); });
   REQUIRE(v3.encoded[0] == 7);
   v3.encoded[0] = 3;
   v3.encoded.resize(v3.encoded.size() - 10 - 6 - 1 - 1);
@@ -414,7 +415,7 @@ TEST_CASE("recovery: a case stored in snapshot format 6 comes back without a coo
   }
   // Format 6 is format 7 without its coordination block (here its presence flag, 1 byte).
   CaseSnapshot v6;
-  store->for_each_case([&](const CaseSnapshot& s) { v6 = s; });
+  store->for_each_case([&](const CaseSnapshot& s) { v6 = as_format7(s); });
   REQUIRE(v6.encoded[0] == 7);
   REQUIRE(v6.encoded.back() == 0);
   v6.encoded[0] = 6;
@@ -447,7 +448,7 @@ TEST_CASE("recovery: a snapshot whose values are out of range is refused, never 
     food_case_at_review(hall);
   }
   CaseSnapshot good;
-  store->for_each_case([&](const CaseSnapshot& s) { good = s; });
+  store->for_each_case([&](const CaseSnapshot& s) { good = as_format7(s); });
   REQUIRE(good.encoded[kStage] == 0);
   const std::pair<std::size_t, std::string> edits[] = {
       {kPhase, "phase 99"}, {kHolding, "holding 99"}, {kDecision, "decision 99"},
@@ -530,7 +531,7 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   }
   auto old = std::shared_ptr<CaseStore>(make_memory_store());
   StoreCommit c;
-  store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(s); });
+  store->for_each_case([&](const CaseSnapshot& s) { c.cases.push_back(as_format7(s)); });
   for (CaseSnapshot& v3 : c.cases) {
     REQUIRE(v3.encoded[0] == 7);
     v3.encoded[0] = 3;
@@ -560,7 +561,7 @@ TEST_CASE("recovery: a case stored in snapshot format 3 opens with the law's lim
   // And it is written back in the current format.
   bool rewritten = false;
   old->for_each_case([&](const CaseSnapshot& s) {
-    if (s.id == 2) rewritten = s.encoded[0] == 7;
+    if (s.id == 2) rewritten = s.encoded[0] == workflow::detail::kCaseFormat;
   });
   CHECK(rewritten);
 }
@@ -576,7 +577,7 @@ TEST_CASE("recovery: a case stored in snapshot format 5 comes back without order
     food_case_at_review(hall);
   }
   CaseSnapshot v5;
-  store->for_each_case([&](const CaseSnapshot& s) { v5 = s; });
+  store->for_each_case([&](const CaseSnapshot& s) { v5 = as_format7(s); });
   REQUIRE(v5.encoded[0] == 7);
   REQUIRE(v5.encoded.back() == 0);
   v5.encoded.pop_back();
@@ -597,13 +598,13 @@ TEST_CASE("recovery: a case stored in snapshot format 5 comes back without order
   CHECK(hall.view(1).reassignments.empty());
   CHECK_FALSE(hall.view(1).coordination.has_value());
   CHECK(hall.view(1).post == "nd-amr-review");
-  // Orders work on it as on any case, and it is written back in format 7 with them.
+  // Orders work on it as on any case, and it is written back in the current format with them.
   Action order;
   order.actor = "nd-s017";
   order.reason = "超期未办结";
   hall.engine.act(1, Verb::order, order);
   CHECK(hall.view(1).orders.size() == 1);
-  old->for_each_case([&](const CaseSnapshot& s) { CHECK(s.encoded[0] == 7); });
+  old->for_each_case([&](const CaseSnapshot& s) { CHECK(s.encoded[0] == workflow::detail::kCaseFormat); });
 }
 
 TEST_CASE("recovery: a snapshot whose order is out of range is refused, never acted on") {
@@ -619,7 +620,7 @@ TEST_CASE("recovery: a snapshot whose order is out of range is refused, never ac
     hall.engine.act(id, Verb::order, order);
   }
   CaseSnapshot good;
-  store->for_each_case([&](const CaseSnapshot& s) { good = s; });
+  store->for_each_case([&](const CaseSnapshot& s) { good = as_format7(s); });
   // The order's block is the last but one: its fixed fields (issuer, issuer post, unit, issued,
   // due: 4 bytes each; reply days: 2; state, light, has_reply: 1 each; replied, replier,
   // ended, ender: 4 each), its three texts, then the reassignments' count (4 bytes, 0); then

@@ -8,6 +8,7 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "snapshot_bytes.hpp"
 #include "sqlite_files.hpp"
 #include "store/hash_chain.hpp"
 #include "store/sqlite_store.hpp"
@@ -32,6 +33,21 @@ void set_snapshot_byte(const fs::path& db, CaseId id, std::size_t at, const char
   sql(db, "UPDATE cases SET encoded = substr(encoded, 1, " + std::to_string(at) +
               ") || x'" + hex + "' || substr(encoded, " + std::to_string(at + 2) + ") WHERE id = " +
               std::to_string(id));
+}
+
+// Where case `id`'s phase byte is in its stored snapshot (snapshot_bytes.hpp).
+std::size_t phase_at(const fs::path& db, CaseId id) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, "SELECT encoded FROM cases WHERE id = ?", -1, &s, nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(id));
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const std::string encoded(static_cast<const char*>(sqlite3_column_blob(s, 0)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return phase_offset(encoded, id);
 }
 
 // Two food-licence cases: case 1 issued, case 2 at review.
@@ -111,10 +127,12 @@ TEST_CASE("integrity: one byte of an issued case's snapshot edited is refused on
   const fs::path db = dir / "hall.db";
   issued_hall(db);
   REQUIRE(verify_sqlite_log(db).ok);
-  // The phase byte of a format-3+ snapshot (offset 45): issued (8) becomes decided (7), a
-  // valid state in which a second `issue` would be accepted.
-  REQUIRE(sql_int(db, "SELECT hex(substr(encoded, 46, 1)) = '08' FROM cases WHERE id = 1") == 1);
-  set_snapshot_byte(db, 1, 45, "07");
+  // The phase byte: issued (8) becomes decided (7), a valid state in which a second `issue`
+  // would be accepted.
+  const std::size_t phase = phase_at(db, 1);
+  REQUIRE(sql_int(db, "SELECT hex(substr(encoded, " + std::to_string(phase + 1) +
+                          ", 1)) = '08' FROM cases WHERE id = 1") == 1);
+  set_snapshot_byte(db, 1, phase, "07");
 
   const Error refused = error_of([&] { Hall again(ningdu_rules(), "2026-11-30T10:00", on_store(db)); });
   CHECK(refused.code() == ErrorCode::store_error);
@@ -153,7 +171,7 @@ TEST_CASE("integrity: a snapshot moved back to an older one, or its seal cleared
   const fs::path cleared = dir / "cleared.db";
   fs::copy_file(db, cleared);
   sql(cleared, "UPDATE cases SET sealed_by = 0 WHERE id = 1");
-  set_snapshot_byte(cleared, 1, 45, "07");
+  set_snapshot_byte(cleared, 1, phase_at(cleared, 1), "07");
   const Error e = error_of([&] { Hall again(ningdu_rules(), "2026-11-30T12:00", on_store(cleared)); });
   CHECK(std::string(e.what()).find("the snapshot of case 1 is not sealed") != std::string::npos);
   r = verify_sqlite_log(cleared);
@@ -315,7 +333,7 @@ TEST_CASE("integrity: reopening checks each case row's own seal, keyed or not") 
     CHECK(refusal(plain).find("beyond the end of the log") != std::string::npos);
   }
   SUBCASE("plain chain: a snapshot edited with its row seal recomputed passes reopening, not the audit") {
-    set_snapshot_byte(plain, 1, 45, "07");
+    set_snapshot_byte(plain, 1, phase_at(plain, 1), "07");
     CHECK(refusal(plain).find("does not match its row seal") != std::string::npos);
     reseal_row(plain, 1);
     CHECK(reopen(plain) == 2);  // as an edit with its sealing event recomputed did before
@@ -324,7 +342,7 @@ TEST_CASE("integrity: reopening checks each case row's own seal, keyed or not") 
     CHECK(r.snapshot_problems[0] == "its snapshot does not match the digest the log records for it");
   }
   SUBCASE("keyed chain: a row seal recomputed without the key is refused, with or without the key") {
-    set_snapshot_byte(keyed, 1, 45, "07");
+    set_snapshot_byte(keyed, 1, phase_at(keyed, 1), "07");
     const detail::HmacSha256 other(std::string(32, 'o'));
     reseal_row(keyed, 1, &other);
     CHECK(refusal(keyed, key).find("the snapshot of case 1 does not match its row seal") !=

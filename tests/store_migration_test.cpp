@@ -8,6 +8,7 @@
 
 #include "error_of.hpp"
 #include "hall_fixture.hpp"
+#include "hall_state.hpp"
 #include "sqlite_files.hpp"
 #include "store/sqlite_store.hpp"
 #include "workflow/engine.hpp"
@@ -236,4 +237,37 @@ TEST_CASE("store migration: a keyed schema-4 store needs its key to get its row 
   reader->for_each_case([&](const CaseSnapshot&) { ++seen; });
   CHECK(seen == 1);
   CHECK(verify_sqlite_log(db, AuditOptions{.key_file = key, .expect = {}}).ok);
+}
+
+TEST_CASE("store migration: the schema-4 store's cases, in snapshot format 7, open and go on packed") {
+  TempDir dir;
+  const fs::path db = dir / "hall.db";
+  fs::copy_file(kV4Store, db);
+  const auto count_format = [&](const char* hex) {
+    return sql_int(db, std::string("SELECT count(*) FROM cases WHERE hex(substr(encoded, 1, 1)) = '") +
+                           hex + "'");
+  };
+  REQUIRE(count_format("07") == 322);
+  const std::int64_t format7_bytes = sql_int(db, "SELECT sum(length(encoded)) FROM cases");
+  const RuleSet rules = RuleSet::load(ningdu_rules());
+  std::string on_the_day, a_week_later;
+  {
+    auto engine = open_on(db, rules, "2026-12-03T09:00");
+    on_the_day = everything(*engine);
+    // A week of midnights turns lights: the cases they change are written again, packed.
+    engine->advance_to(DateTime::parse("2026-12-10T09:00"));
+    a_week_later = everything(*engine);
+  }
+  const std::int64_t packed = count_format("08");
+  MESSAGE(packed, " of 322 cases written again; ",
+          sql_int(db, "SELECT sum(length(encoded)) FROM cases"), " bytes of snapshots, ",
+          format7_bytes, " before");
+  CHECK(packed > 0);
+  CHECK(count_format("07") == 322 - packed);
+  CHECK(sql_int(db, "SELECT sum(length(encoded)) FROM cases") < format7_bytes);
+  CHECK(verify_sqlite_log(db).ok);
+  // Reopened, the cases of both formats read back as they were.
+  auto again = open_on(db, rules, "2026-12-10T09:00");
+  CHECK(everything(*again) == a_week_later);
+  CHECK(on_the_day != a_week_later);
 }

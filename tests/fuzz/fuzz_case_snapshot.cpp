@@ -12,9 +12,17 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
-  // The stored id must match the one inside; bytes 1..8 are where a snapshot keeps it.
+  // The stored id must match the one inside, which follows the format byte: in 8 bytes
+  // (formats 1 to 7), or packed as id + 1 in 7-bit groups (format 8).
   workflow::CaseId id = 1;
-  if (size >= 9) {
+  if (size >= 2 && data[0] >= 8) {
+    std::uint64_t packed = 0;
+    for (std::size_t i = 1; i < size && i <= 10; ++i) {
+      packed |= static_cast<std::uint64_t>(data[i] & 0x7F) << (7 * (i - 1));
+      if ((data[i] & 0x80) == 0) break;
+    }
+    id = packed - 1;
+  } else if (size >= 9) {
     id = 0;
     for (int i = 8; i >= 1; --i) id = (id << 8) | data[i];
   }

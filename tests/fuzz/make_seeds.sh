@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rebuilds the seed corpora in tests/fuzz/corpus/ from the shipped files and the test data
-# (docs/fuzzing.md). The snapshot and engine-state seeds come from stores: the schema-2 store
-# of the migration tests (formats 1 and 2 of its era) and a small store simulated now with
-# the `workflow` tool given as $1 (the current format). Run it after a format change.
+# (docs/fuzzing.md). The snapshot and engine-state seeds come from stores: the schema-2 and
+# schema-4 stores of the migration tests (snapshot formats 1 and 2, and 7: the last fixed-width
+# one) and a small store simulated now with the `workflow` tool given as $1 (the current
+# format). Run it after a format change.
 #   tests/fuzz/make_seeds.sh build/tools/workflow
 set -euo pipefail
 
@@ -45,7 +46,7 @@ done
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 "$cli" simulate --db "$scratch/hall.db" --days 3 --seed 1 --force >/dev/null
-for db in "$root"/tests/data/stores/ningdu-schema2.db "$scratch/hall.db"; do
+for db in "$root"/tests/data/stores/ningdu-schema{2,4}.db "$scratch/hall.db"; do
   tag=$(basename "$db" .db)
   sqlite3 "$db" "SELECT writefile('$corpus/case_snapshot/$tag-' || id, encoded) FROM cases
                  WHERE id % 25 = 1 ORDER BY id;" >/dev/null

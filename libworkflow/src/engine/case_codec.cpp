@@ -1,92 +1,31 @@
 #include "engine/case_codec.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
 #include <fmt/format.h>
 
+#include "engine/snapshot_reader.hpp"
 #include "engine/snapshot_writer.hpp"
 #include "workflow/error.hpp"
 
 namespace workflow::detail {
 namespace {
 
-class Reader {
- public:
-  // `case_id` names the snapshot in errors (0: the engine state). The text is formatted only
-  // when something is wrong: a reopening decodes every case.
-  Reader(std::string_view bytes, CaseId case_id) : in_(bytes), case_id_(case_id) {}
-  template <class T>
-  void get(T& v) {
-    if constexpr (std::is_enum_v<T>) {
-      std::underlying_type_t<T> raw{};
-      get(raw);
-      v = static_cast<T>(raw);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      std::uint8_t raw = 0;
-      get(raw);
-      v = raw != 0;
-    } else {
-      need(sizeof(T));
-      std::make_unsigned_t<T> u = 0;
-      for (std::size_t i = 0; i < sizeof(T); ++i) {
-        u = static_cast<decltype(u)>(
-            u | (static_cast<decltype(u)>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i)));
-      }
-      pos_ += sizeof(T);
-      v = static_cast<T>(u);
-    }
-  }
-  void get(Date& d) {
-    std::int32_t n = 0;
-    get(n);
-    d = Date::from_day_number(n);
-  }
-  void get(DateTime& t) {
-    std::int64_t s = 0;
-    get(s);
-    t = DateTime::from_seconds(s);
-  }
-  void get_text(std::string& s) {
-    std::uint32_t n = 0;
-    get(n);
-    need(n);
-    s.assign(in_.substr(pos_, n));
-    pos_ += n;
-  }
-  void finish() const {
-    if (pos_ != in_.size()) fail(fmt::format("{} trailing bytes", in_.size() - pos_));
-  }
-  // A count read from the bytes that sizes a table is checked against the bytes left first:
-  // a corrupt count must not ask for gigabytes before the reading runs short.
-  void need_entries(std::uint32_t n, std::size_t entry_bytes) const {
-    if (n > (in_.size() - pos_) / entry_bytes) {
-      fail(fmt::format("{} entries announced, {} bytes left", n, in_.size() - pos_));
-    }
-  }
-
- private:
-  void need(std::size_t n) const {
-    if (in_.size() - pos_ < n) fail("truncated");
-  }
-  [[noreturn]] void fail(const std::string& why) const {
-    const std::string what = case_id_ == 0 ? std::string("the engine state")
-                                           : fmt::format("the snapshot of case {}", case_id_);
-    throw Error(ErrorCode::store_error, fmt::format("{} is corrupt: {}", what, why));
-  }
-  std::string_view in_;
-  std::size_t pos_ = 0;
-  CaseId case_id_ = 0;
-};
-
 // Writes or reads the listed fields in order: each list below serves both ways, so encode
 // and decode cannot drift apart.
+template <class Io>
+constexpr bool is_writer = std::is_same_v<Io, Writer> || std::is_same_v<Io, PackedWriter>;
+
 template <class Io, class... Field>
 void transfer(Io& io, Field&... f) {
-  if constexpr (std::is_same_v<Io, Writer>) {
-    char* at = io.room((encoded_size<std::remove_const_t<Field>>() + ...));
-    ((at = Writer::store(at, f)), ...);
+  if constexpr (is_writer<Io>) {
+    using E = typename Io::encoding;
+    char* at = io.room((E::template max_size<std::remove_const_t<Field>>() + ...));
+    ((at = E::store(at, f)), ...);
+    io.give_back(at);
   } else {
     (io.get(f), ...);
   }
@@ -158,7 +97,8 @@ void reassignment_fields(Io& io, Move& m) {
   transfer(io, m.time, m.actor, m.actor_post, m.from, m.to);
 }
 
-void encode_oversight(Writer& w, const OversightRecord* o) {
+template <class W>
+void encode_oversight(W& w, const OversightRecord* o) {
   w.put(o != nullptr);
   if (!o) return;
   w.put(static_cast<std::uint32_t>(o->orders.size()));
@@ -175,14 +115,16 @@ void encode_oversight(Writer& w, const OversightRecord* o) {
   }
 }
 
-void decode_oversight(Reader& r, std::optional<OversightRecord>& out) {
+template <class R>
+void decode_oversight(R& r, std::optional<OversightRecord>& out) {
   bool present = false;
   r.get(present);
   if (!present) return;
   OversightRecord& o = out.emplace();
   std::uint32_t n = 0;
   r.get(n);
-  r.need_entries(n, 53);  // the fixed fields (41 bytes) and three empty texts
+  // The fixed fields (41 bytes, or 13 packed) and three empty texts.
+  r.need_entries(n, 53, 16);
   o.orders.resize(n);
   for (OrderRecord& order : o.orders) {
     order_fields(r, order);
@@ -191,7 +133,7 @@ void decode_oversight(Reader& r, std::optional<OversightRecord>& out) {
     r.get_text(order.outcome);
   }
   r.get(n);
-  r.need_entries(n, 28);  // time, actor, three posts, an empty reason
+  r.need_entries(n, 28, 6);  // time, actor, three posts, an empty reason
   o.reassignments.resize(n);
   for (ReassignmentRecord& m : o.reassignments) {
     reassignment_fields(r, m);
@@ -255,19 +197,10 @@ void check_ranges(const CaseRecord& c, const std::optional<RatingRecord>& rating
   if (rating->light > Light::escalated_red) bad("rectification light", int(rating->light));
 }
 
-}  // namespace
-
-std::string encode_case(const CaseRecord& c, std::string_view applicant,
-                        const CaseExtras& extras) {
-  std::string out;
-  encode_case_into(out, c, applicant, extras);
-  return out;
-}
-
-void encode_case_into(std::string& out, const CaseRecord& c, std::string_view applicant,
-                      const CaseExtras& extras) {
-  Writer w(std::move(out), 192 + applicant.size());  // the record's fields: about 170 bytes
-  w.put(kCaseFormat);
+// A snapshot's bytes after its format byte, in either encoding.
+template <class W>
+void encode_body(W& w, const CaseRecord& c, std::string_view applicant,
+                 const CaseExtras& extras) {
   std::uint32_t agent = c.agent_post != kNone ? index_of(c.first_handler) : kNone;
   fields(w, c, agent);
   w.put_text(applicant);
@@ -289,24 +222,15 @@ void encode_case_into(std::string& out, const CaseRecord& c, std::string_view ap
     w.put_text(copy.reason);
     w.put_text(copy.outcome);
   }
-  out = std::move(w).finish();
 }
 
-void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
-                 DecodedExtras* extras) {
-  Reader r(s.encoded, s.id);
-  std::uint8_t format = 0;
-  r.get(format);
-  if (format < 1 || format > kCaseFormat) {
-    throw Error(ErrorCode::store_error,
-                fmt::format("the snapshot of case {} has format {}, this library reads 1 to {}",
-                            s.id, format, kCaseFormat));
-  }
+// Reads what follows the format byte: the fields of `format` (1 to 7 fixed-width, 8 packed).
+template <class R>
+void decode_body(R& r, std::uint8_t format, CaseRecord& c, std::string& applicant,
+                 DecodedExtras& out) {
   std::uint32_t agent = kNone;
   fields(r, c, agent);
   r.get_text(applicant);
-  DecodedExtras local;
-  DecodedExtras& out = extras ? *extras : local;
   if (format == 1) {
     c.issue_office = c.accepting_office;
     out.format1_agent = agent;
@@ -339,6 +263,65 @@ void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
     }
   }
   r.finish();
+}
+
+}  // namespace
+
+std::string encode_case(const CaseRecord& c, std::string_view applicant,
+                        const CaseExtras& extras) {
+  std::string out;
+  encode_case_into(out, c, applicant, extras);
+  return out;
+}
+
+void encode_case_into(std::string& out, const CaseRecord& c, std::string_view applicant,
+                      const CaseExtras& extras) {
+  // Written first into this thread's scratch buffer, which has room for every field at its
+  // longest (about 250 bytes), then copied into `out`: a store keeps `out` (the memory store
+  // a million of them), so it should hold a case's 80 bytes, not the room for 250.
+  thread_local std::string scratch;
+  PackedWriter w(std::move(scratch), 320 + applicant.size());
+  w.put(kCaseFormat);
+  encode_body(w, c, applicant, extras);
+  scratch = std::move(w).finish();
+  const std::size_t n = scratch.size();
+  // A buffer too small, or far too large (it once held an unusually long snapshot), is
+  // replaced by one of the allocator's 16-byte steps that holds n: one a snapshot a byte
+  // longer than the last still fits in, without doubling.
+  if (out.capacity() < n || out.capacity() > 4 * n + 64) {
+    std::string exact;
+    exact.reserve(((n + 16) & ~std::size_t{15}) - 1);
+    out.swap(exact);
+  }
+  out.assign(scratch);
+}
+
+std::string encode_case_format7(const CaseRecord& c, std::string_view applicant,
+                                const CaseExtras& extras) {
+  Writer w(192 + applicant.size());
+  w.put(std::uint8_t{7});
+  encode_body(w, c, applicant, extras);
+  return std::move(w).finish();
+}
+
+void decode_case(const CaseSnapshot& s, CaseRecord& c, std::string& applicant,
+                 DecodedExtras* extras) {
+  Reader r(s.encoded, s.id);
+  std::uint8_t format = 0;
+  r.get(format);
+  if (format < 1 || format > kCaseFormat) {
+    throw Error(ErrorCode::store_error,
+                fmt::format("the snapshot of case {} has format {}, this library reads 1 to {}",
+                            s.id, format, kCaseFormat));
+  }
+  DecodedExtras local;
+  DecodedExtras& out = extras ? *extras : local;
+  if (format >= 8) {
+    BasicReader<Packed> packed(s.encoded, s.id, 1);
+    decode_body(packed, format, c, applicant, out);
+  } else {
+    decode_body(r, format, c, applicant, out);
+  }
   check_ranges(c, out.rating, out.oversight, out.coordination, s.id);
   if (c.id != s.id) {
     throw Error(ErrorCode::store_error,
@@ -374,7 +357,7 @@ EngineState decode_engine_state(std::string_view bytes) {
   r.get_text(state.rules_version);
   std::uint32_t n = 0;
   r.get(n);
-  r.need_entries(n, 18);  // set, kind, from, until: 1 + 1 + 8 + 8 bytes each
+  r.need_entries(n, 18, 18);  // set, kind, from, until: 1 + 1 + 8 + 8 bytes each
   state.absences.resize(n);
   for (Roster::Absence& a : state.absences) {
     r.get(a.set);
