@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 
 #include "engine/snapshot_writer.hpp"
-#include "workflow/error.hpp"
 #include "workflow/case.hpp"
+#include "workflow/error.hpp"
 
 namespace workflow::detail {
 
