@@ -14,13 +14,12 @@
 #include "engine/case_codec.hpp"
 #include "engine/snapshot_writer.hpp"
 #include "error_of.hpp"
+#include "snapshot_bytes.hpp"
 #include "workflow/error.hpp"
 
 using workflow::Date;
 using workflow::DateTime;
-using workflow::detail::CaseExtras;
 using workflow::detail::CaseRecord;
-using workflow::detail::DecodedExtras;
 using workflow::detail::decode_case;
 using workflow::detail::encode_case;
 using workflow::detail::encode_case_format7;
@@ -69,14 +68,9 @@ CaseRecord a_hall_case(workflow::CaseId id) {
 // Decodes `bytes` as case `id`'s snapshot and encodes the result again (in the current
 // format): equal bytes mean equal fields, since the encoding is one per value.
 std::string round_trip(workflow::CaseId id, const std::string& bytes, std::string* applicant = nullptr) {
-  CaseRecord back;
-  std::string text;
-  DecodedExtras x;
-  decode_case(workflow::CaseSnapshot{id, 0, bytes}, back, text, &x);
-  if (applicant) *applicant = text;
-  return encode_case(back, text, CaseExtras{x.bundle_def, x.rating ? &*x.rating : nullptr,
-                                            x.oversight ? &*x.oversight : nullptr,
-                                            x.coordination ? &*x.coordination : nullptr});
+  const DecodedSnapshot d = decoded(workflow::CaseSnapshot{id, 0, bytes});
+  if (applicant) *applicant = d.applicant;
+  return encode_case(d.c, d.applicant, d.extras());
 }
 
 }  // namespace
