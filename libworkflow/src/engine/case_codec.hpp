@@ -20,15 +20,15 @@ namespace workflow::detail {
 // agent post, the bundle and the rating; format 3 the case's rule version and its
 // provisional-deadline flag; format 4 the law's time limits (§43, §44, stage shares, 告知承诺
 // verification); format 5 the hall-operations block at the end: the channel (渠道), the
-// assistance (帮办) and the post whose stage the 办不成事 window holds. decode reads formats 1
-// to 5 (an older case gets the defaults: issued where accepted, no agent post, no bundle, not
-// rated, the first rule version, no provisional deadline, no §44/stage timing it cannot know,
-// a window application without assistance, no held post); format 6 the oversight block at
-// the very end: the case's supervision orders (督办) and reassignments (改派), none before 6;
+// assistance (帮办) and the post whose stage the 办不成事 window holds; format 6 the oversight
+// block at the very end: the case's supervision orders (督办) and reassignments (改派);
 // format 7 the coordination block after it: the coordination of a case sent to the
-// 办不成事反映窗口, none before 7; format 8 the fields of 7, packed (snapshot_writer.hpp: small
-// numbers, "none" and unset days in a byte each; about 80 bytes a case instead of 180).
-// decode reads formats 1 to 8.
+// 办不成事反映窗口; format 8 the fields of 7, packed (snapshot_writer.hpp: small numbers,
+// "none" and unset days in a byte each; about 80 bytes a case instead of 180).
+// decode reads formats 1 to 8. A case stored in an older format gets the defaults of what it
+// lacks: issued where accepted, no agent post, no bundle, not rated, the first rule version,
+// no provisional deadline, no §44/stage timing it cannot know, a window application without
+// assistance, no held post, no orders or reassignments, no coordination.
 inline constexpr std::uint8_t kCaseFormat = 8;
 inline constexpr std::uint8_t kEngineStateFormat = 1;
 
