@@ -17,8 +17,9 @@
 //             store without --key, a bad --expect): "workflow: error: MESSAGE" on stderr;
 //             exit 2.
 //   head:     "POS:HASH" (64 lower-case hex digits; "0:000...0" for an empty log); exit 0.
-#include <memory>
+#include <cstdint>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -30,11 +31,6 @@
 
 namespace workflow::cli {
 namespace {
-
-struct VerifyArgs {
-  StoreTarget target;
-  std::string key, expect;
-};
 
 // POS:HASH, as `workflow audit head` prints it.
 std::pair<std::uint64_t, std::string> parse_anchor(const std::string& text) {
@@ -50,7 +46,9 @@ std::pair<std::uint64_t, std::string> parse_anchor(const std::string& text) {
   return {std::stoull(pos), hash};
 }
 
-int verify(const VerifyArgs& args) {
+}  // namespace
+
+int run_audit_verify(const AuditVerifyArgs& args) {
   const std::string db = args.target.label();
   try {
     AuditOptions options;
@@ -90,7 +88,7 @@ int verify(const VerifyArgs& args) {
   }
 }
 
-int head(const StoreTarget& target) {
+int run_audit_head(const StoreTarget& target) {
   try {
     const auto store = target.open_read_only();
     const std::uint64_t last = store->events_after(0, 0).last_position;
@@ -101,31 +99,6 @@ int head(const StoreTarget& target) {
     fmt::print(stderr, "workflow: error: {}\n", e.what());
     return 2;
   }
-}
-
-}  // namespace
-
-void add_audit_command(CLI::App& app, int& exit_code) {
-  CLI::App* audit = app.add_subcommand("audit", "Check the integrity of a case store");
-  audit->require_subcommand(1);
-  CLI::App* cmd = audit->add_subcommand(
-      "verify", "Recompute the event log's hash chain and check the snapshots against it");
-  auto args = std::make_shared<VerifyArgs>();
-  cmd->add_option("DB", args->target.db, "SQLite case store file, or a PostgreSQL conninfo")
-      ->required();
-  add_partition_option(*cmd, args->target.partition);
-  cmd->add_option("--key", args->key, "The key file of a keyed store (HMAC-SHA-256 chain)");
-  cmd->add_option("--expect", args->expect,
-                  "An anchor POS:HASH recorded earlier ('workflow audit head'): the log must "
-                  "still hold it");
-  cmd->callback([args, &exit_code] { exit_code = verify(*args); });
-  CLI::App* head_cmd =
-      audit->add_subcommand("head", "Print the log's last position and chain hash (POS:HASH)");
-  auto head_target = std::make_shared<StoreTarget>();
-  head_cmd->add_option("DB", head_target->db, "SQLite case store file, or a PostgreSQL conninfo")
-      ->required();
-  add_partition_option(*head_cmd, head_target->partition);
-  head_cmd->callback([head_target, &exit_code] { exit_code = head(*head_target); });
 }
 
 }  // namespace workflow::cli

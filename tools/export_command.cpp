@@ -36,14 +36,6 @@ std::string hex_of(std::string_view bytes) {
   return out;
 }
 
-struct ExportArgs {
-  StoreTarget store;
-  std::string rules;
-  std::uint64_t after = 0;
-  std::size_t limit = 1000;
-  std::string format = "jsonl";
-};
-
 // The applicant as the platform gets it: identity numbers masked (3607**********1234), and a
 // name kept to its first character (张**).
 std::string mask_applicant(const std::string& applicant) {
@@ -55,6 +47,8 @@ std::string mask_applicant(const std::string& applicant) {
   first = std::min(first, applicant.size());
   return applicant.substr(0, first) + "**";
 }
+
+}  // namespace
 
 int run_export(const ExportArgs& args) {
   namespace fs = std::filesystem;
@@ -109,25 +103,6 @@ int run_export(const ExportArgs& args) {
     fmt::print(stderr, "workflow: error: {}\n", e.what());
     return 2;
   }
-}
-
-}  // namespace
-
-void add_export_command(CLI::App& app, int& exit_code) {
-  auto args = std::make_shared<ExportArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "export", "The change feed of a case store for a provincial platform (JSON lines), read-only");
-  cmd->add_option("--db", args->store.db, "SQLite case store file, or a PostgreSQL conninfo")
-      ->required();
-  add_partition_option(*cmd, args->store.partition);
-  cmd->add_option("--after", args->after, "Export the events after this log position (0: all)")
-      ->required();
-  cmd->add_option("--limit", args->limit, "At most this many events (default 1000)");
-  cmd->add_option("--format", args->format, "Output format: jsonl (default)");
-  cmd->add_option("--rules", args->rules,
-                  "Rule set the store runs (default: the one the store holds, else the shipped "
-                  "rules/ningdu)");
-  cmd->callback([args, &exit_code] { exit_code = run_export(*args); });
 }
 
 }  // namespace workflow::cli

@@ -29,17 +29,8 @@
 #include "workflow/error.hpp"
 
 namespace workflow::cli {
-namespace {
 
-struct ReportArgs {
-  StoreTarget store;
-  std::string rules;  // empty: shipped ningdu
-  std::string html;
-  std::string period, from, to, office;
-  bool json = false;
-};
-
-int report(const ReportArgs& args) {
+int run_report(const ReportArgs& args) {
   namespace fs = std::filesystem;
   try {
     auto store = args.store.open_read_only();
@@ -95,28 +86,6 @@ int report(const ReportArgs& args) {
     }
     return 2;
   }
-}
-
-}  // namespace
-
-void add_report_command(CLI::App& app, int& exit_code) {
-  auto args = std::make_shared<ReportArgs>();
-  CLI::App* cmd = app.add_subcommand("report", "The supervision report (电子监察) of a case store, read-only");
-  cmd->add_option("DB", args->store.db, "SQLite case store file, or a PostgreSQL conninfo")
-      ->required();
-  add_partition_option(*cmd, args->store.partition);
-  cmd->add_option("--rules", args->rules,
-                  "Rule set the store runs (default: the one the store holds, else the shipped "
-                  "rules/ningdu)");
-  cmd->add_option("--period", args->period,
-                  "Cases received in this period: 2026Q1, 2026-03 or 2026 (default: every case)");
-  cmd->add_option("--from", args->from, "First day of the period (YYYY-MM-DD), with --to");
-  cmd->add_option("--to", args->to, "Last day of the period (YYYY-MM-DD), with --from");
-  cmd->add_option("--office", args->office,
-                  "Only cases of this office (and the offices under it) or department");
-  cmd->add_flag("--json", args->json, "Print the figures as one JSON object");
-  cmd->add_option("--html", args->html, "Also write a self-contained HTML page with charts");
-  cmd->callback([args, &exit_code] { exit_code = report(*args); });
 }
 
 }  // namespace workflow::cli

@@ -82,15 +82,6 @@ std::string summary_line(const std::vector<RuleChange>& changes) {
   return out;
 }
 
-struct StoreArgs {
-  std::string db;
-  std::string new_dir;
-  std::string actor;
-  std::string calendar;  // empty: the one next to NEW_DIR
-  std::string rules;     // a schema-2 store's rule set, given once
-  std::string now;       // empty: the wall clock (China Standard Time)
-};
-
 std::shared_ptr<Clock> make_clock(const std::string& now) {
   if (now.empty()) return std::make_shared<SystemClock>();
   try {
@@ -134,7 +125,7 @@ struct OpenedStore {
   std::unique_ptr<Engine> engine;
 };
 
-RuleSet current_rules(const CaseStore& store, const StoreArgs& args) {
+RuleSet current_rules(const CaseStore& store, const RulesInstallArgs& args) {
   const std::vector<StoredRuleSet> sets = store.rule_sets();
   if (sets.empty()) {
     if (args.rules.empty()) {
@@ -156,7 +147,7 @@ RuleSet current_rules(const CaseStore& store, const StoreArgs& args) {
 
 // Opens the store and an engine on it. `writable` false: the file is never written (a
 // schema-2 store, which only a writer can migrate, is planned on a temporary copy).
-OpenedStore open_store(const StoreArgs& args, bool writable) {
+OpenedStore open_store(const RulesInstallArgs& args, bool writable) {
   require_file(args.db);
   OpenedStore out;
   std::unique_ptr<CaseStore> store;
@@ -221,7 +212,9 @@ int run_guarded(const std::function<int()>& body) {
   }
 }
 
-int diff(const std::string& old_dir, const std::string& new_dir) {
+}  // namespace
+
+int run_rules_diff(const std::string& old_dir, const std::string& new_dir) {
   return run_guarded([&] {
     std::optional<RuleSet> a, b;
     int bad = 0;
@@ -243,7 +236,7 @@ int diff(const std::string& old_dir, const std::string& new_dir) {
   });
 }
 
-int plan(const StoreArgs& args) {
+int run_rules_plan(const RulesInstallArgs& args) {
   return run_guarded([&] {
     const RuleSet next = load_rules(args.new_dir);
     OpenedStore opened = open_store(args, /*writable=*/false);
@@ -266,7 +259,7 @@ int plan(const StoreArgs& args) {
   });
 }
 
-int install(const StoreArgs& args) {
+int run_rules_install(const RulesInstallArgs& args) {
   return run_guarded([&] {
     const RuleSet next = load_rules(args.new_dir);
     {
@@ -296,7 +289,7 @@ int install(const StoreArgs& args) {
   });
 }
 
-int history(const std::string& db) {
+int run_rules_history(const std::string& db) {
   return run_guarded([&] {
     require_file(db);
     std::unique_ptr<CaseStore> store;
@@ -327,47 +320,6 @@ int history(const std::string& db) {
     }
     return 0;
   });
-}
-
-void add_store_options(CLI::App* cmd, StoreArgs& args, bool actor_required) {
-  cmd->add_option("--db", args.db, "SQLite case store file")->required();
-  cmd->add_option("NEW_DIR", args.new_dir, "The rule set to install")->required();
-  auto* actor = cmd->add_option("--actor", args.actor, "Staff id of who installs it");
-  if (actor_required) actor->required();
-  cmd->add_option("--calendar", args.calendar,
-                  "Calendar directory (default: the calendar/ next to NEW_DIR, else the shipped one)");
-  cmd->add_option("--rules", args.rules,
-                  "The rule set a store written before stores kept rule sets was recorded under");
-  cmd->add_option("--now", args.now,
-                  "The time to act at, YYYY-MM-DDTHH:MM[:SS] (default: now, China Standard Time)");
-}
-
-}  // namespace
-
-void add_rules_command(CLI::App& app, int& exit_code) {
-  CLI::App* rules = app.add_subcommand("rules", "Compare rule sets and install one on a case store");
-  rules->require_subcommand(1);
-
-  auto dirs = std::make_shared<std::pair<std::string, std::string>>();
-  CLI::App* d = rules->add_subcommand("diff", "What differs between two rule sets");
-  d->add_option("OLD_DIR", dirs->first, "The rule set before")->required();
-  d->add_option("NEW_DIR", dirs->second, "The rule set after")->required();
-  d->callback([dirs, &exit_code] { exit_code = diff(dirs->first, dirs->second); });
-
-  auto plan_args = std::make_shared<StoreArgs>();
-  CLI::App* p = rules->add_subcommand("plan", "What installing a rule set on a store would do (changes nothing)");
-  add_store_options(p, *plan_args, false);
-  p->callback([plan_args, &exit_code] { exit_code = plan(*plan_args); });
-
-  auto install_args = std::make_shared<StoreArgs>();
-  CLI::App* i = rules->add_subcommand("install", "Install a rule set on a store");
-  add_store_options(i, *install_args, true);
-  i->callback([install_args, &exit_code] { exit_code = install(*install_args); });
-
-  auto db = std::make_shared<std::string>();
-  CLI::App* h = rules->add_subcommand("history", "The rule sets a store's cases have run under");
-  h->add_option("--db", *db, "SQLite case store file")->required();
-  h->callback([db, &exit_code] { exit_code = history(*db); });
 }
 
 }  // namespace workflow::cli

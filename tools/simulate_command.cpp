@@ -39,16 +39,6 @@
 namespace workflow::cli {
 namespace {
 
-struct SimulateArgs {
-  std::string rules;  // empty: shipped ningdu
-  std::string db = "workflow-demo.db";
-  std::string partition;  // with a PostgreSQL conninfo as db
-  int days = 20;
-  std::uint32_t seed = 1;
-  std::string start = "2025-12-15";
-  bool force = false;
-};
-
 void progress_bar(int day, int days) {
   constexpr int width = 40;
   const int filled = days == 0 ? width : day * width / days;
@@ -126,7 +116,9 @@ bool partition_has_events(const StoreTarget& target) {
 }
 #endif
 
-int simulate(const SimulateArgs& args) {
+}  // namespace
+
+int run_simulate(const SimulateArgs& args) {
   namespace fs = std::filesystem;
   try {
     const fs::path rules_dir = args.rules.empty() ? shipped_ningdu_dir() : fs::path(args.rules);
@@ -230,27 +222,6 @@ int simulate(const SimulateArgs& args) {
     fmt::print(stderr, "workflow: error: {}\n", e.what());
     return 2;
   }
-}
-
-}  // namespace
-
-void add_simulate_command(CLI::App& app, int& exit_code) {
-  auto args = std::make_shared<SimulateArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "simulate", "Run the demo hall: N simulated working days of the county-township-village rules");
-  cmd->add_option("--rules", args->rules, "Rule set directory (default: the shipped rules/ningdu)");
-  cmd->add_option("--db", args->db, "SQLite case store to create, or a PostgreSQL conninfo")
-      ->capture_default_str();
-  add_partition_option(*cmd, args->partition);
-  cmd->add_option("--days", args->days, "Working days to simulate")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 120));
-  cmd->add_option("--seed", args->seed, "Random seed: the same seed gives the same database")
-      ->capture_default_str();
-  cmd->add_option("--start", args->start, "First day (moved to the next working day)")
-      ->capture_default_str();
-  cmd->add_flag("--force", args->force, "Replace an existing database");
-  cmd->callback([args, &exit_code] { exit_code = simulate(*args); });
 }
 
 }  // namespace workflow::cli

@@ -72,10 +72,4 @@ AuditResult StoreTarget::verify(const AuditOptions& options) const {
   return verify_sqlite_log(db, options);
 }
 
-void add_partition_option(CLI::App& cmd, std::string& partition) {
-  cmd.add_option("--partition", partition,
-                 "The hall's partition (e.g. 360730), when the database is a PostgreSQL "
-                 "conninfo (postgresql://... or \"host=... dbname=...\")");
-}
-
 }  // namespace workflow::cli

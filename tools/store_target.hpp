@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include <CLI/CLI.hpp>
-
 #include "workflow/store.hpp"
 
 namespace workflow::cli {
@@ -36,8 +34,5 @@ struct StoreTarget {
   // Error(invalid_argument) naming the option).
   AuditResult verify(const AuditOptions& options = {}) const;
 };
-
-// Adds --partition to a command that takes a database.
-void add_partition_option(CLI::App& cmd, std::string& partition);
 
 }  // namespace workflow::cli

@@ -69,9 +69,11 @@ void print_summary(const RuleSet& rules) {
       plural(p.tolerance_supplement_days, "day"), plural(p.extension_max_days, "day"));
 }
 
-int validate(const std::vector<std::string>& dirs, bool summary) {
+}  // namespace
+
+int run_validate(const ValidateArgs& args) {
   int exit_code = 0;
-  for (const std::string& dir : dirs) {
+  for (const std::string& dir : args.dirs) {
     try {
       const RuleSet rules = RuleSet::load(dir);
       fmt::print(
@@ -81,7 +83,7 @@ int validate(const std::vector<std::string>& dirs, bool summary) {
           plural(rules.delegations().size(), "delegation"),
           plural(rules.bundles().size(), "bundle"), rules.version().substr(0, 12));
       for (const Diagnostic& w : rules.warnings()) fmt::print("{}\n", w.to_string());
-      if (summary) print_summary(rules);
+      if (args.summary) print_summary(rules);
     } catch (const Error& e) {
       if (e.diagnostics().empty()) {
         // Not a rule set problem but an unreadable directory: an error like every other
@@ -96,17 +98,6 @@ int validate(const std::vector<std::string>& dirs, bool summary) {
     }
   }
   return exit_code;
-}
-
-}  // namespace
-
-void add_validate_command(CLI::App& app, int& exit_code) {
-  CLI::App* cmd = app.add_subcommand("validate", "Check rule set directories; print a summary");
-  auto dirs = std::make_shared<std::vector<std::string>>();
-  auto summary = std::make_shared<bool>(false);
-  cmd->add_option("DIR", *dirs, "rule set directory (e.g. rules/ningdu)")->required();
-  cmd->add_flag("--summary", *summary, "also print a breakdown of each set");
-  cmd->callback([dirs, summary, &exit_code] { exit_code = validate(*dirs, *summary); });
 }
 
 }  // namespace workflow::cli
